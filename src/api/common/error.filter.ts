@@ -1,0 +1,71 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { type Response } from 'express';
+import { DomainError, DomainErrorCode, type FieldProblem } from '../../modules/errors/domain-error.js';
+import { AppLogger } from '../../modules/logging/app-logger.js';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  code: string;
+  message: string;
+  fields?: FieldProblem[];
+}
+
+const statusOf: Record<DomainErrorCode, HttpStatus> = {
+  [DomainErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.AlreadyExists]: HttpStatus.CONFLICT,
+  [DomainErrorCode.StageConflict]: HttpStatus.CONFLICT,
+  [DomainErrorCode.InvalidInput]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.UpdateRejected]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.DependencyUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+function body(status: HttpStatus, code: string, message: string, fields?: FieldProblem[]): ErrorBody {
+  const error = HttpStatus[status]
+    .split('_')
+    .map((word) => word.charAt(0) + word.slice(1).toLowerCase())
+    .join(' ');
+  return { statusCode: status, error, code, message, ...(fields && fields.length > 0 ? { fields } : {}) };
+}
+
+/** The one place where errors become HTTP answers. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: AppLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const answer = this.toBody(exception);
+    if (answer.statusCode >= 500) this.logger.error({ msg: 'request failed', err: exception }, 'ErrorFilter');
+    response.status(answer.statusCode).json(answer);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      return body(statusOf[exception.code], exception.code, exception.message, exception.fields);
+    }
+    if (exception instanceof WorkflowNotFoundError) {
+      return body(HttpStatus.NOT_FOUND, DomainErrorCode.NotFound, 'No such case');
+    }
+    if (exception instanceof WorkflowExecutionAlreadyStartedError) {
+      return body(HttpStatus.CONFLICT, DomainErrorCode.AlreadyExists, 'Already started');
+    }
+    if (exception instanceof WorkflowUpdateFailedError) {
+      const cause = exception.cause instanceof Error ? exception.cause.message : exception.message;
+      return body(HttpStatus.UNPROCESSABLE_ENTITY, DomainErrorCode.UpdateRejected, cause);
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const raw = exception.getResponse();
+      if (typeof raw === 'object' && raw !== null && 'code' in raw) return raw as ErrorBody;
+      const message = typeof raw === 'string' ? raw : ((raw as { message?: unknown }).message ?? exception.message);
+      return body(status, status === 404 ? 'not_found' : 'http_error', Array.isArray(message) ? message.join('; ') : String(message));
+    }
+    return body(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'Internal error');
+  }
+}

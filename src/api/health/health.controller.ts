@@ -1,0 +1,50 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type Response } from 'express';
+import { DatabaseHealth } from '../../modules/database/database.health.js';
+import { TemporalClientService } from '../../modules/temporal/temporal-client.module.js';
+
+const PROBE_TIMEOUT_MS = 3_000;
+
+class ComponentHealthDto {
+  @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
+  @ApiProperty() latencyMs!: number;
+  @ApiProperty({ required: false }) error?: string;
+}
+
+class ChecksDto {
+  @ApiProperty() database!: ComponentHealthDto;
+  @ApiProperty() temporal!: ComponentHealthDto;
+}
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
+  @ApiProperty({ type: [String], description: 'The components that did not answer' }) down!: string[];
+  @ApiProperty() checks!: ChecksDto;
+}
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly database: DatabaseHealth,
+    private readonly temporal: TemporalClientService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Whether the case store and Temporal answer' })
+  @ApiResponse({ status: 200, type: HealthDto, description: 'Both are up' })
+  @ApiResponse({ status: 503, type: HealthDto, description: 'At least one is down; `down` names it' })
+  async check(@Res({ passthrough: true }) response: Response): Promise<HealthDto> {
+    const [database, temporal] = await Promise.all([
+      this.database.check(PROBE_TIMEOUT_MS),
+      this.temporal.health(PROBE_TIMEOUT_MS),
+    ]);
+    const checks = { database, temporal };
+    const down = Object.entries(checks)
+      .filter(([, health]) => health.status === 'down')
+      .map(([name]) => name);
+    response.status(down.length === 0 ? 200 : 503);
+    return { status: down.length === 0 ? 'ok' : 'degraded', down, checks };
+  }
+}

@@ -1,0 +1,171 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting the system reads, validated once at start. Nothing else reads process.env.
+ * Defaults are the embedded, single-machine set-up; production overrides them.
+ */
+const port = z.coerce.number().int().min(0).max(65_535);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('data'),
+
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  API_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+
+  DATABASE_URL: optionalText,
+  DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
+  DATABASE_MIGRATE_ON_START: flag.default(true),
+  DATABASE_DEBUG: flag.default(false),
+  EMBEDDED_DATABASE_PORT: port.default(5433),
+  EMBEDDED_DATABASE_MAX_CONNECTIONS: z.coerce.number().int().positive().default(32),
+
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().regex(/^[a-z0-9][a-z0-9-.]*$/, 'lower-case letters, digits, dots and dashes').default('police-contact'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('contact-cases'),
+  TEMPORAL_TLS_CERT_PATH: optionalText,
+  TEMPORAL_TLS_KEY_PATH: optionalText,
+  TEMPORAL_TLS_CA_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_CLI: optionalText,
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+});
+
+export type Environment = Record<string, string | undefined>;
+
+export interface TemporalTlsConfig {
+  certPath: string;
+  keyPath: string;
+  caPath?: string;
+  serverName?: string;
+}
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  dataDir: string;
+  api: { host: string; port: number; shutdownTimeoutMs: number };
+  database: {
+    /** Set when a server's address was given; otherwise the embedded PGlite server is used. */
+    url: string;
+    embedded: boolean;
+    poolMax: number;
+    migrateOnStart: boolean;
+    debug: boolean;
+    embeddedPort: number;
+    embeddedMaxConnections: number;
+  };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    tls?: TemporalTlsConfig;
+    apiKey?: string;
+    cliPath?: string;
+    uiPort: number;
+    workerShutdownGraceMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function embeddedDatabaseUrl(port: number): string {
+  return `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+}
+
+export function loadConfig(environment: Environment = process.env): AppConfig {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const issues: string[] = [];
+  if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
+    issues.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: give both for mTLS, or neither');
+  }
+  if (e.DATABASE_URL && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
+    issues.push('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    dataDir: resolve(e.DATA_DIR),
+    api: { host: e.API_HOST, port: e.API_PORT, shutdownTimeoutMs: e.API_SHUTDOWN_TIMEOUT_MS },
+    database: {
+      url: e.DATABASE_URL ?? embeddedDatabaseUrl(e.EMBEDDED_DATABASE_PORT),
+      embedded: !e.DATABASE_URL,
+      poolMax: e.DATABASE_POOL_MAX,
+      migrateOnStart: e.DATABASE_MIGRATE_ON_START,
+      debug: e.DATABASE_DEBUG,
+      embeddedPort: e.EMBEDDED_DATABASE_PORT,
+      embeddedMaxConnections: e.EMBEDDED_DATABASE_MAX_CONNECTIONS,
+    },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls:
+        e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH
+          ? {
+              certPath: e.TEMPORAL_TLS_CERT_PATH,
+              keyPath: e.TEMPORAL_TLS_KEY_PATH,
+              caPath: e.TEMPORAL_TLS_CA_PATH,
+              serverName: e.TEMPORAL_TLS_SERVER_NAME,
+            }
+          : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+      cliPath: e.TEMPORAL_CLI,
+      uiPort: e.TEMPORAL_UI_PORT,
+      workerShutdownGraceMs: e.TEMPORAL_WORKER_SHUTDOWN_GRACE_MS,
+    },
+  };
+}
+
+/** The environment that hands this configuration to a child process (used by the dev command and tests). */
+export function configToEnvironment(config: AppConfig): Record<string, string> {
+  const env: Record<string, string> = {
+    NODE_ENV: config.env,
+    LOG_LEVEL: config.logLevel,
+    DATA_DIR: config.dataDir,
+    API_HOST: config.api.host,
+    API_PORT: String(config.api.port),
+    API_SHUTDOWN_TIMEOUT_MS: String(config.api.shutdownTimeoutMs),
+    DATABASE_URL: config.database.url,
+    DATABASE_POOL_MAX: String(config.database.poolMax),
+    DATABASE_MIGRATE_ON_START: String(config.database.migrateOnStart),
+    DATABASE_DEBUG: String(config.database.debug),
+    TEMPORAL_ADDRESS: config.temporal.address,
+    TEMPORAL_NAMESPACE: config.temporal.namespace,
+    TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+    TEMPORAL_UI_PORT: String(config.temporal.uiPort),
+    TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: String(config.temporal.workerShutdownGraceMs),
+  };
+  if (config.temporal.tls) {
+    env.TEMPORAL_TLS_CERT_PATH = config.temporal.tls.certPath;
+    env.TEMPORAL_TLS_KEY_PATH = config.temporal.tls.keyPath;
+    if (config.temporal.tls.caPath) env.TEMPORAL_TLS_CA_PATH = config.temporal.tls.caPath;
+    if (config.temporal.tls.serverName) env.TEMPORAL_TLS_SERVER_NAME = config.temporal.tls.serverName;
+  }
+  if (config.temporal.apiKey) env.TEMPORAL_API_KEY = config.temporal.apiKey;
+  return env;
+}

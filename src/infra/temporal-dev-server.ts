@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { stopChild, waitUntil } from './child-process.js';
+import { searchAttributeCliPairs } from './search-attribute-registration.js';
+
+export interface TemporalDevServerOptions {
+  cliPath: string;
+  ip?: string;
+  port: number;
+  uiPort?: number;
+  /** No Web UI (tests). */
+  headless?: boolean;
+  /** SQLite file that keeps the server's state across restarts; in memory when absent. */
+  dbFile?: string;
+  namespace: string;
+  uiCodecEndpoint?: string;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Where the server's own output goes; discarded when absent. */
+  onOutput?: (line: string) => void;
+  startTimeoutMs?: number;
+}
+
+export interface TemporalDevServer {
+  address: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `temporal server start-dev` with the project's namespace and search attributes, and waits
+ * until the namespace answers.
+ */
+export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const ip = options.ip ?? '127.0.0.1';
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--namespace', options.namespace];
+  args.push('--log-level', options.logLevel ?? 'warn', '--log-format', 'json');
+  for (const pair of searchAttributeCliPairs()) args.push('--search-attribute', pair);
+  if (options.dbFile) {
+    mkdirSync(dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  if (options.headless) {
+    args.push('--headless');
+  } else {
+    if (options.uiPort !== undefined) args.push('--ui-port', String(options.uiPort));
+    args.push('--ui-ip', ip);
+    if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  }
+
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      output.push(line);
+      if (output.length > 50) output.shift();
+      options.onOutput?.(line);
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+
+  const address = `${ip}:${options.port}`;
+  const exitedEarly = new Promise<never>((_, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`Temporal dev server exited (code ${code}) before it was ready:\n${output.join('\n')}`)),
+    );
+  });
+  const ready = waitUntil(
+    async () => {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.withDeadline(Date.now() + 2_000, () =>
+          connection.workflowService.describeNamespace({ namespace: options.namespace }),
+        );
+        return true;
+      } finally {
+        await connection.close();
+      }
+    },
+    { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 250, what: `the Temporal dev server at ${address}` },
+  );
+  try {
+    await Promise.race([ready, exitedEarly]);
+  } catch (error) {
+    await stopChild(child, 5_000);
+    throw error;
+  }
+  exitedEarly.catch(() => undefined);
+
+  return {
+    address,
+    uiUrl: options.headless ? undefined : `http://${ip}:${options.uiPort ?? options.port + 1000}`,
+    process: child,
+    stop: () => stopChild(child, 15_000),
+  };
+}

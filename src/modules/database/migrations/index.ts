@@ -1,0 +1,6 @@
+import { Migration20261123000000SystemCheck } from './migration-20261123000000-system-check.js';
+
+/** Every migration, in order. Listed explicitly so that built and test runs find the same set. */
+export const migrationsList = [
+  { name: 'Migration20261123000000SystemCheck', class: Migration20261123000000SystemCheck },
+];

@@ -1,0 +1,25 @@
+/** Errors below the API layer carry a code; the API maps each code to an HTTP status. */
+export enum DomainErrorCode {
+  NotFound = 'not_found',
+  AlreadyExists = 'already_exists',
+  StageConflict = 'stage_conflict',
+  InvalidInput = 'invalid_input',
+  UpdateRejected = 'update_rejected',
+  DependencyUnavailable = 'dependency_unavailable',
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ActivitiesModule } from '../activities/activities.module.js';
+import { type AppConfig } from '../config/app-config.js';
+import { ConfigModule } from '../config/config.module.js';
+import { DatabaseModule } from '../modules/database/database.module.js';
+import { type AppLogger } from '../modules/logging/app-logger.js';
+import { LoggingModule } from '../modules/logging/logging.module.js';
+import { TemporalWorkerService } from '../modules/temporal/temporal-worker.service.js';
+
+/** The worker process: hosts the workflows and the activities, no HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, logger: AppLogger) {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger), DiscoveryModule, DatabaseModule, ActivitiesModule],
+      providers: [TemporalWorkerService],
+      exports: [TemporalWorkerService],
+    };
+  }
+}

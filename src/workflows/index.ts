@@ -1,0 +1,2 @@
+// Every workflow the worker hosts.
+export { systemCheckWorkflow } from './system-check.workflow.js';

@@ -1,0 +1,19 @@
+/**
+ * The system-check workflow's contract, shared by the API and the workflow. A system check proves
+ * the whole chain: API → Temporal → worker → activity → case store.
+ */
+export const systemCheckWorkflowType = 'systemCheckWorkflow';
+
+export const systemCheckWorkflowId = (checkId: string) => `system-check-${checkId}`;
+
+export interface SystemCheckInput {
+  checkId: string;
+  /** UTC ISO 8601. */
+  requestedAt: string;
+}
+
+export interface SystemCheckResult {
+  checkId: string;
+  recordedAt: string;
+  workerIdentity: string;
+}

@@ -1,0 +1,12 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { SystemCheckActivities } from '../activities/system-check.activities.js';
+import type { SystemCheckInput, SystemCheckResult } from './system-check.messages.js';
+
+const { recordSystemCheck } = proxyActivities<SystemCheckActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+export async function systemCheckWorkflow(input: SystemCheckInput): Promise<SystemCheckResult> {
+  return recordSystemCheck({ ...input, workflowId: workflowInfo().workflowId });
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitUntil } from '../../src/infra/child-process.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { testConfig } from '../support/test-config.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+interface SystemCheckView {
+  checkId: string;
+  workflowId: string;
+  workflowStatus: string | null;
+  record: { requestedAt: string; recordedAt: string; workerIdentity: string } | null;
+}
+
+describe('the running system, end to end', () => {
+  let database: TestDatabase;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    stack = await startStack(testConfig(database.url));
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await database?.drop();
+  });
+
+  it('answers /health with both components up', async () => {
+    const response = await fetch(`${stack.apiUrl}/health`);
+    const body = (await response.json()) as { status: string; down: string[]; checks: Record<string, { status: string }> };
+    expect(response.status).toBe(200);
+    expect(body.down).toEqual([]);
+    expect(body.checks.database.status).toBe('up');
+    expect(body.checks.temporal.status).toBe('up');
+  });
+
+  it('starts a workflow through the API that the worker runs, whose activity writes a row', async () => {
+    const started = await fetch(`${stack.apiUrl}/api/v1/system-checks`, { method: 'POST' });
+    expect(started.status).toBe(202);
+    const { checkId, workflowId } = (await started.json()) as { checkId: string; workflowId: string };
+    expect(workflowId).toBe(`system-check-${checkId}`);
+
+    const view = await waitUntil(
+      async () => {
+        const response = await fetch(`${stack.apiUrl}/api/v1/system-checks/${checkId}`);
+        const body = (await response.json()) as SystemCheckView;
+        return body.workflowStatus === 'COMPLETED' && body.record ? body : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the system check to complete' },
+    );
+    expect(view.record?.workerIdentity).toMatch(/:\d+$/);
+
+    const rows = await database.query<{ id: string; workflow_id: string; worker_identity: string }>(
+      'select id, workflow_id, worker_identity from system_check where id = $1',
+      [checkId],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ workflow_id: workflowId, worker_identity: `${view.record?.workerIdentity}` });
+    expect(rows[0].worker_identity).toContain(String(stack.worker?.child.pid));
+  });
+
+  it('names the bad field in a 400', async () => {
+    const response = await fetch(`${stack.apiUrl}/api/v1/system-checks/not-a-uuid`);
+    const body = (await response.json()) as { code: string; fields: { field: string }[] };
+    expect(response.status).toBe(400);
+    expect(body.code).toBe('invalid_input');
+    expect(body.fields.map((problem) => problem.field)).toEqual(['checkId']);
+  });
+
+  it('answers 404 for a check that never existed', async () => {
+    const response = await fetch(`${stack.apiUrl}/api/v1/system-checks/6f1c1b9e-6f55-4a43-9d0e-6f0c8a1e2b3c`);
+    expect(response.status).toBe(404);
+  });
+
+  it('serves the OpenAPI document and its docs page', async () => {
+    const document = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/api/v1/system-checks', '/api/v1/system-checks/{checkId}']));
+    const docs = await fetch(`${stack.apiUrl}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
+  });
+});
