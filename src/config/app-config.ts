@@ -150,7 +150,8 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
     API_HOST: config.api.host,
     API_PORT: String(config.api.port),
     API_SHUTDOWN_TIMEOUT_MS: String(config.api.shutdownTimeoutMs),
-    DATABASE_URL: config.database.url,
+    EMBEDDED_DATABASE_PORT: String(config.database.embeddedPort),
+    EMBEDDED_DATABASE_MAX_CONNECTIONS: String(config.database.embeddedMaxConnections),
     DATABASE_POOL_MAX: String(config.database.poolMax),
     DATABASE_MIGRATE_ON_START: String(config.database.migrateOnStart),
     DATABASE_DEBUG: String(config.database.debug),
@@ -166,6 +167,8 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
     if (config.temporal.tls.caPath) env.TEMPORAL_TLS_CA_PATH = config.temporal.tls.caPath;
     if (config.temporal.tls.serverName) env.TEMPORAL_TLS_SERVER_NAME = config.temporal.tls.serverName;
   }
+  if (!config.database.embedded) env.DATABASE_URL = config.database.url;
   if (config.temporal.apiKey) env.TEMPORAL_API_KEY = config.temporal.apiKey;
+  if (config.temporal.cliPath) env.TEMPORAL_CLI = config.temporal.cliPath;
   return env;
 }

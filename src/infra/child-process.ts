@@ -39,7 +39,7 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
 }
 
 export async function waitUntil<T>(
-  probe: () => Promise<T | undefined>,
+  probe: () => Promise<T | undefined> | T | undefined,
   { timeoutMs, intervalMs = 200, what }: { timeoutMs: number; intervalMs?: number; what: string },
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

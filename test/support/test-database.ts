@@ -24,7 +24,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return {
       url: url.toString(),
       kind: 'postgresql',
-      query: (sql, params) => withClient(url.toString(), async (client) => (await client.query(sql, params)).rows),
+      query: queryOn(url.toString()),
       drop: () => withClient(serverUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
     };
   }
@@ -32,9 +32,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: embedded.url,
     kind: 'pglite',
-    query: (sql, params) => withClient(embedded.url, async (client) => (await client.query(sql, params)).rows),
+    query: queryOn(embedded.url),
     drop: () => embedded.stop(),
   };
+}
+
+function queryOn(url: string): TestDatabase['query'] {
+  return <Row extends pg.QueryResultRow>(sql: string, params?: unknown[]) =>
+    withClient(url, async (client) => (await client.query<Row>(sql, params)).rows);
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -64,7 +64,8 @@ export class ErrorFilter implements ExceptionFilter {
       const raw = exception.getResponse();
       if (typeof raw === 'object' && raw !== null && 'code' in raw) return raw as ErrorBody;
       const message = typeof raw === 'string' ? raw : ((raw as { message?: unknown }).message ?? exception.message);
-      return body(status, status === 404 ? 'not_found' : 'http_error', Array.isArray(message) ? message.join('; ') : String(message));
+      const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : JSON.stringify(message);
+      return body(status, status === 404 ? 'not_found' : 'http_error', text);
     }
     return body(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'Internal error');
   }

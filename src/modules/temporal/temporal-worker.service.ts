@@ -70,7 +70,8 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
   private collectActivities(): Record<string, ActivityFunction> {
     const activities: Record<string, ActivityFunction> = {};
     for (const wrapper of this.discovery.getProviders()) {
-      const { instance, metatype } = wrapper;
+      const instance: unknown = wrapper.instance;
+      const metatype = wrapper.metatype;
       if (!instance || !metatype || !this.reflector.get(ACTIVITIES_PROVIDER, metatype)) continue;
       const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
       for (const name of Object.getOwnPropertyNames(prototype)) {

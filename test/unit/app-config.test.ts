@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, configToEnvironment, loadConfig } from '../../src/config/app-config.js';
+
+describe('configuration', () => {
+  it('defaults to the embedded, single-machine set-up', () => {
+    const config = loadConfig({});
+    expect(config.database.embedded).toBe(true);
+    expect(config.database.url).toBe('postgres://postgres:postgres@127.0.0.1:5433/postgres');
+    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'police-contact', taskQueue: 'contact-cases' });
+    expect(config.api).toMatchObject({ host: '127.0.0.1', port: 3000 });
+    expect(config.temporal.tls).toBeUndefined();
+  });
+
+  it('uses the PostgreSQL server named by DATABASE_URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://cases@db.internal:5432/cases' });
+    expect(config.database).toMatchObject({ embedded: false, url: 'postgresql://cases@db.internal:5432/cases' });
+  });
+
+  it.each([
+    [{ API_PORT: 'eighty' }, 'API_PORT'],
+    [{ API_PORT: '70000' }, 'API_PORT'],
+    [{ TEMPORAL_NAMESPACE: 'Police Contact' }, 'TEMPORAL_NAMESPACE'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL'],
+    [{ TEMPORAL_TLS_CERT_PATH: '/etc/temporal/client.pem' }, 'TEMPORAL_TLS_KEY_PATH'],
+    [{ DATABASE_MIGRATE_ON_START: 'perhaps' }, 'DATABASE_MIGRATE_ON_START'],
+  ])('refuses %j, naming %s', (environment, field) => {
+    expect(() => loadConfig(environment)).toThrow(ConfigError);
+    expect(() => loadConfig(environment)).toThrow(field);
+  });
+
+  it('reads mTLS settings for a Temporal cluster', () => {
+    const config = loadConfig({ TEMPORAL_TLS_CERT_PATH: '/c.pem', TEMPORAL_TLS_KEY_PATH: '/k.pem', TEMPORAL_TLS_CA_PATH: '/ca.pem' });
+    expect(config.temporal.tls).toEqual({ certPath: '/c.pem', keyPath: '/k.pem', caPath: '/ca.pem', serverName: undefined });
+  });
+
+  it('hands a configuration to a child process unchanged', () => {
+    const config = loadConfig({ API_PORT: '4100', TEMPORAL_TASK_QUEUE: 'queue-a', DATABASE_MIGRATE_ON_START: 'false' });
+    expect(loadConfig(configToEnvironment(config))).toEqual(config);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals';
+import { ESLint } from 'eslint';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import tseslint from 'typescript-eslint';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const eslint = new ESLint({ cwd: repoRoot });
+// Probe files do not exist on disk, so the type-aware parser cannot load them; the purity rules
+// need no type information, and everything else in the project's configuration still applies.
+const probeLinter = new ESLint({ cwd: repoRoot, overrideConfig: [tseslint.configs.disableTypeChecked] });
+
+/** Lints source text as though it were a file at `path` in the repository. */
+async function restrictedImportErrors(path: string, code: string): Promise<string[]> {
+  const [result] = await probeLinter.lintText(code, { filePath: join(repoRoot, path) });
+  const fatal = result.messages.filter((message) => message.fatal);
+  if (fatal.length > 0) throw new Error(fatal.map((message) => message.message).join('\n'));
+  return result.messages
+    .filter((message) => message.ruleId === '@typescript-eslint/no-restricted-imports' || message.ruleId === 'no-restricted-globals')
+    .map((message) => message.message);
+}
+
+const workflowFile = 'src/workflows/lint-probe.workflow.ts';
+
+describe('lint keeps workflow code pure', () => {
+  it.each([
+    ["import { readFileSync } from 'node:fs';", 'a node: built-in'],
+    ["import { readFileSync } from 'fs';", 'a bare built-in'],
+    ["import { randomUUID } from 'crypto';", 'crypto'],
+    ["import * as http from 'http';", 'http'],
+    ["import { Injectable } from '@nestjs/common';", 'Nest'],
+    ["import { MikroORM } from '@mikro-orm/core';", 'MikroORM'],
+    ["import { MikroORM } from '@mikro-orm/postgresql';", 'the MikroORM driver'],
+    ["import { Client } from '@temporalio/client';", 'the Temporal client'],
+    ["import { SystemCheckActivities } from '../activities/system-check.activities.js';", 'activity code (not type-only)'],
+    ["import { SystemChecksService } from '../modules/system-checks/system-checks.service.js';", 'an application module'],
+  ])('rejects %s (%s)', async (importLine) => {
+    const errors = await restrictedImportErrors(workflowFile, `${importLine}\nexport const probe = 1;\n`);
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
+  it('rejects reading the process', async () => {
+    const errors = await restrictedImportErrors(workflowFile, 'export const probe = process.env.X;\n');
+    expect(errors.join('\n')).toContain('process');
+  });
+
+  it('allows @temporalio/workflow and type-only activity imports', async () => {
+    const code = [
+      "import { proxyActivities } from '@temporalio/workflow';",
+      "import type { SystemCheckActivities } from '../activities/system-check.activities.js';",
+      "export const probe = proxyActivities<SystemCheckActivities>({ startToCloseTimeout: '1 minute' });",
+      '',
+    ].join('\n');
+    expect(await restrictedImportErrors(workflowFile, code)).toEqual([]);
+  });
+
+  it('leaves code outside src/workflows free to use Node built-ins', async () => {
+    const errors = await restrictedImportErrors('src/modules/lint-probe.service.ts', "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n");
+    expect(errors).toEqual([]);
+  });
+
+  it('finds the real workflow sources clean', async () => {
+    const results = await eslint.lintFiles(['src/workflows/**/*.ts']);
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.flatMap((result) => result.messages.map((message) => `${result.filePath}: ${message.message}`))).toEqual([]);
+  });
+});

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Client, Connection } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { SystemCheckActivities } from '../../src/activities/system-check.activities.js';
+import { type AppConfig } from '../../src/config/app-config.js';
+import { migrateDatabase } from '../../src/modules/database/migrate.js';
+import { AppLogger } from '../../src/modules/logging/app-logger.js';
+import { installTemporalRuntime } from '../../src/modules/temporal/temporal-runtime.js';
+import { WorkerModule } from '../../src/worker/worker.module.js';
+import {
+  type SystemCheckInput,
+  type SystemCheckResult,
+  systemCheckWorkflowId,
+  systemCheckWorkflowType,
+} from '../../src/workflows/system-check.messages.js';
+import { testConfig } from '../support/test-config.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+describe('system-check workflow on a real Temporal server', () => {
+  let database: TestDatabase;
+  let config: AppConfig;
+  let worker: INestApplicationContext;
+  let connection: Connection;
+  let client: Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    config = testConfig(database.url, { DATABASE_MIGRATE_ON_START: 'false' });
+    await migrateDatabase(config.database);
+    const logger = new AppLogger({ level: 'warn', service: 'test-worker' });
+    installTemporalRuntime(logger, 'WARN');
+    // The worker as the worker process builds it: Nest container, discovered activity providers.
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger: false });
+    connection = await Connection.connect({ address: config.temporal.address });
+    client = new Client({ connection, namespace: config.temporal.namespace });
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await connection?.close();
+    await database?.drop();
+  });
+
+  const run = (input: SystemCheckInput) =>
+    client.workflow.execute(systemCheckWorkflowType, {
+      workflowId: systemCheckWorkflowId(input.checkId),
+      taskQueue: config.temporal.taskQueue,
+      args: [input],
+    }) as Promise<SystemCheckResult>;
+
+  it('records the check through its activity and returns the stored row', async () => {
+    const checkId = randomUUID();
+    const requestedAt = '2026-11-23T09:30:00.000Z';
+    const result = await run({ checkId, requestedAt });
+
+    expect(result.checkId).toBe(checkId);
+    const rows = await database.query<{ workflow_id: string; requested_at: Date; worker_identity: string }>(
+      'select workflow_id, requested_at, worker_identity from system_check where id = $1',
+      [checkId],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0].workflow_id).toBe(systemCheckWorkflowId(checkId));
+    expect(rows[0].requested_at.toISOString()).toBe(requestedAt);
+    expect(rows[0].worker_identity).toBe(result.workerIdentity);
+  });
+
+  it('writes nothing twice when its activity is retried', async () => {
+    const checkId = randomUUID();
+    const input = { checkId, requestedAt: new Date().toISOString() };
+    const first = await run(input);
+
+    const activities = worker.get(SystemCheckActivities);
+    const retried = await activities.recordSystemCheck({ ...input, workflowId: systemCheckWorkflowId(checkId) });
+
+    expect(retried).toEqual(first);
+    const count = await database.query<{ n: number }>('select count(*)::int as n from system_check where id = $1', [checkId]);
+    expect(count[0].n).toBe(1);
+  });
+
+  it('keeps its history on the server, where the workflow id names no person', async () => {
+    const checkId = randomUUID();
+    await run({ checkId, requestedAt: new Date().toISOString() });
+    const history = await client.workflow.getHandle(systemCheckWorkflowId(checkId)).fetchHistory();
+    const types = (history.events ?? []).map((event) => event.eventType);
+    expect(types.length).toBeGreaterThan(5);
+    expect(systemCheckWorkflowId(checkId)).toMatch(/^system-check-[0-9a-f-]{36}$/);
+  });
+});
