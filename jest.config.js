@@ -24,6 +24,7 @@ const shared = {
 
 export default {
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.test.ts'] },
     { ...shared, displayName: 'database', testMatch: ['<rootDir>/test/database/**/*.test.ts'] },

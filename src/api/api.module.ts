@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { type AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
@@ -7,13 +7,18 @@ import { AppLogger } from '../modules/logging/app-logger.js';
 import { LoggingModule } from '../modules/logging/logging.module.js';
 import { SystemChecksModule } from '../modules/system-checks/system-checks.module.js';
 import { TemporalClientModule } from '../modules/temporal/temporal-client.module.js';
+import { AccessLogMiddleware } from './common/access-log.middleware.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { SystemChecksController } from './system-checks/system-checks.controller.js';
 
 /** The API process: stateless HTTP in front of Temporal and the case store. */
 @Module({})
-export class ApiModule {
+export class ApiModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AccessLogMiddleware).forRoutes('*');
+  }
+
   static forRoot(config: AppConfig, logger: AppLogger) {
     return {
       module: ApiModule,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
 import { resolveTemporalCli } from '../../src/infra/temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/infra/temporal-dev-server.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startProcess, startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -62,5 +62,30 @@ describe('GET /health when Temporal goes away', () => {
     expect(after.body.checks.temporal.status).toBe('down');
     expect(after.body.checks.temporal.error).toEqual(expect.any(String));
     expect(after.body.checks.database.status).toBe('up');
+  });
+});
+
+describe('GET /health when the database is unreachable', () => {
+  it('answers 503 naming the database, with Temporal up', async () => {
+    const closedPort = await findFreePort();
+    const config = testConfig(`postgres://postgres@127.0.0.1:${closedPort}/postgres`, {
+      DATABASE_MIGRATE_ON_START: 'false',
+      API_PORT: String(await findFreePort()),
+    });
+    const api = startProcess('main.js', config);
+    try {
+      const answer = await waitUntil(
+        async () => {
+          if (api.child.exitCode !== null) throw new Error(`API exited: ${api.output.join('')}`);
+          return await health(`http://127.0.0.1:${config.api.port}`);
+        },
+        { timeoutMs: 30_000, what: 'the API to answer /health' },
+      );
+      expect(answer.status).toBe(503);
+      expect(answer.body.down).toEqual(['database']);
+      expect(answer.body.checks.temporal.status).toBe('up');
+    } finally {
+      await api.stop();
+    }
   });
 });
