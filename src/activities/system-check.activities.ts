@@ -13,7 +13,14 @@ export class SystemCheckActivities {
       workflowId: input.workflowId,
       requestedAt: new Date(input.requestedAt),
       workerIdentity: workerIdentity(),
+      requestedBySubject: input.requestedBy.subject,
+      requestedByRole: input.requestedBy.role,
     });
-    return { checkId: row.id, recordedAt: row.recordedAt.toISOString(), workerIdentity: row.workerIdentity };
+    return {
+      checkId: row.id,
+      recordedAt: row.recordedAt.toISOString(),
+      workerIdentity: row.workerIdentity,
+      requestedBy: { subject: row.requestedBySubject, role: row.requestedByRole },
+    };
   }
 }

@@ -1,5 +1,8 @@
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AccessTokenVerifier } from '../modules/access/access-token.verifier.js';
+import { AccessGuard } from './access/access.guard.js';
+import { RateLimiter } from './access/rate-limiter.js';
 import { type AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../modules/database/database.module.js';
@@ -30,7 +33,12 @@ export class ApiModule implements NestModule {
         SystemChecksModule,
       ],
       controllers: [HealthController, SystemChecksController],
-      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
+      providers: [
+        AccessTokenVerifier,
+        RateLimiter,
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
     };
   }
 }

@@ -9,6 +9,7 @@ export function mountOpenApi(app: INestApplication): void {
       .setTitle('Police contact case management')
       .setDescription('Contact handling over durable Temporal workflows: intake, triage, recording, resolution and escalation.')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "An access token from the force's identity provider" })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', raw: ['json'] });

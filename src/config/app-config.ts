@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -14,6 +14,13 @@ const optionalText = z
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/**
+ * Asymmetric signatures only: never `none`, and never HMAC, which would let anyone holding the
+ * public key sign tokens.
+ */
+export const SIGNING_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -42,6 +49,17 @@ const environmentSchema = z.object({
   TEMPORAL_CLI: optionalText,
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+
+  AUTH_ISSUER: z.string().min(1).default('police-contact-dev'),
+  AUTH_AUDIENCE: z.string().min(1).default('police-contact-api'),
+  AUTH_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  AUTH_JWKS: optionalText,
+  AUTH_ALGORITHMS: z.string().default(SIGNING_ALGORITHMS.join(',')),
+  AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
+  AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+
+  RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(30),
 });
 
 export type Environment = Record<string, string | undefined>;
@@ -51,6 +69,26 @@ export interface TemporalTlsConfig {
   keyPath: string;
   caPath?: string;
   serverName?: string;
+}
+
+export interface JsonWebKeySet {
+  keys: Array<Record<string, unknown>>;
+}
+
+/** Where the keys that verify access tokens come from. */
+export type TokenKeySource =
+  | { kind: 'jwks-url'; url: string }
+  | { kind: 'jwks'; jwks: JsonWebKeySet }
+  /** A key made for this data directory alone; only ever outside production. */
+  | { kind: 'development'; keyFile: string };
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  algorithms: SigningAlgorithm[];
+  rolesClaim: string;
+  clockToleranceSeconds: number;
+  keys: TokenKeySource;
 }
 
 export interface AppConfig {
@@ -78,6 +116,8 @@ export interface AppConfig {
     uiPort: number;
     workerShutdownGraceMs: number;
   };
+  auth: AuthConfig;
+  rateLimits: { intakePerMinute: number; authFailuresPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -104,7 +144,26 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   if (e.DATABASE_URL && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
     issues.push('DATABASE_URL: must be a postgres:// or postgresql:// URL');
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  const algorithms = e.AUTH_ALGORITHMS.split(',').map((name) => name.trim()).filter(Boolean);
+  const refused = algorithms.filter((name) => !(SIGNING_ALGORITHMS as readonly string[]).includes(name));
+  if (refused.length > 0 || algorithms.length === 0) {
+    issues.push(`AUTH_ALGORITHMS: ${refused.join(', ') || '(none given)'} not allowed; choose from ${SIGNING_ALGORITHMS.join(', ')}`);
+  }
+  let keys: TokenKeySource | undefined;
+  if (e.AUTH_JWKS_URL && e.AUTH_JWKS) {
+    issues.push('AUTH_JWKS_URL and AUTH_JWKS: give one source of token keys, not both');
+  } else if (e.AUTH_JWKS_URL) {
+    keys = { kind: 'jwks-url', url: e.AUTH_JWKS_URL };
+  } else if (e.AUTH_JWKS) {
+    const jwks = parseJwks(e.AUTH_JWKS);
+    if (typeof jwks === 'string') issues.push(`AUTH_JWKS: ${jwks}`);
+    else keys = { kind: 'jwks', jwks };
+  } else if (e.NODE_ENV === 'production') {
+    issues.push('AUTH_JWKS_URL: production needs the identity provider\'s keys (AUTH_JWKS_URL or AUTH_JWKS)');
+  } else {
+    keys = { kind: 'development', keyFile: join(resolve(e.DATA_DIR), 'dev-auth', 'signing-key.json') };
+  }
+  if (issues.length > 0 || !keys) throw new ConfigError(issues);
 
   return {
     env: e.NODE_ENV,
@@ -138,7 +197,36 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       uiPort: e.TEMPORAL_UI_PORT,
       workerShutdownGraceMs: e.TEMPORAL_WORKER_SHUTDOWN_GRACE_MS,
     },
+    auth: {
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      algorithms: algorithms as SigningAlgorithm[],
+      rolesClaim: e.AUTH_ROLES_CLAIM,
+      clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+      keys,
+    },
+    rateLimits: {
+      intakePerMinute: e.RATE_LIMIT_INTAKE_PER_MINUTE,
+      authFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+    },
   };
+}
+
+function parseJwks(text: string): JsonWebKeySet | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'not valid JSON';
+  }
+  const keys = (parsed as { keys?: unknown }).keys;
+  if (!Array.isArray(keys) || keys.length === 0 || !keys.every((key) => key && typeof key === 'object')) {
+    return 'must be a JSON Web Key Set: {"keys": [...]}';
+  }
+  if (keys.some((key) => 'd' in (key as object) || 'k' in (key as object))) {
+    return 'must hold public keys only';
+  }
+  return { keys: keys as Array<Record<string, unknown>> };
 }
 
 /** The environment that hands this configuration to a child process (used by the dev command and tests). */
@@ -167,6 +255,15 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
     if (config.temporal.tls.caPath) env.TEMPORAL_TLS_CA_PATH = config.temporal.tls.caPath;
     if (config.temporal.tls.serverName) env.TEMPORAL_TLS_SERVER_NAME = config.temporal.tls.serverName;
   }
+  env.AUTH_ISSUER = config.auth.issuer;
+  env.AUTH_AUDIENCE = config.auth.audience;
+  env.AUTH_ALGORITHMS = config.auth.algorithms.join(',');
+  env.AUTH_ROLES_CLAIM = config.auth.rolesClaim;
+  env.AUTH_CLOCK_TOLERANCE_SECONDS = String(config.auth.clockToleranceSeconds);
+  if (config.auth.keys.kind === 'jwks-url') env.AUTH_JWKS_URL = config.auth.keys.url;
+  if (config.auth.keys.kind === 'jwks') env.AUTH_JWKS = JSON.stringify(config.auth.keys.jwks);
+  env.RATE_LIMIT_INTAKE_PER_MINUTE = String(config.rateLimits.intakePerMinute);
+  env.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE = String(config.rateLimits.authFailuresPerMinute);
   if (!config.database.embedded) env.DATABASE_URL = config.database.url;
   if (config.temporal.apiKey) env.TEMPORAL_API_KEY = config.temporal.apiKey;
   if (config.temporal.cliPath) env.TEMPORAL_CLI = config.temporal.cliPath;

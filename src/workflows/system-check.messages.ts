@@ -2,6 +2,8 @@
  * The system-check workflow's contract, shared by the API and the workflow. A system check proves
  * the whole chain: API → Temporal → worker → activity → case store.
  */
+import type { ActorRef } from './actor.js';
+
 export const systemCheckWorkflowType = 'systemCheckWorkflow';
 
 export const systemCheckWorkflowId = (checkId: string) => `system-check-${checkId}`;
@@ -10,10 +12,12 @@ export interface SystemCheckInput {
   checkId: string;
   /** UTC ISO 8601. */
   requestedAt: string;
+  requestedBy: ActorRef;
 }
 
 export interface SystemCheckResult {
   checkId: string;
   recordedAt: string;
   workerIdentity: string;
+  requestedBy: ActorRef;
 }

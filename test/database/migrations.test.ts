@@ -43,7 +43,8 @@ describe('database migrations', () => {
     await migrateDatabase(settings());
     const insert = (id: string) =>
       database.query(
-        "insert into system_check (id, workflow_id, requested_at, recorded_at, worker_identity) values ($1, 'system-check-x', now(), now(), 'w')",
+        `insert into system_check (id, workflow_id, requested_at, recorded_at, worker_identity, requested_by_subject, requested_by_role)
+         values ($1, 'system-check-x', now(), now(), 'w', 'pc-1', 'administrator')`,
         [id],
       );
     await insert('00000000-0000-4000-8000-000000000001');

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,10 +75,18 @@ describe('the dev command', () => {
     expect(uiUrl).toContain(`127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
     expect((await fetch(uiUrl!)).status).toBe(200);
 
-    const { checkId } = (await (await fetch(`${api}/api/v1/system-checks`, { method: 'POST' })).json()) as { checkId: string };
+    // A token from the README's token command, signed by this data directory's development key.
+    const token = execFileSync(process.execPath, ['dist/cli/token.js', '--role', 'administrator', '--sub', 'pc-dev'], {
+      cwd: repoRoot,
+      env: { ...process.env, DATA_DIR: dataDir },
+      encoding: 'utf8',
+    }).trim();
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${api}/api/v1/system-checks`, { method: 'POST' })).status).toBe(401);
+    const { checkId } = (await (await fetch(`${api}/api/v1/system-checks`, { method: 'POST', headers: auth })).json()) as { checkId: string };
     await waitUntil(
       async () => {
-        const body = (await (await fetch(`${api}/api/v1/system-checks/${checkId}`)).json()) as { record: unknown };
+        const body = (await (await fetch(`${api}/api/v1/system-checks/${checkId}`, { headers: auth })).json()) as { record: unknown };
         return body.record ? true : undefined;
       },
       { timeoutMs: 30_000, what: 'the system check to be recorded' },
@@ -97,12 +105,12 @@ describe('the dev command', () => {
 
     // Started again (this time as a service manager would, stopped with SIGTERM).
     const second = await start([process.execPath, 'dist/dev.js'], ports);
-    const found = (await (await fetch(`${api}/api/v1/system-checks/${checkId}`)).json()) as {
+    const found = (await (await fetch(`${api}/api/v1/system-checks/${checkId}`, { headers: auth })).json()) as {
       workflowStatus: string;
-      record: { workerIdentity: string } | null;
+      record: { requestedBy: { subject: string } } | null;
     };
     expect(found.workflowStatus).toBe('COMPLETED');
-    expect(found.record).not.toBeNull();
+    expect(found.record?.requestedBy.subject).toBe('pc-dev');
 
     process.kill(second.child.pid!, 'SIGTERM');
     expect(await waitForExit(second.child)).toBe(0);

@@ -3,21 +3,25 @@ import { waitUntil } from '../../src/infra/child-process.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { Role } from '../../src/modules/access/roles.js';
+import { tokenFor } from '../support/test-tokens.js';
 
 interface SystemCheckView {
   checkId: string;
   workflowId: string;
   workflowStatus: string | null;
-  record: { requestedAt: string; recordedAt: string; workerIdentity: string } | null;
+  record: { requestedAt: string; recordedAt: string; workerIdentity: string; requestedBy: { subject: string; role: string } } | null;
 }
 
 describe('the running system, end to end', () => {
   let database: TestDatabase;
   let stack: Stack;
+  let auth: { authorization: string };
 
   beforeAll(async () => {
     database = await createTestDatabase();
     stack = await startStack(testConfig(database.url));
+    auth = { authorization: `Bearer ${await tokenFor(Role.Administrator, 'pc-1234')}` };
   });
 
   afterAll(async () => {
@@ -35,20 +39,21 @@ describe('the running system, end to end', () => {
   });
 
   it('starts a workflow through the API that the worker runs, whose activity writes a row', async () => {
-    const started = await fetch(`${stack.apiUrl}/api/v1/system-checks`, { method: 'POST' });
+    const started = await fetch(`${stack.apiUrl}/api/v1/system-checks`, { method: 'POST', headers: auth });
     expect(started.status).toBe(202);
     const { checkId, workflowId } = (await started.json()) as { checkId: string; workflowId: string };
     expect(workflowId).toBe(`system-check-${checkId}`);
 
     const view = await waitUntil(
       async () => {
-        const response = await fetch(`${stack.apiUrl}/api/v1/system-checks/${checkId}`);
+        const response = await fetch(`${stack.apiUrl}/api/v1/system-checks/${checkId}`, { headers: auth });
         const body = (await response.json()) as SystemCheckView;
         return body.workflowStatus === 'COMPLETED' && body.record ? body : undefined;
       },
       { timeoutMs: 30_000, what: 'the system check to complete' },
     );
     expect(view.record?.workerIdentity).toMatch(/:\d+$/);
+    expect(view.record).toMatchObject({ requestedBy: { subject: 'pc-1234', role: 'administrator' } });
 
     const rows = await database.query<{ id: string; workflow_id: string; worker_identity: string }>(
       'select id, workflow_id, worker_identity from system_check where id = $1',
@@ -60,7 +65,7 @@ describe('the running system, end to end', () => {
   });
 
   it('names the bad field in a 400', async () => {
-    const response = await fetch(`${stack.apiUrl}/api/v1/system-checks/not-a-uuid`);
+    const response = await fetch(`${stack.apiUrl}/api/v1/system-checks/not-a-uuid`, { headers: auth });
     const body = (await response.json()) as { code: string; fields: { field: string }[] };
     expect(response.status).toBe(400);
     expect(body.code).toBe('invalid_input');
@@ -68,7 +73,7 @@ describe('the running system, end to end', () => {
   });
 
   it('answers 404 for a check that never existed', async () => {
-    const response = await fetch(`${stack.apiUrl}/api/v1/system-checks/6f1c1b9e-6f55-4a43-9d0e-6f0c8a1e2b3c`);
+    const response = await fetch(`${stack.apiUrl}/api/v1/system-checks/6f1c1b9e-6f55-4a43-9d0e-6f0c8a1e2b3c`, { headers: auth });
     expect(response.status).toBe(404);
   });
 

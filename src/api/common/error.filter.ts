@@ -23,6 +23,9 @@ const statusOf: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.InvalidInput]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.UpdateRejected]: HttpStatus.UNPROCESSABLE_ENTITY,
   [DomainErrorCode.DependencyUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [DomainErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+  [DomainErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 function body(status: HttpStatus, code: string, message: string, fields?: FieldProblem[]): ErrorBody {
@@ -41,6 +44,9 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const answer = this.toBody(exception);
+    if (exception instanceof DomainError) {
+      for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
+    }
     if (answer.statusCode >= 500) this.logger.error({ msg: 'request failed', err: exception }, 'ErrorFilter');
     response.status(answer.statusCode).json(answer);
   }

@@ -3,6 +3,7 @@ import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger
 import { type Response } from 'express';
 import { DatabaseHealth } from '../../modules/database/database.health.js';
 import { TemporalClientService } from '../../modules/temporal/temporal-client.module.js';
+import { Public } from '../access/access.decorators.js';
 
 const PROBE_TIMEOUT_MS = 3_000;
 
@@ -32,6 +33,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'Whether the case store and Temporal answer' })
   @ApiResponse({ status: 200, type: HealthDto, description: 'Both are up' })
   @ApiResponse({ status: 503, type: HealthDto, description: 'At least one is down; `down` names it' })

@@ -2,7 +2,9 @@ import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
+import { Permission } from '../../modules/access/permissions.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
+import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 import { uuidParam } from '../common/params.js';
 import { SystemChecksService } from '../../modules/system-checks/system-checks.service.js';
 import { TemporalClientService } from '../../modules/temporal/temporal-client.module.js';
@@ -17,10 +19,16 @@ class SystemCheckStartedDto {
   @ApiProperty() workflowId!: string;
 }
 
+class ActorDto {
+  @ApiProperty({ description: "The staff member's identity-provider subject" }) subject!: string;
+  @ApiProperty({ description: 'The role that allowed the action' }) role!: string;
+}
+
 class SystemCheckRecordDto {
   @ApiProperty({ format: 'date-time' }) requestedAt!: string;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
   @ApiProperty() workerIdentity!: string;
+  @ApiProperty({ type: ActorDto }) requestedBy!: ActorDto;
 }
 
 class SystemCheckDto {
@@ -43,12 +51,17 @@ export class SystemChecksController {
 
   @Post()
   @HttpCode(202)
+  @RequirePermission(Permission.SystemCheckRun)
   @ApiOperation({ summary: 'Start a system check' })
   @ApiResponse({ status: 202, type: SystemCheckStartedDto })
-  async start(): Promise<SystemCheckStartedDto> {
+  async start(@CurrentActor() actor: NonNullable<AuthenticatedRequest['actor']>): Promise<SystemCheckStartedDto> {
     const checkId = randomUUID();
     const workflowId = systemCheckWorkflowId(checkId);
-    const input: SystemCheckInput = { checkId, requestedAt: new Date().toISOString() };
+    const input: SystemCheckInput = {
+      checkId,
+      requestedAt: new Date().toISOString(),
+      requestedBy: { subject: actor.subject, role: actor.role },
+    };
     await this.temporal.client.workflow.start(systemCheckWorkflowType, {
       workflowId,
       taskQueue: this.temporal.taskQueue,
@@ -58,6 +71,7 @@ export class SystemChecksController {
   }
 
   @Get(':checkId')
+  @RequirePermission(Permission.SystemCheckRead)
   @ApiOperation({ summary: 'A system check: its workflow status and the row its activity wrote' })
   @ApiResponse({ status: 200, type: SystemCheckDto })
   @ApiResponse({ status: 400, description: 'checkId is not a UUID' })
@@ -75,6 +89,7 @@ export class SystemChecksController {
             requestedAt: row.requestedAt.toISOString(),
             recordedAt: row.recordedAt.toISOString(),
             workerIdentity: row.workerIdentity,
+            requestedBy: { subject: row.requestedBySubject, role: row.requestedByRole },
           }
         : null,
     };

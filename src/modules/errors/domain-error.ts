@@ -6,6 +6,9 @@ export enum DomainErrorCode {
   InvalidInput = 'invalid_input',
   UpdateRejected = 'update_rejected',
   DependencyUnavailable = 'dependency_unavailable',
+  Unauthenticated = 'unauthenticated',
+  Forbidden = 'forbidden',
+  RateLimited = 'rate_limited',
 }
 
 export interface FieldProblem {
@@ -18,6 +21,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly fields: FieldProblem[] = [],
+    /** Response headers the answer must carry (WWW-Authenticate, Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'DomainError';

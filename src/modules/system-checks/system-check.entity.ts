@@ -13,6 +13,8 @@ export const SystemCheckSchema = defineEntity({
     requestedAt: p.datetime(),
     recordedAt: p.datetime(),
     workerIdentity: p.string(),
+    requestedBySubject: p.string(),
+    requestedByRole: p.string(),
   },
 });
 

@@ -7,7 +7,14 @@ export class SystemChecksService {
   constructor(private readonly orm: MikroORM) {}
 
   /** Writes the check once: a retried activity finds the first row and returns it unchanged. */
-  async record(check: { id: string; workflowId: string; requestedAt: Date; workerIdentity: string }): Promise<SystemCheck> {
+  async record(check: {
+    id: string;
+    workflowId: string;
+    requestedAt: Date;
+    workerIdentity: string;
+    requestedBySubject: string;
+    requestedByRole: string;
+  }): Promise<SystemCheck> {
     const em = this.orm.em.fork();
     await em.upsert(
       SystemCheckSchema,

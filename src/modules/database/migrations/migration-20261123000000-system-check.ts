@@ -10,6 +10,8 @@ export class Migration20261123000000SystemCheck extends Migration {
       "requested_at" timestamptz not null,
       "recorded_at" timestamptz not null,
       "worker_identity" varchar(255) not null,
+      "requested_by_subject" varchar(255) not null,
+      "requested_by_role" varchar(64) not null,
       constraint "system_check_workflow_id_unique" unique ("workflow_id")
     );`);
   }

@@ -1,0 +1,127 @@
+import { allRoles, Role } from './roles.js';
+
+/** What a route lets its caller do. Every route names one (or is public). */
+export enum Permission {
+  ContactCreate = 'contact:create',
+  ContactRead = 'contact:read',
+  ContactAssess = 'contact:assess',
+  ContactApproveDowngrade = 'contact:approve-downgrade',
+  ContactRecordIncident = 'contact:record-incident',
+  ContactDecideCrime = 'contact:decide-crime',
+  ContactRecordAttendance = 'contact:record-attendance',
+  ContactRefer = 'contact:refer',
+  ContactAddNote = 'contact:add-note',
+  ContactResolve = 'contact:resolve',
+  ContactEscalate = 'contact:escalate',
+  ContactSupervise = 'contact:supervise',
+  ClockPause = 'clock:pause',
+  SocialMediaRead = 'social-media:read',
+  SocialMediaRespond = 'social-media:respond',
+  SocialMediaPost = 'social-media:post',
+  HistoryRead = 'history:read',
+  AuditVerify = 'audit:verify',
+  AuditReplay = 'audit:replay',
+  PayloadDecode = 'payload:decode',
+  ManagementInformationRead = 'mi:read',
+  SystemCheckRun = 'system:check',
+  SystemCheckRead = 'system:read',
+}
+
+interface PermissionInfo {
+  /** A read changes nothing: auditors hold every read and nothing else. */
+  kind: 'read' | 'change';
+  description: string;
+}
+
+export const permissionInfo: Record<Permission, PermissionInfo> = {
+  [Permission.ContactCreate]: { kind: 'change', description: 'record a new contact from any channel' },
+  [Permission.ContactRead]: { kind: 'read', description: 'the work queue and case records' },
+  [Permission.ContactAssess]: { kind: 'change', description: 'THRIVE(S) assessment and grading, re-assessment' },
+  [Permission.ContactApproveDowngrade]: { kind: 'change', description: 'approve a downgrade of grade' },
+  [Permission.ContactRecordIncident]: { kind: 'change', description: 'NSIR incident record' },
+  [Permission.ContactDecideCrime]: { kind: 'change', description: 'NCRS crime recording decision' },
+  [Permission.ContactRecordAttendance]: { kind: 'change', description: 'deployment and attendance' },
+  [Permission.ContactRefer]: { kind: 'change', description: 'partner and safeguarding referrals' },
+  [Permission.ContactAddNote]: { kind: 'change', description: 'case notes' },
+  [Permission.ContactResolve]: { kind: 'change', description: 'resolve and close a case' },
+  [Permission.ContactEscalate]: { kind: 'change', description: 'escalate a case by hand' },
+  [Permission.ContactSupervise]: { kind: 'change', description: 'regrade and reassign' },
+  [Permission.ClockPause]: { kind: 'change', description: 'pause and resume an SLA clock, with a reason code' },
+  [Permission.SocialMediaRead]: { kind: 'read', description: 'the social media hub' },
+  [Permission.SocialMediaRespond]: { kind: 'change', description: 'answer direct messages in the social media hub' },
+  [Permission.SocialMediaPost]: { kind: 'change', description: 'post outgoing public messages' },
+  [Permission.HistoryRead]: { kind: 'read', description: "a case's full history and timeline" },
+  [Permission.AuditVerify]: { kind: 'read', description: 'verify the audit hash chains' },
+  [Permission.AuditReplay]: { kind: 'read', description: "replay a case's history against the code" },
+  [Permission.PayloadDecode]: { kind: 'read', description: 'decode encrypted payloads for the Temporal Web UI (codec endpoint)' },
+  [Permission.ManagementInformationRead]: { kind: 'read', description: 'management information for oversight' },
+  [Permission.SystemCheckRun]: { kind: 'change', description: 'run an end-to-end system check' },
+  [Permission.SystemCheckRead]: { kind: 'read', description: 'read system check results' },
+};
+
+const allPermissions = Object.values(Permission);
+const reads = allPermissions.filter((permission) => permissionInfo[permission].kind === 'read');
+
+const handling = [
+  Permission.ContactCreate,
+  Permission.ContactRead,
+  Permission.ContactAssess,
+  Permission.ContactRecordIncident,
+  Permission.ContactDecideCrime,
+  Permission.ContactRefer,
+  Permission.ContactAddNote,
+  Permission.ContactResolve,
+  Permission.ContactEscalate,
+];
+const socialMediaHub = [Permission.SocialMediaRead, Permission.SocialMediaRespond];
+const supervision = [
+  ...handling,
+  Permission.ContactRecordAttendance,
+  Permission.ContactApproveDowngrade,
+  Permission.ContactSupervise,
+  Permission.ClockPause,
+  Permission.HistoryRead,
+  Permission.PayloadDecode,
+  Permission.ManagementInformationRead,
+];
+
+/**
+ * The permission matrix: the one statement of who may do what. Downgrade approval and clock pauses
+ * are for team leaders and above; the social media hub is open to the Customer Service Centre,
+ * contact handlers, team leaders, Communications & Engagement and the media team (which alone
+ * posts); auditors read everything and change nothing; administrators run the system, not cases.
+ */
+export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
+  [Role.ContactHandler]: new Set([...handling, Permission.ContactRecordAttendance, ...socialMediaHub]),
+  [Role.CustomerServiceCentre]: new Set([...handling, ...socialMediaHub]),
+  [Role.TeamLeader]: new Set([...supervision, ...socialMediaHub]),
+  [Role.DutyInspector]: new Set(supervision),
+  [Role.CrimeRegistrar]: new Set([Permission.ContactRead, Permission.ContactDecideCrime, Permission.ContactAddNote, Permission.HistoryRead]),
+  [Role.CommunicationsEngagement]: new Set([Permission.ContactCreate, ...socialMediaHub]),
+  [Role.MediaTeam]: new Set([...socialMediaHub, Permission.SocialMediaPost]),
+  [Role.Auditor]: new Set(reads),
+  [Role.Administrator]: new Set([
+    Permission.SystemCheckRun,
+    Permission.SystemCheckRead,
+    Permission.AuditVerify,
+    Permission.ManagementInformationRead,
+  ]),
+};
+
+/** The first of the caller's roles that grants the permission: the role the action is attributed to. */
+export function grantingRole(roles: readonly Role[], permission: Permission): Role | undefined {
+  return roles.find((role) => rolePermissions[role].has(permission));
+}
+
+/** The matrix as a Markdown table, for the README (kept equal to it by a test). */
+export function permissionMatrixMarkdown(): string {
+  const header = `| permission | ${allRoles.join(' | ')} |`;
+  const rule = `| --- | ${allRoles.map(() => ':-:').join(' | ')} |`;
+  const rows = allPermissions.map(
+    (permission) =>
+      `| \`${permission}\`: ${permissionInfo[permission].description} | ${allRoles
+        .map((role) => (rolePermissions[role].has(permission) ? '✓' : ''))
+        .join(' | ')} |`,
+  );
+  return [header, rule, ...rows].join('\n');
+}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, type INestApplication, Post } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
+import { AccessGuard } from '../../src/api/access/access.guard.js';
+import { RateLimited, RequirePermission } from '../../src/api/access/access.decorators.js';
+import { RateLimiter } from '../../src/api/access/rate-limiter.js';
+import { ErrorFilter } from '../../src/api/common/error.filter.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { ConfigModule } from '../../src/config/config.module.js';
+import { AccessTokenVerifier } from '../../src/modules/access/access-token.verifier.js';
+import { Permission } from '../../src/modules/access/permissions.js';
+import { Role } from '../../src/modules/access/roles.js';
+import { AppLogger } from '../../src/modules/logging/app-logger.js';
+import { LoggingModule } from '../../src/modules/logging/logging.module.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { testConfig } from '../support/test-config.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { hostileTokens, testAuthEnvironment, tokenFor } from '../support/test-tokens.js';
+
+describe('failed authentication, limited per client address (the API process)', () => {
+  let database: TestDatabase;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    stack = await startStack(testConfig(database.url, { RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3' }), { worker: false });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await database?.drop();
+  });
+
+  it('answers 429 with Retry-After once the failures run out, and still lets a valid token through', async () => {
+    const url = `${stack.apiUrl}/api/v1/system-checks/3f0b6c1e-8d2a-4c7b-9e5f-1a2b3c4d5e6f`;
+    const bad = { authorization: `Bearer ${(await hostileTokens(Role.Administrator)).expired}` };
+    const statuses = [];
+    for (let attempt = 0; attempt < 5; attempt += 1) statuses.push((await fetch(url, { headers: bad })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const limited = await fetch(url, { headers: bad });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    const valid = await fetch(url, { headers: { authorization: `Bearer ${await tokenFor(Role.Administrator)}` } });
+    expect(valid.status).toBe(404); // authorised; the check simply does not exist
+  });
+});
+
+@Controller('probe')
+class IntakeProbeController {
+  @Post()
+  @RequirePermission(Permission.ContactCreate)
+  @RateLimited('intake')
+  accept() {
+    return { accepted: true };
+  }
+}
+
+describe('the intake limit, per caller (the real guard on a probe route)', () => {
+  let app: INestApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    const config = loadConfig({ ...testAuthEnvironment, RATE_LIMIT_INTAKE_PER_MINUTE: '2' });
+    const logger = new AppLogger({ level: 'silent', service: 'test' });
+    const module = {
+      module: class IntakeProbeModule {},
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger)],
+      controllers: [IntakeProbeController],
+      providers: [AccessTokenVerifier, RateLimiter, { provide: APP_GUARD, useClass: AccessGuard }, { provide: APP_FILTER, useClass: ErrorFilter }],
+    };
+    app = await NestFactory.create(module, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    url = `${await app.getUrl()}/probe`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('allows the limit, then answers 429; another caller keeps their own allowance', async () => {
+    const first = { authorization: `Bearer ${await tokenFor(Role.ContactHandler, 'pc-1')}` };
+    const second = { authorization: `Bearer ${await tokenFor(Role.ContactHandler, 'pc-2')}` };
+    const statuses = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) statuses.push((await fetch(url, { method: 'POST', headers: first })).status);
+    expect(statuses).toEqual([201, 201, 429]);
+    expect((await fetch(url, { method: 'POST', headers: second })).status).toBe(201);
+  });
+});
