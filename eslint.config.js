@@ -20,7 +20,7 @@ export const workflowRestrictedImports = {
       group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
       message: 'Workflow code may import only @temporalio/workflow.',
     },
-    { group: ['**/modules/**', '**/api/**', '**/config/**', '**/infra/**'], message: 'Workflow code must not reach into application modules.' },
+    { group: ['**/modules/**', '**/api/**', '**/config/**', '**/infra/**'], message: 'Workflow and domain code must not reach into application modules.' },
     {
       group: ['**/activities/**', '**/activities/*'],
       allowTypeImports: true,
@@ -50,11 +50,12 @@ export default tseslint.config(
     // Nest reads constructor parameter types at run time (emitDecoratorMetadata), so an import that
     // is used only as an injected type must stay a value import.
     files: ['src/**/*.ts', 'test/**/*.ts'],
-    ignores: ['src/workflows/**'],
+    ignores: ['src/workflows/**', 'src/domain/**'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
-    files: ['src/workflows/**/*.ts'],
+    // Workflow code, and the pure domain rules it shares with the API.
+    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', workflowRestrictedImports],

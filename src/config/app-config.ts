@@ -50,6 +50,10 @@ const environmentSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
 
+  FORCE_CODE: z.string().regex(/^[A-Z]{2,4}$/, '2 to 4 capital letters').default('XP'),
+  DEFAULT_TEAM: z.string().min(1).max(64).default('contact-centre'),
+  POLICY_VERSION: z.string().min(1).max(32).default('2026.11-default'),
+
   AUTH_ISSUER: z.string().min(1).default('police-contact-dev'),
   AUTH_AUDIENCE: z.string().min(1).default('police-contact-api'),
   AUTH_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -116,6 +120,7 @@ export interface AppConfig {
     uiPort: number;
     workerShutdownGraceMs: number;
   };
+  force: { code: string; defaultTeam: string; policyVersion: string };
   auth: AuthConfig;
   rateLimits: { intakePerMinute: number; authFailuresPerMinute: number };
 }
@@ -197,6 +202,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       uiPort: e.TEMPORAL_UI_PORT,
       workerShutdownGraceMs: e.TEMPORAL_WORKER_SHUTDOWN_GRACE_MS,
     },
+    force: { code: e.FORCE_CODE, defaultTeam: e.DEFAULT_TEAM, policyVersion: e.POLICY_VERSION },
     auth: {
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,
@@ -255,6 +261,9 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
     if (config.temporal.tls.caPath) env.TEMPORAL_TLS_CA_PATH = config.temporal.tls.caPath;
     if (config.temporal.tls.serverName) env.TEMPORAL_TLS_SERVER_NAME = config.temporal.tls.serverName;
   }
+  env.FORCE_CODE = config.force.code;
+  env.DEFAULT_TEAM = config.force.defaultTeam;
+  env.POLICY_VERSION = config.force.policyVersion;
   env.AUTH_ISSUER = config.auth.issuer;
   env.AUTH_AUDIENCE = config.auth.audience;
   env.AUTH_ALGORITHMS = config.auth.algorithms.join(',');

@@ -1,2 +1,3 @@
 // Every workflow the worker hosts.
+export { contactCaseWorkflow } from './contact-case.workflow.js';
 export { systemCheckWorkflow } from './system-check.workflow.js';

@@ -2,7 +2,7 @@
  * The system-check workflow's contract, shared by the API and the workflow. A system check proves
  * the whole chain: API → Temporal → worker → activity → case store.
  */
-import type { ActorRef } from './actor.js';
+import type { ActorRef } from '../domain/actor.js';
 
 export const systemCheckWorkflowType = 'systemCheckWorkflow';
 

@@ -26,6 +26,7 @@ const statusOf: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
   [DomainErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
   [DomainErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
+  [DomainErrorCode.IdempotencyConflict]: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 function body(status: HttpStatus, code: string, message: string, fields?: FieldProblem[]): ErrorBody {

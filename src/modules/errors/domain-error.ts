@@ -9,6 +9,7 @@ export enum DomainErrorCode {
   Unauthenticated = 'unauthenticated',
   Forbidden = 'forbidden',
   RateLimited = 'rate_limited',
+  IdempotencyConflict = 'idempotency_conflict',
 }
 
 export interface FieldProblem {

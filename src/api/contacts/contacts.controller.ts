@@ -1,0 +1,188 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { type ActorRef } from '../../domain/actor.js';
+import { type CaseCommand } from '../../domain/contact-case.js';
+import { crimeDecisionProblems } from '../../domain/recording.js';
+import { isReference } from '../../domain/reference.js';
+import { Permission } from '../../modules/access/permissions.js';
+import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
+import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';
+import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
+import { type AuthenticatedRequest, CurrentActor, RateLimited, RequirePermission } from '../access/access.decorators.js';
+import { canonicalJson, sha256 } from '../common/canonical-json.js';
+import {
+  AssessmentDto,
+  AttendanceDto,
+  CreateContactDto,
+  CrimeDecisionDto,
+  DowngradeDecisionDto,
+  IncidentDto,
+  NoteDto,
+  QueueQueryDto,
+  ReferralDto,
+  ResolutionDto,
+} from './contacts.dto.js';
+
+type Caller = NonNullable<AuthenticatedRequest['actor']>;
+
+const actorRef = (actor: Caller): ActorRef => ({ subject: actor.subject, role: actor.role });
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,64}$/;
+
+function idempotencyKey(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(value)) {
+    throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid Idempotency-Key', [
+      { field: 'Idempotency-Key', message: '8 to 64 letters, digits, dots, colons, dashes or underscores' },
+    ]);
+  }
+  return value;
+}
+
+function reference(value: string): string {
+  if (!isReference(value)) {
+    throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid reference', [{ field: 'reference', message: 'a case reference looks like XP-20261123-000042' }]);
+  }
+  return value;
+}
+
+const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retried request harmless: the same key gives the same result' });
+const commandResponses = () => [
+  ApiResponse({ status: 201, description: "The case's state after the command" }),
+  ApiResponse({ status: 400, description: 'Invalid body; `fields` names each invalid field' }),
+  ApiResponse({ status: 404, description: 'No such case' }),
+  ApiResponse({ status: 409, description: "The case's stage does not allow this command (the stage is named)" }),
+  ApiResponse({ status: 422, description: "The case's rules refuse this command (the workflow's update validator)" }),
+];
+const CommandResponses = () => (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
+  for (const decorate of [idempotencyHeader, ...commandResponses()]) decorate(target, key, descriptor);
+};
+
+/** The handlers' REST API over contact cases. */
+@ApiTags('contacts')
+@Controller('contacts')
+export class ContactsController {
+  constructor(
+    private readonly cases: ContactCasesService,
+    private readonly queries: CaseQueries,
+  ) {}
+
+  @Post()
+  @RequirePermission(Permission.ContactCreate)
+  @RateLimited('intake')
+  @ApiOperation({ summary: 'Record a new contact from any channel and start its case' })
+  @idempotencyHeader
+  @ApiResponse({ status: 201, description: 'The case: reference, stage, risk marker and place in the queue' })
+  @ApiResponse({ status: 400, description: 'Invalid body; `fields` names each invalid field' })
+  @ApiResponse({ status: 422, description: 'The Idempotency-Key was used before for a different body' })
+  async create(
+    @Body() body: CreateContactDto,
+    @CurrentActor() actor: Caller,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const checkedKey = idempotencyKey(key);
+    const result = await this.cases.intake(body, actorRef(actor), checkedKey ? { key: checkedKey, requestHash: sha256(canonicalJson(body)) } : undefined);
+    response.setHeader('Location', `/api/v1/contacts/${result.reference}`);
+    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return result;
+  }
+
+  @Get()
+  @RequirePermission(Permission.ContactRead)
+  @ApiOperation({ summary: 'The work queue: open cases, IR and grade 1 first, then by nearest due time' })
+  async queue(@Query() query: QueueQueryDto) {
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const { total, items } = await this.queries.queue(
+      { stage: query.stage, channel: query.channel, grade: query.grade, riskMarker: query.riskMarker, assignee: query.assignee },
+      { limit, offset },
+    );
+    return { total, limit, offset, items };
+  }
+
+  @Get(':reference')
+  @RequirePermission(Permission.ContactRead)
+  @ApiOperation({ summary: 'A case: its record, everything recorded on it, and its live workflow state' })
+  @ApiResponse({ status: 404, description: 'No such case' })
+  view(@Param('reference') ref: string) {
+    return this.cases.view(reference(ref));
+  }
+
+  @Post(':reference/assessments')
+  @RequirePermission(Permission.ContactAssess)
+  @ApiOperation({ summary: 'Record a THRIVE(S) assessment and proposed grade (a downgrade waits for approval)' })
+  @CommandResponses()
+  assess(@Param('reference') ref: string, @Body() body: AssessmentDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    return this.run(ref, { type: 'assess', assessment: { factors: { ...body.factors }, proposedGrade: body.proposedGrade } }, actor, key);
+  }
+
+  @Post(':reference/downgrade-approvals')
+  @RequirePermission(Permission.ContactApproveDowngrade)
+  @ApiOperation({ summary: 'Approve or refuse the pending downgrade (a supervisor other than its proposer)' })
+  @CommandResponses()
+  decideDowngrade(@Param('reference') ref: string, @Body() body: DowngradeDecisionDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    return this.run(ref, { type: 'decide-downgrade', approve: body.approve, rationale: body.rationale }, actor, key);
+  }
+
+  @Post(':reference/incident')
+  @RequirePermission(Permission.ContactRecordIncident)
+  @ApiOperation({ summary: 'Record the NSIR incident: opening category and qualifiers' })
+  @CommandResponses()
+  recordIncident(@Param('reference') ref: string, @Body() body: IncidentDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    return this.run(ref, { type: 'record-incident', incident: { openingCategory: body.openingCategory, qualifiers: body.qualifiers } }, actor, key);
+  }
+
+  @Post(':reference/crime-decision')
+  @RequirePermission(Permission.ContactDecideCrime)
+  @ApiOperation({ summary: 'Record the NCRS crime recording decision' })
+  @CommandResponses()
+  decideCrime(@Param('reference') ref: string, @Body() body: CrimeDecisionDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    const decision = { crimeRecorded: body.crimeRecorded, classification: body.classification, noCrimeReason: body.noCrimeReason };
+    const problems = crimeDecisionProblems(decision);
+    if (problems.length > 0) throw new DomainError(DomainErrorCode.InvalidInput, `Invalid ${problems.map((p) => p.field).join(', ')}`, problems);
+    return this.run(ref, { type: 'decide-crime', decision }, actor, key);
+  }
+
+  @Post(':reference/attendance')
+  @RequirePermission(Permission.ContactRecordAttendance)
+  @ApiOperation({ summary: 'Record deployment: a unit dispatched, then arrived' })
+  @CommandResponses()
+  recordAttendance(@Param('reference') ref: string, @Body() body: AttendanceDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    return this.run(ref, { type: 'record-attendance', event: body.event, unit: body.unit }, actor, key);
+  }
+
+  @Post(':reference/referrals')
+  @RequirePermission(Permission.ContactRefer)
+  @ApiOperation({ summary: 'Refer to a partner agency or for safeguarding' })
+  @CommandResponses()
+  refer(@Param('reference') ref: string, @Body() body: ReferralDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    return this.run(ref, { type: 'refer', referral: { agency: body.agency, kind: body.kind, reason: body.reason } }, actor, key);
+  }
+
+  @Post(':reference/notes')
+  @RequirePermission(Permission.ContactAddNote)
+  @ApiOperation({ summary: 'Add a note to the case' })
+  @CommandResponses()
+  addNote(@Param('reference') ref: string, @Body() body: NoteDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    return this.run(ref, { type: 'add-note', text: body.text }, actor, key);
+  }
+
+  @Post(':reference/resolution')
+  @HttpCode(201)
+  @RequirePermission(Permission.ContactResolve)
+  @ApiOperation({ summary: 'Resolve and close the case (first contact resolution only once assessed, recorded and safeguarded)' })
+  @CommandResponses()
+  resolve(@Param('reference') ref: string, @Body() body: ResolutionDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    const { outcome, closingCategory, appointmentAt, signpostedTo, noFurtherActionReason } = body;
+    return this.run(ref, { type: 'resolve', resolution: { outcome, closingCategory, appointmentAt, signpostedTo, noFurtherActionReason } }, actor, key);
+  }
+
+  private run(ref: string, command: CaseCommand, actor: Caller, key: string | undefined) {
+    const checkedReference = reference(ref);
+    const commandId = `${checkedReference}/${idempotencyKey(key) ?? randomUUID()}`;
+    return this.cases.command(checkedReference, command, actorRef(actor), commandId);
+  }
+}

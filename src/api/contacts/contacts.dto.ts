@@ -1,0 +1,137 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { allChannels, Channel, SocialMediaPlatform } from '../../domain/channels.js';
+import { outcomes, referralKinds, stages } from '../../domain/contact-case.js';
+import { allIncidentCategories, crimeClassifications, incidentQualifiers, noCrimeReasons } from '../../domain/recording.js';
+import { RiskFlag } from '../../domain/risk-screening.js';
+import { factorLevels, MIN_RATIONALE_LENGTH } from '../../domain/thrive.js';
+
+export class CallerDto {
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ example: '+44 121 496 0000' }) @IsOptional() @Matches(/^\+?[0-9][0-9 ()-]{5,24}$/, { message: 'phone must be a telephone number' }) phone?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) address?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsISO8601({ strict: true }) dateOfBirth?: string;
+  @ApiPropertyOptional({ description: 'The person reporting does not give their details' }) @IsOptional() @IsBoolean() anonymous?: boolean;
+}
+
+export class LocationDto {
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) description?: string;
+  @ApiPropertyOptional({ example: 'B1 1AA' })
+  @IsOptional()
+  @Matches(/^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/i, { message: 'postcode must be a UK postcode' })
+  postcode?: string;
+  @ApiPropertyOptional({ enum: ['urban', 'rural'] }) @IsOptional() @IsIn(['urban', 'rural']) area?: 'urban' | 'rural';
+}
+
+export class ChannelDetailsDto {
+  @ApiPropertyOptional({ description: 'Single Online Home web form title (web-form)' }) @IsOptional() @IsString() @Length(1, 200) title?: string;
+  @ApiPropertyOptional({ enum: SocialMediaPlatform, description: 'social-media' }) @IsOptional() @IsEnum(SocialMediaPlatform) platform?: SocialMediaPlatform;
+  @ApiPropertyOptional({ description: 'Account handle (social-media)' }) @IsOptional() @IsString() @Length(1, 100) handle?: string;
+  @ApiPropertyOptional({ description: 'Front-counter station (face-to-face)' }) @IsOptional() @IsString() @Length(1, 100) station?: string;
+  @ApiPropertyOptional({ description: 'Weather phone location or internal department' }) @IsOptional() @IsString() @Length(1, 100) origin?: string;
+}
+
+export class CreateContactDto {
+  @ApiProperty({ enum: allChannels }) @IsEnum(Channel) channel!: Channel;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the contact arrived; now when absent' }) @IsOptional() @IsISO8601({ strict: true }) receivedAt?: string;
+  @ApiProperty({ type: CallerDto }) @IsObject() @ValidateNested() @Type(() => CallerDto) caller!: CallerDto;
+  @ApiProperty({ maxLength: 10_000, description: 'What the person reported, in their words' }) @IsString() @IsNotEmpty() @MaxLength(10_000) narrative!: string;
+  @ApiPropertyOptional({ enum: RiskFlag, isArray: true }) @IsOptional() @IsArray() @ArrayUnique() @IsEnum(RiskFlag, { each: true }) flags?: RiskFlag[];
+  @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
+  @ApiPropertyOptional({ description: 'Interpreter (Language Line) needed, in this language' }) @IsOptional() @IsString() @Length(2, 64) interpreterLanguage?: string;
+  @ApiPropertyOptional({ type: ChannelDetailsDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ChannelDetailsDto) channelDetails?: ChannelDetailsDto;
+}
+
+export class FactorDto {
+  @ApiProperty({ enum: factorLevels }) @IsIn(factorLevels) level!: (typeof factorLevels)[number];
+  @ApiProperty({ minLength: MIN_RATIONALE_LENGTH }) @IsString() @MinLength(MIN_RATIONALE_LENGTH) @MaxLength(2000) rationale!: string;
+}
+
+export class FactorsDto {
+  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) threat!: FactorDto;
+  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) harm!: FactorDto;
+  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) risk!: FactorDto;
+  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) investigation!: FactorDto;
+  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) vulnerability!: FactorDto;
+  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) engagement!: FactorDto;
+  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) safeguarding!: FactorDto;
+}
+
+export class AssessmentDto {
+  @ApiProperty({ type: FactorsDto }) @IsObject() @ValidateNested() @Type(() => FactorsDto) factors!: FactorsDto;
+  @ApiProperty({ enum: [1, 2, 3, 4] }) @IsInt() @Min(1) @Max(4) proposedGrade!: 1 | 2 | 3 | 4;
+}
+
+export class DowngradeDecisionDto {
+  @ApiProperty({ description: 'true approves the pending downgrade, false refuses it' }) @IsBoolean() approve!: boolean;
+  @ApiProperty({ minLength: MIN_RATIONALE_LENGTH }) @IsString() @MinLength(MIN_RATIONALE_LENGTH) @MaxLength(2000) rationale!: string;
+}
+
+export class IncidentDto {
+  @ApiProperty({ enum: allIncidentCategories }) @IsIn(allIncidentCategories) openingCategory!: (typeof allIncidentCategories)[number];
+  @ApiProperty({ enum: incidentQualifiers, isArray: true }) @IsArray() @ArrayUnique() @ArrayMaxSize(incidentQualifiers.length) @IsIn(incidentQualifiers, { each: true }) qualifiers!: Array<(typeof incidentQualifiers)[number]>;
+}
+
+export class CrimeDecisionDto {
+  @ApiProperty() @IsBoolean() crimeRecorded!: boolean;
+  @ApiPropertyOptional({ enum: crimeClassifications }) @IsOptional() @IsIn(crimeClassifications) classification?: (typeof crimeClassifications)[number];
+  @ApiPropertyOptional({ enum: noCrimeReasons }) @IsOptional() @IsIn(noCrimeReasons) noCrimeReason?: (typeof noCrimeReasons)[number];
+}
+
+export class AttendanceDto {
+  @ApiProperty({ enum: ['dispatched', 'arrived'] }) @IsIn(['dispatched', 'arrived']) event!: 'dispatched' | 'arrived';
+  @ApiPropertyOptional({ description: 'Call sign of the unit' }) @IsOptional() @IsString() @Length(1, 32) unit?: string;
+}
+
+export class ReferralDto {
+  @ApiProperty() @IsString() @Length(2, 128) agency!: string;
+  @ApiProperty({ enum: referralKinds }) @IsIn(referralKinds) kind!: (typeof referralKinds)[number];
+  @ApiProperty() @IsString() @Length(5, 2000) reason!: string;
+}
+
+export class NoteDto {
+  @ApiProperty({ maxLength: 5000 }) @IsString() @Length(1, 5000) text!: string;
+}
+
+export class ResolutionDto {
+  @ApiProperty({ enum: outcomes }) @IsIn(outcomes) outcome!: (typeof outcomes)[number];
+  @ApiProperty({ enum: allIncidentCategories, description: 'NSIR closing category (may differ from the opening one)' })
+  @IsIn(allIncidentCategories)
+  closingCategory!: (typeof allIncidentCategories)[number];
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) appointmentAt?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(2, 200) signpostedTo?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(5, 2000) noFurtherActionReason?: string;
+}
+
+export class QueueQueryDto {
+  @ApiPropertyOptional({ enum: stages }) @IsOptional() @IsIn(stages) stage?: (typeof stages)[number];
+  @ApiPropertyOptional({ enum: allChannels }) @IsOptional() @IsEnum(Channel) channel?: Channel;
+  @ApiPropertyOptional({ enum: [1, 2, 3, 4] }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(4) grade?: number;
+  @ApiPropertyOptional({ enum: ['IR'] }) @IsOptional() @IsIn(['IR']) riskMarker?: 'IR';
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128) assignee?: string;
+  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+}

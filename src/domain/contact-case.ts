@@ -1,0 +1,274 @@
+import { type ActorRef } from './actor.js';
+import { type Channel, type FieldProblem } from './channels.js';
+import {
+  type CrimeDecision,
+  crimeDecisionProblems,
+  type IncidentCategory,
+  type IncidentRecord,
+  needsCrimeDecision,
+} from './recording.js';
+import { type RiskFlag, type RiskScreening } from './risk-screening.js';
+import { assessmentProblems, type Grade, isDowngrade, needsSafeguarding, type ThriveAssessment } from './thrive.js';
+
+/**
+ * A contact case's state and the rules of every command on it, as pure functions. The workflow
+ * holds the state and calls these; the API calls them to explain refusals. Nothing here does I/O.
+ */
+export type Stage = 'triage' | 'recording' | 'resolution' | 'closed';
+export const stages: readonly Stage[] = ['triage', 'recording', 'resolution', 'closed'];
+
+export const outcomes = ['resolved-at-first-contact', 'attended', 'appointment', 'referred', 'signposted', 'no-further-action'] as const;
+export type Outcome = (typeof outcomes)[number];
+
+export interface Resolution {
+  outcome: Outcome;
+  closingCategory: IncidentCategory;
+  appointmentAt?: string;
+  signpostedTo?: string;
+  noFurtherActionReason?: string;
+}
+
+export const referralKinds = ['safeguarding', 'partner'] as const;
+export type ReferralKind = (typeof referralKinds)[number];
+
+export interface Referral {
+  agency: string;
+  kind: ReferralKind;
+  reason: string;
+}
+
+export type CaseCommand =
+  | { type: 'assess'; assessment: ThriveAssessment }
+  | { type: 'decide-downgrade'; approve: boolean; rationale: string }
+  | { type: 'record-incident'; incident: IncidentRecord }
+  | { type: 'decide-crime'; decision: CrimeDecision }
+  | { type: 'record-attendance'; event: 'dispatched' | 'arrived'; unit?: string }
+  | { type: 'refer'; referral: Referral }
+  | { type: 'add-note'; text: string }
+  | { type: 'resolve'; resolution: Resolution };
+
+export type CaseCommandType = CaseCommand['type'];
+
+export interface ContactCaseState {
+  reference: string;
+  channel: Channel;
+  receivedAt: string;
+  policyVersion: string;
+  team: string;
+  assignee: string;
+  flags: RiskFlag[];
+  stage: Stage;
+  screening: RiskScreening;
+  grade: Grade | null;
+  pendingDowngrade: { fromGrade: Grade; toGrade: Grade; requestedBy: ActorRef; requestedAt: string } | null;
+  assessmentCount: number;
+  safeguardingRequired: boolean;
+  incident: IncidentRecord | null;
+  crimeDecision: CrimeDecision | null;
+  attendance: { dispatchedAt: string | null; arrivedAt: string | null; unit: string | null };
+  referrals: Array<{ agency: string; kind: ReferralKind }>;
+  noteCount: number;
+  escalationLevel: number;
+  resolution: (Resolution & { firstContactResolution: boolean; closedAt: string; closedBy: ActorRef }) | null;
+  /** Counts every change; the case store applies a projection only if it is newer. */
+  version: number;
+}
+
+/** A refusal: `stage` when the case's stage does not allow the command (409), `invalid` when its content does not hold (422). */
+export interface Rejection {
+  kind: 'stage' | 'invalid';
+  message: string;
+  fields: FieldProblem[];
+}
+
+export interface TimelineEntry {
+  type: string;
+  /** Codes and numbers only: never a narrative, a note's text or a caller's details. */
+  details: Record<string, string | number | boolean | null>;
+}
+
+export function initialCaseState(input: {
+  reference: string;
+  channel: Channel;
+  receivedAt: string;
+  policyVersion: string;
+  team: string;
+  assignee: string;
+  flags: RiskFlag[];
+  screening: RiskScreening;
+}): ContactCaseState {
+  return {
+    ...input,
+    stage: 'triage',
+    grade: null,
+    pendingDowngrade: null,
+    assessmentCount: 0,
+    safeguardingRequired: input.screening.domesticAbuse || input.screening.sexualOffence || input.flags.includes('child-at-risk' as RiskFlag),
+    incident: null,
+    crimeDecision: null,
+    attendance: { dispatchedAt: null, arrivedAt: null, unit: null },
+    referrals: [],
+    noteCount: 0,
+    escalationLevel: 0,
+    resolution: null,
+    version: 0,
+  };
+}
+
+/** The stage follows from what has been done: assessed, then recorded, then resolved. */
+export function stageOf(state: Omit<ContactCaseState, 'stage'> & { stage?: Stage }): Stage {
+  if (state.resolution) return 'closed';
+  if (state.grade === null) return 'triage';
+  if (state.incident === null) return 'recording';
+  return 'resolution';
+}
+
+/** Queue order: IR and grade 1 first. */
+export const priorityRank = (state: Pick<ContactCaseState, 'screening' | 'grade'>) =>
+  state.screening.riskMarker === 'IR' || state.grade === 1 ? 0 : 1;
+
+const stageConflict = (state: ContactCaseState, message: string): Rejection => ({
+  kind: 'stage',
+  message: `Case ${state.reference} is at stage ${state.stage}: ${message}`,
+  fields: [],
+});
+const invalid = (message: string, fields: FieldProblem[] = []): Rejection => ({ kind: 'invalid', message, fields });
+
+const safeguardingDone = (state: ContactCaseState) => state.referrals.some((referral) => referral.kind === 'safeguarding');
+
+/** Why `command` cannot be applied to `state` now, or null when it can. */
+export function rejectionOf(state: ContactCaseState, command: CaseCommand, actor: ActorRef): Rejection | null {
+  if (state.stage === 'closed') return stageConflict(state, 'a closed case takes no further commands');
+  switch (command.type) {
+    case 'assess': {
+      const problems = assessmentProblems(command.assessment);
+      return problems.length > 0 ? invalid(`The assessment is incomplete or inconsistent: ${problems.map((p) => p.message).join('; ')}`, problems) : null;
+    }
+    case 'decide-downgrade':
+      if (!state.pendingDowngrade) return stageConflict(state, 'no downgrade is waiting for approval');
+      if (state.pendingDowngrade.requestedBy.subject === actor.subject) {
+        return invalid('A downgrade needs the approval of a supervisor other than the person who proposed it', [{ field: 'approve', message: 'self-approval' }]);
+      }
+      return null;
+    case 'record-incident':
+      return null;
+    case 'decide-crime': {
+      if (!state.incident) return stageConflict(state, 'record the incident before the crime recording decision');
+      const problems = crimeDecisionProblems(command.decision);
+      return problems.length > 0 ? invalid(problems.map((p) => p.message).join('; '), problems) : null;
+    }
+    case 'record-attendance':
+      if (state.grade === null) return stageConflict(state, 'grade the case before deploying to it');
+      if (state.grade === 4) return invalid('A grade 4 case is resolved without deployment', [{ field: 'event', message: 'no deployment at grade 4' }]);
+      if (command.event === 'dispatched' && state.attendance.dispatchedAt) return invalid('A unit has already been dispatched', [{ field: 'event', message: 'already dispatched' }]);
+      if (command.event === 'arrived' && !state.attendance.dispatchedAt) return invalid('No unit has been dispatched yet', [{ field: 'event', message: 'dispatch first' }]);
+      if (command.event === 'arrived' && state.attendance.arrivedAt) return invalid('Arrival is already recorded', [{ field: 'event', message: 'already arrived' }]);
+      return null;
+    case 'refer':
+    case 'add-note':
+      return null;
+    case 'resolve':
+      return resolutionRejection(state, command.resolution);
+  }
+}
+
+function resolutionRejection(state: ContactCaseState, resolution: Resolution): Rejection | null {
+  if (state.stage !== 'resolution') return stageConflict(state, 'a case is resolved only once it is assessed and its incident recorded');
+  const missing: string[] = [];
+  if (state.pendingDowngrade) missing.push('the pending downgrade must be approved or refused');
+  if (needsCrimeDecision(state.incident, resolution.closingCategory) && !state.crimeDecision) missing.push('an NCRS crime recording decision');
+  switch (resolution.outcome) {
+    case 'resolved-at-first-contact':
+      // Single call resolution is measured, so it must not reward closing early.
+      if (state.grade !== 4) missing.push('grade 4 (resolved without deployment)');
+      if (state.safeguardingRequired && !safeguardingDone(state)) missing.push('a safeguarding referral');
+      break;
+    case 'attended':
+      if (!state.attendance.arrivedAt) missing.push('attendance (arrival)');
+      break;
+    case 'appointment':
+      if (!resolution.appointmentAt) missing.push('appointmentAt');
+      break;
+    case 'referred':
+      if (state.referrals.length === 0) missing.push('a referral');
+      break;
+    case 'signposted':
+      if (!resolution.signpostedTo) missing.push('signpostedTo');
+      break;
+    case 'no-further-action':
+      if (!resolution.noFurtherActionReason) missing.push('noFurtherActionReason');
+      break;
+  }
+  if (missing.length === 0) return null;
+  return invalid(`Cannot close as ${resolution.outcome}: first ${missing.join(', ')}`, missing.map((message) => ({ field: 'outcome', message })));
+}
+
+/** Applies an accepted command: the new state and the timeline entry that records it. */
+export function applyCommand(state: ContactCaseState, command: CaseCommand, actor: ActorRef, now: string): { state: ContactCaseState; entry: TimelineEntry } {
+  // Plain JSON, cloned without structuredClone (which Temporal's workflow sandbox does not provide).
+  const next = JSON.parse(JSON.stringify(state)) as ContactCaseState;
+  let entry: TimelineEntry;
+  switch (command.type) {
+    case 'assess': {
+      const proposed = command.assessment.proposedGrade;
+      next.assessmentCount += 1;
+      next.safeguardingRequired = next.safeguardingRequired || needsSafeguarding(command.assessment);
+      if (isDowngrade(state.grade, proposed)) {
+        next.pendingDowngrade = { fromGrade: state.grade!, toGrade: proposed, requestedBy: actor, requestedAt: now };
+        entry = { type: 'downgrade-proposed', details: { fromGrade: state.grade, toGrade: proposed, assessment: next.assessmentCount } };
+      } else {
+        next.pendingDowngrade = null;
+        next.grade = proposed;
+        entry = {
+          type: state.assessmentCount === 0 ? 'assessed' : 'reassessed',
+          details: { grade: proposed, previousGrade: state.grade, assessment: next.assessmentCount },
+        };
+      }
+      break;
+    }
+    case 'decide-downgrade': {
+      const pending = state.pendingDowngrade!;
+      next.pendingDowngrade = null;
+      if (command.approve) next.grade = pending.toGrade;
+      entry = { type: command.approve ? 'downgrade-approved' : 'downgrade-refused', details: { fromGrade: pending.fromGrade, toGrade: pending.toGrade } };
+      break;
+    }
+    case 'record-incident':
+      next.incident = { openingCategory: command.incident.openingCategory, qualifiers: [...command.incident.qualifiers] };
+      entry = { type: state.incident ? 'incident-amended' : 'incident-recorded', details: { openingCategory: command.incident.openingCategory, qualifiers: command.incident.qualifiers.join(',') } };
+      break;
+    case 'decide-crime':
+      next.crimeDecision = { ...command.decision };
+      entry = {
+        type: 'crime-decision',
+        details: { crimeRecorded: command.decision.crimeRecorded, classification: command.decision.classification ?? null, noCrimeReason: command.decision.noCrimeReason ?? null },
+      };
+      break;
+    case 'record-attendance':
+      if (command.event === 'dispatched') {
+        next.attendance.dispatchedAt = now;
+        next.attendance.unit = command.unit ?? null;
+      } else {
+        next.attendance.arrivedAt = now;
+      }
+      entry = { type: `attendance-${command.event}`, details: { unit: command.unit ?? next.attendance.unit } };
+      break;
+    case 'refer':
+      next.referrals.push({ agency: command.referral.agency, kind: command.referral.kind });
+      entry = { type: 'referral', details: { kind: command.referral.kind, agency: command.referral.agency } };
+      break;
+    case 'add-note':
+      next.noteCount += 1;
+      entry = { type: 'note', details: { note: next.noteCount } };
+      break;
+    case 'resolve': {
+      const firstContactResolution = command.resolution.outcome === 'resolved-at-first-contact';
+      next.resolution = { ...command.resolution, firstContactResolution, closedAt: now, closedBy: actor };
+      entry = { type: 'closed', details: { outcome: command.resolution.outcome, closingCategory: command.resolution.closingCategory, firstContactResolution } };
+      break;
+    }
+  }
+  next.stage = stageOf(next);
+  next.version = state.version + 1;
+  return { state: next, entry };
+}

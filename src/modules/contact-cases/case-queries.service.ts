@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { type Stage } from '../../domain/contact-case.js';
+
+export interface QueueFilter {
+  stage?: Stage;
+  channel?: string;
+  grade?: number;
+  riskMarker?: 'IR';
+  assignee?: string;
+}
+
+export interface QueueEntry {
+  reference: string;
+  channel: string;
+  stage: string;
+  grade: number | null;
+  pendingGrade: number | null;
+  riskMarker: string | null;
+  domesticAbuse: boolean;
+  sexualOffence: boolean;
+  vulnerable: boolean;
+  assignee: string;
+  team: string;
+  receivedAt: string;
+  nextDueAt: string | null;
+}
+
+const QUEUE_ORDER = 'priority_rank asc, next_due_at asc nulls last, received_at asc, reference asc';
+
+const toIso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+
+/** Reads of the case store for the API: the queue and the case view. */
+@Injectable()
+export class CaseQueries {
+  constructor(private readonly orm: MikroORM) {}
+
+  /** Open cases in queue order: IR and grade 1 first, then by nearest due time, then oldest first. */
+  async queue(filter: QueueFilter, page: { limit: number; offset: number }): Promise<{ total: number; items: QueueEntry[] }> {
+    const conditions = ['closed_at is null'];
+    const params: unknown[] = [];
+    for (const [column, value] of [
+      ['stage', filter.stage],
+      ['channel', filter.channel],
+      ['grade', filter.grade],
+      ['risk_marker', filter.riskMarker],
+      ['assignee', filter.assignee],
+    ] as const) {
+      if (value !== undefined) {
+        conditions.push(`${column} = ?`);
+        params.push(value);
+      }
+    }
+    const where = conditions.join(' and ');
+    const em = this.orm.em.fork();
+    const [rows, [{ total }]] = await Promise.all([
+      em.execute<Array<Record<string, unknown>>>(
+        `select reference, channel, stage, grade, pending_grade, risk_marker, domestic_abuse, sexual_offence, vulnerable, assignee, team, received_at, next_due_at
+         from contact_case where ${where} order by ${QUEUE_ORDER} limit ? offset ?`,
+        [...params, page.limit, page.offset],
+      ),
+      em.execute<Array<{ total: number }>>(`select count(*)::int as total from contact_case where ${where}`, params),
+    ]);
+    return {
+      total,
+      items: rows.map((row) => ({
+        reference: row.reference as string,
+        channel: row.channel as string,
+        stage: row.stage as string,
+        grade: row.grade as number | null,
+        pendingGrade: row.pending_grade as number | null,
+        riskMarker: row.risk_marker as string | null,
+        domesticAbuse: row.domestic_abuse as boolean,
+        sexualOffence: row.sexual_offence as boolean,
+        vulnerable: row.vulnerable as boolean,
+        assignee: row.assignee as string,
+        team: row.team as string,
+        receivedAt: toIso(row.received_at as Date)!,
+        nextDueAt: toIso(row.next_due_at as Date | null),
+      })),
+    };
+  }
+
+  /** Where a case with this priority and time would stand in the open queue (1 = next). */
+  async queuePosition(position: { priorityRank: number; receivedAt: Date; reference: string }): Promise<number> {
+    const [{ ahead }] = await this.orm.em.fork().execute<Array<{ ahead: number }>>(
+      `select count(*)::int as ahead from contact_case
+       where closed_at is null and reference <> ?
+         and (priority_rank < ? or (priority_rank = ? and next_due_at is not null) or (priority_rank = ? and next_due_at is null and received_at < ?))`,
+      [position.reference, position.priorityRank, position.priorityRank, position.priorityRank, position.receivedAt],
+    );
+    return ahead + 1;
+  }
+
+  /** The case record with everything recorded on it, or null. */
+  async caseRecord(reference: string): Promise<Record<string, unknown> | null> {
+    const em = this.orm.em.fork();
+    const [row] = await em.execute<Array<Record<string, unknown>>>('select * from contact_case where reference = ?', [reference]);
+    if (!row) return null;
+    const related = (table: string, order: string) => em.execute<Array<Record<string, unknown>>>(`select * from ${table} where reference = ? order by ${order}`, [reference]);
+    const [assessments, incidents, crimeDecisions, referrals, notes, timeline] = await Promise.all([
+      related('case_assessment', 'assessed_at'),
+      related('case_incident', 'recorded_at'),
+      related('case_crime_decision', 'decided_at'),
+      related('case_referral', 'referred_at'),
+      related('case_note', 'written_at'),
+      related('case_event', 'sequence'),
+    ]);
+    return { row, assessments, incidents, crimeDecisions, referrals, notes, timeline };
+  }
+}

@@ -1,0 +1,160 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import { type AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { type ActorRef } from '../../domain/actor.js';
+import { channelDetailProblems } from '../../domain/channels.js';
+import { type CaseCommand, type ContactCaseState } from '../../domain/contact-case.js';
+import { screenContact } from '../../domain/risk-screening.js';
+import {
+  type CaseRecordDetails,
+  commandUpdates,
+  contactCaseWorkflowId,
+  contactCaseWorkflowType,
+  type ContactIntake,
+  caseStateQuery,
+  INVALID_COMMAND,
+  STAGE_CONFLICT,
+} from '../../workflows/contact-case.messages.js';
+import {
+  caseChannelKey,
+  caseEscalationLevelKey,
+  casePolicyVersionKey,
+  caseRiskMarkerKey,
+  caseStageKey,
+  caseTeamKey,
+  caseVulnerableKey,
+} from '../../workflows/search-attributes.js';
+import { DomainError, DomainErrorCode, type FieldProblem } from '../errors/domain-error.js';
+import { TemporalClientService } from '../temporal/temporal-client.module.js';
+import { CaseQueries } from './case-queries.service.js';
+import { CaseStore } from './case-store.service.js';
+
+export interface IntakeRequest extends CaseRecordDetails {
+  channel: ContactIntake['channel'];
+  receivedAt?: string;
+  flags?: ContactIntake['flags'];
+}
+
+export interface IntakeResult {
+  reference: string;
+  workflowId: string;
+  stage: 'triage';
+  riskMarker: 'IR' | null;
+  domesticAbuse: boolean;
+  sexualOffence: boolean;
+  vulnerable: boolean;
+  queuePosition: number;
+  replayed: boolean;
+}
+
+/** A contact may be recorded after the fact, but not from the future (allowing for clock skew). */
+const FUTURE_SKEW_MS = 5 * 60_000;
+
+/** The handlers' operations on contact cases: intake, commands (workflow updates) and reads. */
+@Injectable()
+export class ContactCasesService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly temporal: TemporalClientService,
+    private readonly store: CaseStore,
+    private readonly queries: CaseQueries,
+  ) {}
+
+  async intake(request: IntakeRequest, actor: ActorRef, idempotency?: { key: string; requestHash: string }): Promise<IntakeResult> {
+    const problems: FieldProblem[] = channelDetailProblems(request.channel, request.channelDetails);
+    const receivedAt = request.receivedAt ? new Date(request.receivedAt) : new Date();
+    if (receivedAt.getTime() > Date.now() + FUTURE_SKEW_MS) problems.push({ field: 'receivedAt', message: 'receivedAt is in the future' });
+    if (problems.length > 0) throw new DomainError(DomainErrorCode.InvalidInput, `Invalid ${problems.map((p) => p.field).join(', ')}`, problems);
+
+    const flags = request.flags ?? [];
+    const screening = screenContact({ channel: request.channel, flags, narrative: request.narrative });
+    const { reference, replayed } = await this.store.allocateReference(this.config.force.code, receivedAt.toISOString().slice(0, 10), idempotency);
+    const intake: ContactIntake = {
+      reference,
+      channel: request.channel,
+      receivedAt: receivedAt.toISOString(),
+      policyVersion: this.config.force.policyVersion,
+      team: this.config.force.defaultTeam,
+      actor,
+      flags,
+      screening,
+      details: {
+        caller: request.caller,
+        narrative: request.narrative,
+        location: request.location,
+        interpreterLanguage: request.interpreterLanguage,
+        channelDetails: request.channelDetails,
+      },
+    };
+    const workflowId = contactCaseWorkflowId(reference);
+    await this.temporal.client.workflow.start(contactCaseWorkflowType, {
+      workflowId,
+      taskQueue: this.temporal.taskQueue,
+      args: [intake],
+      // A retried intake (same Idempotency-Key) finds the case already running.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: caseChannelKey, value: intake.channel },
+        { key: caseStageKey, value: 'triage' },
+        { key: caseRiskMarkerKey, value: screening.riskMarker ?? 'none' },
+        { key: caseVulnerableKey, value: screening.vulnerable },
+        { key: caseEscalationLevelKey, value: 0 },
+        { key: caseTeamKey, value: intake.team },
+        { key: casePolicyVersionKey, value: intake.policyVersion },
+      ]),
+    });
+    const queuePosition = await this.queries.queuePosition({ priorityRank: screening.riskMarker === 'IR' ? 0 : 1, receivedAt, reference });
+    return {
+      reference,
+      workflowId,
+      stage: 'triage',
+      riskMarker: screening.riskMarker,
+      domesticAbuse: screening.domesticAbuse,
+      sexualOffence: screening.sexualOffence,
+      vulnerable: screening.vulnerable,
+      queuePosition,
+      replayed,
+    };
+  }
+
+  /** Sends a command to the case's workflow as an update, and answers with the case's new state. */
+  async command(reference: string, command: CaseCommand, actor: ActorRef, commandId: string): Promise<ContactCaseState> {
+    const handle = this.temporal.client.workflow.getHandle(contactCaseWorkflowId(reference));
+    const update = commandUpdates[command.type] as typeof commandUpdates.assess;
+    try {
+      return await handle.executeUpdate(update, { args: [{ commandId, actor, command: command as Extract<CaseCommand, { type: 'assess' }> }], updateId: commandId });
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        const details = (error.cause.details?.[0] ?? {}) as { fields?: FieldProblem[] };
+        if (error.cause.type === STAGE_CONFLICT) throw new DomainError(DomainErrorCode.StageConflict, error.cause.message);
+        if (error.cause.type === INVALID_COMMAND) throw new DomainError(DomainErrorCode.UpdateRejected, error.cause.message, details.fields ?? []);
+      }
+      if (error instanceof WorkflowNotFoundError) throw await this.notRunning(reference);
+      throw error;
+    }
+  }
+
+  /** The case record with its live workflow state (null once the case has closed). */
+  async view(reference: string): Promise<{ record: Record<string, unknown> | null; live: ContactCaseState | null }> {
+    const record = await this.queries.caseRecord(reference);
+    let live: ContactCaseState | null = null;
+    if (!record || (record.row as { stage: string }).stage !== 'closed') {
+      try {
+        live = await this.temporal.client.workflow.getHandle(contactCaseWorkflowId(reference)).query(caseStateQuery);
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+    }
+    if (!record && !live) throw new DomainError(DomainErrorCode.NotFound, `No case ${reference}`);
+    return { record, live };
+  }
+
+  private async notRunning(reference: string): Promise<DomainError> {
+    const record = await this.queries.caseRecord(reference);
+    const stage = (record?.row as { stage?: string } | undefined)?.stage;
+    if (stage === 'closed') return new DomainError(DomainErrorCode.StageConflict, `Case ${reference} is at stage closed: a closed case takes no further commands`);
+    return new DomainError(DomainErrorCode.NotFound, `No case ${reference}`);
+  }
+}
