@@ -21,7 +21,7 @@ import { SystemChecksController } from './system-checks/system-checks.controller
 @Module({})
 export class ApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AccessLogMiddleware).forRoutes('*');
+    consumer.apply(AccessLogMiddleware).forRoutes('{*path}');
   }
 
   static forRoot(config: AppConfig, logger: AppLogger) {

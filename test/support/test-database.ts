@@ -28,7 +28,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       drop: () => withClient(serverUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
     };
   }
-  const embedded = await startEmbeddedDatabase({ port: 0, maxConnections: 16 });
+  const embedded = await startEmbeddedDatabase({ port: 0, maxConnections: 64 });
   return {
     url: embedded.url,
     kind: 'pglite',
