@@ -21,7 +21,8 @@ import {
 import { caseGradeKey, caseStageKey } from './search-attributes.js';
 
 const { recordIntake, applyCaseChange } = proxyActivities<ContactCaseActivities>({
-  startToCloseTimeout: '30 seconds',
+  // One short database transaction: if the worker running it dies, another retries it soon.
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
