@@ -62,6 +62,13 @@ export async function contactCaseWorkflow(intake: ContactIntake): Promise<Contac
     return run;
   };
 
+  // Queued before any handler is set: an update that arrives with the start is delivered the
+  // moment its handler is set, and must still find the intake recorded first.
+  const intakeRecorded = serially(async () => {
+    await recordIntake(intake);
+    state = { ...state, version: 1 };
+  });
+
   setHandler(caseStateQuery, () => state);
 
   for (const update of Object.values(commandUpdates) as Array<UpdateDefinition<ContactCaseState, [CommandEnvelope]>>) {
@@ -86,11 +93,7 @@ export async function contactCaseWorkflow(intake: ContactIntake): Promise<Contac
     );
   }
 
-  await serially(async () => {
-    await recordIntake(intake);
-    state = { ...state, version: 1 };
-  });
-
+  await intakeRecorded;
   await condition(() => state.stage === 'closed');
   // Answer every accepted command before the workflow completes.
   await condition(allHandlersFinished);

@@ -7,7 +7,7 @@ import { type FactorLevel, type Grade } from '../../src/domain/thrive.js';
 import { waitUntil } from '../../src/infra/child-process.js';
 import { Role } from '../../src/modules/access/roles.js';
 import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';
-import { ApiClient } from '../support/api-client.js';
+import { type ApiClient, apiAs } from '../support/api-client.js';
 import { assessment } from '../support/assessments.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { TEST_NAMESPACE, testTemporalAddress } from '../support/temporal-env.js';
@@ -53,9 +53,9 @@ describe('contact cases through the REST API, against the real stack', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     stack = await startStack(testConfig(database.url));
-    handler = await ApiClient.as(stack.apiUrl, Role.ContactHandler, 'pc-2101');
-    supervisor = await ApiClient.as(stack.apiUrl, Role.TeamLeader, 'sgt-77');
-    registrar = await ApiClient.as(stack.apiUrl, Role.CrimeRegistrar, 'cr-5');
+    handler = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-2101');
+    supervisor = await apiAs(stack.apiUrl, Role.TeamLeader, 'sgt-77');
+    registrar = await apiAs(stack.apiUrl, Role.CrimeRegistrar, 'cr-5');
   });
 
   afterAll(async () => {

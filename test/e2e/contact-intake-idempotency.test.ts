@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
 import { waitUntil } from '../../src/infra/child-process.js';
 import { Role } from '../../src/modules/access/roles.js';
-import { ApiClient } from '../support/api-client.js';
+import { type ApiClient, apiAs } from '../support/api-client.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { TEST_NAMESPACE, testTemporalAddress } from '../support/temporal-env.js';
 import { testConfig } from '../support/test-config.js';
@@ -16,7 +16,7 @@ describe('intake with an Idempotency-Key', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     stack = await startStack(testConfig(database.url));
-    handler = await ApiClient.as(stack.apiUrl, Role.ContactHandler, 'pc-3301');
+    handler = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-3301');
   });
 
   afterAll(async () => {

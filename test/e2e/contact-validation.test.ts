@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '../../src/modules/access/roles.js';
-import { ApiClient } from '../support/api-client.js';
+import { type ApiClient, apiAs } from '../support/api-client.js';
 import { assessment } from '../support/assessments.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
@@ -71,7 +71,7 @@ describe('invalid input: a 400 naming the field, never a 5xx', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     stack = await startStack(testConfig(database.url), { worker: false });
-    supervisor = await ApiClient.as(stack.apiUrl, Role.TeamLeader, 'sgt-1');
+    supervisor = await apiAs(stack.apiUrl, Role.TeamLeader, 'sgt-1');
   });
 
   afterAll(async () => {

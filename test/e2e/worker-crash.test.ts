@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { waitUntil } from '../../src/infra/child-process.js';
 import { Role } from '../../src/modules/access/roles.js';
-import { ApiClient } from '../support/api-client.js';
+import { apiAs } from '../support/api-client.js';
 import { type RunningProcess, startProcess, startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -30,7 +30,7 @@ describe('the worker killed during a stream of intakes', () => {
   });
 
   it('loses no case and writes no row twice once a worker is back', async () => {
-    const handler = await ApiClient.as(stack.apiUrl, Role.ContactHandler, 'pc-4401');
+    const handler = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-4401');
     const answers: Array<{ status: number; reference: string }> = [];
     let killedAt: number | undefined;
     let recordedWhenReplaced: Promise<number> | undefined;

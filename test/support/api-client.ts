@@ -1,40 +1,10 @@
-import { Role } from '../../src/modules/access/roles.js';
+import { ApiClient } from '../../src/cli/api-client.js';
+import { type Role } from '../../src/modules/access/roles.js';
 import { tokenFor } from './test-tokens.js';
 
-export interface ApiAnswer<T = Record<string, unknown>> {
-  status: number;
-  body: T;
-  headers: Headers;
+export { ApiClient };
+
+/** A client for the API as a staff member of the test identity provider. */
+export async function apiAs(baseUrl: string, role: Role, subject: string): Promise<ApiClient> {
+  return new ApiClient(baseUrl, await tokenFor(role, subject));
 }
-
-/** A small HTTP client for the API as a given staff member. */
-export class ApiClient {
-  private constructor(
-    private readonly baseUrl: string,
-    private readonly token: string,
-  ) {}
-
-  static async as(baseUrl: string, role: Role, subject: string): Promise<ApiClient> {
-    return new ApiClient(baseUrl, await tokenFor(role, subject));
-  }
-
-  async request<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
-    const response = await fetch(`${this.baseUrl}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as T, headers: response.headers };
-  }
-
-  post<T = Record<string, unknown>>(path: string, body: unknown, headers?: Record<string, string>) {
-    return this.request<T>('POST', path, body, headers);
-  }
-
-  get<T = Record<string, unknown>>(path: string) {
-    return this.request<T>('GET', path);
-  }
-}
-
-export const roles = Role;

@@ -1,9 +1,1 @@
-import { type FactorLevel, type Grade, type ThriveAssessment, thriveFactors } from '../../src/domain/thrive.js';
-
-/** A complete THRIVE(S) assessment: every factor low unless given, each with a rationale. */
-export function assessment(levels: Partial<Record<(typeof thriveFactors)[number], FactorLevel>>, proposedGrade: Grade): ThriveAssessment {
-  const factors = Object.fromEntries(
-    thriveFactors.map((factor) => [factor, { level: levels[factor] ?? 'low', rationale: `assessed ${factor} from the call` }]),
-  ) as ThriveAssessment['factors'];
-  return { factors, proposedGrade };
-}
+export { assessment } from '../../src/cli/assessment-builder.js';

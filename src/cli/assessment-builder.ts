@@ -1,0 +1,9 @@
+import { type FactorLevel, type Grade, type ThriveAssessment, thriveFactors } from '../domain/thrive.js';
+
+/** A complete THRIVE(S) assessment: every factor `low` unless given, each with a rationale. */
+export function assessment(levels: Partial<Record<(typeof thriveFactors)[number], FactorLevel>>, proposedGrade: Grade): ThriveAssessment {
+  const factors = Object.fromEntries(
+    thriveFactors.map((factor) => [factor, { level: levels[factor] ?? 'low', rationale: `Assessed ${factor} from what the caller said` }]),
+  ) as ThriveAssessment['factors'];
+  return { factors, proposedGrade };
+}

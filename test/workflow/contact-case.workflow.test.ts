@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { Channel } from '../../src/domain/channels.js';
+import { type ContactCaseState } from '../../src/domain/contact-case.js';
+import { screenContact } from '../../src/domain/risk-screening.js';
+import { type AppConfig } from '../../src/config/app-config.js';
+import { migrateDatabase } from '../../src/modules/database/migrate.js';
+import { AppLogger } from '../../src/modules/logging/app-logger.js';
+import { installTemporalRuntime } from '../../src/modules/temporal/temporal-runtime.js';
+import { WorkerModule } from '../../src/worker/worker.module.js';
+import {
+  addNoteUpdate,
+  caseStateQuery,
+  contactCaseWorkflowId,
+  contactCaseWorkflowType,
+  type ContactIntake,
+} from '../../src/workflows/contact-case.messages.js';
+import { testConfig } from '../support/test-config.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+let sequence = 0;
+const intake = (): ContactIntake => {
+  sequence += 1;
+  const narrative = 'Someone scratched my car';
+  return {
+    reference: `XP-20261123-${String(900_000 + sequence)}`,
+    channel: Channel.NonEmergencyCall,
+    receivedAt: new Date().toISOString(),
+    policyVersion: 'test',
+    team: 'contact-centre',
+    actor: { subject: 'pc-1', role: 'contact-handler' },
+    flags: [],
+    screening: screenContact({ channel: Channel.NonEmergencyCall, flags: [], narrative }),
+    details: { caller: { anonymous: true }, narrative },
+  };
+};
+
+describe('contact case workflow on a real Temporal server', () => {
+  let database: TestDatabase;
+  let config: AppConfig;
+  let worker: INestApplicationContext;
+  let connection: Connection;
+  let client: Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    config = testConfig(database.url, { DATABASE_MIGRATE_ON_START: 'false' });
+    await migrateDatabase(config.database);
+    const logger = new AppLogger({ level: 'warn', service: 'test-worker' });
+    installTemporalRuntime(logger, 'WARN');
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger: false });
+    connection = await Connection.connect({ address: config.temporal.address });
+    client = new Client({ connection, namespace: config.temporal.namespace });
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await connection?.close();
+    await database?.drop();
+  });
+
+  it('records the intake before a command that arrives with the start itself', async () => {
+    const input = intake();
+    const startWorkflowOperation = new WithStartWorkflowOperation(contactCaseWorkflowType, {
+      workflowId: contactCaseWorkflowId(input.reference),
+      taskQueue: config.temporal.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    const state: ContactCaseState = await client.workflow.executeUpdateWithStart(addNoteUpdate, {
+      args: [{ commandId: `${input.reference}/first-note`, actor: input.actor, command: { type: 'add-note', text: 'Caller rang back at once' } }],
+      startWorkflowOperation,
+    });
+
+    expect(state).toMatchObject({ noteCount: 1, version: 2 });
+    const timeline = await database.query<{ type: string; sequence: number }>('select type, sequence from case_event where reference = $1 order by sequence', [input.reference]);
+    expect(timeline).toEqual([
+      { type: 'received', sequence: 1 },
+      { type: 'note', sequence: 2 },
+    ]);
+  });
+
+  it('answers the state query, and refuses a stage-conflicting update without writing to the history', async () => {
+    const input = intake();
+    const handle = await client.workflow.start(contactCaseWorkflowType, { workflowId: contactCaseWorkflowId(input.reference), taskQueue: config.temporal.taskQueue, args: [input] });
+    const before = (await handle.fetchHistory()).events?.length ?? 0;
+    await expect(
+      handle.executeUpdate(addNoteUpdate, { args: [{ commandId: 'x', actor: input.actor, command: { type: 'resolve' } as never }] }),
+    ).rejects.toThrow();
+    expect((await handle.query(caseStateQuery)).stage).toBe('triage');
+    const after = (await handle.fetchHistory()).events ?? [];
+    expect(after.filter((event) => event.workflowExecutionUpdateRejectedEventAttributes).length).toBe(0);
+    expect(after.length).toBeGreaterThanOrEqual(before);
+    await handle.terminate('test done');
+  });
+});
