@@ -49,6 +49,28 @@ export interface IntakeResult {
   replayed: boolean;
 }
 
+/**
+ * How a case's workflow is started: its id, the intake as input, and the search attributes
+ * supervisors filter on. A retried intake (same Idempotency-Key) finds the case already running.
+ */
+export function caseStartOptions(intake: ContactIntake, taskQueue: string) {
+  return {
+    workflowId: contactCaseWorkflowId(intake.reference),
+    taskQueue,
+    args: [intake] as [ContactIntake],
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: caseChannelKey, value: intake.channel },
+      { key: caseStageKey, value: 'triage' },
+      { key: caseRiskMarkerKey, value: intake.screening.riskMarker ?? 'none' },
+      { key: caseVulnerableKey, value: intake.screening.vulnerable },
+      { key: caseEscalationLevelKey, value: 0 },
+      { key: caseTeamKey, value: intake.team },
+      { key: casePolicyVersionKey, value: intake.policyVersion },
+    ]),
+  };
+}
+
 /** A contact may be recorded after the fact, but not from the future (allowing for clock skew). */
 const FUTURE_SKEW_MS = 5 * 60_000;
 
@@ -89,23 +111,10 @@ export class ContactCasesService {
       },
     };
     const workflowId = contactCaseWorkflowId(reference);
-    await this.temporal.client.workflow.start(contactCaseWorkflowType, {
-      workflowId,
-      taskQueue: this.temporal.taskQueue,
-      args: [intake],
-      // A retried intake (same Idempotency-Key) finds the case already running.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: caseChannelKey, value: intake.channel },
-        { key: caseStageKey, value: 'triage' },
-        { key: caseRiskMarkerKey, value: screening.riskMarker ?? 'none' },
-        { key: caseVulnerableKey, value: screening.vulnerable },
-        { key: caseEscalationLevelKey, value: 0 },
-        { key: caseTeamKey, value: intake.team },
-        { key: casePolicyVersionKey, value: intake.policyVersion },
-      ]),
-    });
-    const queuePosition = await this.queries.queuePosition({ priorityRank: screening.riskMarker === 'IR' ? 0 : 1, receivedAt, reference });
+    // The queue position does not depend on the start: look it up while the workflow starts.
+    const position = this.queries.queuePosition({ priorityRank: screening.riskMarker === 'IR' ? 0 : 1, receivedAt, reference });
+    const start = this.temporal.client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, this.temporal.taskQueue));
+    const [queuePosition] = await Promise.all([position, start]);
     return {
       reference,
       workflowId,
