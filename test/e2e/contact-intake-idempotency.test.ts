@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
+import { type AppConfig } from '../../src/config/app-config.js';
+import { formatReference } from '../../src/domain/reference.js';
 import { waitUntil } from '../../src/infra/child-process.js';
 import { Role } from '../../src/modules/access/roles.js';
 import { type ApiClient, apiAs } from '../support/api-client.js';
@@ -12,10 +14,12 @@ describe('intake with an Idempotency-Key', () => {
   let database: TestDatabase;
   let stack: Stack;
   let handler: ApiClient;
+  let config: AppConfig;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    stack = await startStack(testConfig(database.url));
+    config = testConfig(database.url);
+    stack = await startStack(config);
     handler = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-3301');
   });
 
@@ -81,5 +85,24 @@ describe('intake with an Idempotency-Key', () => {
     expect(answers.map((answer) => [answer.status, answer.body.noteCount])).toEqual(Array(5).fill([201, 1]));
     const notes = await database.query<{ n: number }>('select count(*)::int as n from case_note where reference = $1', [created.body.reference]);
     expect(notes[0].n).toBe(1);
+  });
+
+  it('refuses an intake whose fresh reference already has a workflow, rather than mixing two cases', async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    const [{ last }] = await database.query<{ last: number }>('select coalesce(max(last_value), 0)::int as last from reference_sequence where day = $1', [day]);
+    const next = formatReference(config.force.code, day, last + 1);
+    const connection = await Connection.connect({ address: testTemporalAddress() });
+    try {
+      const client = new Client({ connection, namespace: TEST_NAMESPACE });
+      const squatter = await client.workflow.start('contactCaseWorkflow', { workflowId: `contact-${next}`, taskQueue: 'nobody-serves-this', args: [{}] });
+      const answer = await handler.post<{ code: string; message: string }>('/contacts', body);
+      expect(answer.status).toBe(409);
+      expect(answer.body.message).toContain(next);
+      expect((await squatter.describe()).taskQueue).toBe('nobody-serves-this');
+      await squatter.terminate('test done');
+    } finally {
+      await connection.close();
+    }
+    expect(await database.query('select 1 from contact_case where reference = $1', [next])).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { type AppConfig, type Environment, loadConfig } from '../../src/config/app-config.js';
 import { TEST_NAMESPACE, testTemporalAddress } from './temporal-env.js';
 import { testAuthEnvironment } from './test-tokens.js';
@@ -13,6 +13,9 @@ export function testConfig(databaseUrl: string, overrides: Environment = {}): Ap
     TEMPORAL_ADDRESS: testTemporalAddress(),
     TEMPORAL_NAMESPACE: TEST_NAMESPACE,
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    // Every suite has a database of its own but shares the Temporal server: a force code of its own
+    // keeps its case references, and so its workflow ids, apart from every other suite's.
+    FORCE_CODE: Array.from({ length: 4 }, () => String.fromCharCode(65 + randomInt(26))).join(''),
     TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: '2000',
     ...testAuthEnvironment,
     ...overrides,

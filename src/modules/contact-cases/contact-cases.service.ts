@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -27,6 +27,7 @@ import {
   caseVulnerableKey,
 } from '../../workflows/search-attributes.js';
 import { DomainError, DomainErrorCode, type FieldProblem } from '../errors/domain-error.js';
+import { AppLogger } from '../logging/app-logger.js';
 import { TemporalClientService } from '../temporal/temporal-client.module.js';
 import { CaseQueries } from './case-queries.service.js';
 import { CaseStore } from './case-store.service.js';
@@ -51,14 +52,17 @@ export interface IntakeResult {
 
 /**
  * How a case's workflow is started: its id, the intake as input, and the search attributes
- * supervisors filter on. A retried intake (same Idempotency-Key) finds the case already running.
+ * supervisors filter on. A fresh reference must start a new workflow: finding one already there,
+ * running or closed, means the case store and Temporal disagree, and two cases must never be
+ * mixed. Only a repeated intake (same Idempotency-Key) may find its case already running.
  */
-export function caseStartOptions(intake: ContactIntake, taskQueue: string) {
+export function caseStartOptions(intake: ContactIntake, taskQueue: string, repeated = false) {
   return {
     workflowId: contactCaseWorkflowId(intake.reference),
     taskQueue,
     args: [intake] as [ContactIntake],
-    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    workflowIdConflictPolicy: repeated ? ('USE_EXISTING' as const) : ('FAIL' as const),
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
     typedSearchAttributes: new TypedSearchAttributes([
       { key: caseChannelKey, value: intake.channel },
       { key: caseStageKey, value: 'triage' },
@@ -82,6 +86,7 @@ export class ContactCasesService {
     private readonly temporal: TemporalClientService,
     private readonly store: CaseStore,
     private readonly queries: CaseQueries,
+    private readonly logger: AppLogger,
   ) {}
 
   async intake(request: IntakeRequest, actor: ActorRef, idempotency?: { key: string; requestHash: string }): Promise<IntakeResult> {
@@ -113,7 +118,13 @@ export class ContactCasesService {
     const workflowId = contactCaseWorkflowId(reference);
     // The queue position does not depend on the start: look it up while the workflow starts.
     const position = this.queries.queuePosition({ priorityRank: screening.riskMarker === 'IR' ? 0 : 1, receivedAt, reference });
-    const start = this.temporal.client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, this.temporal.taskQueue));
+    const start = this.temporal.client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, this.temporal.taskQueue, replayed)).catch((error: unknown) => {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      // A repeat whose case has already closed: the case is there, which is all a repeat needs.
+      if (replayed) return undefined;
+      this.logger.error({ msg: 'case reference already has a workflow: the case store and Temporal disagree', reference }, 'Intake');
+      throw new DomainError(DomainErrorCode.AlreadyExists, `Case reference ${reference} already has a workflow; the intake was not started. Report this to the system administrator.`);
+    });
     const [queuePosition] = await Promise.all([position, start]);
     return {
       reference,
