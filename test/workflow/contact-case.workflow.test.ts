@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { Channel } from '../../src/domain/channels.js';
 import { type ContactCaseState } from '../../src/domain/contact-case.js';
 import { screenContact } from '../../src/domain/risk-screening.js';
 import { type AppConfig } from '../../src/config/app-config.js';
-import { migrateDatabase } from '../../src/modules/database/migrate.js';
-import { AppLogger } from '../../src/modules/logging/app-logger.js';
-import { installTemporalRuntime } from '../../src/modules/temporal/temporal-runtime.js';
-import { WorkerModule } from '../../src/worker/worker.module.js';
 import {
   addNoteUpdate,
   caseStateQuery,
@@ -17,8 +11,8 @@ import {
   contactCaseWorkflowType,
   type ContactIntake,
 } from '../../src/workflows/contact-case.messages.js';
-import { testConfig } from '../support/test-config.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { type TestDatabase } from '../support/test-database.js';
+import { startWorkerHarness, type WorkerHarness } from '../support/worker-harness.js';
 
 let sequence = 0;
 const intake = (): ContactIntake => {
@@ -38,27 +32,18 @@ const intake = (): ContactIntake => {
 };
 
 describe('contact case workflow on a real Temporal server', () => {
+  let harness: WorkerHarness;
   let database: TestDatabase;
   let config: AppConfig;
-  let worker: INestApplicationContext;
-  let connection: Connection;
   let client: Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    config = testConfig(database.url, { DATABASE_MIGRATE_ON_START: 'false' });
-    await migrateDatabase(config.database);
-    const logger = new AppLogger({ level: 'warn', service: 'test-worker' });
-    installTemporalRuntime(logger, 'WARN');
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger: false });
-    connection = await Connection.connect({ address: config.temporal.address });
-    client = new Client({ connection, namespace: config.temporal.namespace });
+    harness = await startWorkerHarness();
+    ({ database, config, client } = harness);
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await connection?.close();
-    await database?.drop();
+    await harness?.stop();
   });
 
   it('records the intake before a command that arrives with the start itself', async () => {

@@ -1,46 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Client, Connection } from '@temporalio/client';
+import { type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { SystemCheckActivities } from '../../src/activities/system-check.activities.js';
 import { type AppConfig } from '../../src/config/app-config.js';
-import { migrateDatabase } from '../../src/modules/database/migrate.js';
-import { AppLogger } from '../../src/modules/logging/app-logger.js';
-import { installTemporalRuntime } from '../../src/modules/temporal/temporal-runtime.js';
-import { WorkerModule } from '../../src/worker/worker.module.js';
 import {
   type SystemCheckInput,
   type SystemCheckResult,
   systemCheckWorkflowId,
   systemCheckWorkflowType,
 } from '../../src/workflows/system-check.messages.js';
-import { testConfig } from '../support/test-config.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { type TestDatabase } from '../support/test-database.js';
+import { startWorkerHarness, type WorkerHarness } from '../support/worker-harness.js';
 
 describe('system-check workflow on a real Temporal server', () => {
+  let harness: WorkerHarness;
   let database: TestDatabase;
   let config: AppConfig;
-  let worker: INestApplicationContext;
-  let connection: Connection;
   let client: Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    config = testConfig(database.url, { DATABASE_MIGRATE_ON_START: 'false' });
-    await migrateDatabase(config.database);
-    const logger = new AppLogger({ level: 'warn', service: 'test-worker' });
-    installTemporalRuntime(logger, 'WARN');
-    // The worker as the worker process builds it: Nest container, discovered activity providers.
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger: false });
-    connection = await Connection.connect({ address: config.temporal.address });
-    client = new Client({ connection, namespace: config.temporal.namespace });
+    harness = await startWorkerHarness();
+    ({ database, config, client } = harness);
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await connection?.close();
-    await database?.drop();
+    await harness?.stop();
   });
 
   const run = (input: SystemCheckInput) =>
@@ -80,7 +64,7 @@ describe('system-check workflow on a real Temporal server', () => {
     const input = { checkId, requestedAt: new Date().toISOString(), requestedBy: { subject: 'pc-77', role: 'administrator' } };
     const first = await run(input);
 
-    const activities = worker.get(SystemCheckActivities);
+    const activities = harness.worker.get(SystemCheckActivities);
     const retried = await activities.recordSystemCheck({ ...input, workflowId: systemCheckWorkflowId(checkId) });
 
     expect(retried).toEqual(first);
