@@ -13,5 +13,5 @@ const cliTypeNames: Record<SearchAttributeType, string> = {
 
 /** `Name=Type` pairs, as the Temporal CLI's `--search-attribute` flag takes them. */
 export function searchAttributeCliPairs(): string[] {
-  return caseSearchAttributeKeys.map((key) => `${key.name}=${cliTypeNames[key.type]}`);
+  return caseSearchAttributeKeys.map(({ name: attributeName, type }) => `${attributeName}=${cliTypeNames[type]}`);
 }
