@@ -183,7 +183,9 @@ describe('contact cases through the REST API, against the real stack', () => {
     expect(afterClose.status).toBe(409);
     expect(afterClose.body.message).toContain('stage closed');
 
-    const view = await handler.get<{ record: { timeline: Array<{ type: string; actor_subject: string }>; assessments: unknown[] } }>(path);
+    const view = await handler.get<{
+      record: { case: { reference: string; stage: string; firstContactResolution: boolean; closedAt: string }; timeline: Array<{ type: string; actorSubject: string; at: string }>; assessments: unknown[] };
+    }>(path);
     expect(view.status).toBe(200);
     expect(view.body.record.timeline.map((entry) => entry.type)).toEqual([
       'received',
@@ -194,7 +196,9 @@ describe('contact cases through the REST API, against the real stack', () => {
       'referral',
       'closed',
     ]);
-    expect(view.body.record.timeline.find((entry) => entry.type === 'downgrade-approved')?.actor_subject).toBe('sgt-77');
+    expect(view.body.record.timeline.find((entry) => entry.type === 'downgrade-approved')?.actorSubject).toBe('sgt-77');
+    expect(view.body.record.case).toMatchObject({ reference: created.reference, stage: 'closed', firstContactResolution: true });
+    expect(view.body.record.case.closedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     expect(view.body.record.assessments).toHaveLength(2);
   });
 

@@ -92,12 +92,13 @@ export class CaseQueries {
     return ahead + 1;
   }
 
-  /** The case record with everything recorded on it, or null. */
-  async caseRecord(reference: string): Promise<Record<string, unknown> | null> {
+  /** The case record with everything recorded on it (field names as the API gives them), or null. */
+  async caseRecord(reference: string): Promise<CaseRecordView | null> {
     const em = this.orm.em.fork();
     const [row] = await em.execute<Array<Record<string, unknown>>>('select * from contact_case where reference = ?', [reference]);
     if (!row) return null;
-    const related = (table: string, order: string) => em.execute<Array<Record<string, unknown>>>(`select * from ${table} where reference = ? order by ${order}`, [reference]);
+    const related = async (table: string, order: string) =>
+      (await em.execute<Array<Record<string, unknown>>>(`select * from ${table} where reference = ? order by ${order}`, [reference])).map(apiFields);
     const [assessments, incidents, crimeDecisions, referrals, notes, timeline] = await Promise.all([
       related('case_assessment', 'assessed_at'),
       related('case_incident', 'recorded_at'),
@@ -106,6 +107,27 @@ export class CaseQueries {
       related('case_note', 'written_at'),
       related('case_event', 'sequence'),
     ]);
-    return { row, assessments, incidents, crimeDecisions, referrals, notes, timeline };
+    return { case: apiFields(row) as CaseRecordView['case'], assessments, incidents, crimeDecisions, referrals, notes, timeline };
   }
+}
+
+export interface CaseRecordView {
+  case: Record<string, unknown> & { reference: string; stage: string };
+  assessments: Array<Record<string, unknown>>;
+  incidents: Array<Record<string, unknown>>;
+  crimeDecisions: Array<Record<string, unknown>>;
+  referrals: Array<Record<string, unknown>>;
+  notes: Array<Record<string, unknown>>;
+  timeline: Array<Record<string, unknown>>;
+}
+
+/** Column names as the API's field names (snake_case to camelCase); times as UTC ISO 8601. */
+function apiFields(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(row).map(([column, value]) => [
+      column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()),
+      // Every time column is named `at` or `…_at`; the driver may hand them over as text.
+      (column === 'at' || column.endsWith('_at')) && value !== null ? toIso(value as Date | string) : value,
+    ]),
+  );
 }

@@ -29,7 +29,7 @@ import {
 import { DomainError, DomainErrorCode, type FieldProblem } from '../errors/domain-error.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { TemporalClientService } from '../temporal/temporal-client.module.js';
-import { CaseQueries } from './case-queries.service.js';
+import { CaseQueries, type CaseRecordView } from './case-queries.service.js';
 import { CaseStore } from './case-store.service.js';
 
 export interface IntakeRequest extends CaseRecordDetails {
@@ -157,10 +157,10 @@ export class ContactCasesService {
   }
 
   /** The case record with its live workflow state (null once the case has closed). */
-  async view(reference: string): Promise<{ record: Record<string, unknown> | null; live: ContactCaseState | null }> {
+  async view(reference: string): Promise<{ record: CaseRecordView | null; live: ContactCaseState | null }> {
     const record = await this.queries.caseRecord(reference);
     let live: ContactCaseState | null = null;
-    if (!record || (record.row as { stage: string }).stage !== 'closed') {
+    if (!record || record.case.stage !== 'closed') {
       try {
         live = await this.temporal.client.workflow.getHandle(contactCaseWorkflowId(reference)).query(caseStateQuery);
       } catch (error) {
@@ -173,7 +173,7 @@ export class ContactCasesService {
 
   private async notRunning(reference: string): Promise<DomainError> {
     const record = await this.queries.caseRecord(reference);
-    const stage = (record?.row as { stage?: string } | undefined)?.stage;
+    const stage = record?.case.stage;
     if (stage === 'closed') return new DomainError(DomainErrorCode.StageConflict, `Case ${reference} is at stage closed: a closed case takes no further commands`);
     return new DomainError(DomainErrorCode.NotFound, `No case ${reference}`);
   }
