@@ -87,16 +87,10 @@ export interface TimelineEntry {
   details: Record<string, string | number | boolean | null>;
 }
 
-export function initialCaseState(input: {
-  reference: string;
-  channel: Channel;
-  receivedAt: string;
-  policyVersion: string;
-  team: string;
-  assignee: string;
-  flags: RiskFlag[];
-  screening: RiskScreening;
-}): ContactCaseState {
+/** What a case starts from: everything fixed at intake. */
+export type CaseIntakeFields = Pick<ContactCaseState, 'reference' | 'channel' | 'receivedAt' | 'policyVersion' | 'team' | 'assignee' | 'flags' | 'screening'>;
+
+export function initialCaseState(input: CaseIntakeFields): ContactCaseState {
   return {
     ...input,
     stage: 'triage',

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -49,16 +49,15 @@ function reference(value: string): string {
 }
 
 const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retried request harmless: the same key gives the same result' });
-const commandResponses = () => [
-  ApiResponse({ status: 201, description: "The case's state after the command" }),
-  ApiResponse({ status: 400, description: 'Invalid body; `fields` names each invalid field' }),
-  ApiResponse({ status: 404, description: 'No such case' }),
-  ApiResponse({ status: 409, description: "The case's stage does not allow this command (the stage is named)" }),
-  ApiResponse({ status: 422, description: "The case's rules refuse this command (the workflow's update validator)" }),
-];
-const CommandResponses = () => (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
-  for (const decorate of [idempotencyHeader, ...commandResponses()]) decorate(target, key, descriptor);
-};
+const CommandResponses = () =>
+  applyDecorators(
+    idempotencyHeader,
+    ApiResponse({ status: 201, description: "The case's state after the command" }),
+    ApiResponse({ status: 400, description: 'Invalid body; `fields` names each invalid field' }),
+    ApiResponse({ status: 404, description: 'No such case' }),
+    ApiResponse({ status: 409, description: "The case's stage does not allow this command (the stage is named)" }),
+    ApiResponse({ status: 422, description: "The case's rules refuse this command (the workflow's update validator)" }),
+  );
 
 /** The handlers' REST API over contact cases. */
 @ApiTags('contacts')
