@@ -17,3 +17,4 @@ case "$node_version" in
 esac
 
 sh scripts/ensure-temporal-cli.sh
+sh scripts/ensure-test-server.sh >/dev/null

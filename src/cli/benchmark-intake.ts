@@ -18,6 +18,7 @@ import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../mod
 import { Role } from '../modules/access/roles.js';
 import { caseStartOptions } from '../modules/contact-cases/contact-cases.service.js';
 import { contactCaseWorkflowType, type ContactIntake } from '../workflows/contact-case.messages.js';
+import { loadPolicyFile } from '../modules/policy/policy.loader.js';
 import { ApiClient } from './api-client.js';
 import { assessment } from './assessment-builder.js';
 
@@ -111,12 +112,14 @@ try {
   const narrative = 'Someone has scratched the paintwork on my car overnight';
   const body = { channel: Channel.NonEmergencyCall, caller: { name: 'Bench Caller', phone: '+44 7700 900000' }, narrative };
   const day = new Date().toISOString().slice(0, 10);
+  const { policy } = loadPolicyFile(config.force.policyFile);
   const rawIntake = (index: number, prefix: string): ContactIntake => ({
     reference: formatReference(prefix, day, index + 1),
     channel: Channel.NonEmergencyCall,
     receivedAt: new Date().toISOString(),
-    policyVersion: config.force.policyVersion,
+    policy,
     team: config.force.defaultTeam,
+    area: 'urban',
     actor: { subject: 'pc-bench', role: Role.ContactHandler },
     flags: [],
     screening: screenContact({ channel: Channel.NonEmergencyCall, flags: [], narrative }),

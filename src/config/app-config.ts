@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -21,6 +22,9 @@ const flag = z
  */
 export const SIGNING_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+/** The policy shipped with the project: the national defaults in DOMAIN.md, for a force to copy and change. */
+export const defaultPolicyFile = fileURLToPath(new URL('../../policy/force-default.json', import.meta.url));
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -52,7 +56,7 @@ const environmentSchema = z.object({
 
   FORCE_CODE: z.string().regex(/^[A-Z]{2,4}$/, '2 to 4 capital letters').default('XP'),
   DEFAULT_TEAM: z.string().min(1).max(64).default('contact-centre'),
-  POLICY_VERSION: z.string().min(1).max(32).default('2026.11-default'),
+  POLICY_FILE: z.string().min(1).default(defaultPolicyFile),
 
   AUTH_ISSUER: z.string().min(1).default('police-contact-dev'),
   AUTH_AUDIENCE: z.string().min(1).default('police-contact-api'),
@@ -120,7 +124,8 @@ export interface AppConfig {
     uiPort: number;
     workerShutdownGraceMs: number;
   };
-  force: { code: string; defaultTeam: string; policyVersion: string };
+  /** `policyFile`: the force's contact policy (grades, clocks, escalation chain), versioned JSON. */
+  force: { code: string; defaultTeam: string; policyFile: string };
   auth: AuthConfig;
   rateLimits: { intakePerMinute: number; authFailuresPerMinute: number };
 }
@@ -202,7 +207,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       uiPort: e.TEMPORAL_UI_PORT,
       workerShutdownGraceMs: e.TEMPORAL_WORKER_SHUTDOWN_GRACE_MS,
     },
-    force: { code: e.FORCE_CODE, defaultTeam: e.DEFAULT_TEAM, policyVersion: e.POLICY_VERSION },
+    force: { code: e.FORCE_CODE, defaultTeam: e.DEFAULT_TEAM, policyFile: resolve(e.POLICY_FILE) },
     auth: {
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,
@@ -263,7 +268,7 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
   }
   env.FORCE_CODE = config.force.code;
   env.DEFAULT_TEAM = config.force.defaultTeam;
-  env.POLICY_VERSION = config.force.policyVersion;
+  env.POLICY_FILE = config.force.policyFile;
   env.AUTH_ISSUER = config.auth.issuer;
   env.AUTH_AUDIENCE = config.auth.audience;
   env.AUTH_ALGORITHMS = config.auth.algorithms.join(',');

@@ -4,6 +4,9 @@ import { applyCommand, type CaseCommand, type ContactCaseState, initialCaseState
 import { formatReference, isReference } from './reference.js';
 import { screenContact } from './risk-screening.js';
 import { assessment } from '../../test/support/assessments.js';
+import { defaultPolicy } from '../../test/support/policies.js';
+
+const policy = defaultPolicy();
 
 const handler = { subject: 'pc-1', role: 'contact-handler' };
 const supervisor = { subject: 'sgt-2', role: 'team-leader' };
@@ -13,9 +16,10 @@ function openCase(narrative = 'My bike was stolen', channel = Channel.WebForm): 
     reference: 'XP-20261123-000001',
     channel,
     receivedAt: '2026-11-23T09:00:00.000Z',
-    policyVersion: 'test',
+    policyVersion: policy.version,
     team: 'contact-centre',
     assignee: handler.subject,
+    area: 'urban',
     flags: [],
     screening: screenContact({ channel, flags: [], narrative }),
   });
@@ -25,7 +29,7 @@ function run(state: ContactCaseState, ...commands: Array<[CaseCommand, typeof ha
   return commands.reduce((current, [command, actor = handler]) => {
     const rejection = rejectionOf(current, command, actor);
     if (rejection) throw new Error(rejection.message);
-    return applyCommand(current, command, actor, '2026-11-23T09:05:00.000Z').state;
+    return applyCommand(current, command, actor, '2026-11-23T09:05:00.000Z', policy).state;
   }, state);
 }
 
@@ -98,8 +102,9 @@ describe('contact case rules', () => {
   });
 
   it('writes timeline entries of codes, never a note’s text', () => {
-    const { entry } = applyCommand(openCase(), { type: 'add-note', text: 'Caller Jane Doe, 07700 900123' }, handler, '2026-11-23T09:00:00Z');
-    expect(JSON.stringify(entry)).not.toMatch(/Jane|07700/);
+    const { entries } = applyCommand(openCase(), { type: 'add-note', text: 'Caller Jane Doe, 07700 900123' }, handler, '2026-11-23T09:00:00Z', policy);
+    expect(entries).toHaveLength(1);
+    expect(JSON.stringify(entries)).not.toMatch(/Jane|07700/);
   });
 });
 

@@ -1,6 +1,21 @@
 import { type ActorRef } from './actor.js';
 import { type Channel, type FieldProblem } from './channels.js';
 import {
+  activeClocks,
+  armClock,
+  type CaseClock,
+  escalate,
+  type EscalationReason,
+  meetClocks,
+  pauseClock,
+  type PauseReason,
+  regradeClocks,
+  resumeClock,
+  stopClock,
+  type TimelineEntry,
+} from './clocks.js';
+import { type ContactPolicy } from './policy.js';
+import {
   type CrimeDecision,
   crimeDecisionProblems,
   type IncidentCategory,
@@ -28,7 +43,7 @@ export interface Resolution {
   noFurtherActionReason?: string;
 }
 
-export const referralKinds = ['safeguarding', 'partner'] as const;
+export const referralKinds = ['safeguarding', 'partner', 'victim-support'] as const;
 export type ReferralKind = (typeof referralKinds)[number];
 
 export interface Referral {
@@ -44,8 +59,15 @@ export type CaseCommand =
   | { type: 'decide-crime'; decision: CrimeDecision }
   | { type: 'record-attendance'; event: 'dispatched' | 'arrived'; unit?: string }
   | { type: 'refer'; referral: Referral }
-  | { type: 'add-note'; text: string }
-  | { type: 'resolve'; resolution: Resolution };
+  | { type: 'add-note'; text: string; kind?: NoteKind }
+  | { type: 'resolve'; resolution: Resolution }
+  | { type: 'escalate'; reason: EscalationReason }
+  | { type: 'pause-clock'; clock: string; reason: PauseReason }
+  | { type: 'resume-clock'; clock: string };
+
+/** A `victim-update` note records that the victim was told of progress (Victims' Code). */
+export const noteKinds = ['general', 'victim-update'] as const;
+export type NoteKind = (typeof noteKinds)[number];
 
 export type CaseCommandType = CaseCommand['type'];
 
@@ -56,6 +78,8 @@ export interface ContactCaseState {
   policyVersion: string;
   team: string;
   assignee: string;
+  /** Decides the attendance target where it differs (urban or rural). */
+  area: 'urban' | 'rural';
   flags: RiskFlag[];
   stage: Stage;
   screening: RiskScreening;
@@ -68,10 +92,14 @@ export interface ContactCaseState {
   attendance: { dispatchedAt: string | null; arrivedAt: string | null; unit: string | null };
   referrals: Array<{ agency: string; kind: ReferralKind }>;
   noteCount: number;
+  /** How far up the policy's escalation chain the case has gone (0: not escalated). */
   escalationLevel: number;
+  clocks: CaseClock[];
   resolution: (Resolution & { firstContactResolution: boolean; closedAt: string; closedBy: ActorRef }) | null;
   /** Counts every change; the case store applies a projection only if it is newer. */
   version: number;
+  /** Entries on the case's timeline so far: the next entry's sequence follows. */
+  timelineLength: number;
 }
 
 /** A refusal: `stage` when the case's stage does not allow the command (409), `invalid` when its content does not hold (422). */
@@ -81,14 +109,23 @@ export interface Rejection {
   fields: FieldProblem[];
 }
 
-export interface TimelineEntry {
-  type: string;
-  /** Codes and numbers only: never a narrative, a note's text or a caller's details. */
-  details: Record<string, string | number | boolean | null>;
-}
+export type { TimelineEntry } from './clocks.js';
 
 /** What a case starts from: everything fixed at intake. */
-export type CaseIntakeFields = Pick<ContactCaseState, 'reference' | 'channel' | 'receivedAt' | 'policyVersion' | 'team' | 'assignee' | 'flags' | 'screening'>;
+export type CaseIntakeFields = Pick<ContactCaseState, 'reference' | 'channel' | 'receivedAt' | 'policyVersion' | 'team' | 'assignee' | 'area' | 'flags' | 'screening'>;
+
+/** A new case and its first timeline entries: received, and the clocks its channel and risk start. */
+export function openCase(input: CaseIntakeFields, policy: ContactPolicy): { state: ContactCaseState; entries: TimelineEntry[] } {
+  const state = initialCaseState(input);
+  const entries: TimelineEntry[] = [
+    { type: 'received', details: { channel: input.channel, riskMarker: input.screening.riskMarker, reasons: input.screening.reasons.join(','), policyVersion: policy.version } },
+  ];
+  if (policy.digitalActionChannels.includes(input.channel)) {
+    const kind = input.screening.domesticAbuse || input.screening.sexualOffence ? 'digital-action-risk' : 'digital-action';
+    armClock(state, entries, policy, kind, Date.parse(input.receivedAt));
+  }
+  return { state: { ...state, version: 1, timelineLength: entries.length }, entries };
+}
 
 export function initialCaseState(input: CaseIntakeFields): ContactCaseState {
   return {
@@ -104,8 +141,10 @@ export function initialCaseState(input: CaseIntakeFields): ContactCaseState {
     referrals: [],
     noteCount: 0,
     escalationLevel: 0,
+    clocks: [],
     resolution: null,
     version: 0,
+    timelineLength: 0,
   };
 }
 
@@ -160,7 +199,20 @@ export function rejectionOf(state: ContactCaseState, command: CaseCommand, actor
       return null;
     case 'refer':
     case 'add-note':
+    case 'escalate':
       return null;
+    case 'pause-clock': {
+      const clock = state.clocks.find((candidate) => candidate.id === command.clock);
+      if (!clock) return invalid(`No clock ${command.clock} on this case`, [{ field: 'clock', message: `one of ${state.clocks.map((c) => c.id).join(', ') || '(none)'}` }]);
+      if (!['running', 'warned', 'breached'].includes(clock.state)) return invalid(`Clock ${clock.id} is ${clock.state}: only a counting clock can be paused`, [{ field: 'clock', message: `clock is ${clock.state}` }]);
+      return null;
+    }
+    case 'resume-clock': {
+      const clock = state.clocks.find((candidate) => candidate.id === command.clock);
+      if (!clock) return invalid(`No clock ${command.clock} on this case`, [{ field: 'clock', message: `one of ${state.clocks.map((c) => c.id).join(', ') || '(none)'}` }]);
+      if (clock.state !== 'paused') return invalid(`Clock ${clock.id} is ${clock.state}, not paused`, [{ field: 'clock', message: `clock is ${clock.state}` }]);
+      return null;
+    }
     case 'resolve':
       return resolutionRejection(state, command.resolution);
   }
@@ -197,11 +249,20 @@ function resolutionRejection(state: ContactCaseState, resolution: Resolution): R
   return invalid(`Cannot close as ${resolution.outcome}: first ${missing.join(', ')}`, missing.map((message) => ({ field: 'outcome', message })));
 }
 
-/** Applies an accepted command: the new state and the timeline entry that records it. */
-export function applyCommand(state: ContactCaseState, command: CaseCommand, actor: ActorRef, now: string): { state: ContactCaseState; entry: TimelineEntry } {
+/**
+ * Applies an accepted command: the new state and the timeline entries that record it, the
+ * command's own first and then what it did to the clocks and the escalation level.
+ */
+export function applyCommand(
+  state: ContactCaseState,
+  command: CaseCommand,
+  actor: ActorRef,
+  now: string,
+  policy: ContactPolicy,
+): { state: ContactCaseState; entries: TimelineEntry[] } {
   // Plain JSON, cloned without structuredClone (which Temporal's workflow sandbox does not provide).
   const next = JSON.parse(JSON.stringify(state)) as ContactCaseState;
-  let entry: TimelineEntry;
+  let entry: TimelineEntry | null;
   switch (command.type) {
     case 'assess': {
       const proposed = command.assessment.proposedGrade;
@@ -253,7 +314,7 @@ export function applyCommand(state: ContactCaseState, command: CaseCommand, acto
       break;
     case 'add-note':
       next.noteCount += 1;
-      entry = { type: 'note', details: { note: next.noteCount } };
+      entry = { type: 'note', details: { note: next.noteCount, kind: command.kind ?? 'general' } };
       break;
     case 'resolve': {
       const firstContactResolution = command.resolution.outcome === 'resolved-at-first-contact';
@@ -261,8 +322,81 @@ export function applyCommand(state: ContactCaseState, command: CaseCommand, acto
       entry = { type: 'closed', details: { outcome: command.resolution.outcome, closingCategory: command.resolution.closingCategory, firstContactResolution } };
       break;
     }
+    case 'escalate':
+    case 'pause-clock':
+    case 'resume-clock':
+      entry = null; // the clock's own entry records these
+      break;
   }
   next.stage = stageOf(next);
+  const entries = [...(entry ? [entry] : []), ...clockEffects(state, next, command, actor, Date.parse(now), policy)];
   next.version = state.version + 1;
-  return { state: next, entry };
+  next.timelineLength = state.timelineLength + entries.length;
+  return { state: next, entries };
+}
+
+/** What a command does to the case's clocks and escalation level (mutates `next`), as timeline entries. */
+function clockEffects(state: ContactCaseState, next: ContactCaseState, command: CaseCommand, actor: ActorRef, nowMs: number, policy: ContactPolicy): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  if (command.type === 'assess' && state.assessmentCount === 0) {
+    // A person has assessed the submission: it has been actioned.
+    meetClocks(next, entries, 'digital-action', nowMs);
+    meetClocks(next, entries, 'digital-action-risk', nowMs);
+  }
+  if (next.grade !== null && next.grade !== state.grade) {
+    regradeClocks(
+      next,
+      entries,
+      policy,
+      { fromGrade: state.grade, toGrade: next.grade, area: next.area, dispatched: next.attendance.dispatchedAt !== null, arrived: next.attendance.arrivedAt !== null },
+      nowMs,
+    );
+  }
+  switch (command.type) {
+    case 'record-incident': {
+      const crime = needsCrimeDecision(next.incident);
+      const [running] = activeClocks(next, 'crime-recording');
+      // NCRS: recorded within 24 h of the report, so the clock runs from when the contact came in.
+      if (crime && !running && next.crimeDecision === null && !next.clocks.some((clock) => clock.kind === 'crime-recording')) {
+        armClock(next, entries, policy, 'crime-recording', Date.parse(next.receivedAt));
+      }
+      if (!crime && running) stopClock(running, entries, 'not-a-crime-incident', nowMs);
+      break;
+    }
+    case 'decide-crime':
+      meetClocks(next, entries, 'crime-recording', nowMs);
+      if (command.decision.crimeRecorded && !next.clocks.some((clock) => clock.kind.startsWith('victim-update'))) {
+        const enhanced = next.screening.vulnerable || next.screening.domesticAbuse || next.screening.sexualOffence;
+        armClock(next, entries, policy, enhanced ? 'victim-update-enhanced' : 'victim-update', nowMs);
+        if (!command.decision.victimSupportOptOut) armClock(next, entries, policy, 'victim-support-referral', nowMs);
+      }
+      break;
+    case 'record-attendance':
+      meetClocks(next, entries, command.event === 'dispatched' ? 'unresourced' : 'attendance', nowMs);
+      break;
+    case 'refer':
+      if (command.referral.kind === 'victim-support') meetClocks(next, entries, 'victim-support-referral', nowMs);
+      break;
+    case 'add-note':
+      if (command.kind === 'victim-update' && next.crimeDecision?.crimeRecorded) {
+        meetClocks(next, entries, 'victim-update', nowMs);
+        meetClocks(next, entries, 'victim-update-enhanced', nowMs);
+        meetClocks(next, entries, 'victim-update-cadence', nowMs);
+        armClock(next, entries, policy, 'victim-update-cadence', nowMs);
+      }
+      break;
+    case 'escalate':
+      escalate(next, entries, policy, { reason: `manual:${command.reason}`, clock: null, raisedFor: nowMs });
+      break;
+    case 'pause-clock':
+      pauseClock(next.clocks.find((clock) => clock.id === command.clock)!, entries, command.reason, actor, nowMs);
+      break;
+    case 'resume-clock':
+      resumeClock(next.clocks.find((clock) => clock.id === command.clock)!, entries, actor, nowMs);
+      break;
+    case 'resolve':
+      for (const clock of activeClocks(next)) stopClock(clock, entries, 'case-closed', nowMs);
+      break;
+  }
+  return entries;
 }

@@ -51,6 +51,8 @@ export interface CrimeDecision {
   crimeRecorded: boolean;
   classification?: CrimeClassification;
   noCrimeReason?: NoCrimeReason;
+  /** The victim declined referral to victim support (Victims' Code): no 2-day referral clock. */
+  victimSupportOptOut?: boolean;
 }
 
 export function crimeDecisionProblems(decision: CrimeDecision): FieldProblem[] {

@@ -1,7 +1,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ActorRef } from '../domain/actor.js';
 import type { Channel, ChannelDetails } from '../domain/channels.js';
-import type { CaseCommand, ContactCaseState } from '../domain/contact-case.js';
+import type { CaseCommand, ContactCaseState, TimelineEntry } from '../domain/contact-case.js';
+import type { ContactPolicy } from '../domain/policy.js';
 import type { RiskFlag, RiskScreening } from '../domain/risk-screening.js';
 
 /** The contact case workflow's contract, shared by the API and the workflow. */
@@ -21,8 +22,10 @@ export interface ContactIntake {
   reference: string;
   channel: Channel;
   receivedAt: string;
-  policyVersion: string;
+  /** The policy in force when the contact came in, whole: the case keeps it until it closes. */
+  policy: ContactPolicy;
   team: string;
+  area: 'urban' | 'rural';
   actor: ActorRef;
   flags: RiskFlag[];
   screening: RiskScreening;
@@ -52,6 +55,9 @@ export const recordAttendanceUpdate = defineUpdate<ContactCaseState, [Of<'record
 export const addReferralUpdate = defineUpdate<ContactCaseState, [Of<'refer'>]>('addReferral');
 export const addNoteUpdate = defineUpdate<ContactCaseState, [Of<'add-note'>]>('addNote');
 export const resolveCaseUpdate = defineUpdate<ContactCaseState, [Of<'resolve'>]>('resolveCase');
+export const escalateCaseUpdate = defineUpdate<ContactCaseState, [Of<'escalate'>]>('escalateCase');
+export const pauseClockUpdate = defineUpdate<ContactCaseState, [Of<'pause-clock'>]>('pauseClock');
+export const resumeClockUpdate = defineUpdate<ContactCaseState, [Of<'resume-clock'>]>('resumeClock');
 
 /** Each command's update, by command type. */
 export const commandUpdates = {
@@ -63,15 +69,37 @@ export const commandUpdates = {
   refer: addReferralUpdate,
   'add-note': addNoteUpdate,
   resolve: resolveCaseUpdate,
-} as const;
+  escalate: escalateCaseUpdate,
+  'pause-clock': pauseClockUpdate,
+  'resume-clock': resumeClockUpdate,
+} as const satisfies Record<CaseCommand['type'], unknown>;
 
-/** What the case store is told after each change (written by an idempotent activity). */
+/** What the intake activity writes: the contact, the case as it opens, and its first timeline entries. */
+export interface IntakeRecord {
+  intake: ContactIntake;
+  entries: RecordedEntry[];
+  state: ContactCaseState;
+}
+
+/** Who changes a case when no person does: the rule that fired is named in the entry. */
+export const SYSTEM_ACTOR: ActorRef = { subject: 'system', role: 'system' };
+
+/** A timeline entry as the case store keeps it: its id makes a retried write harmless. */
+export interface RecordedEntry extends TimelineEntry {
+  id: string;
+  sequence: number;
+}
+
+/**
+ * What the case store is told after each change (written by an idempotent activity): a command, or
+ * the case's clocks firing (`command` null, actor {@link SYSTEM_ACTOR}).
+ */
 export interface CaseChange {
   reference: string;
-  commandId: string;
+  changeId: string;
   actor: ActorRef;
   at: string;
-  command: CaseCommand;
-  entry: { type: string; details: Record<string, string | number | boolean | null> };
+  command: CaseCommand | null;
+  entries: RecordedEntry[];
   state: ContactCaseState;
 }

@@ -9,16 +9,19 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ContactCaseActivities } from '../activities/contact-case.activities.js';
 import type { ActorRef } from '../domain/actor.js';
-import { applyCommand, type CaseCommand, type ContactCaseState, initialCaseState, rejectionOf } from '../domain/contact-case.js';
+import { fireAlarms, nextAlarm, nextDueAt } from '../domain/clocks.js';
+import { applyCommand, type CaseCommand, type ContactCaseState, openCase, rejectionOf, type TimelineEntry } from '../domain/contact-case.js';
 import {
   caseStateQuery,
   type CommandEnvelope,
   commandUpdates,
   type ContactIntake,
   INVALID_COMMAND,
+  type RecordedEntry,
   STAGE_CONFLICT,
+  SYSTEM_ACTOR,
 } from './contact-case.messages.js';
-import { caseGradeKey, caseStageKey } from './search-attributes.js';
+import { caseEscalationLevelKey, caseGradeKey, caseNextDueAtKey, caseStageKey } from './search-attributes.js';
 
 const { recordIntake, applyCaseChange } = proxyActivities<ContactCaseActivities>({
   // One short database transaction: if the worker running it dies, another retries it soon.
@@ -37,24 +40,36 @@ function refuse(state: ContactCaseState, command: CaseCommand, actor: ActorRef):
   });
 }
 
+/** Entries as the store keeps them: ids from the change's id, sequences after the case's last entry. */
+function recorded(entries: TimelineEntry[], changeId: string, previousLength: number): RecordedEntry[] {
+  return entries.map((entry, index) => ({ ...entry, id: index === 0 ? changeId : `${changeId}:${index}`, sequence: previousLength + index + 1 }));
+}
+
 /**
  * One public contact, from first contact to closure. Every command is an update: its validator
  * refuses what the case's stage or the rules do not allow (without touching the history), and its
- * handler applies the command, has the case store written, and answers with the new state.
+ * handler applies the command, has the case store written, and answers with the new state. Every
+ * SLA clock is a durable timer here: the nearest alarm of any clock is always one named timer.
  */
 export async function contactCaseWorkflow(intake: ContactIntake): Promise<ContactCaseState> {
-  let state = initialCaseState({
-    reference: intake.reference,
-    channel: intake.channel,
-    receivedAt: intake.receivedAt,
-    policyVersion: intake.policyVersion,
-    team: intake.team,
-    assignee: intake.actor.subject,
-    flags: intake.flags,
-    screening: intake.screening,
-  });
+  const policy = intake.policy;
+  const opened = openCase(
+    {
+      reference: intake.reference,
+      channel: intake.channel,
+      receivedAt: intake.receivedAt,
+      policyVersion: policy.version,
+      team: intake.team,
+      assignee: intake.actor.subject,
+      area: intake.area,
+      flags: intake.flags,
+      screening: intake.screening,
+    },
+    policy,
+  );
+  let state = opened.state;
 
-  // Commands run one at a time, in the order they were accepted, after the intake is recorded.
+  // Commands and alarms run one at a time, in the order they came, after the intake is recorded.
   let queue: Promise<unknown> = Promise.resolve();
   const serially = <T>(work: () => Promise<T>): Promise<T> => {
     const run = queue.then(work);
@@ -62,11 +77,24 @@ export async function contactCaseWorkflow(intake: ContactIntake): Promise<Contac
     return run;
   };
 
+  /** Adopts a recorded change, keeping the search attributes supervisors filter on current. */
+  const adopt = (next: ContactCaseState) => {
+    const before = state;
+    state = next;
+    const due = nextDueAt(state);
+    const changed = [
+      ...(before.stage !== state.stage ? [{ key: caseStageKey, value: state.stage }] : []),
+      ...(before.grade !== state.grade && state.grade !== null ? [{ key: caseGradeKey, value: state.grade }] : []),
+      ...(before.escalationLevel !== state.escalationLevel ? [{ key: caseEscalationLevelKey, value: state.escalationLevel }] : []),
+      ...(nextDueAt(before) !== due ? [{ key: caseNextDueAtKey, value: due === null ? null : new Date(due) }] : []),
+    ];
+    if (changed.length > 0) upsertSearchAttributes(changed);
+  };
+
   // Queued before any handler is set: an update that arrives with the start is delivered the
   // moment its handler is set, and must still find the intake recorded first.
   const intakeRecorded = serially(async () => {
-    await recordIntake(intake);
-    state = { ...state, version: 1 };
+    await recordIntake({ intake, entries: recorded(opened.entries, `${intake.reference}:received`, 0), state });
   });
 
   setHandler(caseStateQuery, () => state);
@@ -79,14 +107,17 @@ export async function contactCaseWorkflow(intake: ContactIntake): Promise<Contac
           // Checked again here: an earlier command may have changed the case since validation.
           refuse(state, envelope.command, envelope.actor);
           const at = new Date().toISOString();
-          const { state: next, entry } = applyCommand(state, envelope.command, envelope.actor, at);
-          await applyCaseChange({ reference: state.reference, commandId: envelope.commandId, actor: envelope.actor, at, command: envelope.command, entry, state: next });
-          const gradeChanged = next.grade !== state.grade;
-          state = next;
-          upsertSearchAttributes([
-            { key: caseStageKey, value: state.stage },
-            ...(gradeChanged && state.grade !== null ? [{ key: caseGradeKey, value: state.grade }] : []),
-          ]);
+          const { state: next, entries } = applyCommand(state, envelope.command, envelope.actor, at, policy);
+          await applyCaseChange({
+            reference: state.reference,
+            changeId: envelope.commandId,
+            actor: envelope.actor,
+            at,
+            command: envelope.command,
+            entries: recorded(entries, envelope.commandId, state.timelineLength),
+            state: next,
+          });
+          adopt(next);
           return state;
         }),
       { validator: (envelope: CommandEnvelope) => refuse(state, envelope.command, envelope.actor) },
@@ -94,7 +125,31 @@ export async function contactCaseWorkflow(intake: ContactIntake): Promise<Contac
   }
 
   await intakeRecorded;
-  await condition(() => state.stage === 'closed');
+
+  // The clocks: sleep until the nearest alarm (a timer named after it), or until a change moves it.
+  while (state.stage !== 'closed') {
+    const alarm = nextAlarm(state);
+    const seen = state.version;
+    if (alarm === null) {
+      await condition(() => state.version !== seen);
+      continue;
+    }
+    const wait = alarm.atMs - Date.now();
+    if (wait > 0 && (await condition(() => state.version !== seen, wait, { summary: alarm.summary }))) continue;
+    await serially(async () => {
+      const now = Date.now();
+      const next: ContactCaseState = JSON.parse(JSON.stringify(state)) as ContactCaseState;
+      const entries: TimelineEntry[] = [];
+      fireAlarms(next, entries, policy, now);
+      if (entries.length === 0) return;
+      next.version = state.version + 1;
+      next.timelineLength = state.timelineLength + entries.length;
+      const changeId = `${state.reference}:clocks:${next.version}`;
+      const at = new Date(now).toISOString();
+      await applyCaseChange({ reference: state.reference, changeId, actor: SYSTEM_ACTOR, at, command: null, entries: recorded(entries, changeId, state.timelineLength), state: next });
+      adopt(next);
+    });
+  }
   // Answer every accepted command before the workflow completes.
   await condition(allHandlersFinished);
   return state;

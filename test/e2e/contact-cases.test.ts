@@ -184,17 +184,34 @@ describe('contact cases through the REST API, against the real stack', () => {
     expect(afterClose.body.message).toContain('stage closed');
 
     const view = await handler.get<{
-      record: { case: { reference: string; stage: string; firstContactResolution: boolean; closedAt: string }; timeline: Array<{ type: string; actorSubject: string; at: string }>; assessments: unknown[] };
+      clocks: Array<{ id: string; state: string; stopReason: string | null }>;
+      record: {
+        case: { reference: string; stage: string; firstContactResolution: boolean; closedAt: string };
+        timeline: Array<{ type: string; actorSubject: string; at: string; details: Record<string, unknown> }>;
+        assessments: unknown[];
+      };
     }>(path);
     expect(view.status).toBe(200);
-    expect(view.body.record.timeline.map((entry) => entry.type)).toEqual([
-      'received',
-      'assessed',
-      'downgrade-proposed',
-      'downgrade-approved',
-      'incident-recorded',
-      'referral',
-      'closed',
+    // The web submission's clock is met by the assessment; the grade's clocks stop when it is downgraded to 4.
+    expect(view.body.record.timeline.map((entry) => [entry.type, entry.details.clock ?? null])).toEqual([
+      ['received', null],
+      ['clock-armed', 'digital-action-1'],
+      ['assessed', null],
+      ['clock-met', 'digital-action-1'],
+      ['clock-armed', 'unresourced-1'],
+      ['clock-armed', 'attendance-1'],
+      ['downgrade-proposed', null],
+      ['downgrade-approved', null],
+      ['clock-stopped', 'unresourced-1'],
+      ['clock-stopped', 'attendance-1'],
+      ['incident-recorded', null],
+      ['referral', null],
+      ['closed', null],
+    ]);
+    expect(view.body.clocks.map((clock) => [clock.id, clock.state, clock.stopReason])).toEqual([
+      ['digital-action-1', 'met', null],
+      ['unresourced-1', 'stopped', 'regraded-to-4'],
+      ['attendance-1', 'stopped', 'regraded-to-4'],
     ]);
     expect(view.body.record.timeline.find((entry) => entry.type === 'downgrade-approved')?.actorSubject).toBe('sgt-77');
     expect(view.body.record.case).toMatchObject({ reference: created.reference, stage: 'closed', firstContactResolution: true });

@@ -1,7 +1,7 @@
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client, Connection } from '@temporalio/client';
-import { type AppConfig } from '../../src/config/app-config.js';
+import { type AppConfig, type Environment } from '../../src/config/app-config.js';
 import { migrateDatabase } from '../../src/modules/database/migrate.js';
 import { AppLogger } from '../../src/modules/logging/app-logger.js';
 import { installTemporalRuntime } from '../../src/modules/temporal/temporal-runtime.js';
@@ -18,10 +18,13 @@ export interface WorkerHarness {
   stop(): Promise<void>;
 }
 
-/** An in-process worker on a task queue and database of its own, and a client to the shared Temporal server. */
-export async function startWorkerHarness(): Promise<WorkerHarness> {
+/**
+ * An in-process worker on a task queue and database of its own, and a client to the shared Temporal
+ * server (or to another, such as the time-skipping test server, named in `overrides`).
+ */
+export async function startWorkerHarness(overrides: Environment = {}): Promise<WorkerHarness> {
   const database = await createTestDatabase();
-  const config = testConfig(database.url, { DATABASE_MIGRATE_ON_START: 'false' });
+  const config = testConfig(database.url, { DATABASE_MIGRATE_ON_START: 'false', ...overrides });
   await migrateDatabase(config.database);
   const logger = new AppLogger({ level: 'warn', service: 'test-worker' });
   installTemporalRuntime(logger, 'WARN');

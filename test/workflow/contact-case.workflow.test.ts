@@ -11,6 +11,7 @@ import {
   contactCaseWorkflowType,
   type ContactIntake,
 } from '../../src/workflows/contact-case.messages.js';
+import { defaultPolicy } from '../support/policies.js';
 import { type TestDatabase } from '../support/test-database.js';
 import { startWorkerHarness, type WorkerHarness } from '../support/worker-harness.js';
 
@@ -22,8 +23,9 @@ const intake = (): ContactIntake => {
     reference: `XP-20261123-${String(900_000 + sequence)}`,
     channel: Channel.NonEmergencyCall,
     receivedAt: new Date().toISOString(),
-    policyVersion: 'test',
+    policy: defaultPolicy(),
     team: 'contact-centre',
+    area: 'urban',
     actor: { subject: 'pc-1', role: 'contact-handler' },
     flags: [],
     screening: screenContact({ channel: Channel.NonEmergencyCall, flags: [], narrative }),

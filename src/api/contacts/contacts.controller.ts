@@ -11,13 +11,15 @@ import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js
 import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RateLimited, RequirePermission } from '../access/access.decorators.js';
-import { canonicalJson, sha256 } from '../common/canonical-json.js';
+import { canonicalJson, sha256 } from '../../modules/common/canonical-json.js';
 import {
   AssessmentDto,
   AttendanceDto,
+  ClockPauseDto,
   CreateContactDto,
   CrimeDecisionDto,
   DowngradeDecisionDto,
+  EscalationDto,
   IncidentDto,
   NoteDto,
   QueueQueryDto,
@@ -96,7 +98,7 @@ export class ContactsController {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
     const { total, items } = await this.queries.queue(
-      { stage: query.stage, channel: query.channel, grade: query.grade, riskMarker: query.riskMarker, assignee: query.assignee },
+      { stage: query.stage, channel: query.channel, grade: query.grade, riskMarker: query.riskMarker, assignee: query.assignee, breached: query.breached },
       { limit, offset },
     );
     return { total, limit, offset, items };
@@ -104,10 +106,11 @@ export class ContactsController {
 
   @Get(':reference')
   @RequirePermission(Permission.ContactRead)
-  @ApiOperation({ summary: 'A case: its record, everything recorded on it, and its live workflow state' })
+  @ApiOperation({ summary: 'A case: its record, everything recorded on it, its live workflow state, and every clock with its state and due time' })
   @ApiResponse({ status: 404, description: 'No such case' })
-  view(@Param('reference') ref: string) {
-    return this.cases.view(reference(ref));
+  async view(@Param('reference') ref: string) {
+    const { record, live } = await this.cases.view(reference(ref));
+    return { clocks: live?.clocks ?? record?.case.clocks ?? [], escalationLevel: live?.escalationLevel ?? record?.case.escalationLevel ?? 0, record, live };
   }
 
   @Post(':reference/assessments')
@@ -139,7 +142,7 @@ export class ContactsController {
   @ApiOperation({ summary: 'Record the NCRS crime recording decision' })
   @CommandResponses()
   decideCrime(@Param('reference') ref: string, @Body() body: CrimeDecisionDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
-    const decision = { crimeRecorded: body.crimeRecorded, classification: body.classification, noCrimeReason: body.noCrimeReason };
+    const decision = { crimeRecorded: body.crimeRecorded, classification: body.classification, noCrimeReason: body.noCrimeReason, victimSupportOptOut: body.victimSupportOptOut };
     const problems = crimeDecisionProblems(decision);
     if (problems.length > 0) throw new DomainError(DomainErrorCode.InvalidInput, `Invalid ${problems.map((p) => p.field).join(', ')}`, problems);
     return this.run(ref, { type: 'decide-crime', decision }, actor, key);
@@ -166,7 +169,25 @@ export class ContactsController {
   @ApiOperation({ summary: 'Add a note to the case' })
   @CommandResponses()
   addNote(@Param('reference') ref: string, @Body() body: NoteDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
-    return this.run(ref, { type: 'add-note', text: body.text }, actor, key);
+    return this.run(ref, { type: 'add-note', text: body.text, kind: body.kind }, actor, key);
+  }
+
+  @Post(':reference/escalations')
+  @RequirePermission(Permission.ContactEscalate)
+  @ApiOperation({ summary: 'Escalate the case by hand: the level rises and the next role in the chain is notified' })
+  @CommandResponses()
+  escalate(@Param('reference') ref: string, @Body() body: EscalationDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    return this.run(ref, { type: 'escalate', reason: body.reason }, actor, key);
+  }
+
+  @Post(':reference/clock-pauses')
+  @RequirePermission(Permission.ClockPause)
+  @ApiOperation({ summary: 'Pause a clock with a reason code, or resume it: the paused span moves its due time and is recorded' })
+  @CommandResponses()
+  pauseClock(@Param('reference') ref: string, @Body() body: ClockPauseDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    if (body.action === 'resume') return this.run(ref, { type: 'resume-clock', clock: body.clock }, actor, key);
+    if (!body.reason) throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid reason', [{ field: 'reason', message: 'a pause needs a reason code' }]);
+    return this.run(ref, { type: 'pause-clock', clock: body.clock, reason: body.reason }, actor, key);
   }
 
   @Post(':reference/resolution')

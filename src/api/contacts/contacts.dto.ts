@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -23,7 +23,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { allChannels, Channel, SocialMediaPlatform } from '../../domain/channels.js';
-import { outcomes, referralKinds, stages } from '../../domain/contact-case.js';
+import { escalationReasons, pauseReasons } from '../../domain/clocks.js';
+import { noteKinds, outcomes, referralKinds, stages } from '../../domain/contact-case.js';
 import { allIncidentCategories, crimeClassifications, incidentQualifiers, noCrimeReasons } from '../../domain/recording.js';
 import { RiskFlag } from '../../domain/risk-screening.js';
 import { factorLevels, MIN_RATIONALE_LENGTH } from '../../domain/thrive.js';
@@ -99,6 +100,10 @@ export class CrimeDecisionDto {
   @ApiProperty() @IsBoolean() crimeRecorded!: boolean;
   @ApiPropertyOptional({ enum: crimeClassifications }) @IsOptional() @IsIn(crimeClassifications) classification?: (typeof crimeClassifications)[number];
   @ApiPropertyOptional({ enum: noCrimeReasons }) @IsOptional() @IsIn(noCrimeReasons) noCrimeReason?: (typeof noCrimeReasons)[number];
+  @ApiPropertyOptional({ description: "The victim declined referral to victim support (Victims' Code): no 2-day referral clock" })
+  @IsOptional()
+  @IsBoolean()
+  victimSupportOptOut?: boolean;
 }
 
 export class AttendanceDto {
@@ -114,6 +119,22 @@ export class ReferralDto {
 
 export class NoteDto {
   @ApiProperty({ maxLength: 5000 }) @IsString() @Length(1, 5000) text!: string;
+  @ApiPropertyOptional({ enum: noteKinds, default: 'general', description: '`victim-update`: the victim was told of progress (meets the Victims\' Code clocks)' })
+  @IsOptional()
+  @IsIn(noteKinds)
+  kind?: (typeof noteKinds)[number];
+}
+
+export class EscalationDto {
+  @ApiProperty({ enum: escalationReasons }) @IsIn(escalationReasons) reason!: (typeof escalationReasons)[number];
+}
+
+export class ClockPauseDto {
+  @ApiProperty({ description: "The clock's id on the case, for example `attendance-1`", example: 'attendance-1' })
+  @Matches(/^[a-z-]+-[0-9]{1,3}$/, { message: 'clock must be a clock id such as attendance-1' })
+  clock!: string;
+  @ApiProperty({ enum: ['pause', 'resume'] }) @IsIn(['pause', 'resume']) action!: 'pause' | 'resume';
+  @ApiPropertyOptional({ enum: pauseReasons, description: 'Required to pause' }) @IsOptional() @IsIn(pauseReasons) reason?: (typeof pauseReasons)[number];
 }
 
 export class ResolutionDto {
@@ -132,6 +153,11 @@ export class QueueQueryDto {
   @ApiPropertyOptional({ enum: [1, 2, 3, 4] }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(4) grade?: number;
   @ApiPropertyOptional({ enum: ['IR'] }) @IsOptional() @IsIn(['IR']) riskMarker?: 'IR';
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128) assignee?: string;
+  @ApiPropertyOptional({ description: 'Only cases with (true) or without (false) a breached clock' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  breached?: boolean;
   @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }

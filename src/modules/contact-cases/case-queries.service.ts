@@ -8,6 +8,7 @@ export interface QueueFilter {
   grade?: number;
   riskMarker?: 'IR';
   assignee?: string;
+  breached?: boolean;
 }
 
 export interface QueueEntry {
@@ -24,6 +25,8 @@ export interface QueueEntry {
   team: string;
   receivedAt: string;
   nextDueAt: string | null;
+  escalationLevel: number;
+  breached: boolean;
 }
 
 const QUEUE_ORDER = 'priority_rank asc, next_due_at asc nulls last, received_at asc, reference asc';
@@ -51,11 +54,12 @@ export class CaseQueries {
         params.push(value);
       }
     }
+    if (filter.breached !== undefined) conditions.push(filter.breached ? 'breached' : 'not breached');
     const where = conditions.join(' and ');
     const em = this.orm.em.fork();
     const [rows, [{ total }]] = await Promise.all([
       em.execute<Array<Record<string, unknown>>>(
-        `select reference, channel, stage, grade, pending_grade, risk_marker, domestic_abuse, sexual_offence, vulnerable, assignee, team, received_at, next_due_at
+        `select reference, channel, stage, grade, pending_grade, risk_marker, domestic_abuse, sexual_offence, vulnerable, assignee, team, received_at, next_due_at, escalation_level, breached
          from contact_case where ${where} order by ${QUEUE_ORDER} limit ? offset ?`,
         [...params, page.limit, page.offset],
       ),
@@ -77,17 +81,23 @@ export class CaseQueries {
         team: row.team as string,
         receivedAt: toIso(row.received_at as Date)!,
         nextDueAt: toIso(row.next_due_at as Date | null),
+        escalationLevel: row.escalation_level as number,
+        breached: row.breached as boolean,
       })),
     };
   }
 
-  /** Where a case with this priority and time would stand in the open queue (1 = next). */
-  async queuePosition(position: { priorityRank: number; receivedAt: Date; reference: string }): Promise<number> {
+  /** Where a case with this priority, due time and arrival would stand in the open queue (1 = next). */
+  async queuePosition(position: { priorityRank: number; nextDueAt: Date | null; receivedAt: Date; reference: string }): Promise<number> {
+    const { priorityRank: rank, nextDueAt: due, receivedAt, reference } = position;
     const [{ ahead }] = await this.orm.em.fork().execute<Array<{ ahead: number }>>(
       `select count(*)::int as ahead from contact_case
        where closed_at is null and reference <> ?
-         and (priority_rank < ? or (priority_rank = ? and next_due_at is not null) or (priority_rank = ? and next_due_at is null and received_at < ?))`,
-      [position.reference, position.priorityRank, position.priorityRank, position.priorityRank, position.receivedAt],
+         and (priority_rank < ?
+           or (priority_rank = ? and (
+             ${due === null ? 'next_due_at is not null' : 'next_due_at < ?'}
+             or (next_due_at ${due === null ? 'is null' : '= ?'} and (received_at < ? or (received_at = ? and reference < ?))))))`,
+      [reference, rank, rank, ...(due === null ? [] : [due, due]), receivedAt, receivedAt, reference],
     );
     return ahead + 1;
   }

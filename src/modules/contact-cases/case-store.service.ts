@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { type ActorRef } from '../../domain/actor.js';
+import { hasBreach, nextDueAt } from '../../domain/clocks.js';
 import { type ContactCaseState, priorityRank } from '../../domain/contact-case.js';
 import { formatReference } from '../../domain/reference.js';
-import type { CaseChange, ContactIntake } from '../../workflows/contact-case.messages.js';
+import type { CaseChange, IntakeRecord, RecordedEntry } from '../../workflows/contact-case.messages.js';
+import { recordPolicyVersion } from '../policy/policy-version.store.js';
 import { contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
 import { DomainError, DomainErrorCode } from '../errors/domain-error.js';
 import {
   CaseAssessmentSchema,
   CaseCrimeDecisionSchema,
-  CaseEventSchema,
   CaseIncidentSchema,
   CaseNoteSchema,
   CaseReferralSchema,
@@ -17,6 +19,7 @@ import { ContactCaseSchema } from './contact-case.entity.js';
 
 /** The projection of the workflow's state that the queue and the case view read. */
 function projection(state: ContactCaseState, at: Date) {
+  const due = nextDueAt(state);
   return {
     stage: state.stage,
     grade: state.grade,
@@ -29,11 +32,16 @@ function projection(state: ContactCaseState, at: Date) {
     closingCategory: state.resolution?.closingCategory ?? null,
     firstContactResolution: state.resolution?.firstContactResolution ?? null,
     escalationLevel: state.escalationLevel,
+    nextDueAt: due === null ? null : new Date(due),
+    clocks: state.clocks,
+    breached: hasBreach(state),
     closedAt: state.resolution ? new Date(state.resolution.closedAt) : null,
     version: state.version,
     updatedAt: at,
   };
 }
+
+type Transaction = EntityManager;
 
 /**
  * Writes to the case store, for the workflow's activities. Every write is idempotent: a retried
@@ -43,11 +51,13 @@ function projection(state: ContactCaseState, at: Date) {
 export class CaseStore {
   constructor(private readonly orm: MikroORM) {}
 
-  async recordIntake(intake: ContactIntake): Promise<void> {
+  async recordIntake({ intake, entries, state }: IntakeRecord): Promise<void> {
     const receivedAt = new Date(intake.receivedAt);
     const ignoreExisting = { onConflictAction: 'ignore' as const, disableIdentityMap: true };
-    // Both rows are keyed by the reference, so a retried activity finds them and writes nothing.
+    // Every row is keyed by the reference (or the policy's version), so a retried activity writes nothing.
     await this.orm.em.fork().transactional(async (em) => {
+      // Every policy a case opened under is kept, by version (a conflict was refused at the API).
+      await recordPolicyVersion(em, intake.policy);
       await em.upsert(
         ContactCaseSchema,
         {
@@ -55,8 +65,9 @@ export class CaseStore {
           workflowId: contactCaseWorkflowId(intake.reference),
           channel: intake.channel,
           receivedAt,
-          policyVersion: intake.policyVersion,
+          policyVersion: intake.policy.version,
           team: intake.team,
+          area: intake.area,
           assignee: intake.actor.subject,
           createdBySubject: intake.actor.subject,
           createdByRole: intake.actor.role,
@@ -71,31 +82,11 @@ export class CaseStore {
           location: intake.details.location ? { ...intake.details.location } : null,
           interpreterLanguage: intake.details.interpreterLanguage ?? null,
           channelDetails: intake.details.channelDetails ? { ...intake.details.channelDetails } : null,
-          stage: 'triage',
-          grade: null,
-          pendingGrade: null,
-          priorityRank: intake.screening.riskMarker === 'IR' ? 0 : 1,
-          nextDueAt: null,
-          escalationLevel: 0,
-          version: 1,
-          updatedAt: new Date(),
+          ...projection(state, new Date()),
         },
         { ...ignoreExisting, onConflictFields: ['reference'] },
       );
-      await em.upsert(
-        CaseEventSchema,
-        {
-          id: `${intake.reference}:received`,
-          reference: intake.reference,
-          sequence: 1,
-          type: 'received',
-          at: receivedAt,
-          actorSubject: intake.actor.subject,
-          actorRole: intake.actor.role,
-          details: { channel: intake.channel, riskMarker: intake.screening.riskMarker, reasons: intake.screening.reasons.join(',') },
-        },
-        { ...ignoreExisting, onConflictFields: ['id'] },
-      );
+      await this.insertEntries(em, intake.reference, intake.actor, receivedAt, entries);
     });
   }
 
@@ -103,22 +94,17 @@ export class CaseStore {
     const at = new Date(change.at);
     const actor = { actorSubject: change.actor.subject, actorRole: change.actor.role };
     await this.orm.em.fork().transactional(async (em) => {
-      // The timeline entry is keyed by the command id: if it exists, this change was applied already.
-      const inserted = await em.execute<Array<{ id: string }>>(
-        `insert into case_event (id, reference, sequence, type, at, actor_subject, actor_role, details)
-         values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing returning id`,
-        [change.commandId, change.reference, change.state.version, change.entry.type, at, actor.actorSubject, actor.actorRole, JSON.stringify(change.entry.details)],
-      );
-      if (inserted.length === 0) return;
-      const base = { id: change.commandId, reference: change.reference, ...actor };
+      // The entries are keyed by the change's id: if the first exists, this change was applied already.
+      if (!(await this.insertEntries(em, change.reference, change.actor, at, change.entries))) return;
+      const base = { id: change.changeId, reference: change.reference, ...actor };
       const command = change.command;
-      switch (command.type) {
+      switch (command?.type) {
         case 'assess':
           em.create(CaseAssessmentSchema, {
             ...base,
             factors: command.assessment.factors,
             proposedGrade: command.assessment.proposedGrade,
-            result: change.entry.type === 'downgrade-proposed' ? 'pending-downgrade' : 'applied',
+            result: change.entries[0].type === 'downgrade-proposed' ? 'pending-downgrade' : 'applied',
             assessedAt: at,
           });
           break;
@@ -140,14 +126,38 @@ export class CaseStore {
         case 'add-note':
           em.create(CaseNoteSchema, { ...base, text: command.text, writtenAt: at });
           break;
-        case 'decide-downgrade':
-        case 'record-attendance':
-        case 'resolve':
-          break; // the timeline entry and the projection hold all of these
+        default:
+          break; // the timeline entries and the projection hold everything else
       }
       await em.flush();
       await em.nativeUpdate(ContactCaseSchema, { reference: change.reference, version: { $lt: change.state.version } }, projection(change.state, at));
     });
+  }
+
+  /**
+   * Writes a change's timeline entries, and a notification for each escalation among them; false
+   * when the change was written before (its first entry is there).
+   */
+  private async insertEntries(em: Transaction, reference: string, actor: ActorRef, at: Date, entries: RecordedEntry[]): Promise<boolean> {
+    for (const [index, entry] of entries.entries()) {
+      const inserted = await em.execute<Array<{ id: string }>>(
+        `insert into case_event (id, reference, sequence, type, at, actor_subject, actor_role, details)
+         values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing returning id`,
+        [entry.id, reference, entry.sequence, entry.type, at, actor.subject, actor.role, JSON.stringify(entry.details)],
+      );
+      if (inserted.length === 0) {
+        if (index === 0) return false;
+        continue;
+      }
+      if (entry.type === 'escalated') {
+        const details = entry.details as { level: number; role: string; reason: string; clock: string | null; raisedFor: string };
+        await em.execute(
+          `insert into case_notification (id, reference, level, role, reason, clock, raised_for, created_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
+          [entry.id, reference, details.level, details.role, details.reason, details.clock, new Date(details.raisedFor), new Date()],
+        );
+      }
+    }
+    return true;
   }
 
   /**

@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { CaseQueries } from './case-queries.service.js';
 import { CaseStore } from './case-store.service.js';
 import { ContactCasesService } from './contact-cases.service.js';
+import { PolicyModule } from '../policy/policy.module.js';
 
 /** The case store: written by the worker's activities, read by the API. */
 @Module({ providers: [CaseStore, CaseQueries], exports: [CaseStore, CaseQueries] })
 export class CaseStoreModule {}
 
 /** The API's operations on contact cases (needs the Temporal client). */
-@Module({ imports: [CaseStoreModule], providers: [ContactCasesService], exports: [ContactCasesService, CaseStoreModule] })
+@Module({ imports: [CaseStoreModule, PolicyModule], providers: [ContactCasesService], exports: [ContactCasesService, CaseStoreModule] })
 export class ContactCasesModule {}

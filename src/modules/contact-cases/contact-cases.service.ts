@@ -5,7 +5,8 @@ import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type ActorRef } from '../../domain/actor.js';
 import { channelDetailProblems } from '../../domain/channels.js';
-import { type CaseCommand, type ContactCaseState } from '../../domain/contact-case.js';
+import { type CaseClock, nextDueAt } from '../../domain/clocks.js';
+import { type CaseCommand, type ContactCaseState, openCase } from '../../domain/contact-case.js';
 import { screenContact } from '../../domain/risk-screening.js';
 import {
   type CaseRecordDetails,
@@ -20,6 +21,7 @@ import {
 import {
   caseChannelKey,
   caseEscalationLevelKey,
+  caseNextDueAtKey,
   casePolicyVersionKey,
   caseRiskMarkerKey,
   caseStageKey,
@@ -28,6 +30,7 @@ import {
 } from '../../workflows/search-attributes.js';
 import { DomainError, DomainErrorCode, type FieldProblem } from '../errors/domain-error.js';
 import { AppLogger } from '../logging/app-logger.js';
+import { PolicyService } from '../policy/policy.service.js';
 import { TemporalClientService } from '../temporal/temporal-client.module.js';
 import { CaseQueries, type CaseRecordView } from './case-queries.service.js';
 import { CaseStore } from './case-store.service.js';
@@ -46,8 +49,29 @@ export interface IntakeResult {
   domesticAbuse: boolean;
   sexualOffence: boolean;
   vulnerable: boolean;
+  policyVersion: string;
+  /** The clocks the contact starts (for example a web submission's 48 h or 24 h). */
+  clocks: CaseClock[];
   queuePosition: number;
   replayed: boolean;
+}
+
+/** The case as its workflow opens it: the same pure rules, so the answer matches the workflow. */
+export function openedCase(intake: ContactIntake) {
+  return openCase(
+    {
+      reference: intake.reference,
+      channel: intake.channel,
+      receivedAt: intake.receivedAt,
+      policyVersion: intake.policy.version,
+      team: intake.team,
+      assignee: intake.actor.subject,
+      area: intake.area,
+      flags: intake.flags,
+      screening: intake.screening,
+    },
+    intake.policy,
+  ).state;
 }
 
 /**
@@ -57,6 +81,7 @@ export interface IntakeResult {
  * mixed. Only a repeated intake (same Idempotency-Key) may find its case already running.
  */
 export function caseStartOptions(intake: ContactIntake, taskQueue: string, repeated = false) {
+  const due = nextDueAt(openedCase(intake));
   return {
     workflowId: contactCaseWorkflowId(intake.reference),
     taskQueue,
@@ -70,7 +95,8 @@ export function caseStartOptions(intake: ContactIntake, taskQueue: string, repea
       { key: caseVulnerableKey, value: intake.screening.vulnerable },
       { key: caseEscalationLevelKey, value: 0 },
       { key: caseTeamKey, value: intake.team },
-      { key: casePolicyVersionKey, value: intake.policyVersion },
+      { key: casePolicyVersionKey, value: intake.policy.version },
+      ...(due === null ? [] : [{ key: caseNextDueAtKey, value: new Date(due) }]),
     ]),
   };
 }
@@ -86,6 +112,7 @@ export class ContactCasesService {
     private readonly temporal: TemporalClientService,
     private readonly store: CaseStore,
     private readonly queries: CaseQueries,
+    private readonly policies: PolicyService,
     private readonly logger: AppLogger,
   ) {}
 
@@ -95,6 +122,7 @@ export class ContactCasesService {
     if (receivedAt.getTime() > Date.now() + FUTURE_SKEW_MS) problems.push({ field: 'receivedAt', message: 'receivedAt is in the future' });
     if (problems.length > 0) throw new DomainError(DomainErrorCode.InvalidInput, `Invalid ${problems.map((p) => p.field).join(', ')}`, problems);
 
+    await this.policies.ensureRecorded();
     const flags = request.flags ?? [];
     const screening = screenContact({ channel: request.channel, flags, narrative: request.narrative });
     const { reference, replayed } = await this.store.allocateReference(this.config.force.code, receivedAt.toISOString().slice(0, 10), idempotency);
@@ -102,8 +130,9 @@ export class ContactCasesService {
       reference,
       channel: request.channel,
       receivedAt: receivedAt.toISOString(),
-      policyVersion: this.config.force.policyVersion,
+      policy: this.policies.current,
       team: this.config.force.defaultTeam,
+      area: request.location?.area ?? 'urban',
       actor,
       flags,
       screening,
@@ -117,7 +146,9 @@ export class ContactCasesService {
     };
     const workflowId = contactCaseWorkflowId(reference);
     // The queue position does not depend on the start: look it up while the workflow starts.
-    const position = this.queries.queuePosition({ priorityRank: screening.riskMarker === 'IR' ? 0 : 1, receivedAt, reference });
+    const opened = openedCase(intake);
+    const due = nextDueAt(opened);
+    const position = this.queries.queuePosition({ priorityRank: screening.riskMarker === 'IR' ? 0 : 1, nextDueAt: due === null ? null : new Date(due), receivedAt, reference });
     const start = this.temporal.client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, this.temporal.taskQueue, replayed)).catch((error: unknown) => {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       // A repeat whose case has already closed: the case is there, which is all a repeat needs.
@@ -134,6 +165,8 @@ export class ContactCasesService {
       domesticAbuse: screening.domesticAbuse,
       sexualOffence: screening.sexualOffence,
       vulnerable: screening.vulnerable,
+      policyVersion: intake.policy.version,
+      clocks: opened.clocks,
       queuePosition,
       replayed,
     };

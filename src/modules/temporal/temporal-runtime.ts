@@ -11,9 +11,14 @@ const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
 
 /**
  * Installs the Temporal runtime for this process: its logs go through our JSON logger, and it
- * installs no signal handlers of its own (the process entry point owns shutdown).
+ * installs no signal handlers of its own (the process entry point owns shutdown). Later calls do nothing.
  */
+let installed = false;
+
 export function installTemporalRuntime(logger: AppLogger, level: LogLevel = 'INFO'): void {
+  // Once per process: the runtime is a singleton (a test may set it up before its worker does).
+  if (installed) return;
+  installed = true;
   Runtime.install({
     shutdownSignals: [],
     logger: new DefaultLogger(level, (entry) => {

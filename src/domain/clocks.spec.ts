@@ -1,0 +1,74 @@
+import { describe, expect, it } from '@jest/globals';
+import { defaultPolicy } from '../../test/support/policies.js';
+import { Channel } from './channels.js';
+import { type ClockBook, fireAlarms, nextAlarm, nextDueAt, type TimelineEntry } from './clocks.js';
+import { applyCommand, type CaseCommand, type ContactCaseState, openCase } from './contact-case.js';
+import { RiskFlag, screenContact } from './risk-screening.js';
+import { assessment } from '../../test/support/assessments.js';
+
+const policy = defaultPolicy();
+const HOUR = 3_600_000;
+const received = Date.parse('2026-11-23T09:00:00.000Z');
+const handler = { subject: 'pc-1', role: 'contact-handler' };
+
+function webSubmission(flags: RiskFlag[] = [RiskFlag.DomesticAbuse]): ContactCaseState {
+  return openCase(
+    {
+      reference: 'XP-20261123-000001',
+      channel: Channel.WebForm,
+      receivedAt: new Date(received).toISOString(),
+      policyVersion: policy.version,
+      team: 'contact-centre',
+      assignee: handler.subject,
+      area: 'urban',
+      flags,
+      screening: screenContact({ channel: Channel.WebForm, flags, narrative: 'report' }),
+    },
+    policy,
+  ).state;
+}
+
+function fire(book: ClockBook, atMs: number): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  fireAlarms(book, entries, policy, atMs);
+  return entries;
+}
+
+const command = (state: ContactCaseState, cmd: CaseCommand, atMs: number) => applyCommand(state, cmd, handler, new Date(atMs).toISOString(), policy);
+
+describe('clocks', () => {
+  it('arms 24 h for a domestic abuse web submission and 48 h otherwise', () => {
+    const dv = webSubmission();
+    expect(dv.clocks).toMatchObject([{ id: 'digital-action-risk-1', state: 'running', dueAt: '2026-11-24T09:00:00.000Z', warnAt: '2026-11-24T03:00:00.000Z' }]);
+    expect(webSubmission([]).clocks[0]).toMatchObject({ id: 'digital-action-1', dueAt: '2026-11-25T09:00:00.000Z' });
+    expect(nextDueAt(dv)).toBe('2026-11-24T09:00:00.000Z');
+  });
+
+  it('warns, breaches and re-escalates up the chain, naming whom it tells', () => {
+    const book = webSubmission();
+    expect(fire(book, received + 17 * HOUR)).toEqual([]);
+    expect(fire(book, received + 18 * HOUR).map((e) => [e.type, e.details.role ?? null])).toEqual([['clock-warned', null], ['escalated', 'contact-handler']]);
+    expect(fire(book, received + 24 * HOUR).map((e) => [e.type, e.details.role ?? null])).toEqual([['clock-breached', null], ['escalated', 'team-leader']]);
+    expect(fire(book, received + 26 * HOUR).map((e) => [e.type, e.details.role])).toEqual([['escalated', 'duty-inspector']]);
+    // The top of the chain is told again on each repeat until someone acts.
+    expect(fire(book, received + 28 * HOUR).map((e) => [e.details.level, e.details.role])).toEqual([[3, 'duty-inspector']]);
+    expect(book.escalationLevel).toBe(3);
+  });
+
+  it('raises each overdue alarm once after a gap: no stale warning, missed repeats collapsed', () => {
+    const book = webSubmission();
+    const entries = fire(book, received + 31 * HOUR);
+    expect(entries.map((e) => e.type)).toEqual(['clock-breached', 'escalated']);
+    expect(book.clocks[0].nextEscalationAt).toBe(new Date(received + 32 * HOUR).toISOString());
+    expect(nextAlarm(book)).toMatchObject({ event: 're-escalation', summary: expect.stringContaining('web submission') });
+  });
+
+  it('is met by the first assessment, however close to its deadline', () => {
+    const book = webSubmission();
+    fire(book, received + 18 * HOUR);
+    const { state, entries } = command(book, { type: 'assess', assessment: assessment({}, 3) }, received + 24 * HOUR - 1);
+    expect(entries.map((e) => e.type)).toEqual(['assessed', 'clock-met', 'clock-armed']);
+    expect(state.clocks[0]).toMatchObject({ state: 'met', breachedAt: null });
+    expect(fire(state, received + 25 * HOUR).filter((e) => e.type === 'clock-breached')).toEqual([]);
+  });
+});

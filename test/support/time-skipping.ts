@@ -1,0 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { AppLogger } from '../../src/modules/logging/app-logger.js';
+import { registerSearchAttributes } from '../../src/infra/search-attribute-registration.js';
+import { installTemporalRuntime } from '../../src/modules/temporal/temporal-runtime.js';
+
+/**
+ * Temporal's time-skipping test server (Java SDK, from Maven Central via scripts/ensure-test-server.sh),
+ * started as an existing executable: the SDK must never download one. Time moves only when the test
+ * says so (`sleep`) or waits on a result, so clocks of days run in seconds against the real workflow code.
+ */
+export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  installTemporalRuntime(new AppLogger({ level: 'warn', service: 'test-time-skipping' }), 'WARN');
+  const launcher = execFileSync('sh', ['scripts/ensure-test-server.sh'], { encoding: 'utf8' }).trim();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: launcher } } });
+  // The test server checks search attributes as a real one does: register the case's.
+  await registerSearchAttributes(env.connection, 'default');
+  return env;
+}
