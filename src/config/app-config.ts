@@ -53,6 +53,7 @@ const environmentSchema = z.object({
   TEMPORAL_CLI: optionalText,
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+  TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
 
   FORCE_CODE: z.string().regex(/^[A-Z]{2,4}$/, '2 to 4 capital letters').default('XP'),
   DEFAULT_TEAM: z.string().min(1).max(64).default('contact-centre'),
@@ -123,6 +124,8 @@ export interface AppConfig {
     cliPath?: string;
     uiPort: number;
     workerShutdownGraceMs: number;
+    /** How long a case's next task waits for the worker that has it cached before any worker takes it (a dead worker's cases move on after this). */
+    stickyQueueTimeoutMs: number;
   };
   /** `policyFile`: the force's contact policy (grades, clocks, escalation chain), versioned JSON. */
   force: { code: string; defaultTeam: string; policyFile: string };
@@ -206,6 +209,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       cliPath: e.TEMPORAL_CLI,
       uiPort: e.TEMPORAL_UI_PORT,
       workerShutdownGraceMs: e.TEMPORAL_WORKER_SHUTDOWN_GRACE_MS,
+      stickyQueueTimeoutMs: e.TEMPORAL_STICKY_QUEUE_TIMEOUT_MS,
     },
     force: { code: e.FORCE_CODE, defaultTeam: e.DEFAULT_TEAM, policyFile: resolve(e.POLICY_FILE) },
     auth: {
@@ -259,6 +263,7 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
     TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
     TEMPORAL_UI_PORT: String(config.temporal.uiPort),
     TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: String(config.temporal.workerShutdownGraceMs),
+    TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: String(config.temporal.stickyQueueTimeoutMs),
   };
   if (config.temporal.tls) {
     env.TEMPORAL_TLS_CERT_PATH = config.temporal.tls.certPath;

@@ -192,12 +192,12 @@ describe('contact cases through the REST API, against the real stack', () => {
       };
     }>(path);
     expect(view.status).toBe(200);
-    // The web submission's clock is met by the assessment; the grade's clocks stop when it is downgraded to 4.
+    // The web submission (domestic abuse: its 24 h clock) is met by the assessment; the grade's clocks stop when it is downgraded to 4.
     expect(view.body.record.timeline.map((entry) => [entry.type, entry.details.clock ?? null])).toEqual([
       ['received', null],
-      ['clock-armed', 'digital-action-1'],
+      ['clock-armed', 'digital-action-risk-1'],
       ['assessed', null],
-      ['clock-met', 'digital-action-1'],
+      ['clock-met', 'digital-action-risk-1'],
       ['clock-armed', 'unresourced-1'],
       ['clock-armed', 'attendance-1'],
       ['downgrade-proposed', null],
@@ -209,7 +209,7 @@ describe('contact cases through the REST API, against the real stack', () => {
       ['closed', null],
     ]);
     expect(view.body.clocks.map((clock) => [clock.id, clock.state, clock.stopReason])).toEqual([
-      ['digital-action-1', 'met', null],
+      ['digital-action-risk-1', 'met', null],
       ['unresourced-1', 'stopped', 'regraded-to-4'],
       ['attendance-1', 'stopped', 'regraded-to-4'],
     ]);

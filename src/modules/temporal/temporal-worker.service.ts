@@ -47,10 +47,12 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
       activities,
       ...workflowSource(),
       shutdownGraceTime: temporal.workerShutdownGraceMs,
+      // A clock that falls due on a case cached by a worker that has died must not wait long for it.
+      stickyQueueScheduleToStartTimeout: temporal.stickyQueueTimeoutMs,
     });
     this.running = this.worker.run();
     this.logger.log(
-      { msg: 'worker running', taskQueue: temporal.taskQueue, namespace: temporal.namespace, activities: Object.keys(activities) },
+      { msg: 'worker running', startedInMs: Math.round(performance.now()), taskQueue: temporal.taskQueue, namespace: temporal.namespace, activities: Object.keys(activities) },
       'Worker',
     );
   }
