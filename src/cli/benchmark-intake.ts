@@ -1,26 +1,15 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
-import { loadConfig } from '../config/app-config.js';
 import { Channel } from '../domain/channels.js';
 import { formatReference } from '../domain/reference.js';
 import { screenContact } from '../domain/risk-screening.js';
-import { findFreePort, stopChild, waitUntil } from '../infra/child-process.js';
-import { resolveTemporalCli } from '../infra/temporal-cli.js';
-import { signAccessToken } from '../modules/access/access-token.js';
-import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/access/development-signing-key.js';
+import { waitUntil } from '../infra/child-process.js';
 import { Role } from '../modules/access/roles.js';
 import { caseStartOptions } from '../modules/contact-cases/contact-cases.service.js';
-import { contactCaseWorkflowType, type ContactIntake } from '../workflows/contact-case.messages.js';
 import { loadPolicyFile } from '../modules/policy/policy.loader.js';
-import { ApiClient } from './api-client.js';
+import { contactCaseWorkflowType, type ContactIntake } from '../workflows/contact-case.messages.js';
 import { assessment } from './assessment-builder.js';
+import { percentile, startBenchSystem } from './bench-system.js';
 
 /**
  * Intake through the API against raw workflow starts, in the same run on the same dev server, and
@@ -40,8 +29,6 @@ const { values } = parseArgs({
 const count = Number(values.count);
 const concurrency = Number(values.concurrency);
 const lifecycles = Number(values.lifecycles);
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 interface Run {
   rate: number;
@@ -72,43 +59,10 @@ async function measure(total: number, lanes: number, task: (index: number) => Pr
 const format = (run: Run, unit = 'intakes/s') =>
   `${run.rate.toFixed(1).padStart(7)} ${unit}   p50 ${run.p50.toFixed(1).padStart(6)} ms   p99 ${run.p99.toFixed(1).padStart(6)} ms   (${run.seconds.toFixed(1)} s)`;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'police-contact-bench-'));
-const ports = {
-  API_PORT: String(await findFreePort()),
-  TEMPORAL_ADDRESS: `127.0.0.1:${await findFreePort()}`,
-  TEMPORAL_UI_PORT: String(await findFreePort()),
-  EMBEDDED_DATABASE_PORT: String(await findFreePort()),
-};
-const environment: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_INTAKE_PER_MINUTE: '1000000', ...ports };
-if (values['database-url']) {
-  environment.DATABASE_URL = values['database-url'];
-  const reset = new pg.Client({ connectionString: values['database-url'] });
-  await reset.connect();
-  await reset.query('drop schema public cascade; create schema public;');
-  await reset.end();
-}
-const config = loadConfig(environment);
-const dev: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('../dev.js', import.meta.url))], { env: environment, stdio: ['ignore', 'pipe', 'inherit'] });
-let devOutput = '';
-dev.stdout?.on('data', (chunk: Buffer) => (devOutput += chunk.toString('utf8')));
+const system = await startBenchSystem({ databaseUrl: values['database-url'] });
+const { config, api, client } = system;
 
 try {
-  await waitUntil(() => (devOutput.includes('[dev] ready') ? true : dev.exitCode !== null ? Promise.reject(new Error(devOutput)) : undefined), {
-    timeoutMs: 180_000,
-    intervalMs: 250,
-    what: 'the system to start',
-  });
-  const apiUrl = `http://127.0.0.1:${ports.API_PORT}`;
-  if (config.auth.keys.kind !== 'development') throw new Error('benchmark needs the development key');
-  const key = await loadOrCreateDevelopmentSigningKey(config.auth.keys.keyFile);
-  const token = await signAccessToken(
-    { privateJwk: key.privateJwk, kid: key.kid, alg: DEVELOPMENT_ALGORITHM },
-    { subject: 'pc-bench', roles: [Role.ContactHandler], issuer: config.auth.issuer, audience: config.auth.audience, ttlSeconds: 7200 },
-  );
-  const api = new ApiClient(apiUrl, token);
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-
   const narrative = 'Someone has scratched the paintwork on my car overnight';
   const body = { channel: Channel.NonEmergencyCall, caller: { name: 'Bench Caller', phone: '+44 7700 900000' }, narrative };
   const day = new Date().toISOString().slice(0, 10);
@@ -137,8 +91,7 @@ try {
 
   // Each phase starts once the worker has recorded every case started so far, so that no phase
   // pays for another's backlog.
-  const database = new pg.Client({ connectionString: config.database.url });
-  await database.connect();
+  const { database } = system;
   let started = 0;
   const drained = () =>
     waitUntil(
@@ -160,7 +113,6 @@ try {
   await phase(100, concurrency, apiIntake);
   const raw = await phase(count, concurrency, rawStart('RW'));
   const viaApi = await phase(count, concurrency, apiIntake);
-  await database.end();
 
   const steps: Record<string, number[]> = { intake: [], assessment: [], incident: [], resolution: [] };
   const timed = async (step: string, work: () => Promise<{ status: number; body: Record<string, unknown> }>) => {
@@ -177,12 +129,9 @@ try {
     await timed('incident', () => api.post(`${path}/incident`, { openingCategory: 'advice', qualifiers: [] }));
     await timed('resolution', () => api.post(`${path}/resolution`, { outcome: 'resolved-at-first-contact', closingCategory: 'advice' }));
   });
-  await connection.close();
 
-  const cliVersion = execFileSync(resolveTemporalCli(config.temporal.cliPath), ['--version'], { encoding: 'utf8' }).trim();
   console.log(`
-Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}
-System:  ${cliVersion}; ${config.database.embedded ? 'embedded PGlite' : 'PostgreSQL'}; one API and one worker process (npm run dev)
+${system.describe()}
 Load:    ${count} intakes each way, ${concurrency} at a time; ${lifecycles} lifecycles, ${Math.min(concurrency, 8)} at a time
 
 Raw client.workflow.start    ${format(raw, 'starts/s ')}
@@ -199,6 +148,5 @@ ${Object.entries(steps)
   .join('\n')}
 `);
 } finally {
-  await stopChild(dev, 60_000);
-  rmSync(dataDir, { recursive: true, force: true });
+  await system.stop();
 }

@@ -139,23 +139,26 @@ export class CaseStore {
    * when the change was written before (its first entry is there).
    */
   private async insertEntries(em: Transaction, reference: string, actor: ActorRef, at: Date, entries: RecordedEntry[]): Promise<boolean> {
-    for (const [index, entry] of entries.entries()) {
-      const inserted = await em.execute<Array<{ id: string }>>(
-        `insert into case_event (id, reference, sequence, type, at, actor_subject, actor_role, details)
-         values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing returning id`,
-        [entry.id, reference, entry.sequence, entry.type, at, actor.subject, actor.role, JSON.stringify(entry.details)],
+    // One statement for all of a change's entries, and one for its notifications: an alarm on a
+    // busy case store costs a single short transaction.
+    const inserted = await em.execute<Array<{ id: string }>>(
+      `insert into case_event (id, reference, sequence, type, at, actor_subject, actor_role, details)
+       values ${entries.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (id) do nothing returning id`,
+      entries.flatMap((entry) => [entry.id, reference, entry.sequence, entry.type, at, actor.subject, actor.role, JSON.stringify(entry.details)]),
+    );
+    const written = new Set(inserted.map((row) => row.id));
+    if (!written.has(entries[0].id)) return false;
+    const escalations = entries.filter((entry) => entry.type === 'escalated' && written.has(entry.id));
+    if (escalations.length > 0) {
+      const createdAt = new Date();
+      await em.execute(
+        `insert into case_notification (id, reference, level, role, reason, clock, raised_for, created_at)
+         values ${escalations.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (id) do nothing`,
+        escalations.flatMap((entry) => {
+          const details = entry.details as { level: number; role: string; reason: string; clock: string | null; raisedFor: string };
+          return [entry.id, reference, details.level, details.role, details.reason, details.clock, new Date(details.raisedFor), createdAt];
+        }),
       );
-      if (inserted.length === 0) {
-        if (index === 0) return false;
-        continue;
-      }
-      if (entry.type === 'escalated') {
-        const details = entry.details as { level: number; role: string; reason: string; clock: string | null; raisedFor: string };
-        await em.execute(
-          `insert into case_notification (id, reference, level, role, reason, clock, raised_for, created_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
-          [entry.id, reference, details.level, details.role, details.reason, details.clock, new Date(details.raisedFor), new Date()],
-        );
-      }
     }
     return true;
   }

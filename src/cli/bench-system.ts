@@ -1,0 +1,114 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { type AppConfig, loadConfig } from '../config/app-config.js';
+import { findFreePort, stopChild, waitUntil } from '../infra/child-process.js';
+import { resolveTemporalCli } from '../infra/temporal-cli.js';
+import { signAccessToken } from '../modules/access/access-token.js';
+import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/access/development-signing-key.js';
+import { Role } from '../modules/access/roles.js';
+import { ApiClient } from './api-client.js';
+
+export interface BenchSystem {
+  config: AppConfig;
+  api: ApiClient;
+  client: Client;
+  /** The case store, for counting what the worker has recorded. */
+  database: pg.Client;
+  /** The process ids the dev command started: Temporal, the worker, the API. */
+  pids(): { temporal: number; worker: number; api: number };
+  /** Machine and system, as each benchmark prints them first. */
+  describe(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system as `npm run dev` starts it, on a throw-away data directory and free ports, for a
+ * benchmark. With `databaseUrl` the case store is that PostgreSQL database (emptied first).
+ */
+export async function startBenchSystem(options: { databaseUrl?: string; environment?: Record<string, string> } = {}): Promise<BenchSystem> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'police-contact-bench-'));
+  const ports = {
+    API_PORT: String(await findFreePort()),
+    TEMPORAL_ADDRESS: `127.0.0.1:${await findFreePort()}`,
+    TEMPORAL_UI_PORT: String(await findFreePort()),
+    EMBEDDED_DATABASE_PORT: String(await findFreePort()),
+  };
+  const environment: Record<string, string | undefined> = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_INTAKE_PER_MINUTE: '1000000',
+    ...ports,
+    ...options.environment,
+  };
+  if (options.databaseUrl) {
+    environment.DATABASE_URL = options.databaseUrl;
+    const reset = new pg.Client({ connectionString: options.databaseUrl });
+    await reset.connect();
+    await reset.query('drop schema public cascade; create schema public;');
+    await reset.end();
+  }
+  const config = loadConfig(environment);
+  const dev: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('../dev.js', import.meta.url))], { env: environment, stdio: ['ignore', 'pipe', 'inherit'] });
+  let devOutput = '';
+  dev.stdout?.on('data', (chunk: Buffer) => (devOutput += chunk.toString('utf8')));
+  const cleanUp = async () => {
+    await stopChild(dev, 60_000);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitUntil(() => (devOutput.includes('[dev] ready') ? true : dev.exitCode !== null ? Promise.reject(new Error(devOutput)) : undefined), {
+      timeoutMs: 180_000,
+      intervalMs: 250,
+      what: 'the system to start',
+    });
+    if (config.auth.keys.kind !== 'development') throw new Error('a benchmark needs the development key');
+    const key = await loadOrCreateDevelopmentSigningKey(config.auth.keys.keyFile);
+    const token = await signAccessToken(
+      { privateJwk: key.privateJwk, kid: key.kid, alg: DEVELOPMENT_ALGORITHM },
+      { subject: 'pc-bench', roles: [Role.ContactHandler], issuer: config.auth.issuer, audience: config.auth.audience, ttlSeconds: 7200 },
+    );
+    const connection = await Connection.connect({ address: config.temporal.address });
+    const database = new pg.Client({ connectionString: config.database.url });
+    await database.connect();
+    const cliVersion = execFileSync(resolveTemporalCli(config.temporal.cliPath), ['--version'], { encoding: 'utf8' }).trim();
+    return {
+      config,
+      api: new ApiClient(`http://127.0.0.1:${ports.API_PORT}`, token),
+      client: new Client({ connection, namespace: config.temporal.namespace }),
+      database,
+      pids() {
+        const [temporal, worker, api] = readFileSync(join(dataDir, 'dev.pids'), 'utf8').trim().split('\n').map(Number);
+        return { temporal, worker, api };
+      },
+      describe: () =>
+        [
+          `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
+          `System:  ${cliVersion}; ${config.database.embedded ? 'embedded PGlite' : 'PostgreSQL'}; one API and one worker process (npm run dev)`,
+        ].join('\n'),
+      async stop() {
+        await database.end();
+        await connection.close();
+        await cleanUp();
+      },
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+
+/** Peak and current resident memory of a process, from /proc (Linux). */
+export function memoryOf(pid: number): { peakMiB: number; currentMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { peakMiB: kib('VmHWM') / 1024, currentMiB: kib('VmRSS') / 1024 };
+}
