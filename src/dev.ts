@@ -9,6 +9,7 @@ import { untilShutdownSignal } from './infra/shutdown-signal.js';
 import { resolveTemporalCli } from './infra/temporal-cli.js';
 import { type TemporalDevServer, startTemporalDevServer } from './infra/temporal-dev-server.js';
 import { migrateDatabase } from './modules/database/migrate.js';
+import { loadPayloadKeys } from './modules/temporal/payload-codec.js';
 
 /**
  * The whole system on one machine: Temporal dev server (state in a SQLite file), PGlite served on
@@ -84,6 +85,8 @@ async function main(): Promise<number> {
       uiPort: config.temporal.uiPort,
       dbFile: join(config.dataDir, 'temporal', 'temporal.db'),
       namespace: config.temporal.namespace,
+      // The UI decrypts payloads through the API's codec endpoint, for supervisors and auditors only.
+      uiCodecEndpoint: `http://${config.api.host}:${config.api.port}/codec`,
       onOutput: (line) => {
         if (/"level":"(error|fatal)"/.test(line)) console.error(`[temporal] ${line}`);
       },
@@ -101,6 +104,8 @@ async function main(): Promise<number> {
     const applied = await migrateDatabase(config.database);
     say(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 
+    // Made here, once, so that the API and the worker never race to make the data directory's keys.
+    loadPayloadKeys(config.codec.keys);
     const env = { ...configToEnvironment(config), DATABASE_MIGRATE_ON_START: 'false' };
     const dist = (file: string) => fileURLToPath(new URL(file, import.meta.url));
     children.push(startNodeProcess('worker', dist('./worker.js'), env));

@@ -8,11 +8,14 @@ import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../modules/database/database.module.js';
 import { AppLogger } from '../modules/logging/app-logger.js';
 import { LoggingModule } from '../modules/logging/logging.module.js';
+import { AuditModule } from '../modules/audit/audit.module.js';
 import { ContactCasesModule } from '../modules/contact-cases/contact-cases.module.js';
 import { SystemChecksModule } from '../modules/system-checks/system-checks.module.js';
 import { TemporalClientModule } from '../modules/temporal/temporal-client.module.js';
 import { AccessLogMiddleware } from './common/access-log.middleware.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { AuditController } from './audit/audit.controller.js';
+import { CodecController } from './codec/codec.controller.js';
 import { ContactsController } from './contacts/contacts.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { SystemChecksController } from './system-checks/system-checks.controller.js';
@@ -34,8 +37,9 @@ export class ApiModule implements NestModule {
         TemporalClientModule,
         SystemChecksModule,
         ContactCasesModule,
+        AuditModule,
       ],
-      controllers: [HealthController, ContactsController, SystemChecksController],
+      controllers: [HealthController, ContactsController, SystemChecksController, CodecController, AuditController],
       providers: [
         AccessTokenVerifier,
         RateLimiter,

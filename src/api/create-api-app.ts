@@ -8,7 +8,22 @@ import { mountOpenApi } from './openapi.js';
 
 export async function createApiApp(config: AppConfig, logger: AppLogger): Promise<INestApplication> {
   const app = await NestFactory.create(ApiModule.forRoot(config, logger), { logger, bufferLogs: true });
-  app.setGlobalPrefix('api/v1', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  app.setGlobalPrefix('api/v1', {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      // Where the Temporal UI expects a codec server: `<endpoint>/decode` and `<endpoint>/encode`.
+      { path: 'codec/decode', method: RequestMethod.POST },
+      { path: 'codec/encode', method: RequestMethod.POST },
+    ],
+  });
+  // Browsers may call the API only from the Temporal UI's origin (for the codec endpoint).
+  app.enableCors({
+    origin: config.codec.corsOrigins,
+    methods: ['POST'],
+    allowedHeaders: ['authorization', 'content-type', 'x-namespace'],
+    credentials: true,
+    maxAge: 600,
+  });
   app.useGlobalPipes(createValidationPipe());
   mountOpenApi(app);
   return app;

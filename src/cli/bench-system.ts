@@ -11,6 +11,7 @@ import { resolveTemporalCli } from '../infra/temporal-cli.js';
 import { signAccessToken } from '../modules/access/access-token.js';
 import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/access/development-signing-key.js';
 import { Role } from '../modules/access/roles.js';
+import { encryptingDataConverter } from '../modules/temporal/payload-codec.js';
 import { ApiClient } from './api-client.js';
 
 export interface BenchSystem {
@@ -81,7 +82,7 @@ export async function startBenchSystem(options: { databaseUrl?: string; environm
     return {
       config,
       api: new ApiClient(`http://127.0.0.1:${ports.API_PORT}`, token),
-      client: new Client({ connection, namespace: config.temporal.namespace }),
+      client: new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.codec.keys) }),
       database,
       pids() {
         const [temporal, worker, api] = readFileSync(join(dataDir, 'dev.pids'), 'utf8').trim().split('\n').map(Number);

@@ -54,6 +54,7 @@ const environmentSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(40),
 
   FORCE_CODE: z.string().regex(/^[A-Z]{2,4}$/, '2 to 4 capital letters').default('XP'),
   DEFAULT_TEAM: z.string().min(1).max(64).default('contact-centre'),
@@ -63,6 +64,8 @@ const environmentSchema = z.object({
   AUTH_AUDIENCE: z.string().min(1).default('police-contact-api'),
   AUTH_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTH_JWKS: optionalText,
+  PAYLOAD_KEYS: optionalText,
+  CODEC_CORS_ORIGINS: optionalText,
   AUTH_ALGORITHMS: z.string().default(SIGNING_ALGORITHMS.join(',')),
   AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
@@ -89,6 +92,15 @@ export type TokenKeySource =
   | { kind: 'jwks-url'; url: string }
   | { kind: 'jwks'; jwks: JsonWebKeySet }
   /** A key made for this data directory alone; only ever outside production. */
+  | { kind: 'development'; keyFile: string };
+
+/**
+ * The AES-256-GCM keys that encrypt workflow payloads. The first encrypts; every one decrypts, so a
+ * new key goes first and old ones stay until no history needs them.
+ */
+export type PayloadKeySource =
+  | { kind: 'keys'; keys: Array<{ id: string; key: string }> }
+  /** Keys made for this data directory alone; only ever outside production. */
   | { kind: 'development'; keyFile: string };
 
 export interface AuthConfig {
@@ -126,10 +138,14 @@ export interface AppConfig {
     workerShutdownGraceMs: number;
     /** How long a case's next task waits for the worker that has it cached before any worker takes it (a dead worker's cases move on after this). */
     stickyQueueTimeoutMs: number;
+    /** Workflow tasks a worker runs at once (each may wait on its case store write); it polls for half as many. */
+    workflowTaskSlots: number;
   };
   /** `policyFile`: the force's contact policy (grades, clocks, escalation chain), versioned JSON. */
   force: { code: string; defaultTeam: string; policyFile: string };
   auth: AuthConfig;
+  /** Payload encryption, and the browser origins (the Temporal UI) allowed to call the codec endpoint. */
+  codec: { keys: PayloadKeySource; corsOrigins: string[] };
   rateLimits: { intakePerMinute: number; authFailuresPerMinute: number };
 }
 
@@ -176,7 +192,23 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   } else {
     keys = { kind: 'development', keyFile: join(resolve(e.DATA_DIR), 'dev-auth', 'signing-key.json') };
   }
-  if (issues.length > 0 || !keys) throw new ConfigError(issues);
+  let payloadKeys: PayloadKeySource | undefined;
+  if (e.PAYLOAD_KEYS) {
+    const parsedKeys = parsePayloadKeys(e.PAYLOAD_KEYS);
+    if (typeof parsedKeys === 'string') issues.push(`PAYLOAD_KEYS: ${parsedKeys}`);
+    else payloadKeys = { kind: 'keys', keys: parsedKeys };
+  } else if (e.NODE_ENV === 'production') {
+    issues.push('PAYLOAD_KEYS: production needs payload encryption keys (id:base64 of 32 bytes, comma-separated; the first encrypts)');
+  } else {
+    payloadKeys = { kind: 'development', keyFile: join(resolve(e.DATA_DIR), 'dev-payload-keys', 'keys.json') };
+  }
+  const corsOrigins = (e.CODEC_CORS_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`)
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  const badOrigin = corsOrigins.find((origin) => !/^https?:\/\/[^/]+$/.test(origin));
+  if (badOrigin) issues.push(`CODEC_CORS_ORIGINS: ${badOrigin} is not an origin (scheme://host[:port])`);
+  if (issues.length > 0 || !keys || !payloadKeys) throw new ConfigError(issues);
 
   return {
     env: e.NODE_ENV,
@@ -210,6 +242,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       uiPort: e.TEMPORAL_UI_PORT,
       workerShutdownGraceMs: e.TEMPORAL_WORKER_SHUTDOWN_GRACE_MS,
       stickyQueueTimeoutMs: e.TEMPORAL_STICKY_QUEUE_TIMEOUT_MS,
+      workflowTaskSlots: e.TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS,
     },
     force: { code: e.FORCE_CODE, defaultTeam: e.DEFAULT_TEAM, policyFile: resolve(e.POLICY_FILE) },
     auth: {
@@ -220,6 +253,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
       keys,
     },
+    codec: { keys: payloadKeys, corsOrigins },
     rateLimits: {
       intakePerMinute: e.RATE_LIMIT_INTAKE_PER_MINUTE,
       authFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
@@ -244,6 +278,21 @@ function parseJwks(text: string): JsonWebKeySet | string {
   return { keys: keys as Array<Record<string, unknown>> };
 }
 
+/** `id:base64,id:base64`: each key 32 bytes, ids unique and safe to store in a payload's metadata. */
+function parsePayloadKeys(text: string): Array<{ id: string; key: string }> | string {
+  const keys = text.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    const at = entry.indexOf(':');
+    return { id: entry.slice(0, at), key: entry.slice(at + 1) };
+  });
+  if (keys.length === 0) return 'give at least one key';
+  for (const { id, key } of keys) {
+    if (!/^[A-Za-z0-9._-]{1,32}$/.test(id)) return `key id ${JSON.stringify(id)} must be 1 to 32 letters, digits, dots, dashes or underscores`;
+    if (Buffer.from(key, 'base64').length !== 32) return `key ${id} must be 32 bytes, base64`;
+  }
+  if (new Set(keys.map((key) => key.id)).size !== keys.length) return 'key ids must be unique';
+  return keys;
+}
+
 /** The environment that hands this configuration to a child process (used by the dev command and tests). */
 export function configToEnvironment(config: AppConfig): Record<string, string> {
   const env: Record<string, string> = {
@@ -264,6 +313,7 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
     TEMPORAL_UI_PORT: String(config.temporal.uiPort),
     TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: String(config.temporal.workerShutdownGraceMs),
     TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: String(config.temporal.stickyQueueTimeoutMs),
+    TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: String(config.temporal.workflowTaskSlots),
   };
   if (config.temporal.tls) {
     env.TEMPORAL_TLS_CERT_PATH = config.temporal.tls.certPath;
@@ -281,6 +331,8 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
   env.AUTH_CLOCK_TOLERANCE_SECONDS = String(config.auth.clockToleranceSeconds);
   if (config.auth.keys.kind === 'jwks-url') env.AUTH_JWKS_URL = config.auth.keys.url;
   if (config.auth.keys.kind === 'jwks') env.AUTH_JWKS = JSON.stringify(config.auth.keys.jwks);
+  if (config.codec.keys.kind === 'keys') env.PAYLOAD_KEYS = config.codec.keys.keys.map(({ id, key }) => `${id}:${key}`).join(',');
+  env.CODEC_CORS_ORIGINS = config.codec.corsOrigins.join(',');
   env.RATE_LIMIT_INTAKE_PER_MINUTE = String(config.rateLimits.intakePerMinute);
   env.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE = String(config.rateLimits.authFailuresPerMinute);
   if (!config.database.embedded) env.DATABASE_URL = config.database.url;

@@ -268,6 +268,8 @@ export function applyCommand(
       const proposed = command.assessment.proposedGrade;
       next.assessmentCount += 1;
       next.safeguardingRequired = next.safeguardingRequired || needsSafeguarding(command.assessment);
+      // A person assessed as vulnerable stays marked so (enhanced Victims' Code rights, the queue's flag).
+      if (['medium', 'high'].includes(command.assessment.factors.vulnerability.level)) next.screening = { ...next.screening, vulnerable: true };
       if (isDowngrade(state.grade, proposed)) {
         next.pendingDowngrade = { fromGrade: state.grade!, toGrade: proposed, requestedBy: actor, requestedAt: now };
         entry = { type: 'downgrade-proposed', details: { fromGrade: state.grade, toGrade: proposed, assessment: next.assessmentCount } };

@@ -41,6 +41,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   if (options.dbFile) {
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
+    // Write-ahead log, synced at checkpoints: durable across a crash of any process (a power cut
+    // may lose the last moments, never corrupt), without an fsync per transaction, which would
+    // bound the server to a few dozen workflow tasks a second (measured by npm run bench:clocks).
+    args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   if (options.headless) {
     args.push('--headless');

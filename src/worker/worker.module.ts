@@ -6,6 +6,7 @@ import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../modules/database/database.module.js';
 import { type AppLogger } from '../modules/logging/app-logger.js';
 import { LoggingModule } from '../modules/logging/logging.module.js';
+import { TemporalClientModule } from '../modules/temporal/temporal-client.module.js';
 import { TemporalWorkerService } from '../modules/temporal/temporal-worker.service.js';
 
 /** The worker process: hosts the workflows and the activities, no HTTP. */
@@ -14,7 +15,8 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: AppLogger) {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger), DiscoveryModule, DatabaseModule, ActivitiesModule],
+      // The Temporal client is for the activity that archives a closed case's history.
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger), DiscoveryModule, DatabaseModule, TemporalClientModule, ActivitiesModule],
       providers: [TemporalWorkerService],
       exports: [TemporalWorkerService],
     };

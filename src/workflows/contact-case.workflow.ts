@@ -2,14 +2,22 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  ParentClosePolicy,
+  patched,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
+  startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ContactCaseActivities } from '../activities/contact-case.activities.js';
 import type { ActorRef } from '../domain/actor.js';
-import { fireAlarms, nextAlarm, nextDueAt } from '../domain/clocks.js';
+import { caseDetails } from '../domain/case-summary.js';
+import { caseArchiveWorkflowId } from './case-archive.messages.js';
+import { caseArchiveWorkflow } from './case-archive.workflow.js';
+import { activeClocks, fireAlarms, hasBreach, nextAlarm, nextDueAt } from '../domain/clocks.js';
 import { applyCommand, type CaseCommand, type ContactCaseState, openCase, rejectionOf, type TimelineEntry } from '../domain/contact-case.js';
 import {
   caseStateQuery,
@@ -21,7 +29,18 @@ import {
   STAGE_CONFLICT,
   SYSTEM_ACTOR,
 } from './contact-case.messages.js';
-import { caseEscalationLevelKey, caseGradeKey, caseNextDueAtKey, caseStageKey } from './search-attributes.js';
+import {
+  caseBreachedKey,
+  caseEscalationLevelKey,
+  caseGradeKey,
+  caseNextDueAtKey,
+  caseOpenClocksKey,
+  caseStageKey,
+  caseVulnerableKey,
+} from './search-attributes.js';
+
+/** The kinds of the clocks still counting, for `CaseOpenClocks`. */
+const openClockKinds = (state: ContactCaseState) => [...new Set(activeClocks(state).map((clock) => clock.kind))].sort();
 
 /**
  * Case store writes are local activities: each is one short, idempotent database transaction, run
@@ -88,14 +107,20 @@ export async function contactCaseWorkflow(intake: ContactIntake): Promise<Contac
     const before = state;
     state = next;
     const due = nextDueAt(state);
+    const open = openClockKinds(state);
     const changed = [
       ...(before.stage !== state.stage ? [{ key: caseStageKey, value: state.stage }] : []),
+      ...(before.screening.vulnerable !== state.screening.vulnerable ? [{ key: caseVulnerableKey, value: state.screening.vulnerable }] : []),
+      ...(openClockKinds(before).join() !== open.join() ? [{ key: caseOpenClocksKey, value: open }] : []),
+      ...(hasBreach(before) !== hasBreach(state) ? [{ key: caseBreachedKey, value: hasBreach(state) }] : []),
       ...(before.grade !== state.grade && state.grade !== null ? [{ key: caseGradeKey, value: state.grade }] : []),
       ...(before.escalationLevel !== state.escalationLevel ? [{ key: caseEscalationLevelKey, value: state.escalationLevel }] : []),
       ...(nextDueAt(before) !== due ? [{ key: caseNextDueAtKey, value: due === null ? null : new Date(due) }] : []),
     ];
     if (changed.length > 0) upsertSearchAttributes(changed);
+    setCurrentDetails(caseDetails(state));
   };
+  setCurrentDetails(caseDetails(state));
 
   // Queued before any handler is set: an update that arrives with the start is delivered the
   // moment its handler is set, and must still find the intake recorded first.
@@ -158,5 +183,15 @@ export async function contactCaseWorkflow(intake: ContactIntake): Promise<Contac
   }
   // Answer every accepted command before the workflow completes.
   await condition(allHandlersFinished);
+  // Guarded by patched(): histories recorded before this step existed still replay unchanged.
+  if (patched('archive-history-on-close')) {
+    const { workflowId, runId } = workflowInfo();
+    await startChild(caseArchiveWorkflow, {
+      workflowId: caseArchiveWorkflowId(state.reference),
+      args: [{ reference: state.reference, workflowId, runId }],
+      // It outlives this run: it waits for the run to close, then exports its whole history.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  }
   return state;
 }

@@ -1,3 +1,4 @@
 // Every workflow the worker hosts.
 export { contactCaseWorkflow } from './contact-case.workflow.js';
 export { systemCheckWorkflow } from './system-check.workflow.js';
+export { caseArchiveWorkflow } from './case-archive.workflow.js';

@@ -13,6 +13,10 @@ export const caseEscalationLevelKey = defineSearchAttributeKey('CaseEscalationLe
 export const caseVulnerableKey = defineSearchAttributeKey('CaseVulnerable', SearchAttributeType.BOOL);
 export const caseTeamKey = defineSearchAttributeKey('CaseTeam', SearchAttributeType.KEYWORD);
 export const casePolicyVersionKey = defineSearchAttributeKey('CasePolicyVersion', SearchAttributeType.KEYWORD);
+/** The kinds of the case's clocks still counting (running, warned, breached, paused): `CaseOpenClocks = "unresourced"`. */
+export const caseOpenClocksKey = defineSearchAttributeKey('CaseOpenClocks', SearchAttributeType.KEYWORD_LIST);
+/** A clock on the case has breached and is not yet met. */
+export const caseBreachedKey = defineSearchAttributeKey('CaseBreached', SearchAttributeType.BOOL);
 
 export const caseSearchAttributeKeys = [
   caseChannelKey,
@@ -24,4 +28,6 @@ export const caseSearchAttributeKeys = [
   caseVulnerableKey,
   caseTeamKey,
   casePolicyVersionKey,
+  caseOpenClocksKey,
+  caseBreachedKey,
 ] as const;

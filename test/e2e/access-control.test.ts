@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
+import { type AppConfig } from '../../src/config/app-config.js';
 import { type Permission, permissionInfo, rolePermissions } from '../../src/modules/access/permissions.js';
 import { allRoles, Role } from '../../src/modules/access/roles.js';
+import { AesGcmPayloadCodec, loadPayloadKeys } from '../../src/modules/temporal/payload-codec.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
 import { TEST_NAMESPACE, testTemporalAddress } from '../support/temporal-env.js';
@@ -23,13 +25,15 @@ const SAMPLE_PATH_VALUE = '3f0b6c1e-8d2a-4c7b-9e5f-1a2b3c4d5e6f';
  */
 describe('access control on every route', () => {
   let database: TestDatabase;
+  let config: AppConfig;
   let stack: Stack;
   let operations: Operation[];
 
   beforeAll(async () => {
     database = await createTestDatabase();
     // Hostile tokens fail many times from one address here: lift the failure limit for this walk.
-    stack = await startStack(testConfig(database.url, { RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000' }), { worker: false });
+    config = testConfig(database.url, { RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000' });
+    stack = await startStack(config, { worker: false });
     const document = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { 'x-permission'?: string }>>;
     };
@@ -117,8 +121,9 @@ describe('access control on every route', () => {
     try {
       const handle = new Client({ connection, namespace: TEST_NAMESPACE }).workflow.getHandle(workflowId);
       const history = await handle.fetchHistory();
-      const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
-      expect(JSON.parse(Buffer.from(input!).toString('utf8'))).toMatchObject({ requestedBy: { subject: 'pc-4242', role: Role.Administrator } });
+      // Stored encrypted: decoded with the system's payload keys.
+      const [input] = await new AesGcmPayloadCodec(loadPayloadKeys(config.codec.keys)).decode([history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0]]);
+      expect(JSON.parse(Buffer.from(input.data!).toString('utf8'))).toMatchObject({ requestedBy: { subject: 'pc-4242', role: Role.Administrator } });
       await handle.terminate('test: no worker serves this task queue');
     } finally {
       await connection.close();

@@ -11,6 +11,7 @@ import { resolveTemporalCli } from '../../src/infra/temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/infra/temporal-dev-server.js';
 import { caseStartOptions } from '../../src/modules/contact-cases/contact-cases.service.js';
 import { migrateDatabase } from '../../src/modules/database/migrate.js';
+import { encryptingDataConverter } from '../../src/modules/temporal/payload-codec.js';
 import { contactCaseWorkflowId, contactCaseWorkflowType, type ContactIntake } from '../../src/workflows/contact-case.messages.js';
 import { shortClockPolicy } from '../support/policies.js';
 import { type RunningProcess, startProcess } from '../support/stack.js';
@@ -51,7 +52,7 @@ describe('overdue clocks after a restart', () => {
     config = testConfig(database.url, { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE, DATABASE_MIGRATE_ON_START: 'false' });
     await migrateDatabase(config.database);
     connection = await Connection.connect({ address: server.address });
-    client = new Client({ connection, namespace: NAMESPACE });
+    client = new Client({ connection, namespace: NAMESPACE, dataConverter: encryptingDataConverter(config.codec.keys) });
     worker = startProcess('worker.js', config);
   });
 

@@ -1,7 +1,10 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { type AppConfig, type Environment, loadConfig } from '../../src/config/app-config.js';
 import { TEST_NAMESPACE, testTemporalAddress } from './temporal-env.js';
 import { testAuthEnvironment } from './test-tokens.js';
+
+/** One payload key for the test run's processes (API, worker, test clients): made fresh per run, never stored. */
+export const TEST_PAYLOAD_KEYS = `test-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;
 
 /** A configuration for one suite: the shared Temporal server, a task queue of its own, its database. */
 export function testConfig(databaseUrl: string, overrides: Environment = {}): AppConfig {
@@ -18,6 +21,7 @@ export function testConfig(databaseUrl: string, overrides: Environment = {}): Ap
     FORCE_CODE: Array.from({ length: 4 }, () => String.fromCharCode(65 + randomInt(26))).join(''),
     TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: '2000',
     ...testAuthEnvironment,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     ...overrides,
   });
 }

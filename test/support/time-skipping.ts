@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { AppLogger } from '../../src/modules/logging/app-logger.js';
 import { registerSearchAttributes } from '../../src/infra/search-attribute-registration.js';
+import { encryptingDataConverter } from '../../src/modules/temporal/payload-codec.js';
+import { TEST_PAYLOAD_KEYS } from './test-config.js';
 import { installTemporalRuntime } from '../../src/modules/temporal/temporal-runtime.js';
 
 /**
@@ -12,8 +14,14 @@ import { installTemporalRuntime } from '../../src/modules/temporal/temporal-runt
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   installTemporalRuntime(new AppLogger({ level: 'warn', service: 'test-time-skipping' }), 'WARN');
   const launcher = execFileSync('sh', ['scripts/ensure-test-server.sh'], { encoding: 'utf8' }).trim();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: launcher } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: launcher } },
+    // The same encrypting converter as every client and worker of the system.
+    client: { dataConverter: encryptingDataConverter({ kind: 'keys', keys: parsedTestKeys() }) },
+  });
   // The test server checks search attributes as a real one does: register the case's.
   await registerSearchAttributes(env.connection, 'default');
   return env;
 }
+
+const parsedTestKeys = () => TEST_PAYLOAD_KEYS.split(',').map((entry) => ({ id: entry.slice(0, entry.indexOf(':')), key: entry.slice(entry.indexOf(':') + 1) }));

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { type AppConfig, type Environment } from '../../src/config/app-config.js';
 import { migrateDatabase } from '../../src/modules/database/migrate.js';
 import { AppLogger } from '../../src/modules/logging/app-logger.js';
+import { encryptingDataConverter } from '../../src/modules/temporal/payload-codec.js';
 import { installTemporalRuntime } from '../../src/modules/temporal/temporal-runtime.js';
 import { WorkerModule } from '../../src/worker/worker.module.js';
 import { testConfig } from './test-config.js';
@@ -30,7 +31,7 @@ export async function startWorkerHarness(overrides: Environment = {}): Promise<W
   installTemporalRuntime(logger, 'WARN');
   const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger: false });
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.codec.keys) });
   return {
     database,
     config,

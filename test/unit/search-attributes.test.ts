@@ -13,6 +13,8 @@ describe('custom search attributes', () => {
       'CaseVulnerable=Bool',
       'CaseTeam=Keyword',
       'CasePolicyVersion=Keyword',
+      'CaseOpenClocks=KeywordList',
+      'CaseBreached=Bool',
     ]);
   });
 });

@@ -108,8 +108,9 @@ export class ContactsController {
   @RequirePermission(Permission.ContactRead)
   @ApiOperation({ summary: 'A case: its record, everything recorded on it, its live workflow state, and every clock with its state and due time' })
   @ApiResponse({ status: 404, description: 'No such case' })
-  async view(@Param('reference') ref: string) {
+  async view(@Param('reference') ref: string, @CurrentActor() actor: Caller) {
     const { record, live } = await this.cases.view(reference(ref));
+    await this.queries.logAccess(ref, actor, 'view');
     return { clocks: live?.clocks ?? record?.case.clocks ?? [], escalationLevel: live?.escalationLevel ?? record?.case.escalationLevel ?? 0, record, live };
   }
 

@@ -102,6 +102,11 @@ export class CaseQueries {
     return ahead + 1;
   }
 
+  /** Who read which case, and how: appended to the access log (which the database keeps append-only). */
+  async logAccess(reference: string, actor: { subject: string; role: string }, action: 'view' | 'history' | 'replay'): Promise<void> {
+    await this.orm.em.fork().execute('insert into case_access_log (reference, subject, role, action, at) values (?, ?, ?, ?, ?)', [reference, actor.subject, actor.role, action, new Date()]);
+  }
+
   /** The case record with everything recorded on it (field names as the API gives them), or null. */
   async caseRecord(reference: string): Promise<CaseRecordView | null> {
     const em = this.orm.em.fork();

@@ -5,6 +5,7 @@ import { hasBreach, nextDueAt } from '../../domain/clocks.js';
 import { type ContactCaseState, priorityRank } from '../../domain/contact-case.js';
 import { formatReference } from '../../domain/reference.js';
 import type { CaseChange, IntakeRecord, RecordedEntry } from '../../workflows/contact-case.messages.js';
+import { appendAuditEntries } from '../audit/audit-chain.js';
 import { recordPolicyVersion } from '../policy/policy-version.store.js';
 import { contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
 import { DomainError, DomainErrorCode } from '../errors/domain-error.js';
@@ -86,7 +87,7 @@ export class CaseStore {
         },
         { ...ignoreExisting, onConflictFields: ['reference'] },
       );
-      await this.insertEntries(em, intake.reference, intake.actor, receivedAt, entries);
+      await this.insertEntries(em, intake.reference, intake.policy.version, intake.actor, receivedAt, entries);
     });
   }
 
@@ -95,7 +96,7 @@ export class CaseStore {
     const actor = { actorSubject: change.actor.subject, actorRole: change.actor.role };
     await this.orm.em.fork().transactional(async (em) => {
       // The entries are keyed by the change's id: if the first exists, this change was applied already.
-      if (!(await this.insertEntries(em, change.reference, change.actor, at, change.entries))) return;
+      if (!(await this.insertEntries(em, change.reference, change.state.policyVersion, change.actor, at, change.entries))) return;
       const base = { id: change.changeId, reference: change.reference, ...actor };
       const command = change.command;
       switch (command?.type) {
@@ -135,10 +136,11 @@ export class CaseStore {
   }
 
   /**
-   * Writes a change's timeline entries, and a notification for each escalation among them; false
+   * Writes a change's timeline entries, their audit entries (hash-chained), and a notification for
+   * each escalation among them; false
    * when the change was written before (its first entry is there).
    */
-  private async insertEntries(em: Transaction, reference: string, actor: ActorRef, at: Date, entries: RecordedEntry[]): Promise<boolean> {
+  private async insertEntries(em: Transaction, reference: string, policyVersion: string, actor: ActorRef, at: Date, entries: RecordedEntry[]): Promise<boolean> {
     // One statement for all of a change's entries, and one for its notifications: an alarm on a
     // busy case store costs a single short transaction.
     const inserted = await em.execute<Array<{ id: string }>>(
@@ -148,6 +150,7 @@ export class CaseStore {
     );
     const written = new Set(inserted.map((row) => row.id));
     if (!written.has(entries[0].id)) return false;
+    await appendAuditEntries(em, reference, policyVersion, actor, at, entries);
     const escalations = entries.filter((entry) => entry.type === 'escalated' && written.has(entry.id));
     if (escalations.length > 0) {
       const createdAt = new Date();

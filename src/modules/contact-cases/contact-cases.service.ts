@@ -5,6 +5,7 @@ import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type ActorRef } from '../../domain/actor.js';
 import { channelDetailProblems } from '../../domain/channels.js';
+import { caseSummary } from '../../domain/case-summary.js';
 import { type CaseClock, nextDueAt } from '../../domain/clocks.js';
 import { type CaseCommand, type ContactCaseState, openCase } from '../../domain/contact-case.js';
 import { screenContact } from '../../domain/risk-screening.js';
@@ -19,9 +20,11 @@ import {
   STAGE_CONFLICT,
 } from '../../workflows/contact-case.messages.js';
 import {
+  caseBreachedKey,
   caseChannelKey,
   caseEscalationLevelKey,
   caseNextDueAtKey,
+  caseOpenClocksKey,
   casePolicyVersionKey,
   caseRiskMarkerKey,
   caseStageKey,
@@ -81,7 +84,8 @@ export function openedCase(intake: ContactIntake) {
  * mixed. Only a repeated intake (same Idempotency-Key) may find its case already running.
  */
 export function caseStartOptions(intake: ContactIntake, taskQueue: string, repeated = false) {
-  const due = nextDueAt(openedCase(intake));
+  const opened = openedCase(intake);
+  const due = nextDueAt(opened);
   return {
     workflowId: contactCaseWorkflowId(intake.reference),
     taskQueue,
@@ -97,7 +101,12 @@ export function caseStartOptions(intake: ContactIntake, taskQueue: string, repea
       { key: caseTeamKey, value: intake.team },
       { key: casePolicyVersionKey, value: intake.policy.version },
       ...(due === null ? [] : [{ key: caseNextDueAtKey, value: new Date(due) }]),
+      { key: caseOpenClocksKey, value: [...new Set(opened.clocks.map((clock) => clock.kind))].sort() },
+      { key: caseBreachedKey, value: false },
     ]),
+    // What the Temporal UI shows on the case: no personal data (the details are set by the workflow).
+    staticSummary: caseSummary(opened),
+    staticDetails: `Contact case opened ${intake.receivedAt} under policy ${intake.policy.version}; team ${intake.team}.`,
   };
 }
 

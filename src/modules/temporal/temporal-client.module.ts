@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type ComponentHealth, probeWithin } from '../health/component-health.js';
+import { encryptingDataConverter } from './payload-codec.js';
 import { temporalConnectionSettings } from './temporal-connection-options.js';
 
 /**
@@ -20,7 +21,7 @@ export class TemporalClientService implements OnApplicationShutdown {
     this.connection = Connection.lazy(temporalConnectionSettings(config.temporal));
     this.namespace = config.temporal.namespace;
     this.taskQueue = config.temporal.taskQueue;
-    this.client = new Client({ connection: this.connection, namespace: this.namespace });
+    this.client = new Client({ connection: this.connection, namespace: this.namespace, dataConverter: encryptingDataConverter(config.codec.keys) });
   }
 
   health(timeoutMs: number): Promise<ComponentHealth> {

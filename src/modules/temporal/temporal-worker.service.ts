@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import { waitUntil } from '../../infra/child-process.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { ACTIVITIES_PROVIDER } from './activities.decorator.js';
+import { encryptingDataConverter } from './payload-codec.js';
 import { temporalConnectionSettings } from './temporal-connection-options.js';
 import { workerIdentity } from './worker-identity.js';
 import { workflowSource } from './workflow-source.js';
@@ -47,8 +48,11 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
       activities,
       ...workflowSource(),
       shutdownGraceTime: temporal.workerShutdownGraceMs,
+      dataConverter: encryptingDataConverter(this.config.codec.keys),
       // A clock that falls due on a case cached by a worker that has died must not wait long for it.
       stickyQueueScheduleToStartTimeout: temporal.stickyQueueTimeoutMs,
+      maxConcurrentWorkflowTaskExecutions: temporal.workflowTaskSlots,
+      maxConcurrentWorkflowTaskPolls: Math.max(2, Math.floor(temporal.workflowTaskSlots / 2)),
     });
     this.running = this.worker.run();
     this.logger.log(

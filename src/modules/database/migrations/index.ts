@@ -1,10 +1,12 @@
 import { Migration20261123000000SystemCheck } from './migration-20261123000000-system-check.js';
 import { Migration20261123010000ContactCase } from './migration-20261123010000-contact-case.js';
 import { Migration20261123020000Clocks } from './migration-20261123020000-clocks.js';
+import { Migration20261123030000Audit } from './migration-20261123030000-audit.js';
 
 /** Every migration, in order. Listed explicitly so that built and test runs find the same set. */
 export const migrationsList = [
   { name: 'Migration20261123000000SystemCheck', class: Migration20261123000000SystemCheck },
   { name: 'Migration20261123010000ContactCase', class: Migration20261123010000ContactCase },
   { name: 'Migration20261123020000Clocks', class: Migration20261123020000Clocks },
+  { name: 'Migration20261123030000Audit', class: Migration20261123030000Audit },
 ];

@@ -1,0 +1,102 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type Payload } from '@temporalio/common';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBase64, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import { type AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { Permission } from '../../modules/access/permissions.js';
+import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
+import { AppLogger } from '../../modules/logging/app-logger.js';
+import { AesGcmPayloadCodec, loadPayloadKeys } from '../../modules/temporal/payload-codec.js';
+import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
+
+/** A payload in the JSON form of Temporal's remote codec protocol: metadata values and data in base64. */
+class JsonPayloadDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', format: 'byte' } }) @IsOptional() @IsObject() metadata?: Record<string, string>;
+  @ApiPropertyOptional({ format: 'byte' }) @IsOptional() @IsBase64() data?: string;
+}
+
+class PayloadsDto {
+  @ApiProperty({ type: [JsonPayloadDto] })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => JsonPayloadDto)
+  payloads!: JsonPayloadDto[];
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function fromJson(payloads: JsonPayloadDto[]): Payload[] {
+  return payloads.map((payload, index) => {
+    const metadata: Record<string, Uint8Array> = {};
+    for (const [key, value] of Object.entries(payload.metadata ?? {})) {
+      if (typeof value !== 'string' || !BASE64.test(value)) {
+        throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid payloads', [{ field: `payloads.${index}.metadata.${key}`, message: 'must be base64' }]);
+      }
+      metadata[key] = Buffer.from(value, 'base64');
+    }
+    return { metadata, data: Buffer.from(payload.data ?? '', 'base64') };
+  });
+}
+
+const toJson = (payloads: Payload[]): JsonPayloadDto[] =>
+  payloads.map((payload) => ({
+    metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value ?? []).toString('base64')])),
+    data: Buffer.from(payload.data ?? []).toString('base64'),
+  }));
+
+/**
+ * The codec endpoint the Temporal Web UI calls to show payloads, which the server holds only as
+ * ciphertext. Only supervisors and auditors may use it (the UI passes their access token), only
+ * from the UI's origin (CORS), and every use is logged with who, how many and which namespace.
+ */
+@ApiTags('codec')
+@Controller('codec')
+@ApiHeader({ name: 'X-Namespace', required: false, description: 'The namespace the Temporal UI is showing' })
+export class CodecController {
+  private readonly codec: AesGcmPayloadCodec;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly logger: AppLogger,
+  ) {
+    this.codec = new AesGcmPayloadCodec(loadPayloadKeys(config.codec.keys));
+  }
+
+  @Post('decode')
+  @HttpCode(200)
+  @RequirePermission(Permission.PayloadDecode)
+  @ApiOperation({ summary: 'Decrypt payloads for the Temporal Web UI (remote codec protocol)' })
+  @ApiResponse({ status: 200, type: PayloadsDto })
+  @ApiResponse({ status: 422, description: 'A payload cannot be decrypted (unknown key, or altered); `fields` names it' })
+  async decode(@Body() body: PayloadsDto, @CurrentActor() actor: NonNullable<AuthenticatedRequest['actor']>, @Headers('x-namespace') namespace?: string) {
+    const payloads = fromJson(body.payloads);
+    const decoded = await Promise.all(
+      payloads.map((payload, index) =>
+        this.codec.decode([payload]).then(
+          ([plain]) => plain,
+          () => {
+            throw new DomainError(DomainErrorCode.UpdateRejected, 'A payload cannot be decrypted: its key is not configured, or it was altered', [
+              { field: `payloads.${index}`, message: 'cannot be decrypted' },
+            ]);
+          },
+        ),
+      ),
+    );
+    this.logger.log({ msg: 'payloads decoded', subject: actor.subject, role: actor.role, namespace: namespace ?? null, count: payloads.length }, 'Codec');
+    return { payloads: toJson(decoded) };
+  }
+
+  @Post('encode')
+  @HttpCode(200)
+  @RequirePermission(Permission.PayloadDecode)
+  @ApiOperation({ summary: 'Encrypt payloads the Temporal Web UI sends (remote codec protocol)' })
+  @ApiResponse({ status: 200, type: PayloadsDto })
+  async encode(@Body() body: PayloadsDto, @CurrentActor() actor: NonNullable<AuthenticatedRequest['actor']>, @Headers('x-namespace') namespace?: string) {
+    const encoded = await this.codec.encode(fromJson(body.payloads));
+    this.logger.log({ msg: 'payloads encoded', subject: actor.subject, role: actor.role, namespace: namespace ?? null, count: encoded.length }, 'Codec');
+    return { payloads: toJson(encoded) };
+  }
+}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { type AuditEntryContent, auditHash, GENESIS_HASH } from './audit-chain.js';
+
+export interface BrokenEntry {
+  reference: string;
+  sequence: number;
+  entryId: string | null;
+  /** Why, in plain words. */
+  reason: string;
+}
+
+export interface VerifyReport {
+  intact: boolean;
+  cases: number;
+  entries: number;
+  /** The first broken entry of each case whose chain is broken. */
+  broken: BrokenEntry[];
+}
+
+interface AuditRow {
+  reference: string;
+  sequence: number;
+  entry_id: string;
+  at: Date | string;
+  actor_subject: string;
+  actor_role: string;
+  rule: string | null;
+  action: string;
+  summary: Record<string, unknown>;
+  policy_version: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Walks one case's chain: the first entry that does not hold, or null. */
+export function firstBreak(reference: string, rows: AuditRow[], timelineLength: number): BrokenEntry | null {
+  let previous = GENESIS_HASH;
+  let expected = 1;
+  for (const row of rows) {
+    const at = (reason: string): BrokenEntry => ({ reference, sequence: row.sequence, entryId: row.entry_id, reason });
+    if (row.sequence > expected) return { reference, sequence: expected, entryId: null, reason: `entry ${expected} is missing: it was deleted (the chain goes from ${expected - 1} to ${row.sequence})` };
+    if (row.sequence < expected) return at(`entry ${row.sequence} appears twice or out of order`);
+    if (row.prev_hash !== previous) return at(`entry ${row.sequence} does not follow entry ${row.sequence - 1}: the chain was reordered or an earlier entry replaced`);
+    const content: AuditEntryContent = {
+      reference: row.reference,
+      sequence: row.sequence,
+      entryId: row.entry_id,
+      at: new Date(row.at).toISOString(),
+      actor: { subject: row.actor_subject, role: row.actor_role },
+      rule: row.rule,
+      action: row.action,
+      summary: row.summary,
+      policyVersion: row.policy_version,
+    };
+    if (auditHash(previous, content) !== row.hash) return at(`entry ${row.sequence} (${row.action}) was altered: its content no longer matches its hash`);
+    previous = row.hash;
+    expected += 1;
+  }
+  if (expected - 1 < timelineLength) {
+    return { reference, sequence: expected, entryId: null, reason: `entry ${expected} is missing: the case's timeline has ${timelineLength} entries, the chain ${expected - 1}` };
+  }
+  return null;
+}
+
+/** Verifies the audit hash chains: every case, or one. */
+@Injectable()
+export class AuditVerifier {
+  constructor(private readonly orm: MikroORM) {}
+
+  async verify(reference?: string, onCase?: (done: number, total: number) => void): Promise<VerifyReport> {
+    const em = this.orm.em.fork();
+    const cases = await em.execute<Array<{ reference: string; timeline: number }>>(
+      `select c.reference, coalesce((select max(sequence) from case_event e where e.reference = c.reference), 0)::int as timeline
+       from contact_case c ${reference ? 'where c.reference = ?' : ''} order by c.reference`,
+      reference ? [reference] : [],
+    );
+    const broken: BrokenEntry[] = [];
+    let entries = 0;
+    for (const [index, { reference: ref, timeline }] of cases.entries()) {
+      const rows = await em.execute<AuditRow[]>('select * from audit_entry where reference = ? order by sequence, entry_id', [ref]);
+      entries += rows.length;
+      const found = firstBreak(ref, rows, timeline);
+      if (found) broken.push(found);
+      onCase?.(index + 1, cases.length);
+    }
+    return { intact: broken.length === 0, cases: cases.length, entries, broken };
+  }
+}

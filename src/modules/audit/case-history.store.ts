@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { type temporal } from '@temporalio/proto';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { CaseArchiveInput } from '../../workflows/case-archive.messages.js';
+
+export interface StoredHistory {
+  workflowId: string;
+  runId: string;
+  exportedAt: string;
+  history: temporal.api.history.v1.IHistory;
+}
+
+/** Closed cases' event histories in the case store (append-only at the database). */
+@Injectable()
+export class CaseHistoryStore {
+  constructor(private readonly orm: MikroORM) {}
+
+  async save(input: CaseArchiveInput, history: object, eventCount: number): Promise<void> {
+    await this.orm.em.fork().execute(
+      `insert into case_history (reference, run_id, workflow_id, event_count, history, exported_at) values (?, ?, ?, ?, ?, ?)
+       on conflict (reference, run_id) do nothing`,
+      [input.reference, input.runId, input.workflowId, eventCount, JSON.stringify(history), new Date()],
+    );
+  }
+
+  /** The latest exported run of a case, or null. */
+  async load(reference: string): Promise<StoredHistory | null> {
+    const [row] = await this.orm.em
+      .fork()
+      .execute<Array<{ workflow_id: string; run_id: string; exported_at: Date | string; history: unknown }>>(
+        'select workflow_id, run_id, exported_at, history from case_history where reference = ? order by exported_at desc limit 1',
+        [reference],
+      );
+    if (!row) return null;
+    return { workflowId: row.workflow_id, runId: row.run_id, exportedAt: new Date(row.exported_at).toISOString(), history: historyFromJSON(row.history) };
+  }
+}

@@ -1,0 +1,103 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DefaultFailureConverter, type Payload, type PayloadCodec } from '@temporalio/common';
+import proto from '@temporalio/proto';
+import { type PayloadKeySource } from '../../config/app-config.js';
+
+/** A CommonJS package: reached through its default export under native ESM. */
+const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
+
+export const ENCRYPTED_ENCODING = 'binary/encrypted';
+export const KEY_ID_METADATA = 'encryption-key-id';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface PayloadKey {
+  id: string;
+  key: Buffer;
+}
+
+export class PayloadKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PayloadKeyError';
+  }
+}
+
+/**
+ * AES-256-GCM over each whole payload (metadata and data), so that the Temporal server stores only
+ * ciphertext: workflow inputs, update and signal arguments, query results, memos and (with the
+ * failure converter below) failure messages. Each payload names the id of the key that sealed it;
+ * the first key encrypts and every key decrypts, so keys rotate without re-encrypting history.
+ * A payload that was never encrypted passes through decoding unchanged.
+ */
+export class AesGcmPayloadCodec implements PayloadCodec {
+  private readonly byId: Map<string, Buffer>;
+
+  constructor(private readonly keys: PayloadKey[]) {
+    if (keys.length === 0) throw new PayloadKeyError('At least one payload key is needed');
+    this.byId = new Map(keys.map(({ id, key }) => [id, key]));
+  }
+
+  encode(payloads: Payload[]): Promise<Payload[]> {
+    const { id, key } = this.keys[0];
+    return Promise.resolve().then(() =>
+      payloads.map((payload) => {
+        const iv = randomBytes(IV_BYTES);
+        const cipher = createCipheriv('aes-256-gcm', key, iv);
+        const sealed = Buffer.concat([iv, cipher.update(PayloadMessage.encode(payload).finish()), cipher.final(), cipher.getAuthTag()]);
+        return {
+          metadata: { encoding: Buffer.from(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: Buffer.from(id) },
+          data: sealed,
+        };
+      }),
+    );
+  }
+
+  decode(payloads: Payload[]): Promise<Payload[]> {
+    // A payload that cannot be opened rejects the promise (it never throws synchronously).
+    return Promise.resolve().then(() =>
+      payloads.map((payload) => {
+        if (Buffer.from(payload.metadata?.encoding ?? []).toString() !== ENCRYPTED_ENCODING) return payload;
+        const id = Buffer.from(payload.metadata?.[KEY_ID_METADATA] ?? []).toString();
+        const key = this.byId.get(id);
+        if (!key) throw new PayloadKeyError(`No payload key ${id || '(none named)'} is configured`);
+        const sealed = Buffer.from(payload.data ?? []);
+        const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
+        decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+        const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+        return PayloadMessage.decode(plain);
+      }),
+    );
+  }
+}
+
+/** The keys a configuration names: given, or (outside production) made once per data directory. */
+export function loadPayloadKeys(source: PayloadKeySource): PayloadKey[] {
+  if (source.kind === 'keys') return source.keys.map(({ id, key }) => ({ id, key: Buffer.from(key, 'base64') }));
+  const read = () => (JSON.parse(readFileSync(source.keyFile, 'utf8')) as Array<{ id: string; key: string }>).map(({ id, key }) => ({ id, key: Buffer.from(key, 'base64') }));
+  try {
+    return read();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dirname(source.keyFile), { recursive: true });
+  const made = [{ id: `dev-${randomBytes(4).toString('hex')}`, key: randomBytes(32).toString('base64') }];
+  try {
+    writeFileSync(source.keyFile, JSON.stringify(made), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    // Another process of this data directory made them first: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return read();
+}
+
+/** How every client and worker converts payloads: encrypted, failures included. */
+export function encryptingDataConverter(source: PayloadKeySource): { payloadCodecs: PayloadCodec[]; failureConverter: DefaultFailureConverter } {
+  return {
+    payloadCodecs: [new AesGcmPayloadCodec(loadPayloadKeys(source))],
+    failureConverter: new DefaultFailureConverter({ encodeCommonAttributes: true }),
+  };
+}
+

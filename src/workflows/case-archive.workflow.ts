@@ -1,0 +1,14 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { CaseHistoryActivities } from '../activities/case-history.activities.js';
+import type { CaseArchiveInput } from './case-archive.messages.js';
+
+const { exportCaseHistory } = proxyActivities<CaseHistoryActivities>({
+  startToCloseTimeout: '1 minute',
+  // Retried until the case's run has closed (it starts this just before it completes).
+  retry: { initialInterval: '1 second', backoffCoefficient: 1.5, maximumInterval: '1 minute' },
+});
+
+/** Keeps a closed case's full event history in the case store, beyond the namespace's retention. */
+export async function caseArchiveWorkflow(input: CaseArchiveInput): Promise<void> {
+  await exportCaseHistory(input);
+}

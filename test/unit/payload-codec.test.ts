@@ -1,0 +1,54 @@
+import { describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { loadConfig } from '../../src/config/app-config.js';
+import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadKeyError } from '../../src/modules/temporal/payload-codec.js';
+
+const key = (id: string) => ({ id, key: randomBytes(32) });
+const secret = { caller: { name: 'Ada Lindqvist', phone: '+44 7700 900123' }, narrative: 'He said he would hurt me' };
+
+describe('the payload codec (AES-256-GCM)', () => {
+  it('seals a payload whole, naming its key, and opens it again', async () => {
+    const codec = new AesGcmPayloadCodec([key('k1')]);
+    const payload = defaultPayloadConverter.toPayload(secret);
+    const [sealed] = await codec.encode([payload]);
+    expect(Buffer.from(sealed.metadata!.encoding).toString()).toBe(ENCRYPTED_ENCODING);
+    expect(Buffer.from(sealed.metadata![KEY_ID_METADATA]).toString()).toBe('k1');
+    expect(Buffer.from(sealed.data!).toString('latin1')).not.toMatch(/Ada|7700|hurt|json/);
+    const [opened] = await codec.decode([sealed]);
+    expect(defaultPayloadConverter.fromPayload(opened)).toEqual(secret);
+    // A fresh IV each time: the same value never seals to the same bytes.
+    const [again] = await codec.encode([payload]);
+    expect(Buffer.from(again.data!).equals(Buffer.from(sealed.data!))).toBe(false);
+  });
+
+  it('rotates keys: the first encrypts, every one decrypts, an unknown one is named', async () => {
+    const old = key('2025');
+    const current = key('2026');
+    const [sealedWithOld] = await new AesGcmPayloadCodec([old]).encode([defaultPayloadConverter.toPayload(secret)]);
+    const rotated = new AesGcmPayloadCodec([current, old]);
+    expect(defaultPayloadConverter.fromPayload((await rotated.decode([sealedWithOld]))[0])).toEqual(secret);
+    const [sealedNow] = await rotated.encode([defaultPayloadConverter.toPayload(secret)]);
+    expect(Buffer.from(sealedNow.metadata![KEY_ID_METADATA]).toString()).toBe('2026');
+    await expect(new AesGcmPayloadCodec([current]).decode([sealedWithOld])).rejects.toThrow(new PayloadKeyError('No payload key 2025 is configured'));
+  });
+
+  it('refuses an altered payload and passes one that was never encrypted', async () => {
+    const codec = new AesGcmPayloadCodec([key('k1')]);
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(secret)]);
+    const altered = Buffer.from(sealed.data!);
+    altered[20] ^= 1;
+    await expect(codec.decode([{ ...sealed, data: altered }])).rejects.toThrow(/auth/i);
+    const plain = defaultPayloadConverter.toPayload('not secret');
+    expect(await codec.decode([plain])).toEqual([plain]);
+  });
+
+  it('takes its keys from configuration, and insists on them in production', () => {
+    const k = randomBytes(32).toString('base64');
+    expect(loadConfig({ PAYLOAD_KEYS: `new:${k},old:${k}` }).codec.keys).toEqual({ kind: 'keys', keys: [{ id: 'new', key: k }, { id: 'old', key: k }] });
+    expect(() => loadConfig({ PAYLOAD_KEYS: 'k1:c2hvcnQ=' })).toThrow(/PAYLOAD_KEYS: key k1 must be 32 bytes/);
+    expect(() => loadConfig({ PAYLOAD_KEYS: `a:${k},a:${k}` })).toThrow(/key ids must be unique/);
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example/jwks' })).toThrow(/PAYLOAD_KEYS: production needs payload encryption keys/);
+    expect(loadConfig({}).codec.keys.kind).toBe('development');
+  });
+});
