@@ -42,5 +42,9 @@ export default {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
+    // `npm run fixtures:histories` only: records the replay fixtures (never part of a test run).
+    ...(process.env.GENERATE_HISTORY_FIXTURES === '1'
+      ? [{ ...shared, displayName: 'fixtures', testMatch: ['<rootDir>/test/fixtures/*.generate.ts'], testTimeout: 300_000 }]
+      : []),
   ],
 };

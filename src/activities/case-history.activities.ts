@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js';
 import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
+import { historyToPlain } from '../modules/audit/history-json.js';
 import { TemporalClientService } from '../modules/temporal/temporal-client.module.js';
 import { CASE_STILL_OPEN, type CaseArchiveInput } from '../workflows/case-archive.messages.js';
 
@@ -18,6 +18,6 @@ export class CaseHistoryActivities {
     const { status } = await handle.describe();
     if (status.name === 'RUNNING') throw ApplicationFailure.retryable(`Case ${input.reference} has not closed yet`, CASE_STILL_OPEN);
     const history = await handle.fetchHistory();
-    await this.histories.save(input, JSON.parse(historyToJSON(history)) as object, history.events?.length ?? 0);
+    await this.histories.save(input, historyToPlain(history), history.events?.length ?? 0);
   }
 }

@@ -13,7 +13,8 @@ export function testConfig(databaseUrl: string, overrides: Environment = {}): Ap
     LOG_LEVEL: 'warn',
     DATA_DIR: 'data/test',
     DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: testTemporalAddress(),
+    // The shared server, unless the suite brings its own (the time-skipping server, for one).
+    TEMPORAL_ADDRESS: overrides.TEMPORAL_ADDRESS ?? testTemporalAddress(),
     TEMPORAL_NAMESPACE: TEST_NAMESPACE,
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     // Every suite has a database of its own but shares the Temporal server: a force code of its own

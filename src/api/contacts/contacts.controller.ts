@@ -7,6 +7,7 @@ import { type CaseCommand } from '../../domain/contact-case.js';
 import { crimeDecisionProblems } from '../../domain/recording.js';
 import { isReference } from '../../domain/reference.js';
 import { Permission } from '../../modules/access/permissions.js';
+import { CaseReplayService } from '../../modules/audit/case-replay.service.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
@@ -68,6 +69,7 @@ export class ContactsController {
   constructor(
     private readonly cases: ContactCasesService,
     private readonly queries: CaseQueries,
+    private readonly replays: CaseReplayService,
   ) {}
 
   @Post()
@@ -112,6 +114,26 @@ export class ContactsController {
     const { record, live } = await this.cases.view(reference(ref));
     await this.queries.logAccess(ref, actor, 'view');
     return { clocks: live?.clocks ?? record?.case.clocks ?? [], escalationLevel: live?.escalationLevel ?? record?.case.escalationLevel ?? 0, record, live };
+  }
+
+  @Get(':reference/history')
+  @RequirePermission(Permission.HistoryRead)
+  @ApiOperation({ summary: "The case's Temporal history as a timeline: who did what, when, which clocks ran, under which policy (from the archive once closed)" })
+  @ApiResponse({ status: 404, description: 'No such case' })
+  async history(@Param('reference') ref: string, @CurrentActor() actor: Caller) {
+    const timeline = await this.replays.timeline(reference(ref));
+    await this.queries.logAccess(ref, actor, 'history');
+    return timeline;
+  }
+
+  @Get(':reference/replay')
+  @RequirePermission(Permission.AuditReplay)
+  @ApiOperation({ summary: "Replay the case's recorded history against the current workflow code: all decisions reproduced, or the first divergence in plain words" })
+  @ApiResponse({ status: 404, description: 'No such case' })
+  async replay(@Param('reference') ref: string, @CurrentActor() actor: Caller) {
+    const report = await this.replays.replay(reference(ref));
+    await this.queries.logAccess(ref, actor, 'replay');
+    return report;
   }
 
   @Post(':reference/assessments')

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { type temporal } from '@temporalio/proto';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { CaseArchiveInput } from '../../workflows/case-archive.messages.js';
+import { historyFromPlain } from './history-json.js';
 
 export interface StoredHistory {
   workflowId: string;
@@ -33,6 +33,6 @@ export class CaseHistoryStore {
         [reference],
       );
     if (!row) return null;
-    return { workflowId: row.workflow_id, runId: row.run_id, exportedAt: new Date(row.exported_at).toISOString(), history: historyFromJSON(row.history) };
+    return { workflowId: row.workflow_id, runId: row.run_id, exportedAt: new Date(row.exported_at).toISOString(), history: historyFromPlain(row.history) };
   }
 }

@@ -6,10 +6,11 @@ import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
 import { DomainError, DomainErrorCode } from '../errors/domain-error.js';
-import { encryptingDataConverter } from '../temporal/payload-codec.js';
+import { AesGcmPayloadCodec, encryptingDataConverter, loadPayloadKeys } from '../temporal/payload-codec.js';
 import { TemporalClientService } from '../temporal/temporal-client.module.js';
 import { workflowSource } from '../temporal/workflow-source.js';
 import { CaseHistoryStore } from './case-history.store.js';
+import { historyTimeline } from './history-timeline.js';
 
 export interface ReplayReport {
   reference: string;
@@ -53,6 +54,13 @@ export class CaseReplayService {
       if (error instanceof WorkflowNotFoundError) throw new DomainError(DomainErrorCode.NotFound, `No history for case ${reference}`);
       throw error;
     }
+  }
+
+  /** The history as a readable timeline (payloads decrypted only to find actors and commands). */
+  async timeline(reference: string) {
+    const { source, history } = await this.history(reference);
+    const { policyVersion, items } = await historyTimeline(history, new AesGcmPayloadCodec(loadPayloadKeys(this.config.codec.keys)));
+    return { reference, source, policyVersion, events: history.events?.length ?? 0, items };
   }
 
   async replay(reference: string): Promise<ReplayReport> {
