@@ -140,7 +140,9 @@ describe('overdue clocks after a restart', () => {
     const backAt = Date.now();
     await startServer();
     const slowest = await expectEachFiredOnce(references, backAt);
-    expect(slowest).toBeLessThan(15_000);
+    // From the server's restart: its own start-up (about 4 s here), then the worker's reconnection,
+    // whose poll retries back off while the server was away (seen adding up to 11 s).
+    expect(slowest).toBeLessThan(30_000);
     expect(worker!.child.exitCode).toBeNull();
   });
 });
