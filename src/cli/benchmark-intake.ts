@@ -16,7 +16,7 @@ import { percentile, startBenchSystem } from './bench-system.js';
  * the rate of whole case lifecycles. Starts the system with the dev command on a throw-away data
  * directory and free ports, and stops it after.
  *   npm run bench:intake -- [--count 1000] [--concurrency 16] [--lifecycles 100] [--database-url postgres://…]
- * With --database-url the case store is that PostgreSQL database (emptied first) instead of embedded PGlite.
+ * With --database-url the case store is that PostgreSQL database (emptied first) instead of the embedded one.
  */
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/app-config.js';
 import { waitUntil } from '../infra/child-process.js';
+import { readDevAddresses } from '../infra/dev-run-files.js';
 import { signAccessToken } from '../modules/access/access-token.js';
 import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/access/development-signing-key.js';
 import { Role } from '../modules/access/roles.js';
@@ -17,7 +18,10 @@ if (config.auth.keys.kind !== 'development') {
   console.error('The demo signs its own tokens with the development key, so it runs only against the embedded configuration.');
   process.exit(2);
 }
-const apiUrl = `http://${config.api.host}:${config.api.port}`;
+// The addresses the running system printed (the same data directory), else those its settings give.
+const running = readDevAddresses(config.dataDir);
+const apiUrl = running?.apiUrl ?? `http://${config.api.host}:${config.api.port}`;
+const temporalUiUrl = running?.temporalUiUrl ?? `http://${config.api.host}:${config.temporal.uiPort}/namespaces/${config.temporal.namespace}/workflows`;
 await waitUntil(async () => ((await fetch(`${apiUrl}/health`)).status === 200 ? true : undefined), {
   timeoutMs: 120_000,
   intervalMs: 1_000,
@@ -58,6 +62,6 @@ for (const result of results) {
 }
 console.log(`
   The queue:       curl -H "Authorization: Bearer $(npm run --silent token -- --role contact-handler --sub pc-1)" ${apiUrl}/api/v1/contacts
-  Temporal UI:     http://127.0.0.1:${config.temporal.uiPort}/namespaces/${config.temporal.namespace}/workflows
+  Temporal UI:     ${temporalUiUrl}
   Open IR cases:   add the filter  CaseRiskMarker = "IR" AND ExecutionStatus = "Running"
 `);

@@ -40,7 +40,7 @@ const environmentSchema = z.object({
   DATABASE_MIGRATE_ON_START: flag.default(true),
   DATABASE_DEBUG: flag.default(false),
   EMBEDDED_DATABASE_PORT: port.default(5433),
-  EMBEDDED_DATABASE_MAX_CONNECTIONS: z.coerce.number().int().positive().default(32),
+  EMBEDDED_DATABASE_MAX_CONNECTIONS: z.coerce.number().int().positive().default(100),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().regex(/^[a-z0-9][a-z0-9-.]*$/, 'lower-case letters, digits, dots and dashes').default('police-contact'),
@@ -55,6 +55,7 @@ const environmentSchema = z.object({
   TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(40),
+  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1_000),
 
   FORCE_CODE: z.string().regex(/^[A-Z]{2,4}$/, '2 to 4 capital letters').default('XP'),
   DEFAULT_TEAM: z.string().min(1).max(64).default('contact-centre'),
@@ -118,7 +119,7 @@ export interface AppConfig {
   dataDir: string;
   api: { host: string; port: number; shutdownTimeoutMs: number };
   database: {
-    /** Set when a server's address was given; otherwise the embedded PGlite server is used. */
+    /** Set when a server's address was given; otherwise the embedded PostgreSQL server (npm run dev) is used. */
     url: string;
     embedded: boolean;
     poolMax: number;
@@ -140,6 +141,12 @@ export interface AppConfig {
     stickyQueueTimeoutMs: number;
     /** Workflow tasks a worker runs at once (each may wait on its case store write); it polls for half as many. */
     workflowTaskSlots: number;
+    /**
+     * Cases a worker keeps in memory between their tasks. A case that is not cached is rebuilt from
+     * its history when its next clock or command arrives; the bound keeps the worker's memory flat
+     * however many cases are open.
+     */
+    maxCachedWorkflows: number;
   };
   /** `policyFile`: the force's contact policy (grades, clocks, escalation chain), versioned JSON. */
   force: { code: string; defaultTeam: string; policyFile: string };
@@ -157,7 +164,7 @@ export class ConfigError extends Error {
 }
 
 export function embeddedDatabaseUrl(port: number): string {
-  return `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  return `postgres://postgres@127.0.0.1:${port}/postgres`;
 }
 
 export function loadConfig(environment: Environment = process.env): AppConfig {
@@ -172,6 +179,9 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   }
   if (e.DATABASE_URL && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
     issues.push('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+  }
+  if (e.TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS > 0 && e.TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS < e.TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS) {
+    issues.push('TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: must be at least TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS (or 0, no cache)');
   }
   const algorithms = e.AUTH_ALGORITHMS.split(',').map((name) => name.trim()).filter(Boolean);
   const refused = algorithms.filter((name) => !(SIGNING_ALGORITHMS as readonly string[]).includes(name));
@@ -243,6 +253,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       workerShutdownGraceMs: e.TEMPORAL_WORKER_SHUTDOWN_GRACE_MS,
       stickyQueueTimeoutMs: e.TEMPORAL_STICKY_QUEUE_TIMEOUT_MS,
       workflowTaskSlots: e.TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS,
+      maxCachedWorkflows: e.TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS,
     },
     force: { code: e.FORCE_CODE, defaultTeam: e.DEFAULT_TEAM, policyFile: resolve(e.POLICY_FILE) },
     auth: {
@@ -314,6 +325,7 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
     TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: String(config.temporal.workerShutdownGraceMs),
     TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: String(config.temporal.stickyQueueTimeoutMs),
     TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: String(config.temporal.workflowTaskSlots),
+    TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: String(config.temporal.maxCachedWorkflows),
   };
   if (config.temporal.tls) {
     env.TEMPORAL_TLS_CERT_PATH = config.temporal.tls.certPath;

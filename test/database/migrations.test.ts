@@ -30,10 +30,9 @@ describe('database migrations', () => {
   });
 
   it('let runs that start together migrate without tripping over each other', async () => {
-    // On PostgreSQL the advisory lock alone must hold them apart (as for replicas in separate
-    // processes); PGlite is one session, where only the in-process queue can.
-    const options = { queueInProcess: database.kind === 'pglite' };
-    const runs = await Promise.all([1, 2, 3].map(() => migrateDatabase(settings(), options)));
+    // Each run is on connections of its own, as replicas in separate processes are: only the
+    // advisory lock holds them apart.
+    const runs = await Promise.all([1, 2, 3].map(() => migrateDatabase(settings())));
     expect(runs.flat().sort()).toEqual(migrationsList.map((migration) => migration.name).sort());
     const recorded = await database.query<{ count: string }>('select count(*)::text as count from schema_migrations');
     expect(Number(recorded[0].count)).toBe(migrationsList.length);

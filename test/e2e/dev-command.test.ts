@@ -1,44 +1,54 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort, waitForExit, waitUntil } from '../../src/infra/child-process.js';
+import { readPidFile } from '../../src/infra/dev-run-files.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 interface DevRun {
   child: ChildProcess;
   output: () => string;
-  pids: number[];
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
- * The README's run command, as a person uses it: started in a terminal (its own process group),
- * stopped with Ctrl-C (SIGINT to the whole group), started again on the same data directory.
+ * Every process on the machine that belongs to a run on this data directory: its environment
+ * names the directory (npm, the dev command, the worker, the API, Temporal and PostgreSQL all
+ * inherit it), whatever process group it put itself in.
+ */
+function processesOf(dataDir: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`DATA_DIR=${dataDir}`)) found.push(Number(entry));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
+}
+
+/**
+ * The README's run command, as people and supervisors use it: started in a terminal (its own
+ * process group) and stopped with Ctrl-C (SIGINT to the whole group), or stopped by a service
+ * manager with SIGTERM to the npm process alone; a worker killed outright comes back.
  */
 describe('the dev command', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'police-contact-dev-'));
   const started: ChildProcess[] = [];
 
   afterAll(() => {
-    for (const child of started) if (child.pid && isAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
+    for (const pid of processesOf(dataDir)) process.kill(pid, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function start(command: string[], ports: Record<string, string>): Promise<DevRun> {
+  async function start(ports: Record<string, string>): Promise<DevRun> {
     const chunks: string[] = [];
-    const child = spawn(command[0], command.slice(1), {
+    const child = spawn('npm', ['run', 'dev', '--silent'], {
       cwd: repoRoot,
       env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...ports },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,11 +65,12 @@ describe('the dev command', () => {
       },
       { timeoutMs: 150_000, intervalMs: 500, what: 'the dev command to be ready' },
     );
-    const pids = readFileSync(join(dataDir, 'dev.pids'), 'utf8').split('\n').map(Number).filter(Boolean);
-    return { child, output, pids: [child.pid!, ...pids] };
+    return { child, output };
   }
 
-  it('runs the whole system, stops it cleanly, and finds its data on the next start', async () => {
+  const pids = () => readPidFile(join(dataDir, 'dev.pids'));
+
+  it('runs the whole system, survives a killed worker, stops on SIGTERM or Ctrl-C, and finds its data on the next start', async () => {
     const ports = {
       API_PORT: String(await findFreePort()),
       TEMPORAL_ADDRESS: `127.0.0.1:${await findFreePort()}`,
@@ -68,12 +79,13 @@ describe('the dev command', () => {
     };
     const api = `http://127.0.0.1:${ports.API_PORT}`;
 
-    const first = await start(['npm', 'run', 'dev', '--silent'], ports);
-    expect(first.pids.length).toBeGreaterThanOrEqual(4); // npm, Temporal, worker, API (and the dev process)
+    const first = await start(ports);
+    expect([...pids().keys()].sort()).toEqual(['api', 'dev', 'postgres', 'temporal', 'worker']);
     expect((await fetch(`${api}/health`)).status).toBe(200);
     const uiUrl = /Temporal UI\s+(\S+)/.exec(first.output())?.[1];
     expect(uiUrl).toContain(`127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
     expect((await fetch(uiUrl!)).status).toBe(200);
+    expect(first.output()).toMatch(/Database\s+postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres \(embedded PostgreSQL/);
 
     // A token from the README's token command, signed by this data directory's development key.
     const token = execFileSync(process.execPath, ['dist/cli/token.js', '--role', 'administrator', '--sub', 'pc-dev'], {
@@ -82,29 +94,56 @@ describe('the dev command', () => {
       encoding: 'utf8',
     }).trim();
     const auth = { authorization: `Bearer ${token}` };
+    const systemCheck = async () => {
+      const response = await fetch(`${api}/api/v1/system-checks`, { method: 'POST', headers: auth });
+      expect(response.status).toBe(202);
+      const { checkId } = (await response.json()) as { checkId: string };
+      await waitUntil(
+        async () => {
+          const body = (await (await fetch(`${api}/api/v1/system-checks/${checkId}`, { headers: auth })).json()) as { record: unknown };
+          return body.record ? true : undefined;
+        },
+        { timeoutMs: 30_000, what: 'the system check to be recorded' },
+      );
+      return checkId;
+    };
     expect((await fetch(`${api}/api/v1/system-checks`, { method: 'POST' })).status).toBe(401);
-    const { checkId } = (await (await fetch(`${api}/api/v1/system-checks`, { method: 'POST', headers: auth })).json()) as { checkId: string };
-    await waitUntil(
-      async () => {
-        const body = (await (await fetch(`${api}/api/v1/system-checks/${checkId}`, { headers: auth })).json()) as { record: unknown };
-        return body.record ? true : undefined;
-      },
-      { timeoutMs: 30_000, what: 'the system check to be recorded' },
-    );
+    const checkId = await systemCheck();
 
-    // Ctrl-C: the terminal signals the whole foreground process group.
-    process.kill(-first.child.pid!, 'SIGINT');
+    // The demo, run beside it with only the data directory in common, feeds this system and points
+    // to the UI it really serves (not the default port).
+    const demo = execFileSync(process.execPath, ['dist/cli/demo.js'], { cwd: repoRoot, env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+    expect(demo).toMatch(/\d+ contacts in/);
+    expect(/Temporal UI:\s+(\S+)/.exec(demo)?.[1]).toBe(uiUrl);
+
+    // A worker killed outright is started again, and the system works: a command is carried out.
+    const killedWorker = pids().get('worker')!;
+    const killedAt = Date.now();
+    process.kill(killedWorker, 'SIGKILL');
+    await waitUntil(() => (pids().get('worker') !== killedWorker && first.output().includes('[dev] worker restarted') ? true : undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: 'the worker to be restarted',
+    });
+    await systemCheck();
+    const backInMs = Date.now() - killedAt;
+    console.log(`[dev-command] worker killed with SIGKILL: back, and a system check carried out, ${backInMs} ms later`);
+    expect(backInMs).toBeLessThan(10_000);
+    expect(first.output()).toMatch(/\[dev\] worker exited \(SIGKILL\); restarting in 0\.5 s \(crash 1 of 5/);
+    expect(first.output()).not.toContain('stopping the system');
+
+    // A service manager stops it: SIGTERM to the npm process alone, nothing else. Nothing is left.
+    const running = processesOf(dataDir);
+    expect(running.length).toBeGreaterThanOrEqual(6); // npm, dev, Temporal, PostgreSQL (and its helpers), worker, API
+    process.kill(first.child.pid!, 'SIGTERM');
     await waitForExit(first.child);
-    // npm re-raises the signal on itself once its script has exited; the dev process stopped in order.
-    expect([first.child.exitCode, first.child.signalCode]).toEqual(expect.arrayContaining([first.child.exitCode === 0 ? 0 : 'SIGINT']));
+    await waitUntil(() => (processesOf(dataDir).length === 0 ? true : undefined), { timeoutMs: 30_000, what: 'every process of the run to end' });
     expect(first.output()).toContain('[dev] stopped');
     expect(first.output()).not.toContain('forced exit');
-    await waitUntil(() => (first.pids.some(isAlive) ? undefined : true), { timeoutMs: 10_000, what: 'every process to end' });
-    expect(first.pids.filter(isAlive)).toEqual([]);
     expect(existsSync(join(dataDir, 'dev.pids'))).toBe(false);
 
-    // Started again (this time as a service manager would, stopped with SIGTERM).
-    const second = await start([process.execPath, 'dist/dev.js'], ports);
+    // Started again on the same data directory: the cases are where they were. Then Ctrl-C.
+    const second = await start(ports);
     const found = (await (await fetch(`${api}/api/v1/system-checks/${checkId}`, { headers: auth })).json()) as {
       workflowStatus: string;
       record: { requestedBy: { subject: string } } | null;
@@ -112,10 +151,10 @@ describe('the dev command', () => {
     expect(found.workflowStatus).toBe('COMPLETED');
     expect(found.record?.requestedBy.subject).toBe('pc-dev');
 
-    process.kill(second.child.pid!, 'SIGTERM');
-    expect(await waitForExit(second.child)).toBe(0);
+    process.kill(-second.child.pid!, 'SIGINT'); // the terminal signals the whole foreground group
+    await waitForExit(second.child);
+    await waitUntil(() => (processesOf(dataDir).length === 0 ? true : undefined), { timeoutMs: 30_000, what: 'every process of the run to end' });
     expect(second.output()).toContain('[dev] stopped');
-    await waitUntil(() => (second.pids.some(isAlive) ? undefined : true), { timeoutMs: 10_000, what: 'every process to end' });
-    expect(second.pids.filter(isAlive)).toEqual([]);
+    expect(second.output()).not.toContain('forced exit');
   }, 300_000);
 });

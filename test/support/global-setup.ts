@@ -1,28 +1,49 @@
 // Jest loads global set-up outside its module mapping, so this file loads the built code (npm run
 // build) at run time and borrows only the types from the sources.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 type ChildProcessModule = typeof import('../../src/infra/child-process.js');
 type TemporalCliModule = typeof import('../../src/infra/temporal-cli.js');
 type DevServerModule = typeof import('../../src/infra/temporal-dev-server.js');
+type EmbeddedDatabaseModule = typeof import('../../src/infra/embedded-database.js');
 
-/** How the shared server is handed to the suites (see temporal-env.ts). */
+/** How the shared servers are handed to the suites (see temporal-env.ts and test-database.ts). */
 export const TEST_NAMESPACE = 'police-contact-test';
 export const temporalAddressVariable = 'TEST_TEMPORAL_ADDRESS';
+export const testDatabaseServerVariable = 'TEST_EMBEDDED_DATABASE_URL';
 
 interface Shared {
-  server?: { stop(): Promise<void> };
+  temporal?: { stop(): Promise<void> };
+  database?: { stop(): Promise<void>; dir: string };
   users: number;
 }
 
 const built = <T>(path: string): Promise<T> => import(fileURLToPath(new URL(`../../dist/${path}`, import.meta.url))) as Promise<T>;
 
-/** One real Temporal dev server (in memory) for the whole run, shared by the projects that need it. */
-export default async function globalSetup(): Promise<void> {
-  const shared = ((globalThis as { __temporalTestServer?: Shared }).__temporalTestServer ??= { users: 0 });
+/**
+ * The run's real servers, shared by the projects that need them and stopped by the last one's
+ * teardown: a Temporal dev server (in memory), and, unless TEST_DATABASE_URL names a server, the
+ * embedded PostgreSQL on a throw-away cluster, in which each suite makes a database of its own.
+ */
+export default async function globalSetup(_globalConfig: unknown, projectConfig: { displayName?: { name?: string } | string }): Promise<void> {
+  const shared = ((globalThis as { __testServers?: Shared }).__testServers ??= { users: 0 });
   shared.users += 1;
-  if (shared.server) return;
   const { findFreePort } = await built<ChildProcessModule>('infra/child-process.js');
+
+  if (!process.env.TEST_DATABASE_URL && !shared.database) {
+    const { startEmbeddedDatabase } = await built<EmbeddedDatabaseModule>('infra/embedded-database.js');
+    const dir = mkdtempSync(join(tmpdir(), 'police-contact-test-postgres-'));
+    chmodSync(dir, 0o755);
+    const server = await startEmbeddedDatabase({ dataDir: join(dir, 'cluster'), port: await findFreePort(), maxConnections: 200, durable: false });
+    shared.database = { stop: async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); }, dir };
+    process.env[testDatabaseServerVariable] = server.url;
+  }
+
+  const project = typeof projectConfig?.displayName === 'string' ? projectConfig.displayName : projectConfig?.displayName?.name;
+  if (project === 'database' || shared.temporal) return;
   const { resolveTemporalCli } = await built<TemporalCliModule>('infra/temporal-cli.js');
   const { startTemporalDevServer } = await built<DevServerModule>('infra/temporal-dev-server.js');
   const server = await startTemporalDevServer({
@@ -31,6 +52,6 @@ export default async function globalSetup(): Promise<void> {
     headless: true,
     namespace: TEST_NAMESPACE,
   });
-  shared.server = server;
+  shared.temporal = server;
   process.env[temporalAddressVariable] = server.address;
 }

@@ -1,13 +1,16 @@
 interface Shared {
-  server?: { stop(): Promise<void> };
+  temporal?: { stop(): Promise<void> };
+  database?: { stop(): Promise<void> };
   users: number;
 }
 
 export default async function globalTeardown(): Promise<void> {
-  const shared = (globalThis as { __temporalTestServer?: Shared }).__temporalTestServer;
+  const shared = (globalThis as { __testServers?: Shared }).__testServers;
   if (!shared) return;
   shared.users -= 1;
-  if (shared.users > 0 || !shared.server) return;
-  await shared.server.stop();
-  shared.server = undefined;
+  if (shared.users > 0) return;
+  await shared.temporal?.stop();
+  await shared.database?.stop();
+  shared.temporal = undefined;
+  shared.database = undefined;
 }

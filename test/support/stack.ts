@@ -37,8 +37,7 @@ export interface Stack {
 
 /** The API (and, unless told otherwise, a worker) as real processes on the given configuration. */
 export async function startStack(config: AppConfig, options: { worker?: boolean; expectHealthy?: boolean } = {}): Promise<Stack> {
-  // Migrate once up front, as the dev command does: PGlite is a single session, so the advisory lock
-  // that serialises replicas on PostgreSQL cannot serialise two processes migrating it at once.
+  // Migrate once up front, as the dev command does, so that neither process waits on the other's lock.
   await migrateDatabase(config.database);
   const shared: AppConfig = { ...config, database: { ...config.database, migrateOnStart: false } };
   const port = await findFreePort();

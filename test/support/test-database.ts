@@ -1,39 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { startEmbeddedDatabase } from '../../src/infra/embedded-database.js';
+import { testDatabaseServerVariable } from './global-setup.js';
 
 export interface TestDatabase {
   url: string;
-  kind: 'pglite' | 'postgresql';
   /** Runs one query on a connection of its own (for reading back what the system wrote). */
   query<Row extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<Row[]>;
   drop(): Promise<void>;
 }
 
 /**
- * A database of this suite's own: PGlite served on loopback by default, or a fresh database on the
- * PostgreSQL server named by TEST_DATABASE_URL (as CI runs the database-facing suites a second time).
+ * A fresh database of this suite's own, on the run's PostgreSQL server: the embedded PostgreSQL
+ * that the global set-up starts, or the server named by TEST_DATABASE_URL (as CI runs the
+ * database-facing suites a second time on the oldest PostgreSQL the project supports).
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl) {
-    const name = `test_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
-    await withClient(serverUrl, (client) => client.query(`create database ${name}`));
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      kind: 'postgresql',
-      query: queryOn(url.toString()),
-      drop: () => withClient(serverUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
-    };
-  }
-  const embedded = await startEmbeddedDatabase({ port: 0, maxConnections: 64 });
+  const serverUrl = process.env.TEST_DATABASE_URL ?? process.env[testDatabaseServerVariable];
+  if (!serverUrl) throw new Error('No test PostgreSQL server: run the suite through jest (its global set-up starts one) or set TEST_DATABASE_URL');
+  const name = `test_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+  await withClient(serverUrl, (client) => client.query(`create database ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
   return {
-    url: embedded.url,
-    kind: 'pglite',
-    query: queryOn(embedded.url),
-    drop: () => embedded.stop(),
+    url: url.toString(),
+    query: queryOn(url.toString()),
+    drop: () => withClient(serverUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
   };
 }
 

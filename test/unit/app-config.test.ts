@@ -5,10 +5,15 @@ describe('configuration', () => {
   it('defaults to the embedded, single-machine set-up', () => {
     const config = loadConfig({});
     expect(config.database.embedded).toBe(true);
-    expect(config.database.url).toBe('postgres://postgres:postgres@127.0.0.1:5433/postgres');
-    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'police-contact', taskQueue: 'contact-cases' });
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5433/postgres');
+    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'police-contact', taskQueue: 'contact-cases', maxCachedWorkflows: 1_000 });
     expect(config.api).toMatchObject({ host: '127.0.0.1', port: 3000 });
     expect(config.temporal.tls).toBeUndefined();
+  });
+
+  it('bounds the worker cache at no fewer cases than the worker runs at once', () => {
+    expect(loadConfig({ TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '0' }).temporal.maxCachedWorkflows).toBe(0);
+    expect(() => loadConfig({ TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '10', TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: '40' })).toThrow(/TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS/);
   });
 
   it('uses the PostgreSQL server named by DATABASE_URL', () => {

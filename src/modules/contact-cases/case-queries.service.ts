@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { type Stage } from '../../domain/contact-case.js';
 
+/** Cases ahead that a queue position counts exactly; past this many it is a lower bound. */
+export const QUEUE_POSITION_EXACT_UP_TO = 1_000;
+
+export interface QueuePosition {
+  position: number;
+  /** False when more cases are ahead than were counted: the position is then at least this. */
+  exact: boolean;
+}
+
 export interface QueueFilter {
   stage?: Stage;
   channel?: string;
@@ -88,18 +97,23 @@ export class CaseQueries {
   }
 
   /** Where a case with this priority, due time and arrival would stand in the open queue (1 = next). */
-  async queuePosition(position: { priorityRank: number; nextDueAt: Date | null; receivedAt: Date; reference: string }): Promise<number> {
+  /**
+   * Where a new case stands in the queue: 1 + the open cases ahead of it. The count is a range scan
+   * of the queue-position index that stops at QUEUE_POSITION_EXACT_UP_TO, so it costs the same with
+   * ten open cases or a hundred thousand; beyond the bound the answer is a lower bound, and says so.
+   */
+  async queuePosition(position: { priorityRank: number; nextDueAt: Date | null; receivedAt: Date; reference: string }): Promise<QueuePosition> {
     const { priorityRank: rank, nextDueAt: due, receivedAt, reference } = position;
     const [{ ahead }] = await this.orm.em.fork().execute<Array<{ ahead: number }>>(
-      `select count(*)::int as ahead from contact_case
-       where closed_at is null and reference <> ?
-         and (priority_rank < ?
-           or (priority_rank = ? and (
-             ${due === null ? 'next_due_at is not null' : 'next_due_at < ?'}
-             or (next_due_at ${due === null ? 'is null' : '= ?'} and (received_at < ? or (received_at = ? and reference < ?))))))`,
-      [reference, rank, rank, ...(due === null ? [] : [due, due]), receivedAt, receivedAt, reference],
+      `select count(*)::int as ahead from (
+         select 1 from contact_case
+         where closed_at is null
+           and (priority_rank, coalesce(next_due_at, 'infinity'::timestamptz), received_at, reference)
+             < (?::smallint, coalesce(?::timestamptz, 'infinity'::timestamptz), ?::timestamptz, ?::varchar)
+         limit ?) as ahead`,
+      [rank, due, receivedAt, reference, QUEUE_POSITION_EXACT_UP_TO],
     );
-    return ahead + 1;
+    return { position: ahead + 1, exact: ahead < QUEUE_POSITION_EXACT_UP_TO };
   }
 
   /** Who read which case, and how: appended to the access log (which the database keeps append-only). */

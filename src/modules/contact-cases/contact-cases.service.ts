@@ -55,7 +55,10 @@ export interface IntakeResult {
   policyVersion: string;
   /** The clocks the contact starts (for example a web submission's 48 h or 24 h). */
   clocks: CaseClock[];
+  /** 1 + the open cases ahead of this one when it was recorded. */
   queuePosition: number;
+  /** False when the queue was longer than the count goes: the position is then a lower bound. */
+  queuePositionExact: boolean;
   replayed: boolean;
 }
 
@@ -165,7 +168,7 @@ export class ContactCasesService {
       this.logger.error({ msg: 'case reference already has a workflow: the case store and Temporal disagree', reference }, 'Intake');
       throw new DomainError(DomainErrorCode.AlreadyExists, `Case reference ${reference} already has a workflow; the intake was not started. Report this to the system administrator.`);
     });
-    const [queuePosition] = await Promise.all([position, start]);
+    const [queue] = await Promise.all([position, start]);
     return {
       reference,
       workflowId,
@@ -176,7 +179,8 @@ export class ContactCasesService {
       vulnerable: screening.vulnerable,
       policyVersion: intake.policy.version,
       clocks: opened.clocks,
-      queuePosition,
+      queuePosition: queue.position,
+      queuePositionExact: queue.exact,
       replayed,
     };
   }

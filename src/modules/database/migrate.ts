@@ -8,26 +8,13 @@ const MIGRATION_LOCK_KEY = 7_301_991_204;
 
 type DatabaseSettings = Pick<AppConfig['database'], 'url' | 'poolMax' | 'debug'>;
 
-/** Runs queued in this process, one database at a time. */
-const queues = new Map<string, Promise<unknown>>();
-
 /**
  * Brings the schema up to date, and returns the names of the migrations it applied.
  *
- * Replicas of the API and worker may start together against PostgreSQL, so each run holds an
- * advisory lock on a connection of its own. The embedded PGlite database is a single session, in
- * which that lock cannot exclude anyone: there, runs in one process queue up behind each other, and
- * the dev command migrates before it starts the API and the worker.
+ * Replicas of the API and the worker may start together, so each run holds an advisory lock on a
+ * connection of its own: the others wait, then find nothing left to apply.
  */
-export function migrateDatabase(database: DatabaseSettings, options: { queueInProcess?: boolean } = {}): Promise<string[]> {
-  if (options.queueInProcess === false) return migrateUnderLock(database);
-  const previous = queues.get(database.url) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => migrateUnderLock(database));
-  queues.set(database.url, run);
-  return run;
-}
-
-async function migrateUnderLock(database: DatabaseSettings): Promise<string[]> {
+export async function migrateDatabase(database: DatabaseSettings): Promise<string[]> {
   const lock = new pg.Client({ connectionString: database.url });
   await lock.connect();
   try {

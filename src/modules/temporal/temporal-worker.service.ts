@@ -53,6 +53,8 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
       stickyQueueScheduleToStartTimeout: temporal.stickyQueueTimeoutMs,
       maxConcurrentWorkflowTaskExecutions: temporal.workflowTaskSlots,
       maxConcurrentWorkflowTaskPolls: Math.max(2, Math.floor(temporal.workflowTaskSlots / 2)),
+      // Bounded: without it every open case stays cached, and memory grows with the queue.
+      maxCachedWorkflows: temporal.maxCachedWorkflows,
     });
     this.running = this.worker.run();
     this.logger.log(
