@@ -1,9 +1,9 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowContinuedAsNewError, WorkflowFailedError } from '@temporalio/client';
 import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js';
 import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
 import { historyToPlain } from '../modules/audit/history-json.js';
 import { TemporalClientService } from '../modules/temporal/temporal-client.module.js';
-import { CASE_STILL_OPEN, type CaseArchiveInput } from '../workflows/case-archive.messages.js';
+import { type CaseArchiveInput } from '../workflows/case-archive.messages.js';
 
 /** Copies a closed case's event history into the case store, payloads encrypted as the server holds them. */
 @ActivitiesProvider()
@@ -14,10 +14,15 @@ export class CaseHistoryActivities {
   ) {}
 
   async exportCaseHistory(input: CaseArchiveInput): Promise<void> {
-    const handle = this.temporal.client.workflow.getHandle(input.workflowId, input.runId);
-    const { status } = await handle.describe();
-    if (status.name === 'RUNNING') throw ApplicationFailure.retryable(`Case ${input.reference} has not closed yet`, CASE_STILL_OPEN);
-    const history = await handle.fetchHistory();
+    // The case starts this just before its run completes: wait for that run (this run only, not
+    // one it continues as) to close, in one long poll rather than failed attempts and retries.
+    try {
+      await this.temporal.client.workflow.result(input.workflowId, input.runId, { followRuns: false });
+    } catch (error) {
+      // Closed another way (failed, terminated, continued as new): its history is complete all the same.
+      if (!(error instanceof WorkflowFailedError || error instanceof WorkflowContinuedAsNewError)) throw error;
+    }
+    const history = await this.temporal.client.workflow.getHandle(input.workflowId, input.runId).fetchHistory();
     await this.histories.save(input, historyToPlain(history), history.events?.length ?? 0);
   }
 }

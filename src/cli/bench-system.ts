@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,10 @@ export interface BenchSystem {
   client: Client;
   /** The case store, for counting what the worker has recorded. */
   database: pg.Client;
-  /** The process ids the dev command started: Temporal, the worker, the API. */
-  pids(): { temporal: number; worker: number; api: number };
+  /** The process ids the dev command started: Temporal, the worker, the API (and PostgreSQL when embedded). */
+  pids(): { temporal: number; worker: number; api: number; postgres?: number };
+  /** CPU seconds used so far by each part of the system (PostgreSQL with all its backends), and by this benchmark. */
+  cpuSeconds(): Record<'api' | 'worker' | 'temporal' | 'postgres' | 'benchmark', number>;
   /** Machine and system, as each benchmark prints them first. */
   describe(): string;
   stop(): Promise<void>;
@@ -79,15 +81,26 @@ export async function startBenchSystem(options: { databaseUrl?: string; environm
     const connection = await Connection.connect({ address: config.temporal.address });
     const database = new pg.Client({ connectionString: config.database.url });
     await database.connect();
+    const pids = () => {
+      const recorded = readPidFile(join(dataDir, 'dev.pids'));
+      return { temporal: recorded.get('temporal')!, worker: recorded.get('worker')!, api: recorded.get('api')!, postgres: recorded.get('postgres') };
+    };
     const cliVersion = execFileSync(resolveTemporalCli(config.temporal.cliPath), ['--version'], { encoding: 'utf8' }).trim();
     return {
       config,
       api: new ApiClient(`http://127.0.0.1:${ports.API_PORT}`, token),
       client: new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.codec.keys) }),
       database,
-      pids() {
-        const pids = readPidFile(join(dataDir, 'dev.pids'));
-        return { temporal: pids.get('temporal')!, worker: pids.get('worker')!, api: pids.get('api')! };
+      pids,
+      cpuSeconds() {
+        const pidsNow = pids();
+        return {
+          api: cpuSecondsOf([pidsNow.api]),
+          worker: cpuSecondsOf([pidsNow.worker]),
+          temporal: cpuSecondsOf([pidsNow.temporal]),
+          postgres: pidsNow.postgres ? cpuSecondsOf([pidsNow.postgres, ...childrenOf(pidsNow.postgres)]) : 0,
+          benchmark: cpuSecondsOf([process.pid]),
+        };
       },
       describe: () =>
         [
@@ -113,4 +126,33 @@ export function memoryOf(pid: number): { peakMiB: number; currentMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { peakMiB: kib('VmHWM') / 1024, currentMiB: kib('VmRSS') / 1024 };
+}
+
+/** User and system CPU seconds of processes, from /proc (Linux); a process that has gone counts 0. */
+export function cpuSecondsOf(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+/** The direct children of a process (PostgreSQL's backends and helpers), from /proc. */
+function childrenOf(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === parent) children.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return children;
 }

@@ -35,10 +35,13 @@ interface Run {
   p50: number;
   p99: number;
   seconds: number;
+  /** CPU milliseconds per operation, by process. */
+  cpuMsPerOperation: Record<string, number>;
 }
 
 /** Runs `task` `total` times, `lanes` at a time; returns operations a second and latency percentiles (ms). */
 async function measure(total: number, lanes: number, task: (index: number) => Promise<void>): Promise<Run> {
+  const cpuBefore = system.cpuSeconds();
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -53,8 +56,20 @@ async function measure(total: number, lanes: number, task: (index: number) => Pr
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { rate: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), seconds };
+  const cpuAfter = system.cpuSeconds();
+  const cpuMsPerOperation = Object.fromEntries(
+    Object.entries(cpuAfter).map(([part, used]) => [part, ((used - cpuBefore[part as keyof typeof cpuBefore]) * 1000) / total]),
+  );
+  return { rate: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), seconds, cpuMsPerOperation };
 }
+
+/** Where the CPU went, per operation: what bounds a 2-core machine running every part at once. */
+const cpuLine = (run: Run) =>
+  `    CPU ms per operation: ${Object.entries(run.cpuMsPerOperation)
+    .map(([part, ms]) => `${part} ${ms.toFixed(2)}`)
+    .join(', ')}; total ${Object.values(run.cpuMsPerOperation)
+    .reduce((sum, ms) => sum + ms, 0)
+    .toFixed(2)}`;
 
 const format = (run: Run, unit = 'intakes/s') =>
   `${run.rate.toFixed(1).padStart(7)} ${unit}   p50 ${run.p50.toFixed(1).padStart(6)} ms   p99 ${run.p99.toFixed(1).padStart(6)} ms   (${run.seconds.toFixed(1)} s)`;
@@ -135,11 +150,14 @@ ${system.describe()}
 Load:    ${count} intakes each way, ${concurrency} at a time; ${lifecycles} lifecycles, ${Math.min(concurrency, 8)} at a time
 
 Raw client.workflow.start    ${format(raw, 'starts/s ')}
+${cpuLine(raw)}
 API POST /api/v1/contacts    ${format(viaApi)}
+${cpuLine(viaApi)}
 Ratio API / raw              ${(viaApi.rate / raw.rate).toFixed(2)}
 
 Full lifecycle (intake, assessment, incident, resolution)
   cases closed               ${format(lifecycle, 'cases/s  ')}
+${cpuLine(lifecycle)}
 ${Object.entries(steps)
   .map(([step, latencies]) => {
     const sorted = [...latencies].sort((a, b) => a - b);

@@ -4,8 +4,14 @@
  */
 export const referencePattern = /^[A-Z]{2,4}-\d{8}-\d{6}$/;
 
+/** Digits of a day's sequence number in a reference. */
+export const REFERENCE_SEQUENCE_DIGITS = 6;
+
+/** What every reference of a force's day starts with (`XP-20261123-`). */
+export const referencePrefix = (forceCode: string, day: string) => `${forceCode}-${day.replaceAll('-', '')}-`;
+
 export function formatReference(forceCode: string, day: string, sequence: number): string {
-  return `${forceCode}-${day.replaceAll('-', '')}-${String(sequence).padStart(6, '0')}`;
+  return `${referencePrefix(forceCode, day)}${String(sequence).padStart(REFERENCE_SEQUENCE_DIGITS, '0')}`;
 }
 
 export const isReference = (value: string) => referencePattern.test(value);

@@ -5,6 +5,9 @@ import { Connection } from '@temporalio/client';
 import { stopChild, waitUntil } from './child-process.js';
 import { searchAttributeCliPairs } from './search-attribute-registration.js';
 
+/** Workflows whose state the dev server's history service keeps in memory (see the start command). */
+export const HISTORY_CACHE_SIZE = 32_768;
+
 export interface TemporalDevServerOptions {
   cliPath: string;
   ip?: string;
@@ -38,6 +41,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--namespace', options.namespace];
   args.push('--log-level', options.logLevel ?? 'warn', '--log-format', 'json');
   for (const pair of searchAttributeCliPairs()) args.push('--search-attribute', pair);
+  // The history service keeps this many workflows' state in memory. The dev server's default
+  // (8,096) is below the open cases of one busy day, and every clock of a case that fell out of it
+  // would be read back from SQLite first.
+  args.push('--dynamic-config-value', `history.hostLevelCacheMaxSize=${HISTORY_CACHE_SIZE}`);
   if (options.dbFile) {
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);

@@ -6,5 +6,3 @@ export interface CaseArchiveInput {
   runId: string;
 }
 
-/** The failure type while the case's run is still open: retried until it closes. */
-export const CASE_STILL_OPEN = 'CaseStillOpen';

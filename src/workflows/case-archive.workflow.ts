@@ -4,7 +4,7 @@ import type { CaseArchiveInput } from './case-archive.messages.js';
 
 const { exportCaseHistory } = proxyActivities<CaseHistoryActivities>({
   startToCloseTimeout: '1 minute',
-  // Retried until the case's run has closed (it starts this just before it completes).
+  // It waits for the case's run to close (started just before it completes); retried if that fails.
   retry: { initialInterval: '1 second', backoffCoefficient: 1.5, maximumInterval: '1 minute' },
 });
 

@@ -8,6 +8,7 @@ import { screenContact } from '../../src/domain/risk-screening.js';
 import { AuditVerifier } from '../../src/modules/audit/audit-verifier.service.js';
 import { CaseStore } from '../../src/modules/contact-cases/case-store.service.js';
 import { migrateDatabase } from '../../src/modules/database/migrate.js';
+import { Sql } from '../../src/modules/database/sql.js';
 import { createOrmOptions } from '../../src/modules/database/orm-config.js';
 import { type ContactIntake, type RecordedEntry } from '../../src/workflows/contact-case.messages.js';
 import { assessment } from '../support/assessments.js';
@@ -77,7 +78,7 @@ describe('the audit trail', () => {
     const settings = loadConfig({ DATABASE_URL: database.url }).database;
     await migrateDatabase(settings);
     orm = (await MikroORM.init(createOrmOptions(settings))) as unknown as MikroORM;
-    store = new CaseStore(orm);
+    store = new CaseStore(new Sql(orm));
     verifier = new AuditVerifier(orm);
     for (const reference of ['XP-20261123-000001', 'XP-20261123-000002', 'XP-20261123-000003', 'XP-20261123-000004']) await writeCase(reference);
   });

@@ -11,13 +11,41 @@ import { isRole } from './roles.js';
  * keys (a JWKS URL, an inline JWKS, or the development key), an algorithm allow-list, and the
  * exp, nbf, iss and aud claims.
  */
+/** Tokens verified lately, and for how long: a client sends the same token with every request. */
+const VERIFIED_CACHE_SIZE = 10_000;
+/** A verified token is checked again after this long, whatever its expiry, so a key withdrawn from the JWKS stops working soon. */
+const VERIFIED_CACHE_TTL_MS = 60_000;
+
 @Injectable()
 export class AccessTokenVerifier {
   private keySet?: Promise<JWTVerifyGetKey>;
+  /** Least recently used first (a Map keeps insertion order; a hit is moved to the end). */
+  private readonly verified = new Map<string, { actor: Actor; untilMs: number }>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /**
+   * The token's actor. A token verified in the last minute, and not expired since, is answered from
+   * memory: the signature covers the token's exact text, so the same text verifies the same way.
+   */
   async verify(token: string): Promise<Actor> {
+    const now = Date.now();
+    const hit = this.verified.get(token);
+    if (hit) {
+      this.verified.delete(token);
+      if (hit.untilMs > now) {
+        this.verified.set(token, hit);
+        return hit.actor;
+      }
+    }
+    const { actor, expiresAtSeconds } = await this.verifySignedToken(token);
+    const untilMs = Math.min(now + VERIFIED_CACHE_TTL_MS, (expiresAtSeconds + this.config.auth.clockToleranceSeconds) * 1000);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { actor, untilMs });
+    return actor;
+  }
+
+  private async verifySignedToken(token: string): Promise<{ actor: Actor; expiresAtSeconds: number }> {
     const { auth } = this.config;
     try {
       const { payload } = await jwtVerify(token, await this.keys(), {
@@ -29,7 +57,7 @@ export class AccessTokenVerifier {
       });
       const claimed = payload[auth.rolesClaim];
       const names = Array.isArray(claimed) ? claimed : typeof claimed === 'string' ? claimed.split(/[\s,]+/) : [];
-      return { subject: payload.sub!, roles: names.filter(isRole) };
+      return { actor: { subject: payload.sub!, roles: names.filter(isRole) }, expiresAtSeconds: payload.exp! };
     } catch (error) {
       throw rejectionOf(error);
     }

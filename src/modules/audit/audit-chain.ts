@@ -1,4 +1,3 @@
-import { type EntityManager } from '@mikro-orm/postgresql';
 import { type ActorRef } from '../../domain/actor.js';
 import type { RecordedEntry } from '../../workflows/contact-case.messages.js';
 import { canonicalJson, sha256 } from '../common/canonical-json.js';
@@ -30,16 +29,21 @@ function ruleOf(actor: ActorRef, entry: RecordedEntry): string | null {
   return clock ? `${reason}:${clock}` : reason;
 }
 
+/** An audit entry as its row is written: the content, the hash it follows, and its own. */
+export interface AuditRow extends AuditEntryContent {
+  prevHash: string;
+  hash: string;
+}
+
 /**
- * Appends a change's entries to the case's chain, in the transaction that writes them to the
- * timeline. A case's changes are written one at a time (its workflow runs them in order), so the
- * chain's head read here is the one the new entries follow.
+ * A change's entries as links of the case's chain, following `head` (the hash of the case's last
+ * entry, or GENESIS_HASH). The caller writes them in the statement that writes the timeline; a
+ * case's changes are written one at a time (its workflow runs them in order), so the head it read
+ * is the one they follow.
  */
-export async function appendAuditEntries(em: EntityManager, reference: string, policyVersion: string, actor: ActorRef, at: Date, entries: RecordedEntry[]): Promise<void> {
-  const [head] = await em.execute<Array<{ hash: string }>>('select hash from audit_entry where reference = ? order by sequence desc limit 1', [reference]);
-  let previous = head?.hash ?? GENESIS_HASH;
-  const rows: unknown[][] = [];
-  for (const entry of entries) {
+export function chainAuditEntries(head: string, reference: string, policyVersion: string, actor: ActorRef, at: Date, entries: RecordedEntry[]): AuditRow[] {
+  let previous = head;
+  return entries.map((entry) => {
     const content: AuditEntryContent = {
       reference,
       sequence: entry.sequence,
@@ -52,12 +56,8 @@ export async function appendAuditEntries(em: EntityManager, reference: string, p
       policyVersion,
     };
     const hash = auditHash(previous, content);
-    rows.push([reference, content.sequence, content.entryId, at, actor.subject, actor.role, content.rule, content.action, JSON.stringify(content.summary), policyVersion, previous, hash]);
+    const row = { ...content, prevHash: previous, hash };
     previous = hash;
-  }
-  await em.execute(
-    `insert into audit_entry (reference, sequence, entry_id, at, actor_subject, actor_role, rule, action, summary, policy_version, prev_hash, hash)
-     values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-    rows.flat(),
-  );
+    return row;
+  });
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { type Stage } from '../../domain/contact-case.js';
+import { Sql } from '../database/sql.js';
 
 /** Cases ahead that a queue position counts exactly; past this many it is a lower bound. */
 export const QUEUE_POSITION_EXACT_UP_TO = 1_000;
@@ -45,7 +46,10 @@ const toIso = (value: Date | string | null) => (value === null ? null : new Date
 /** Reads of the case store for the API: the queue and the case view. */
 @Injectable()
 export class CaseQueries {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly sql: Sql,
+  ) {}
 
   /** Open cases in queue order: IR and grade 1 first, then by nearest due time, then oldest first. */
   async queue(filter: QueueFilter, page: { limit: number; offset: number }): Promise<{ total: number; items: QueueEntry[] }> {
@@ -104,13 +108,13 @@ export class CaseQueries {
    */
   async queuePosition(position: { priorityRank: number; nextDueAt: Date | null; receivedAt: Date; reference: string }): Promise<QueuePosition> {
     const { priorityRank: rank, nextDueAt: due, receivedAt, reference } = position;
-    const [{ ahead }] = await this.orm.em.fork().execute<Array<{ ahead: number }>>(
+    const [{ ahead }] = await this.sql.query<{ ahead: number }>(
       `select count(*)::int as ahead from (
          select 1 from contact_case
          where closed_at is null
            and (priority_rank, coalesce(next_due_at, 'infinity'::timestamptz), received_at, reference)
-             < (?::smallint, coalesce(?::timestamptz, 'infinity'::timestamptz), ?::timestamptz, ?::varchar)
-         limit ?) as ahead`,
+             < ($1::smallint, coalesce($2::timestamptz, 'infinity'::timestamptz), $3::timestamptz, $4::varchar)
+         limit $5) as ahead`,
       [rank, due, receivedAt, reference, QUEUE_POSITION_EXACT_UP_TO],
     );
     return { position: ahead + 1, exact: ahead < QUEUE_POSITION_EXACT_UP_TO };

@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { type ActorRef } from '../../domain/actor.js';
 import { hasBreach, nextDueAt } from '../../domain/clocks.js';
 import { type ContactCaseState, priorityRank } from '../../domain/contact-case.js';
-import { formatReference } from '../../domain/reference.js';
+import { REFERENCE_SEQUENCE_DIGITS, referencePrefix } from '../../domain/reference.js';
 import type { CaseChange, IntakeRecord, RecordedEntry } from '../../workflows/contact-case.messages.js';
-import { appendAuditEntries } from '../audit/audit-chain.js';
+import { chainAuditEntries, GENESIS_HASH } from '../audit/audit-chain.js';
+import { Sql, SqlParams } from '../database/sql.js';
 import { recordPolicyVersion } from '../policy/policy-version.store.js';
 import { contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
 import { DomainError, DomainErrorCode } from '../errors/domain-error.js';
 import {
   CaseAssessmentSchema,
   CaseCrimeDecisionSchema,
+  CaseEventSchema,
   CaseIncidentSchema,
   CaseNoteSchema,
   CaseReferralSchema,
@@ -42,164 +43,227 @@ function projection(state: ContactCaseState, at: Date) {
   };
 }
 
-type Transaction = EntityManager;
+/** One change to write: its timeline entries, who made it, and when. */
+interface ChangeEntries {
+  reference: string;
+  policyVersion: string;
+  actor: ActorRef;
+  at: Date;
+  entries: RecordedEntry[];
+}
 
 /**
  * Writes to the case store, for the workflow's activities. Every write is idempotent: a retried
  * activity finds its work done and changes nothing, so nothing accepted is ever written twice.
+ *
+ * A change is two round trips and no explicit transaction: one read (is the change written? what
+ * is the head of the case's audit chain?), then one statement that writes everything the change
+ * adds. A statement is atomic, so a change is written whole or not at all.
  */
 @Injectable()
 export class CaseStore {
-  constructor(private readonly orm: MikroORM) {}
+  /** Policy versions this process has recorded: each is written by the first case opened under it. */
+  private readonly recordedPolicies = new Set<string>();
+
+  constructor(private readonly sql: Sql) {}
 
   async recordIntake({ intake, entries, state }: IntakeRecord): Promise<void> {
     const receivedAt = new Date(intake.receivedAt);
-    const ignoreExisting = { onConflictAction: 'ignore' as const, disableIdentityMap: true };
-    // Every row is keyed by the reference (or the policy's version), so a retried activity writes nothing.
-    await this.orm.em.fork().transactional(async (em) => {
-      // Every policy a case opened under is kept, by version (a conflict was refused at the API).
-      await recordPolicyVersion(em, intake.policy);
-      await em.upsert(
+    // Every policy a case opened under is kept, by version (a conflict was refused at the API).
+    if (!this.recordedPolicies.has(intake.policy.version)) {
+      await recordPolicyVersion(this.sql, intake.policy);
+      this.recordedPolicies.add(intake.policy.version);
+    }
+    await this.writeChange({ reference: intake.reference, policyVersion: intake.policy.version, actor: intake.actor, at: receivedAt, entries }, (params) => {
+      const row = this.sql.rows(
         ContactCaseSchema,
-        {
-          reference: intake.reference,
-          workflowId: contactCaseWorkflowId(intake.reference),
-          channel: intake.channel,
-          receivedAt,
-          policyVersion: intake.policy.version,
-          team: intake.team,
-          area: intake.area,
-          assignee: intake.actor.subject,
-          createdBySubject: intake.actor.subject,
-          createdByRole: intake.actor.role,
-          flags: [...intake.flags],
-          riskMarker: intake.screening.riskMarker,
-          domesticAbuse: intake.screening.domesticAbuse,
-          sexualOffence: intake.screening.sexualOffence,
-          vulnerable: intake.screening.vulnerable,
-          screeningReasons: [...intake.screening.reasons],
-          caller: { ...intake.details.caller },
-          narrative: intake.details.narrative,
-          location: intake.details.location ? { ...intake.details.location } : null,
-          interpreterLanguage: intake.details.interpreterLanguage ?? null,
-          channelDetails: intake.details.channelDetails ? { ...intake.details.channelDetails } : null,
-          ...projection(state, new Date()),
-        },
-        { ...ignoreExisting, onConflictFields: ['reference'] },
+        [
+          {
+            reference: intake.reference,
+            workflowId: contactCaseWorkflowId(intake.reference),
+            channel: intake.channel,
+            receivedAt,
+            policyVersion: intake.policy.version,
+            team: intake.team,
+            area: intake.area,
+            assignee: intake.actor.subject,
+            createdBySubject: intake.actor.subject,
+            createdByRole: intake.actor.role,
+            flags: [...intake.flags],
+            riskMarker: intake.screening.riskMarker,
+            domesticAbuse: intake.screening.domesticAbuse,
+            sexualOffence: intake.screening.sexualOffence,
+            vulnerable: intake.screening.vulnerable,
+            screeningReasons: [...intake.screening.reasons],
+            caller: { ...intake.details.caller },
+            narrative: intake.details.narrative,
+            location: intake.details.location ? { ...intake.details.location } : null,
+            interpreterLanguage: intake.details.interpreterLanguage ?? null,
+            channelDetails: intake.details.channelDetails ? { ...intake.details.channelDetails } : null,
+            ...projection(state, new Date()),
+          },
+        ],
+        params,
       );
-      await this.insertEntries(em, intake.reference, intake.policy.version, intake.actor, receivedAt, entries);
+      // Keyed by the reference: the case row is there before its entries (and a retry adds nothing).
+      return { before: [`insert into ${row.table} (${row.columns}) values ${row.values} on conflict ("reference") do nothing`], after: [] };
     });
   }
 
   async applyChange(change: CaseChange): Promise<void> {
     const at = new Date(change.at);
-    const actor = { actorSubject: change.actor.subject, actorRole: change.actor.role };
-    await this.orm.em.fork().transactional(async (em) => {
-      // The entries are keyed by the change's id: if the first exists, this change was applied already.
-      if (!(await this.insertEntries(em, change.reference, change.state.policyVersion, change.actor, at, change.entries))) return;
-      const base = { id: change.changeId, reference: change.reference, ...actor };
-      const command = change.command;
+    const base = { id: change.changeId, reference: change.reference, actorSubject: change.actor.subject, actorRole: change.actor.role };
+    const command = change.command;
+    const record = (() => {
       switch (command?.type) {
         case 'assess':
-          em.create(CaseAssessmentSchema, {
-            ...base,
-            factors: command.assessment.factors,
-            proposedGrade: command.assessment.proposedGrade,
-            result: change.entries[0].type === 'downgrade-proposed' ? 'pending-downgrade' : 'applied',
-            assessedAt: at,
-          });
-          break;
+          return {
+            schema: CaseAssessmentSchema,
+            row: {
+              ...base,
+              factors: command.assessment.factors,
+              proposedGrade: command.assessment.proposedGrade,
+              result: change.entries[0].type === 'downgrade-proposed' ? 'pending-downgrade' : 'applied',
+              assessedAt: at,
+            },
+          };
         case 'record-incident':
-          em.create(CaseIncidentSchema, { ...base, openingCategory: command.incident.openingCategory, qualifiers: [...command.incident.qualifiers], recordedAt: at });
-          break;
+          return { schema: CaseIncidentSchema, row: { ...base, openingCategory: command.incident.openingCategory, qualifiers: [...command.incident.qualifiers], recordedAt: at } };
         case 'decide-crime':
-          em.create(CaseCrimeDecisionSchema, {
-            ...base,
-            crimeRecorded: command.decision.crimeRecorded,
-            classification: command.decision.classification ?? null,
-            noCrimeReason: command.decision.noCrimeReason ?? null,
-            decidedAt: at,
-          });
-          break;
+          return {
+            schema: CaseCrimeDecisionSchema,
+            row: {
+              ...base,
+              crimeRecorded: command.decision.crimeRecorded,
+              classification: command.decision.classification ?? null,
+              noCrimeReason: command.decision.noCrimeReason ?? null,
+              decidedAt: at,
+            },
+          };
         case 'refer':
-          em.create(CaseReferralSchema, { ...base, agency: command.referral.agency, kind: command.referral.kind, reason: command.referral.reason, referredAt: at });
-          break;
+          return { schema: CaseReferralSchema, row: { ...base, agency: command.referral.agency, kind: command.referral.kind, reason: command.referral.reason, referredAt: at } };
         case 'add-note':
-          em.create(CaseNoteSchema, { ...base, text: command.text, writtenAt: at });
-          break;
+          return { schema: CaseNoteSchema, row: { ...base, text: command.text, writtenAt: at } };
         default:
-          break; // the timeline entries and the projection hold everything else
+          return null; // the timeline entries and the projection hold everything else
       }
-      await em.flush();
-      await em.nativeUpdate(ContactCaseSchema, { reference: change.reference, version: { $lt: change.state.version } }, projection(change.state, at));
+    })();
+    await this.writeChange({ reference: change.reference, policyVersion: change.state.policyVersion, actor: change.actor, at, entries: change.entries }, (params, applied) => {
+      const after: string[] = [];
+      if (record) {
+        const rows = this.sql.rows(record.schema, [record.row], params);
+        after.push(`insert into ${rows.table} (${rows.columns}) select * from (values ${rows.values}) as v where ${applied}`);
+      }
+      // Only forward: a projection is never replaced by an older state of the case.
+      after.push(
+        `update ${this.sql.table(ContactCaseSchema)} set ${this.sql.assignments(ContactCaseSchema, projection(change.state, at), params)}
+         where "reference" = ${params.add(change.reference)} and "version" < ${params.add(change.state.version, 'int')} and ${applied}`,
+      );
+      return { before: [], after };
     });
   }
 
   /**
-   * Writes a change's timeline entries, their audit entries (hash-chained), and a notification for
-   * each escalation among them; false
-   * when the change was written before (its first entry is there).
+   * Writes a change's timeline entries, their audit entries (hash-chained), a notification for each
+   * escalation among them, and what `parts` adds: `before` statements always (idempotent in
+   * themselves), `after` statements only when the entries were new. False when the change was
+   * written before (its first entry is there).
    */
-  private async insertEntries(em: Transaction, reference: string, policyVersion: string, actor: ActorRef, at: Date, entries: RecordedEntry[]): Promise<boolean> {
-    // One statement for all of a change's entries, and one for its notifications: an alarm on a
-    // busy case store costs a single short transaction.
-    const inserted = await em.execute<Array<{ id: string }>>(
-      `insert into case_event (id, reference, sequence, type, at, actor_subject, actor_role, details)
-       values ${entries.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (id) do nothing returning id`,
-      entries.flatMap((entry) => [entry.id, reference, entry.sequence, entry.type, at, actor.subject, actor.role, JSON.stringify(entry.details)]),
+  private async writeChange(change: ChangeEntries, parts: (params: SqlParams, applied: string) => { before: string[]; after: string[] }): Promise<boolean> {
+    const { reference, policyVersion, actor, at, entries } = change;
+    const [found] = await this.sql.query<{ written: boolean; head: string | null }>(
+      `select exists (select 1 from case_event where id = $1) as written,
+              (select hash from audit_entry where reference = $2 order by sequence desc limit 1) as head`,
+      [entries[0].id, reference],
     );
-    const written = new Set(inserted.map((row) => row.id));
-    if (!written.has(entries[0].id)) return false;
-    await appendAuditEntries(em, reference, policyVersion, actor, at, entries);
-    const escalations = entries.filter((entry) => entry.type === 'escalated' && written.has(entry.id));
-    if (escalations.length > 0) {
-      const createdAt = new Date();
-      await em.execute(
-        `insert into case_notification (id, reference, level, role, reason, clock, raised_for, created_at)
-         values ${escalations.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (id) do nothing`,
-        escalations.flatMap((entry) => {
-          const details = entry.details as { level: number; role: string; reason: string; clock: string | null; raisedFor: string };
-          return [entry.id, reference, details.level, details.role, details.reason, details.clock, new Date(details.raisedFor), createdAt];
-        }),
-      );
-    }
-    return true;
+    if (found.written) return false;
+
+    const params = new SqlParams();
+    const applied = `exists (select 1 from new_entries where id = ${params.add(entries[0].id, 'varchar')})`;
+    const { before, after } = parts(params, applied);
+    const timeline = this.sql.rows(
+      CaseEventSchema,
+      entries.map((entry) => ({
+        id: entry.id,
+        reference,
+        sequence: entry.sequence,
+        type: entry.type,
+        at,
+        actorSubject: actor.subject,
+        actorRole: actor.role,
+        details: entry.details,
+      })),
+      params,
+    );
+    const audit = chainAuditEntries(found.head ?? GENESIS_HASH, reference, policyVersion, actor, at, entries).map(
+      (row) =>
+        `(${[
+          params.add(row.reference, 'varchar'),
+          params.add(row.sequence, 'int'),
+          params.add(row.entryId, 'varchar'),
+          params.add(at, 'timestamptz'),
+          params.add(row.actor.subject, 'varchar'),
+          params.add(row.actor.role, 'varchar'),
+          params.add(row.rule, 'varchar'),
+          params.add(row.action, 'varchar'),
+          params.add(JSON.stringify(row.summary), 'jsonb'),
+          params.add(row.policyVersion, 'varchar'),
+          params.add(row.prevHash, 'char(64)'),
+          params.add(row.hash, 'char(64)'),
+        ].join(', ')})`,
+    );
+    const createdAt = new Date();
+    const notifications = entries
+      .filter((entry) => entry.type === 'escalated')
+      .map((entry) => {
+        const details = entry.details as { level: number; role: string; reason: string; clock: string | null; raisedFor: string };
+        return `(${[
+          params.add(entry.id, 'varchar'),
+          params.add(reference, 'varchar'),
+          params.add(details.level, 'smallint'),
+          params.add(details.role, 'varchar'),
+          params.add(details.reason, 'varchar'),
+          params.add(details.clock, 'varchar'),
+          params.add(new Date(details.raisedFor), 'timestamptz'),
+          params.add(createdAt, 'timestamptz'),
+        ].join(', ')})`;
+      });
+    const steps = [
+      ...before,
+      `insert into ${timeline.table} (${timeline.columns}) values ${timeline.values} on conflict ("id") do nothing returning id`,
+      `insert into audit_entry (reference, sequence, entry_id, at, actor_subject, actor_role, rule, action, summary, policy_version, prev_hash, hash)
+       select * from (values ${audit.join(', ')}) as v where ${applied}`,
+      ...(notifications.length > 0
+        ? [`insert into case_notification (id, reference, level, role, reason, clock, raised_for, created_at)
+            select * from (values ${notifications.join(', ')}) as v where ${applied} on conflict (id) do nothing`]
+        : []),
+      ...after,
+    ];
+    const names = steps.map((_, index) => (index === before.length ? 'new_entries' : `step_${index}`));
+    const [result] = await this.sql.query<{ written: number }>(
+      `with ${steps.map((step, index) => `${names[index]} as (${step})`).join(',\n')}
+       select count(*)::int as written from new_entries`,
+      params.values,
+    );
+    return result.written > 0;
   }
 
   /**
-   * A new case reference, or for a repeated Idempotency-Key the reference it was given before. The
-   * key's row is written before the sequence moves, so concurrent repeats wait for the first and
-   * share its reference, and the day's sequence has no gaps.
+   * A new case reference, or for a repeated Idempotency-Key the reference it was given before, in
+   * one call (the database function `allocate_case_reference`): the key is claimed before the
+   * sequence moves, so concurrent repeats wait for the first and share its reference, and the
+   * day's sequence has no gaps.
    */
   async allocateReference(forceCode: string, day: string, idempotency?: { key: string; requestHash: string }): Promise<{ reference: string; replayed: boolean }> {
-    return this.orm.em.fork().transactional(async (em) => {
-      if (idempotency) {
-        const claimed = await em.execute<Array<{ idempotency_key: string }>>(
-          `insert into intake_request (idempotency_key, request_hash, reference, created_at) values (?, ?, '', ?)
-           on conflict (idempotency_key) do nothing returning idempotency_key`,
-          [idempotency.key, idempotency.requestHash, new Date()],
-        );
-        if (claimed.length === 0) {
-          const [earlier] = await em.execute<Array<{ reference: string; request_hash: string }>>(
-            'select reference, request_hash from intake_request where idempotency_key = ?',
-            [idempotency.key],
-          );
-          if (earlier.request_hash !== idempotency.requestHash) {
-            throw new DomainError(DomainErrorCode.IdempotencyConflict, 'This Idempotency-Key was used for a different request', [
-              { field: 'Idempotency-Key', message: 'already used for a different request body' },
-            ]);
-          }
-          return { reference: earlier.reference, replayed: true };
-        }
-      }
-      const [{ last_value: sequence }] = await em.execute<Array<{ last_value: number }>>(
-        `insert into reference_sequence (day, last_value) values (?, 1)
-         on conflict (day) do update set last_value = reference_sequence.last_value + 1 returning last_value`,
-        [day],
-      );
-      const reference = formatReference(forceCode, day, sequence);
-      if (idempotency) await em.execute('update intake_request set reference = ? where idempotency_key = ?', [reference, idempotency.key]);
-      return { reference, replayed: false };
-    });
+    const [allocated] = await this.sql.query<{ reference: string; request_hash: string | null; replayed: boolean }>(
+      'select reference, request_hash, replayed from allocate_case_reference($1, $2, $3, $4, $5)',
+      [day, referencePrefix(forceCode, day), REFERENCE_SEQUENCE_DIGITS, idempotency?.key ?? null, idempotency?.requestHash ?? null],
+    );
+    if (allocated.replayed && allocated.request_hash !== idempotency?.requestHash) {
+      throw new DomainError(DomainErrorCode.IdempotencyConflict, 'This Idempotency-Key was used for a different request', [
+        { field: 'Idempotency-Key', message: 'already used for a different request body' },
+      ]);
+    }
+    return { reference: allocated.reference, replayed: allocated.replayed };
   }
 }

@@ -6,6 +6,7 @@ import { AppLogger } from '../logging/app-logger.js';
 import { DatabaseHealth } from './database.health.js';
 import { migrateDatabase } from './migrate.js';
 import { createOrmOptions } from './orm-config.js';
+import { Sql } from './sql.js';
 
 @Injectable()
 class OrmShutdown implements OnApplicationShutdown {
@@ -33,8 +34,9 @@ class OrmShutdown implements OnApplicationShutdown {
     },
     OrmShutdown,
     DatabaseHealth,
+    Sql,
   ],
-  exports: [MikroORM, DatabaseHealth],
+  exports: [MikroORM, DatabaseHealth, Sql],
 })
 export class DatabaseModule {}
 

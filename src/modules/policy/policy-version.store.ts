@@ -1,16 +1,17 @@
-import { type EntityManager } from '@mikro-orm/postgresql';
 import { type ContactPolicy } from '../../domain/policy.js';
 import { canonicalJson, sha256 } from '../common/canonical-json.js';
+import { type Sql } from '../database/sql.js';
 
 /** Keeps a policy by its version, once; answers the hash recorded for that version (which may differ). */
-export async function recordPolicyVersion(em: EntityManager, policy: ContactPolicy): Promise<{ sha256: string; recordedSha256: string }> {
+export async function recordPolicyVersion(sql: Sql, policy: ContactPolicy): Promise<{ sha256: string; recordedSha256: string }> {
   const hash = sha256(canonicalJson(policy));
-  await em.execute('insert into policy_version (version, content, sha256, recorded_at) values (?, ?, ?, ?) on conflict (version) do nothing', [
-    policy.version,
-    JSON.stringify(policy),
-    hash,
-    new Date(),
-  ]);
-  const [row] = await em.execute<Array<{ sha256: string }>>('select sha256 from policy_version where version = ?', [policy.version]);
+  // One statement: the row this adds, or the one recorded before (which the same snapshot sees).
+  const [row] = await sql.query<{ sha256: string }>(
+    `with added as (
+       insert into policy_version (version, content, sha256, recorded_at) values ($1, $2, $3, now())
+       on conflict (version) do nothing returning sha256)
+     select sha256 from added union all select sha256 from policy_version where version = $1 limit 1`,
+    [policy.version, JSON.stringify(policy), hash],
+  );
   return { sha256: hash, recordedSha256: row.sha256 };
 }

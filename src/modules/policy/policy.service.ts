@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/postgresql';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type ContactPolicy } from '../../domain/policy.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { type LoadedPolicy, loadPolicyFile } from './policy.loader.js';
+import { Sql } from '../database/sql.js';
 import { recordPolicyVersion } from './policy-version.store.js';
 
 export class PolicyVersionConflictError extends Error {
@@ -26,7 +26,7 @@ export class PolicyService implements OnApplicationBootstrap {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly orm: MikroORM,
+    private readonly sql: Sql,
     private readonly logger: AppLogger,
   ) {
     this.loaded = loadPolicyFile(config.force.policyFile);
@@ -57,7 +57,7 @@ export class PolicyService implements OnApplicationBootstrap {
   }
 
   private async record(): Promise<void> {
-    const { sha256, recordedSha256 } = await recordPolicyVersion(this.orm.em.fork(), this.loaded.policy);
+    const { sha256, recordedSha256 } = await recordPolicyVersion(this.sql, this.loaded.policy);
     if (recordedSha256 !== sha256) throw new PolicyVersionConflictError(this.loaded.policy.version);
   }
 }

@@ -2,7 +2,7 @@ import { Migration20261123000000SystemCheck } from './migration-20261123000000-s
 import { Migration20261123010000ContactCase } from './migration-20261123010000-contact-case.js';
 import { Migration20261123020000Clocks } from './migration-20261123020000-clocks.js';
 import { Migration20261123030000Audit } from './migration-20261123030000-audit.js';
-import { Migration20261130000000QueuePosition } from './migration-20261130000000-queue-position.js';
+import { Migration20261130000000Intake } from './migration-20261130000000-intake.js';
 
 /** Every migration, in order. Listed explicitly so that built and test runs find the same set. */
 export const migrationsList = [
@@ -10,5 +10,5 @@ export const migrationsList = [
   { name: 'Migration20261123010000ContactCase', class: Migration20261123010000ContactCase },
   { name: 'Migration20261123020000Clocks', class: Migration20261123020000Clocks },
   { name: 'Migration20261123030000Audit', class: Migration20261123030000Audit },
-  { name: 'Migration20261130000000QueuePosition', class: Migration20261130000000QueuePosition },
+  { name: 'Migration20261130000000Intake', class: Migration20261130000000Intake },
 ];
