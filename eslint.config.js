@@ -20,13 +20,33 @@ export const workflowRestrictedImports = {
       group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
       message: 'Workflow code may import only @temporalio/workflow.',
     },
-    { group: ['**/modules/**', '**/api/**', '**/config/**', '**/infra/**'], message: 'Workflow and domain code must not reach into application modules.' },
-    {
-      group: ['**/activities/**', '**/activities/*'],
-      allowTypeImports: true,
-      message: 'Workflows may import activity types only (import type), never their code.',
-    },
+    { group: ['**/modules/**', '**/api/**', '**/config/**', '**/infra/**', '**/cli/**', '**/worker/**', '**/activities/**'], message: 'Workflow and domain code must not reach into application modules: activities are called through the contracts in *.messages.ts.' },
   ],
+};
+
+
+/** A folder of src/, as an import path reaches it from anywhere else in src/. */
+const folder = (name) => [`**/${name}/**`, `**/${name}/*`, `../${name}`, `../../${name}`];
+
+/**
+ * The layers, lowest first: each may import the ones below it, never one above. Entry points
+ * (main.ts, worker.ts, dev.ts) sit on top and may import anything.
+ *   domain ← workflows ← config, infra ← modules ← activities ← worker
+ *                                       modules ← api, cli
+ */
+export const layerRules = {
+  'src/domain': [{ group: folder('workflows'), message: 'The domain is the lowest layer: it must not import workflows.' }],
+  'src/workflows': [],
+  'src/config': [{ group: [...folder('infra'), ...folder('modules'), ...folder('activities'), ...folder('worker'), ...folder('api'), ...folder('cli')], message: 'Configuration is a low layer: it must not import infra, modules, activities, the worker, the API or the CLI.' }],
+  'src/infra': [{ group: [...folder('modules'), ...folder('activities'), ...folder('worker'), ...folder('api'), ...folder('cli')], message: 'Infra (processes around the system) must not import modules, activities, the worker, the API or the CLI.' }],
+  'src/modules': [{ group: [...folder('activities'), ...folder('worker'), ...folder('api'), ...folder('cli')], message: 'Modules must not import activities, the worker, the API or the CLI (they sit above modules).' }],
+  'src/activities': [{ group: [...folder('worker'), ...folder('api'), ...folder('cli')], message: 'Activities must not import the worker wiring, the API or the CLI.' }],
+  'src/worker': [{ group: [...folder('api'), ...folder('cli')], message: 'The worker must not import the API or the CLI.' }],
+  'src/api': [
+    { group: [...folder('activities'), ...folder('worker'), ...folder('cli')], message: 'The API must not import activities, the worker or the CLI: it reaches workflows through the Temporal client.' },
+    { group: ['@temporalio/worker', '@temporalio/worker/*', '**/case-replayer*', '**/temporal-worker.service*', '**/workflow-source*', '**/temporal-runtime*'], message: 'The API process must not load the Temporal worker package or the workflow bundle.' },
+  ],
+  'src/cli': [{ group: [...folder('api'), ...folder('activities'), ...folder('worker')], message: 'Commands use modules, not the API, the activities or the worker wiring.' }],
 };
 
 export default tseslint.config(
@@ -53,6 +73,10 @@ export default tseslint.config(
     ignores: ['src/workflows/**', 'src/domain/**'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
+  // Every layer's imports (the domain's and the workflows' come with the purity rules below).
+  ...Object.entries(layerRules)
+    .filter(([dir]) => dir !== 'src/domain' && dir !== 'src/workflows')
+    .map(([dir, patterns]) => ({ files: [`${dir}/**/*.ts`], rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } })),
   {
     // Workflow code, and the pure domain rules it shares with the API.
     files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
@@ -65,6 +89,12 @@ export default tseslint.config(
         { name: 'require', message: 'Workflow code uses ES imports only.' },
         { name: 'fetch', message: 'Workflow code must not do I/O: use an activity.' },
       ],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { ...workflowRestrictedImports, patterns: [...workflowRestrictedImports.patterns, ...layerRules['src/domain']] }],
     },
   },
   {

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { SystemChecksModule } from '../modules/system-checks/system-checks.module.js';
 import { CaseStoreModule } from '../modules/contact-cases/contact-cases.module.js';
+import { CaseHistoryReader } from '../modules/audit/case-history.reader.js';
 import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
-import { CaseHistoryActivities } from './case-history.activities.js';
-import { ContactCaseActivities } from './contact-case.activities.js';
-import { SystemCheckActivities } from './system-check.activities.js';
+import { CaseHistoryActivitiesProvider } from './case-history.activities.js';
+import { CaseReplayActivitiesProvider } from './case-replay.activities.js';
+import { ContactCaseActivitiesProvider } from './contact-case.activities.js';
+import { SystemCheckActivitiesProvider } from './system-check.activities.js';
 
 /** Every activity provider the worker registers. */
-@Module({ imports: [SystemChecksModule, CaseStoreModule], providers: [SystemCheckActivities, ContactCaseActivities, CaseHistoryActivities, CaseHistoryStore] })
+@Module({ imports: [SystemChecksModule, CaseStoreModule], providers: [SystemCheckActivitiesProvider, ContactCaseActivitiesProvider, CaseHistoryActivitiesProvider, CaseReplayActivitiesProvider, CaseHistoryStore, CaseHistoryReader] })
 export class ActivitiesModule {}

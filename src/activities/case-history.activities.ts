@@ -3,11 +3,11 @@ import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js'
 import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
 import { historyToPlain } from '../modules/audit/history-json.js';
 import { TemporalClientService } from '../modules/temporal/temporal-client.module.js';
-import { type CaseArchiveInput } from '../workflows/case-archive.messages.js';
+import { type CaseArchiveInput, type CaseHistoryActivities } from '../workflows/case-archive.messages.js';
 
 /** Copies a closed case's event history into the case store, payloads encrypted as the server holds them. */
 @ActivitiesProvider()
-export class CaseHistoryActivities {
+export class CaseHistoryActivitiesProvider implements CaseHistoryActivities {
   constructor(
     private readonly temporal: TemporalClientService,
     private readonly histories: CaseHistoryStore,

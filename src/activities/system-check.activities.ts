@@ -1,10 +1,10 @@
 import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js';
 import { workerIdentity } from '../modules/temporal/worker-identity.js';
 import { SystemChecksService } from '../modules/system-checks/system-checks.service.js';
-import type { SystemCheckInput, SystemCheckResult } from '../workflows/system-check.messages.js';
+import type { SystemCheckActivities, SystemCheckInput, SystemCheckResult } from '../workflows/system-check.messages.js';
 
 @ActivitiesProvider()
-export class SystemCheckActivities {
+export class SystemCheckActivitiesProvider implements SystemCheckActivities {
   constructor(private readonly systemChecks: SystemChecksService) {}
 
   async recordSystemCheck(input: SystemCheckInput & { workflowId: string }): Promise<SystemCheckResult> {

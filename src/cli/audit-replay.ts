@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../config/app-config.js';
 import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
-import { CaseReplayService, type ReplayReport } from '../modules/audit/case-replay.service.js';
+import { CaseHistoryReader } from '../modules/audit/case-history.reader.js';
+import { replayCaseHistory } from '../modules/audit/case-replayer.js';
+import { type ReplayReport } from '../workflows/case-replay.messages.js';
 import { createOrmOptions } from '../modules/database/orm-config.js';
 import { TemporalClientService } from '../modules/temporal/temporal-client.module.js';
 
@@ -22,14 +24,14 @@ const config = loadConfig();
 // The options' entity list is readonly, which the driver's ORM type does not accept as is.
 const orm = (await MikroORM.init(createOrmOptions(config.database))) as unknown as MikroORM;
 const temporal = new TemporalClientService(config);
-const replays = new CaseReplayService(config, new CaseHistoryStore(orm), temporal);
+const histories = new CaseHistoryReader(config, new CaseHistoryStore(orm), temporal);
 try {
   const references = values.all
     ? (await orm.em.fork().execute<Array<{ reference: string }>>('select reference from contact_case order by reference')).map((row) => row.reference)
     : positionals;
   const reports: ReplayReport[] = [];
   for (const [index, reference] of references.entries()) {
-    reports.push(await replays.replay(reference));
+    reports.push(await replayCaseHistory(config, reference, await histories.runs(reference)));
     if (values.all && process.stdout.isTTY) {
       const done = Math.round(((index + 1) / references.length) * 30);
       process.stdout.write(`\r  [${'#'.repeat(done)}${'.'.repeat(30 - done)}] ${index + 1}/${references.length}`);

@@ -7,8 +7,9 @@ import { waitUntil } from '../infra/child-process.js';
 import { Role } from '../modules/access/roles.js';
 import { caseStartOptions } from '../modules/contact-cases/contact-cases.service.js';
 import { loadPolicyFile } from '../modules/policy/policy.loader.js';
-import { contactCaseWorkflowType, type ContactIntake } from '../workflows/contact-case.messages.js';
-import { assessment } from './assessment-builder.js';
+import { type ContactIntake } from '../domain/case-records.js';
+import { contactCaseWorkflowType } from '../workflows/contact-case.messages.js';
+import { assessment } from '../domain/assessment-builder.js';
 import { percentile, startBenchSystem } from './bench-system.js';
 
 /**
@@ -91,7 +92,7 @@ try {
     area: 'urban',
     actor: { subject: 'pc-bench', role: Role.ContactHandler },
     flags: [],
-    screening: screenContact({ channel: Channel.NonEmergencyCall, flags: [], narrative }),
+    screening: screenContact({ channel: Channel.NonEmergencyCall, flags: [], narrative }, policy),
     details: { caller: body.caller, narrative },
   });
   const rawStart = (prefix: string) => async (index: number) => {
@@ -137,13 +138,37 @@ try {
     if (answer.status !== 201) throw new Error(`${step} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     return answer.body;
   };
+  let lastClosed = '';
   const lifecycle = await measure(lifecycles, Math.min(concurrency, 8), async () => {
     const created = await timed('intake', () => api.post('/contacts', body));
+    lastClosed = created.reference as string;
     const path = `/contacts/${created.reference as string}`;
     await timed('assessment', () => api.post(`${path}/assessments`, assessment({}, 4)));
     await timed('incident', () => api.post(`${path}/incident`, { openingCategory: 'advice', qualifiers: [] }));
     await timed('resolution', () => api.post(`${path}/resolution`, { outcome: 'resolved-at-first-contact', closingCategory: 'advice' }));
   });
+
+  // What one lifecycle asks of the server: its workflow's history and its archive's, by event type.
+  await waitUntil(async () => ((await database.query('select 1 from case_history where reference = $1', [lastClosed])).rows.length > 0 ? true : undefined), {
+    timeoutMs: 60_000,
+    what: 'the last case to be archived',
+  });
+  const eventsOf = async (workflowId: string) => {
+    const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const byType = new Map<string, number>();
+    for (const event of events) {
+      const type = Object.keys(event).find((key) => key.endsWith('EventAttributes') && event[key as keyof typeof event])?.replace(/EventAttributes$/, '') ?? 'other';
+      byType.set(type, (byType.get(type) ?? 0) + 1);
+    }
+    return { total: events.length, byType };
+  };
+  const caseEvents = await eventsOf(`contact-${lastClosed}`);
+  const archiveEvents = await eventsOf(`case-archive-${lastClosed}`);
+  const eventLine = (name: string, { total, byType }: Awaited<ReturnType<typeof eventsOf>>) =>
+    `  ${name.padEnd(26)} ${String(total).padStart(3)} events: ${[...byType.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([type, n]) => `${type} ${n}`)
+      .join(', ')}`;
 
   console.log(`
 ${system.describe()}
@@ -164,6 +189,10 @@ ${Object.entries(steps)
     return `  ${step.padEnd(25)}  p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(sorted, 99).toFixed(1).padStart(6)} ms`;
   })
   .join('\n')}
+
+One lifecycle's histories on the server
+${eventLine('case workflow', caseEvents)}
+${eventLine('archive workflow', archiveEvents)}
 `);
 } finally {
   await system.stop();

@@ -4,7 +4,7 @@ import { type CrimeClassification, type IncidentCategory } from '../domain/recor
 import { RiskFlag } from '../domain/risk-screening.js';
 import { type FactorLevel, type Grade } from '../domain/thrive.js';
 import { type ApiClient } from './api-client.js';
-import { assessment } from './assessment-builder.js';
+import { assessment } from '../domain/assessment-builder.js';
 
 type Levels = Partial<Record<'threat' | 'harm' | 'risk' | 'vulnerability' | 'safeguarding', FactorLevel>>;
 

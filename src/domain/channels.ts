@@ -17,9 +17,6 @@ export enum Channel {
 
 export const allChannels: readonly Channel[] = Object.values(Channel);
 
-/** Written submissions that wait in a queue: the ones marked IR when they carry potential risk. */
-export const digitalChannels: ReadonlySet<Channel> = new Set([Channel.Sms, Channel.Email, Channel.WebForm, Channel.Webchat, Channel.SocialMedia]);
-
 export enum SocialMediaPlatform {
   Facebook = 'facebook',
   X = 'x',

@@ -6,6 +6,7 @@ import {
   type CaseClock,
   escalate,
   type EscalationReason,
+  fireAlarms,
   meetClocks,
   pauseClock,
   type PauseReason,
@@ -401,4 +402,16 @@ function clockEffects(state: ContactCaseState, next: ContactCaseState, command: 
       break;
   }
   return entries;
+}
+
+/**
+ * The case after every alarm of its clocks that has fallen due by `nowMs` (see `fireAlarms`): a new
+ * state and its timeline entries, or the same state and no entries when nothing was due.
+ */
+export function applyAlarms(state: ContactCaseState, policy: ContactPolicy, nowMs: number): { state: ContactCaseState; entries: TimelineEntry[] } {
+  const next = JSON.parse(JSON.stringify(state)) as ContactCaseState;
+  const entries: TimelineEntry[] = [];
+  fireAlarms(next, entries, policy, nowMs);
+  if (entries.length === 0) return { state, entries };
+  return { state: { ...next, version: state.version + 1, timelineLength: state.timelineLength + entries.length }, entries };
 }

@@ -1,4 +1,5 @@
-import { type Channel, digitalChannels } from './channels.js';
+import { type Channel } from './channels.js';
+import { type ContactPolicy } from './policy.js';
 
 /** What the person reporting, or the handler taking the contact, marks at intake. */
 export enum RiskFlag {
@@ -56,10 +57,14 @@ const flagsMeaningVulnerable = new Set<RiskFlag>([
 /**
  * Screens a contact at intake, before any person has assessed it: flags and narrative mark
  * domestic abuse and sexual offences (their own 24 h clock) and vulnerability, and a digital
- * submission with any potential risk is marked IR so that it is actioned first. Screening only
- * ever raises attention; a THRIVE(S) assessment by a person decides the grade.
+ * submission (a channel the policy gives a digital action clock) with any potential risk is marked
+ * IR so that it is actioned first. Screening only ever raises attention; a THRIVE(S) assessment by
+ * a person decides the grade.
  */
-export function screenContact(input: { channel: Channel; flags: readonly RiskFlag[]; narrative: string }): RiskScreening {
+export function screenContact(
+  input: { channel: Channel; flags: readonly RiskFlag[]; narrative: string },
+  policy: Pick<ContactPolicy, 'digitalActionChannels'>,
+): RiskScreening {
   const flags = new Set(input.flags);
   const signals = narrativeSignals.filter((signal) => signal.pattern.test(input.narrative)).map((signal) => signal.reason);
   const domesticAbuse = flags.has(RiskFlag.DomesticAbuse) || signals.includes('narrative:domestic-abuse');
@@ -69,7 +74,7 @@ export function screenContact(input: { channel: Channel; flags: readonly RiskFla
   const vulnerable = [...flags].some((flag) => flagsMeaningVulnerable.has(flag)) || signals.includes('narrative:self-harm') || signals.includes('narrative:child-at-risk');
   const potentialRisk = reasons.length > 0 || domesticAbuse || sexualOffence;
   return {
-    riskMarker: digitalChannels.has(input.channel) && potentialRisk ? 'IR' : null,
+    riskMarker: policy.digitalActionChannels.includes(input.channel) && potentialRisk ? 'IR' : null,
     domesticAbuse,
     sexualOffence,
     vulnerable,

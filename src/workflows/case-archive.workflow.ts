@@ -1,6 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { CaseHistoryActivities } from '../activities/case-history.activities.js';
-import type { CaseArchiveInput } from './case-archive.messages.js';
+import type { CaseArchiveInput, CaseHistoryActivities } from './case-archive.messages.js';
 
 const { exportCaseHistory } = proxyActivities<CaseHistoryActivities>({
   startToCloseTimeout: '1 minute',

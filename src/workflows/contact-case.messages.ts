@@ -1,35 +1,17 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ActorRef } from '../domain/actor.js';
-import type { Channel, ChannelDetails } from '../domain/channels.js';
-import type { CaseCommand, ContactCaseState, TimelineEntry } from '../domain/contact-case.js';
-import type { ContactPolicy } from '../domain/policy.js';
-import type { RiskFlag, RiskScreening } from '../domain/risk-screening.js';
+import type { CaseChange, IntakeRecord } from '../domain/case-records.js';
+import type { CaseCommand, ContactCaseState } from '../domain/contact-case.js';
 
 /** The contact case workflow's contract, shared by the API and the workflow. */
 export const contactCaseWorkflowType = 'contactCaseWorkflow';
 export const contactCaseWorkflowId = (reference: string) => `contact-${reference}`;
 
-/** What the caller told us and how to reach them: personal data, kept only in encrypted payloads and the case store. */
-export interface CaseRecordDetails {
-  caller: { name?: string; phone?: string; email?: string; address?: string; dateOfBirth?: string; anonymous?: boolean };
-  narrative: string;
-  location?: { description?: string; postcode?: string; area?: 'urban' | 'rural' };
-  interpreterLanguage?: string;
-  channelDetails?: ChannelDetails;
-}
-
-export interface ContactIntake {
-  reference: string;
-  channel: Channel;
-  receivedAt: string;
-  /** The policy in force when the contact came in, whole: the case keeps it until it closes. */
-  policy: ContactPolicy;
-  team: string;
-  area: 'urban' | 'rural';
-  actor: ActorRef;
-  flags: RiskFlag[];
-  screening: RiskScreening;
-  details: CaseRecordDetails;
+/** What a case's run hands to the next when it continues as new: the case exactly as it stands. */
+export interface CaseContinuation {
+  state: ContactCaseState;
+  /** The run that continued as this one: the new run has its history archived. */
+  previousRunId: string;
 }
 
 /** Every command travels with the person who gave it and an id that makes a retry harmless. */
@@ -74,32 +56,10 @@ export const commandUpdates = {
   'resume-clock': resumeClockUpdate,
 } as const satisfies Record<CaseCommand['type'], unknown>;
 
-/** What the intake activity writes: the contact, the case as it opens, and its first timeline entries. */
-export interface IntakeRecord {
-  intake: ContactIntake;
-  entries: RecordedEntry[];
-  state: ContactCaseState;
-}
-
-/** Who changes a case when no person does: the rule that fired is named in the entry. */
-export const SYSTEM_ACTOR: ActorRef = { subject: 'system', role: 'system' };
-
-/** A timeline entry as the case store keeps it: its id makes a retried write harmless. */
-export interface RecordedEntry extends TimelineEntry {
-  id: string;
-  sequence: number;
-}
-
-/**
- * What the case store is told after each change (written by an idempotent activity): a command, or
- * the case's clocks firing (`command` null, actor {@link SYSTEM_ACTOR}).
- */
-export interface CaseChange {
-  reference: string;
-  changeId: string;
-  actor: ActorRef;
-  at: string;
-  command: CaseCommand | null;
-  entries: RecordedEntry[];
-  state: ContactCaseState;
+/** The activities the workflow calls, as it sees them; the worker's provider implements them. */
+export interface ContactCaseActivities {
+  /** Writes the contact, the case as it opens, and its first timeline entries (idempotent). */
+  recordIntake(record: IntakeRecord): Promise<void>;
+  /** Writes one change to the case (idempotent). */
+  applyCaseChange(change: CaseChange): Promise<void>;
 }

@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  makeContinueAsNewFunc,
   ParentClosePolicy,
   patched,
   proxyLocalActivities,
@@ -12,35 +13,23 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { ContactCaseActivities } from '../activities/contact-case.activities.js';
 import type { ActorRef } from '../domain/actor.js';
 import { caseDetails } from '../domain/case-summary.js';
-import { caseArchiveWorkflowId } from './case-archive.messages.js';
+import { caseArchiveWorkflowId, caseRunArchiveWorkflowId } from './case-archive.messages.js';
 import { caseArchiveWorkflow } from './case-archive.workflow.js';
-import { activeClocks, fireAlarms, hasBreach, nextAlarm, nextDueAt } from '../domain/clocks.js';
-import { applyCommand, type CaseCommand, type ContactCaseState, openCase, rejectionOf, type TimelineEntry } from '../domain/contact-case.js';
+import { nextAlarm } from '../domain/clocks.js';
+import { applyAlarms, applyCommand, type CaseCommand, type ContactCaseState, rejectionOf, type TimelineEntry } from '../domain/contact-case.js';
+import { type ContactIntake, openCaseFromIntake, type RecordedEntry, SYSTEM_ACTOR } from '../domain/case-records.js';
 import {
+  type CaseContinuation,
   caseStateQuery,
   type CommandEnvelope,
   commandUpdates,
-  type ContactIntake,
+  type ContactCaseActivities,
   INVALID_COMMAND,
-  type RecordedEntry,
   STAGE_CONFLICT,
-  SYSTEM_ACTOR,
 } from './contact-case.messages.js';
-import {
-  caseBreachedKey,
-  caseEscalationLevelKey,
-  caseGradeKey,
-  caseNextDueAtKey,
-  caseOpenClocksKey,
-  caseStageKey,
-  caseVulnerableKey,
-} from './search-attributes.js';
-
-/** The kinds of the clocks still counting, for `CaseOpenClocks`. */
-const openClockKinds = (state: ContactCaseState) => [...new Set(activeClocks(state).map((clock) => clock.kind))].sort();
+import { caseSearchAttributes, changedSearchAttributes } from './search-attributes.js';
 
 /**
  * Case store writes are local activities: each is one short, idempotent database transaction, run
@@ -75,24 +64,16 @@ function recorded(entries: TimelineEntry[], changeId: string, previousLength: nu
  * refuses what the case's stage or the rules do not allow (without touching the history), and its
  * handler applies the command, has the case store written, and answers with the new state. Every
  * SLA clock is a durable timer here: the nearest alarm of any clock is always one named timer.
+ *
+ * A case may stay open for months (a crime's 28-day victim updates, notes without limit). When its
+ * history grows long enough that Temporal suggests it, the workflow continues as a new run of
+ * itself, carrying the case (its state and clocks, exactly) and the intake with its policy; the new
+ * run has the finished run's history archived, so that the archive and replay cover every run.
  */
-export async function contactCaseWorkflow(intake: ContactIntake): Promise<ContactCaseState> {
+export async function contactCaseWorkflow(intake: ContactIntake, continued?: CaseContinuation): Promise<ContactCaseState> {
   const policy = intake.policy;
-  const opened = openCase(
-    {
-      reference: intake.reference,
-      channel: intake.channel,
-      receivedAt: intake.receivedAt,
-      policyVersion: policy.version,
-      team: intake.team,
-      assignee: intake.actor.subject,
-      area: intake.area,
-      flags: intake.flags,
-      screening: intake.screening,
-    },
-    policy,
-  );
-  let state = opened.state;
+  const opened = continued ? null : openCaseFromIntake(intake);
+  let state = continued?.state ?? opened!.state;
 
   // Commands and alarms run one at a time, in the order they came, after the intake is recorded.
   let queue: Promise<unknown> = Promise.resolve();
@@ -104,19 +85,8 @@ export async function contactCaseWorkflow(intake: ContactIntake): Promise<Contac
 
   /** Adopts a recorded change, keeping the search attributes supervisors filter on current. */
   const adopt = (next: ContactCaseState) => {
-    const before = state;
+    const changed = changedSearchAttributes(state, next);
     state = next;
-    const due = nextDueAt(state);
-    const open = openClockKinds(state);
-    const changed = [
-      ...(before.stage !== state.stage ? [{ key: caseStageKey, value: state.stage }] : []),
-      ...(before.screening.vulnerable !== state.screening.vulnerable ? [{ key: caseVulnerableKey, value: state.screening.vulnerable }] : []),
-      ...(openClockKinds(before).join() !== open.join() ? [{ key: caseOpenClocksKey, value: open }] : []),
-      ...(hasBreach(before) !== hasBreach(state) ? [{ key: caseBreachedKey, value: hasBreach(state) }] : []),
-      ...(before.grade !== state.grade && state.grade !== null ? [{ key: caseGradeKey, value: state.grade }] : []),
-      ...(before.escalationLevel !== state.escalationLevel ? [{ key: caseEscalationLevelKey, value: state.escalationLevel }] : []),
-      ...(nextDueAt(before) !== due ? [{ key: caseNextDueAtKey, value: due === null ? null : new Date(due) }] : []),
-    ];
     if (changed.length > 0) upsertSearchAttributes(changed);
     setCurrentDetails(caseDetails(state));
   };
@@ -124,9 +94,11 @@ export async function contactCaseWorkflow(intake: ContactIntake): Promise<Contac
 
   // Queued before any handler is set: an update that arrives with the start is delivered the
   // moment its handler is set, and must still find the intake recorded first.
-  const intakeRecorded = serially(async () => {
-    await recordIntake({ intake, entries: recorded(opened.entries, `${intake.reference}:received`, 0), state });
-  });
+  const intakeRecorded = opened
+    ? serially(async () => {
+        await recordIntake({ intake, entries: recorded(opened.entries, `${intake.reference}:received`, 0), state });
+      })
+    : Promise.resolve();
 
   setHandler(caseStateQuery, () => state);
 
@@ -156,9 +128,25 @@ export async function contactCaseWorkflow(intake: ContactIntake): Promise<Contac
   }
 
   await intakeRecorded;
+  if (continued) {
+    // The run before this one has closed: keep its history beyond the namespace's retention.
+    const { workflowId } = workflowInfo();
+    await startChild(caseArchiveWorkflow, {
+      workflowId: caseRunArchiveWorkflowId(state.reference, continued.previousRunId),
+      args: [{ reference: state.reference, workflowId, runId: continued.previousRunId }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  }
 
   // The clocks: sleep until the nearest alarm (a timer named after it), or until a change moves it.
   while (state.stage !== 'closed') {
+    if (workflowInfo().continueAsNewSuggested) {
+      // Every accepted command is answered by this run; then the case goes on in a new one.
+      await condition(allHandlersFinished);
+      const carried: CaseContinuation = { state, previousRunId: workflowInfo().runId };
+      // The search attributes follow from the case, so the new run starts with them current.
+      await makeContinueAsNewFunc<typeof contactCaseWorkflow>({ typedSearchAttributes: caseSearchAttributes(state) })(intake, carried);
+    }
     const alarm = nextAlarm(state);
     const seen = state.version;
     if (alarm === null) {
@@ -169,12 +157,8 @@ export async function contactCaseWorkflow(intake: ContactIntake): Promise<Contac
     if (wait > 0 && (await condition(() => state.version !== seen, wait, { summary: alarm.summary }))) continue;
     await serially(async () => {
       const now = Date.now();
-      const next: ContactCaseState = JSON.parse(JSON.stringify(state)) as ContactCaseState;
-      const entries: TimelineEntry[] = [];
-      fireAlarms(next, entries, policy, now);
+      const { state: next, entries } = applyAlarms(state, policy, now);
       if (entries.length === 0) return;
-      next.version = state.version + 1;
-      next.timelineLength = state.timelineLength + entries.length;
       const changeId = `${state.reference}:clocks:${next.version}`;
       const at = new Date(now).toISOString();
       await applyCaseChange({ reference: state.reference, changeId, actor: SYSTEM_ACTOR, at, command: null, entries: recorded(entries, changeId, state.timelineLength), state: next });

@@ -2,3 +2,4 @@
 export { contactCaseWorkflow } from './contact-case.workflow.js';
 export { systemCheckWorkflow } from './system-check.workflow.js';
 export { caseArchiveWorkflow } from './case-archive.workflow.js';
+export { caseReplayWorkflow } from './case-replay.workflow.js';

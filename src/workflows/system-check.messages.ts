@@ -21,3 +21,8 @@ export interface SystemCheckResult {
   workerIdentity: string;
   requestedBy: ActorRef;
 }
+
+/** The activity the workflow calls, as it sees it; the worker's provider implements it. */
+export interface SystemCheckActivities {
+  recordSystemCheck(input: SystemCheckInput & { workflowId: string }): Promise<SystemCheckResult>;
+}

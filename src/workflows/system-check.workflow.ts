@@ -1,6 +1,5 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { SystemCheckActivities } from '../activities/system-check.activities.js';
-import type { SystemCheckInput, SystemCheckResult } from './system-check.messages.js';
+import type { SystemCheckActivities, SystemCheckInput, SystemCheckResult } from './system-check.messages.js';
 
 const { recordSystemCheck } = proxyActivities<SystemCheckActivities>({
   startToCloseTimeout: '30 seconds',

@@ -10,7 +10,7 @@ import { CaseStore } from '../../src/modules/contact-cases/case-store.service.js
 import { migrateDatabase } from '../../src/modules/database/migrate.js';
 import { Sql } from '../../src/modules/database/sql.js';
 import { createOrmOptions } from '../../src/modules/database/orm-config.js';
-import { type ContactIntake, type RecordedEntry } from '../../src/workflows/contact-case.messages.js';
+import { type ContactIntake, type RecordedEntry } from '../../src/domain/case-records.js';
 import { assessment } from '../support/assessments.js';
 import { defaultPolicy } from '../support/policies.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -41,7 +41,7 @@ describe('the audit trail', () => {
       area: 'urban',
       actor: handler,
       flags: [],
-      screening: screenContact({ channel: Channel.WebForm, flags: [], narrative }),
+      screening: screenContact({ channel: Channel.WebForm, flags: [], narrative }, policy),
       details: { caller: { anonymous: true }, narrative },
     };
     const opened = openCase({ ...intake, policyVersion: policy.version, assignee: handler.subject }, policy);

@@ -8,7 +8,8 @@ import { Channel } from '../../src/domain/channels.js';
 import { waitUntil } from '../../src/infra/child-process.js';
 import { Role } from '../../src/modules/access/roles.js';
 import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';
-import { type ApiClient, apiAs } from '../support/api-client.js';
+import { type ApiClient } from '../../src/cli/api-client.js';
+import { apiAs } from '../support/api-client.js';
 import { assessment } from '../support/assessments.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { TEST_NAMESPACE, testTemporalAddress } from '../support/temporal-env.js';
@@ -45,6 +46,15 @@ describe('auditing a closed case', () => {
     const created = await handler.post<{ reference: string }>('/contacts', { channel: Channel.WebForm, channelDetails: { title: 'Lost phone' }, caller: { name: 'Iris Vale' }, narrative: 'I lost my phone in the park' });
     reference = created.body.reference;
     const path = `/contacts/${reference}`;
+    // The timeline must show the 48 h clock's timer. The workflow sets it once the intake is
+    // recorded, unless a command has already arrived in the same workflow task: so wait for it.
+    await waitUntil(
+      async () => {
+        const live = await auditor.get<Timeline>(`${path}/history`);
+        return live.status === 200 && live.body.items.some((item) => item.kind === 'timer-set') ? true : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the case to set its first timer' },
+    );
     for (const [route, body] of [
       ['assessments', assessment({}, 4)],
       ['incident', { openingCategory: 'lost-found-property', qualifiers: [] }],

@@ -12,7 +12,8 @@ import { startTemporalDevServer, type TemporalDevServer } from '../../src/infra/
 import { caseStartOptions } from '../../src/modules/contact-cases/contact-cases.service.js';
 import { migrateDatabase } from '../../src/modules/database/migrate.js';
 import { encryptingDataConverter } from '../../src/modules/temporal/payload-codec.js';
-import { contactCaseWorkflowId, contactCaseWorkflowType, type ContactIntake } from '../../src/workflows/contact-case.messages.js';
+import { type ContactIntake } from '../../src/domain/case-records.js';
+import { contactCaseWorkflowId, contactCaseWorkflowType } from '../../src/workflows/contact-case.messages.js';
 import { shortClockPolicy } from '../support/policies.js';
 import { type RunningProcess, startProcess } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
@@ -80,7 +81,7 @@ describe('overdue clocks after a restart', () => {
         area: 'urban',
         actor: { subject: 'pc-1', role: 'contact-handler' },
         flags: [],
-        screening: screenContact({ channel: Channel.WebForm, flags: [], narrative }),
+        screening: screenContact({ channel: Channel.WebForm, flags: [], narrative }, policy),
         details: { caller: { anonymous: true }, narrative },
       };
       await client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, config.temporal.taskQueue));

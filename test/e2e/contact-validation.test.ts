@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '../../src/modules/access/roles.js';
-import { type ApiClient, apiAs } from '../support/api-client.js';
+import { type ApiClient } from '../../src/cli/api-client.js';
+import { apiAs } from '../support/api-client.js';
 import { assessment } from '../support/assessments.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';

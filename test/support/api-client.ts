@@ -2,7 +2,6 @@ import { ApiClient } from '../../src/cli/api-client.js';
 import { type Role } from '../../src/modules/access/roles.js';
 import { tokenFor } from './test-tokens.js';
 
-export { ApiClient };
 
 /** A client for the API as a staff member of the test identity provider. */
 export async function apiAs(baseUrl: string, role: Role, subject: string): Promise<ApiClient> {

@@ -1,1 +1,1 @@
-export { assessment } from '../../src/cli/assessment-builder.js';
+export { assessment } from '../../src/domain/assessment-builder.js';

@@ -8,7 +8,8 @@ import { type CaseCommand, type ContactCaseState } from '../../src/domain/contac
 import { type ContactPolicy } from '../../src/domain/policy.js';
 import { RiskFlag, screenContact } from '../../src/domain/risk-screening.js';
 import { caseStartOptions } from '../../src/modules/contact-cases/contact-cases.service.js';
-import { caseStateQuery, commandUpdates, contactCaseWorkflowId, contactCaseWorkflowType, type ContactIntake } from '../../src/workflows/contact-case.messages.js';
+import { type ContactIntake } from '../../src/domain/case-records.js';
+import { caseStateQuery, commandUpdates, contactCaseWorkflowId, contactCaseWorkflowType } from '../../src/workflows/contact-case.messages.js';
 import { assessment } from '../support/assessments.js';
 import { defaultPolicy, policyWith } from '../support/policies.js';
 import { startTimeSkippingServer } from '../support/time-skipping.js';
@@ -64,7 +65,7 @@ describe('case clocks at real durations (time-skipping server)', () => {
       area: 'urban',
       actor: handler,
       flags,
-      screening: screenContact({ channel, flags, narrative }),
+      screening: screenContact({ channel, flags, narrative }, options.policy ?? defaultPolicy()),
       details: { caller: { name: 'Alex Example', phone: '+44 7700 900123' }, narrative },
     };
     await client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, harness.config.temporal.taskQueue));

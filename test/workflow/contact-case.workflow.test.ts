@@ -4,13 +4,8 @@ import { Channel } from '../../src/domain/channels.js';
 import { type ContactCaseState } from '../../src/domain/contact-case.js';
 import { screenContact } from '../../src/domain/risk-screening.js';
 import { type AppConfig } from '../../src/config/app-config.js';
-import {
-  addNoteUpdate,
-  caseStateQuery,
-  contactCaseWorkflowId,
-  contactCaseWorkflowType,
-  type ContactIntake,
-} from '../../src/workflows/contact-case.messages.js';
+import { type ContactIntake } from '../../src/domain/case-records.js';
+import { addNoteUpdate, caseStateQuery, contactCaseWorkflowId, contactCaseWorkflowType } from '../../src/workflows/contact-case.messages.js';
 import { defaultPolicy } from '../support/policies.js';
 import { type TestDatabase } from '../support/test-database.js';
 import { startWorkerHarness, type WorkerHarness } from '../support/worker-harness.js';
@@ -28,7 +23,7 @@ const intake = (): ContactIntake => {
     area: 'urban',
     actor: { subject: 'pc-1', role: 'contact-handler' },
     flags: [],
-    screening: screenContact({ channel: Channel.NonEmergencyCall, flags: [], narrative }),
+    screening: screenContact({ channel: Channel.NonEmergencyCall, flags: [], narrative }, defaultPolicy()),
     details: { caller: { anonymous: true }, narrative },
   };
 };

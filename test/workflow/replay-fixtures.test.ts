@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
-import { replayVerdict } from '../../src/modules/audit/case-replay.service.js';
+import { replayVerdict } from '../../src/modules/audit/case-replayer.js';
 import { historyFromPlain } from '../../src/modules/audit/history-json.js';
 import { AesGcmPayloadCodec, encryptingDataConverter } from '../../src/modules/temporal/payload-codec.js';
 import { workflowSource } from '../../src/modules/temporal/workflow-source.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { SystemCheckActivities } from '../../src/activities/system-check.activities.js';
+import { SystemCheckActivitiesProvider } from '../../src/activities/system-check.activities.js';
 import { type AppConfig } from '../../src/config/app-config.js';
 import {
   type SystemCheckInput,
@@ -64,7 +64,7 @@ describe('system-check workflow on a real Temporal server', () => {
     const input = { checkId, requestedAt: new Date().toISOString(), requestedBy: { subject: 'pc-77', role: 'administrator' } };
     const first = await run(input);
 
-    const activities = harness.worker.get(SystemCheckActivities);
+    const activities = harness.worker.get(SystemCheckActivitiesProvider);
     const retried = await activities.recordSystemCheck({ ...input, workflowId: systemCheckWorkflowId(checkId) });
 
     expect(retried).toEqual(first);

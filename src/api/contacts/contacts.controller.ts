@@ -7,6 +7,7 @@ import { type CaseCommand } from '../../domain/contact-case.js';
 import { crimeDecisionProblems } from '../../domain/recording.js';
 import { isReference } from '../../domain/reference.js';
 import { Permission } from '../../modules/access/permissions.js';
+import { CaseHistoryReader } from '../../modules/audit/case-history.reader.js';
 import { CaseReplayService } from '../../modules/audit/case-replay.service.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';
@@ -70,6 +71,7 @@ export class ContactsController {
     private readonly cases: ContactCasesService,
     private readonly queries: CaseQueries,
     private readonly replays: CaseReplayService,
+    private readonly histories: CaseHistoryReader,
   ) {}
 
   @Post()
@@ -121,7 +123,7 @@ export class ContactsController {
   @ApiOperation({ summary: "The case's Temporal history as a timeline: who did what, when, which clocks ran, under which policy (from the archive once closed)" })
   @ApiResponse({ status: 404, description: 'No such case' })
   async history(@Param('reference') ref: string, @CurrentActor() actor: Caller) {
-    const timeline = await this.replays.timeline(reference(ref));
+    const timeline = await this.histories.timeline(reference(ref));
     await this.queries.logAccess(ref, actor, 'history');
     return timeline;
   }

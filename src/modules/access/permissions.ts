@@ -31,6 +31,8 @@ interface PermissionInfo {
   /** A read changes nothing: auditors hold every read and nothing else. */
   kind: 'read' | 'change';
   description: string;
+  /** Granted already, but no route uses it yet: the open piece of work that brings its routes. */
+  planned?: string;
 }
 
 export const permissionInfo: Record<Permission, PermissionInfo> = {
@@ -45,16 +47,16 @@ export const permissionInfo: Record<Permission, PermissionInfo> = {
   [Permission.ContactAddNote]: { kind: 'change', description: 'case notes' },
   [Permission.ContactResolve]: { kind: 'change', description: 'resolve and close a case' },
   [Permission.ContactEscalate]: { kind: 'change', description: 'escalate a case by hand' },
-  [Permission.ContactSupervise]: { kind: 'change', description: 'regrade and reassign' },
+  [Permission.ContactSupervise]: { kind: 'change', description: 'regrade and reassign', planned: 'alerts and assignment' },
   [Permission.ClockPause]: { kind: 'change', description: 'pause and resume an SLA clock, with a reason code' },
-  [Permission.SocialMediaRead]: { kind: 'read', description: 'the social media hub' },
-  [Permission.SocialMediaRespond]: { kind: 'change', description: 'answer direct messages in the social media hub' },
-  [Permission.SocialMediaPost]: { kind: 'change', description: 'post outgoing public messages' },
+  [Permission.SocialMediaRead]: { kind: 'read', description: 'the social media hub', planned: 'conversations' },
+  [Permission.SocialMediaRespond]: { kind: 'change', description: 'answer direct messages in the social media hub', planned: 'conversations' },
+  [Permission.SocialMediaPost]: { kind: 'change', description: 'post outgoing public messages', planned: 'conversations' },
   [Permission.HistoryRead]: { kind: 'read', description: "a case's full history and timeline" },
   [Permission.AuditVerify]: { kind: 'read', description: 'verify the audit hash chains' },
   [Permission.AuditReplay]: { kind: 'read', description: "replay a case's history against the code" },
   [Permission.PayloadDecode]: { kind: 'read', description: 'decode encrypted payloads for the Temporal Web UI (codec endpoint)' },
-  [Permission.ManagementInformationRead]: { kind: 'read', description: 'management information for oversight' },
+  [Permission.ManagementInformationRead]: { kind: 'read', description: 'management information for oversight', planned: 'oversight' },
   [Permission.SystemCheckRun]: { kind: 'change', description: 'run an end-to-end system check' },
   [Permission.SystemCheckRead]: { kind: 'read', description: 'read system check results' },
 };
@@ -119,7 +121,7 @@ export function permissionMatrixMarkdown(): string {
   const rule = `| --- | ${allRoles.map(() => ':-:').join(' | ')} |`;
   const rows = allPermissions.map(
     (permission) =>
-      `| \`${permission}\`: ${permissionInfo[permission].description} | ${allRoles
+      `| \`${permission}\`: ${permissionInfo[permission].description}${permissionInfo[permission].planned ? ` (planned, with ${permissionInfo[permission].planned}: no route yet)` : ''} | ${allRoles
         .map((role) => (rolePermissions[role].has(permission) ? '✓' : ''))
         .join(' | ')} |`,
   );

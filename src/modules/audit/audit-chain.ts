@@ -1,5 +1,5 @@
 import { type ActorRef } from '../../domain/actor.js';
-import type { RecordedEntry } from '../../workflows/contact-case.messages.js';
+import type { RecordedEntry } from '../../domain/case-records.js';
 import { canonicalJson, sha256 } from '../common/canonical-json.js';
 
 /** The hash the first entry of every case follows. */

@@ -24,15 +24,20 @@ export class CaseHistoryStore {
     );
   }
 
-  /** The latest exported run of a case, or null. */
-  async load(reference: string): Promise<StoredHistory | null> {
-    const [row] = await this.orm.em
+  /** Whether the case store has the case at all (every case it has, Temporal has or had a history for). */
+  async hasCase(reference: string): Promise<boolean> {
+    const [row] = await this.orm.em.fork().execute<Array<{ found: boolean }>>('select exists (select 1 from contact_case where reference = ?) as found', [reference]);
+    return row.found;
+  }
+
+  /** Every exported run of a case, in the order the runs closed (a case that continued as new has several). */
+  async loadAll(reference: string): Promise<StoredHistory[]> {
+    const rows = await this.orm.em
       .fork()
       .execute<Array<{ workflow_id: string; run_id: string; exported_at: Date | string; history: unknown }>>(
-        'select workflow_id, run_id, exported_at, history from case_history where reference = ? order by exported_at desc limit 1',
+        'select workflow_id, run_id, exported_at, history from case_history where reference = ? order by exported_at, run_id',
         [reference],
       );
-    if (!row) return null;
-    return { workflowId: row.workflow_id, runId: row.run_id, exportedAt: new Date(row.exported_at).toISOString(), history: historyFromPlain(row.history) };
+    return rows.map((row) => ({ workflowId: row.workflow_id, runId: row.run_id, exportedAt: new Date(row.exported_at).toISOString(), history: historyFromPlain(row.history) }));
   }
 }

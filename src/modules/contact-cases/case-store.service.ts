@@ -3,7 +3,7 @@ import { type ActorRef } from '../../domain/actor.js';
 import { hasBreach, nextDueAt } from '../../domain/clocks.js';
 import { type ContactCaseState, priorityRank } from '../../domain/contact-case.js';
 import { REFERENCE_SEQUENCE_DIGITS, referencePrefix } from '../../domain/reference.js';
-import type { CaseChange, IntakeRecord, RecordedEntry } from '../../workflows/contact-case.messages.js';
+import type { CaseChange, IntakeRecord, RecordedEntry } from '../../domain/case-records.js';
 import { chainAuditEntries, GENESIS_HASH } from '../audit/audit-chain.js';
 import { Sql, SqlParams } from '../database/sql.js';
 import { recordPolicyVersion } from '../policy/policy-version.store.js';

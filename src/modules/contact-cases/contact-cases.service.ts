@@ -7,30 +7,11 @@ import { type ActorRef } from '../../domain/actor.js';
 import { channelDetailProblems } from '../../domain/channels.js';
 import { caseSummary } from '../../domain/case-summary.js';
 import { type CaseClock, nextDueAt } from '../../domain/clocks.js';
-import { type CaseCommand, type ContactCaseState, openCase } from '../../domain/contact-case.js';
+import { type CaseCommand, type ContactCaseState, priorityRank } from '../../domain/contact-case.js';
 import { screenContact } from '../../domain/risk-screening.js';
-import {
-  type CaseRecordDetails,
-  commandUpdates,
-  contactCaseWorkflowId,
-  contactCaseWorkflowType,
-  type ContactIntake,
-  caseStateQuery,
-  INVALID_COMMAND,
-  STAGE_CONFLICT,
-} from '../../workflows/contact-case.messages.js';
-import {
-  caseBreachedKey,
-  caseChannelKey,
-  caseEscalationLevelKey,
-  caseNextDueAtKey,
-  caseOpenClocksKey,
-  casePolicyVersionKey,
-  caseRiskMarkerKey,
-  caseStageKey,
-  caseTeamKey,
-  caseVulnerableKey,
-} from '../../workflows/search-attributes.js';
+import { type CaseRecordDetails, type ContactIntake, openCaseFromIntake } from '../../domain/case-records.js';
+import { commandUpdates, contactCaseWorkflowId, contactCaseWorkflowType, caseStateQuery, INVALID_COMMAND, STAGE_CONFLICT } from '../../workflows/contact-case.messages.js';
+import { caseSearchAttributes } from '../../workflows/search-attributes.js';
 import { DomainError, DomainErrorCode, type FieldProblem } from '../errors/domain-error.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -62,24 +43,6 @@ export interface IntakeResult {
   replayed: boolean;
 }
 
-/** The case as its workflow opens it: the same pure rules, so the answer matches the workflow. */
-export function openedCase(intake: ContactIntake) {
-  return openCase(
-    {
-      reference: intake.reference,
-      channel: intake.channel,
-      receivedAt: intake.receivedAt,
-      policyVersion: intake.policy.version,
-      team: intake.team,
-      assignee: intake.actor.subject,
-      area: intake.area,
-      flags: intake.flags,
-      screening: intake.screening,
-    },
-    intake.policy,
-  ).state;
-}
-
 /**
  * How a case's workflow is started: its id, the intake as input, and the search attributes
  * supervisors filter on. A fresh reference must start a new workflow: finding one already there,
@@ -87,26 +50,14 @@ export function openedCase(intake: ContactIntake) {
  * mixed. Only a repeated intake (same Idempotency-Key) may find its case already running.
  */
 export function caseStartOptions(intake: ContactIntake, taskQueue: string, repeated = false) {
-  const opened = openedCase(intake);
-  const due = nextDueAt(opened);
+  const opened = openCaseFromIntake(intake).state;
   return {
     workflowId: contactCaseWorkflowId(intake.reference),
     taskQueue,
     args: [intake] as [ContactIntake],
     workflowIdConflictPolicy: repeated ? ('USE_EXISTING' as const) : ('FAIL' as const),
     workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
-    typedSearchAttributes: new TypedSearchAttributes([
-      { key: caseChannelKey, value: intake.channel },
-      { key: caseStageKey, value: 'triage' },
-      { key: caseRiskMarkerKey, value: intake.screening.riskMarker ?? 'none' },
-      { key: caseVulnerableKey, value: intake.screening.vulnerable },
-      { key: caseEscalationLevelKey, value: 0 },
-      { key: caseTeamKey, value: intake.team },
-      { key: casePolicyVersionKey, value: intake.policy.version },
-      ...(due === null ? [] : [{ key: caseNextDueAtKey, value: new Date(due) }]),
-      { key: caseOpenClocksKey, value: [...new Set(opened.clocks.map((clock) => clock.kind))].sort() },
-      { key: caseBreachedKey, value: false },
-    ]),
+    typedSearchAttributes: new TypedSearchAttributes(caseSearchAttributes(opened)),
     // What the Temporal UI shows on the case: no personal data (the details are set by the workflow).
     staticSummary: caseSummary(opened),
     staticDetails: `Contact case opened ${intake.receivedAt} under policy ${intake.policy.version}; team ${intake.team}.`,
@@ -136,7 +87,7 @@ export class ContactCasesService {
 
     await this.policies.ensureRecorded();
     const flags = request.flags ?? [];
-    const screening = screenContact({ channel: request.channel, flags, narrative: request.narrative });
+    const screening = screenContact({ channel: request.channel, flags, narrative: request.narrative }, this.policies.current);
     const { reference, replayed } = await this.store.allocateReference(this.config.force.code, receivedAt.toISOString().slice(0, 10), idempotency);
     const intake: ContactIntake = {
       reference,
@@ -158,9 +109,9 @@ export class ContactCasesService {
     };
     const workflowId = contactCaseWorkflowId(reference);
     // The queue position does not depend on the start: look it up while the workflow starts.
-    const opened = openedCase(intake);
+    const opened = openCaseFromIntake(intake).state;
     const due = nextDueAt(opened);
-    const position = this.queries.queuePosition({ priorityRank: screening.riskMarker === 'IR' ? 0 : 1, nextDueAt: due === null ? null : new Date(due), receivedAt, reference });
+    const position = this.queries.queuePosition({ priorityRank: priorityRank(opened), nextDueAt: due === null ? null : new Date(due), receivedAt, reference });
     const start = this.temporal.client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, this.temporal.taskQueue, replayed)).catch((error: unknown) => {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       // A repeat whose case has already closed: the case is there, which is all a repeat needs.

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { channelDetailProblems, Channel, SocialMediaPlatform } from './channels.js';
-import { applyCommand, type CaseCommand, type ContactCaseState, initialCaseState, priorityRank, rejectionOf } from './contact-case.js';
-import { formatReference, isReference } from './reference.js';
-import { screenContact } from './risk-screening.js';
-import { assessment } from '../../test/support/assessments.js';
-import { defaultPolicy } from '../../test/support/policies.js';
+import { channelDetailProblems, Channel, SocialMediaPlatform } from '../../../src/domain/channels.js';
+import { applyCommand, type CaseCommand, type ContactCaseState, initialCaseState, priorityRank, rejectionOf } from '../../../src/domain/contact-case.js';
+import { formatReference, isReference } from '../../../src/domain/reference.js';
+import { screenContact } from '../../../src/domain/risk-screening.js';
+import { assessment } from '../../support/assessments.js';
+import { defaultPolicy } from '../../support/policies.js';
 
 const policy = defaultPolicy();
 
@@ -21,7 +21,7 @@ function openCase(narrative = 'My bike was stolen', channel = Channel.WebForm): 
     assignee: handler.subject,
     area: 'urban',
     flags: [],
-    screening: screenContact({ channel, flags: [], narrative }),
+    screening: screenContact({ channel, flags: [], narrative }, policy),
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { addDuration, addWorkingDays, describeDuration, localDate, type WorkingCalendar } from './working-time.js';
+import { addDuration, addWorkingDays, describeDuration, localDate, type WorkingCalendar } from '../../../src/domain/working-time.js';
 
 const england: WorkingCalendar = {
   timeZone: 'Europe/London',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { assessment } from '../../test/support/assessments.js';
-import { assessmentProblems, type Grade, isDowngrade, needsSafeguarding, type ThriveAssessment } from './thrive.js';
+import { assessment } from '../../support/assessments.js';
+import { assessmentProblems, type Grade, isDowngrade, needsSafeguarding, type ThriveAssessment } from '../../../src/domain/thrive.js';
 
 describe('THRIVE(S) assessment', () => {
   it('accepts a complete, consistent assessment', () => {

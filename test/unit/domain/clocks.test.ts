@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultPolicy } from '../../test/support/policies.js';
-import { Channel } from './channels.js';
-import { type ClockBook, fireAlarms, nextAlarm, nextDueAt, type TimelineEntry } from './clocks.js';
-import { applyCommand, type CaseCommand, type ContactCaseState, openCase } from './contact-case.js';
-import { RiskFlag, screenContact } from './risk-screening.js';
-import { assessment } from '../../test/support/assessments.js';
+import { defaultPolicy } from '../../support/policies.js';
+import { Channel } from '../../../src/domain/channels.js';
+import { type ClockBook, fireAlarms, nextAlarm, nextDueAt, type TimelineEntry } from '../../../src/domain/clocks.js';
+import { applyCommand, type CaseCommand, type ContactCaseState, openCase } from '../../../src/domain/contact-case.js';
+import { RiskFlag, screenContact } from '../../../src/domain/risk-screening.js';
+import { assessment } from '../../support/assessments.js';
 
 const policy = defaultPolicy();
 const HOUR = 3_600_000;
@@ -22,7 +22,7 @@ function webSubmission(flags: RiskFlag[] = [RiskFlag.DomesticAbuse]): ContactCas
       assignee: handler.subject,
       area: 'urban',
       flags,
-      screening: screenContact({ channel: Channel.WebForm, flags, narrative: 'report' }),
+      screening: screenContact({ channel: Channel.WebForm, flags, narrative: 'report' }, policy),
     },
     policy,
   ).state;

@@ -1,0 +1,82 @@
+import type { ActorRef } from './actor.js';
+import type { Channel, ChannelDetails } from './channels.js';
+import { type CaseCommand, type ContactCaseState, openCase, type TimelineEntry } from './contact-case.js';
+import type { ContactPolicy } from './policy.js';
+import type { RiskFlag, RiskScreening } from './risk-screening.js';
+
+/**
+ * What a case is opened with and what each change to it writes: the data that passes from the API
+ * through the workflow to the case store. Plain data, so that every layer can name it.
+ */
+
+/** What the caller told us and how to reach them: personal data, kept only in encrypted payloads and the case store. */
+export interface CaseRecordDetails {
+  caller: { name?: string; phone?: string; email?: string; address?: string; dateOfBirth?: string; anonymous?: boolean };
+  narrative: string;
+  location?: { description?: string; postcode?: string; area?: 'urban' | 'rural' };
+  interpreterLanguage?: string;
+  channelDetails?: ChannelDetails;
+}
+
+/** A contact as its case is opened: the workflow's input. */
+export interface ContactIntake {
+  reference: string;
+  channel: Channel;
+  receivedAt: string;
+  /** The policy in force when the contact came in, whole: the case keeps it until it closes. */
+  policy: ContactPolicy;
+  team: string;
+  area: 'urban' | 'rural';
+  actor: ActorRef;
+  flags: RiskFlag[];
+  screening: RiskScreening;
+  details: CaseRecordDetails;
+}
+
+/** What the intake activity writes: the contact, the case as it opens, and its first timeline entries. */
+export interface IntakeRecord {
+  intake: ContactIntake;
+  entries: RecordedEntry[];
+  state: ContactCaseState;
+}
+
+/** Who changes a case when no person does: the rule that fired is named in the entry. */
+export const SYSTEM_ACTOR: ActorRef = { subject: 'system', role: 'system' };
+
+/** A timeline entry as the case store keeps it: its id makes a retried write harmless. */
+export interface RecordedEntry extends TimelineEntry {
+  id: string;
+  sequence: number;
+}
+
+/**
+ * What the case store is told after each change (written by an idempotent activity): a command, or
+ * the case's clocks firing (`command` null, actor {@link SYSTEM_ACTOR}).
+ */
+export interface CaseChange {
+  reference: string;
+  changeId: string;
+  actor: ActorRef;
+  at: string;
+  command: CaseCommand | null;
+  entries: RecordedEntry[];
+  state: ContactCaseState;
+}
+
+/** The case as its workflow opens it from the intake: the one place the intake becomes a case. */
+export function openCaseFromIntake(intake: ContactIntake): { state: ContactCaseState; entries: TimelineEntry[] } {
+  return openCase(
+    {
+      reference: intake.reference,
+      channel: intake.channel,
+      receivedAt: intake.receivedAt,
+      policyVersion: intake.policy.version,
+      team: intake.team,
+      assignee: intake.actor.subject,
+      area: intake.area,
+      flags: intake.flags,
+      screening: intake.screening,
+    },
+    intake.policy,
+  );
+}

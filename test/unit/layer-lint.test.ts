@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals';
+import { ESLint } from 'eslint';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import tseslint from 'typescript-eslint';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+// Probe files do not exist on disk, so the type-aware parser cannot load them; the import rules
+// need no type information, and everything else in the project's configuration still applies.
+const probeLinter = new ESLint({ cwd: repoRoot, overrideConfig: [tseslint.configs.disableTypeChecked] });
+
+async function importErrors(path: string, importLine: string): Promise<string[]> {
+  const [result] = await probeLinter.lintText(`${importLine}\nexport const probe = [];\n`, { filePath: join(repoRoot, path) });
+  const fatal = result.messages.filter((message) => message.fatal);
+  if (fatal.length > 0) throw new Error(fatal.map((message) => message.message).join('\n'));
+  return result.messages.filter((message) => message.ruleId === '@typescript-eslint/no-restricted-imports').map((message) => message.message);
+}
+
+/**
+ * The layers, lowest first: domain ← workflows ← config, infra ← modules ← activities ← worker, and
+ * modules ← api, cli. Each row is a file in one layer importing a real file of a layer above it
+ * (refused) and one of a layer below it (allowed).
+ */
+const layers: Array<[layer: string, probe: string, refused: string[], allowed: string[]]> = [
+  ['domain', 'src/domain/probe.ts', ['../workflows/contact-case.messages.js', '../modules/audit/audit-chain.js', '../config/app-config.js'], ['./thrive.js']],
+  ['workflows', 'src/workflows/probe.workflow.ts', ['../activities/contact-case.activities.js', '../modules/contact-cases/case-store.service.js', '../infra/child-process.js'], ['../domain/clocks.js', './contact-case.messages.js']],
+  ['config', 'src/config/probe.ts', ['../infra/child-process.js', '../modules/database/sql.js', '../api/api.module.js'], ['./app-config.js']],
+  ['infra', 'src/infra/probe.ts', ['../modules/database/sql.js', '../cli/demo.js', '../activities/contact-case.activities.js'], ['../workflows/search-attributes.js', '../config/app-config.js']],
+  ['modules', 'src/modules/probe/probe.ts', ['../../activities/contact-case.activities.js', '../../api/api.module.js', '../../cli/demo.js', '../../worker/worker.module.js'], ['../database/sql.js', '../../workflows/contact-case.messages.js', '../../infra/child-process.js', '../../domain/clocks.js']],
+  ['activities', 'src/activities/probe.activities.ts', ['../worker/worker.module.js', '../api/api.module.js', '../cli/demo.js'], ['../modules/contact-cases/case-store.service.js', '../workflows/contact-case.messages.js']],
+  ['worker', 'src/worker/probe.ts', ['../api/api.module.js', '../cli/demo.js'], ['../activities/activities.module.js', '../modules/database/database.module.js']],
+  ['api', 'src/api/probe/probe.controller.ts', ['../../activities/contact-case.activities.js', '../../worker/worker.module.js', '../../cli/demo.js', '@temporalio/worker', '../../modules/audit/case-replayer.js', '../../modules/temporal/temporal-worker.service.js'], ['../../modules/contact-cases/contact-cases.service.js', '@temporalio/client']],
+  ['cli', 'src/cli/probe.ts', ['../api/api.module.js', '../activities/contact-case.activities.js', '../worker/worker.module.js'], ['../modules/audit/case-replayer.js', '../infra/child-process.js']],
+];
+
+describe('lint keeps every layer from importing the layers above it', () => {
+  it.each(layers)('%s: refuses what is above, allows what is below', async (_layer, probe, refused, allowed) => {
+    for (const target of [...refused, ...allowed].filter((path) => path.startsWith('.'))) {
+      // Every probed path is a real file, so a rename cannot leave a probe testing nothing.
+      expect([target, readFileSync(resolve(dirname(join(repoRoot, probe)), target.replace(/\.js$/, '.ts'), ''), 'utf8').length > 0]).toEqual([target, true]);
+    }
+    for (const target of refused) expect([target, (await importErrors(probe, `import { x } from '${target}';`)).length]).toEqual([target, 1]);
+    for (const target of allowed) expect([target, await importErrors(probe, `import { x } from '${target}';`)]).toEqual([target, []]);
+  });
+
+  it('checks type-only imports too: a type from a layer above is still an arrow pointing up', async () => {
+    expect(await importErrors('src/modules/probe/probe.ts', "import type { x } from '../../activities/contact-case.activities.js';")).toHaveLength(1);
+    expect(await importErrors('src/workflows/probe.workflow.ts', "import type { x } from '../activities/contact-case.activities.js';")).toHaveLength(1);
+  });
+
+  it('leaves the entry points free to wire every layer', async () => {
+    expect(await importErrors('src/dev.ts', "import { x } from './cli/demo.js';")).toEqual([]);
+    expect(await importErrors('src/worker.ts', "import { x } from './worker/worker.module.js';")).toEqual([]);
+  });
+});
