@@ -55,7 +55,8 @@ const environmentSchema = z.object({
   TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(40),
-  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1_000),
+  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
+  TEMPORAL_WORKER_HEAP_LIMIT_MIB: z.coerce.number().int().min(128).default(192),
 
   FORCE_CODE: z.string().regex(/^[A-Z]{2,4}$/, '2 to 4 capital letters').default('XP'),
   DEFAULT_TEAM: z.string().min(1).max(64).default('contact-centre'),
@@ -147,6 +148,8 @@ export interface AppConfig {
      * however many cases are open.
      */
     maxCachedWorkflows: number;
+    /** The worker process's V8 heap limit (`--max-old-space-size`), set by whoever starts it: the dev command, or `npm run start:worker`. */
+    workerHeapLimitMib: number;
   };
   /** `policyFile`: the force's contact policy (grades, clocks, escalation chain), versioned JSON. */
   force: { code: string; defaultTeam: string; policyFile: string };
@@ -254,6 +257,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       stickyQueueTimeoutMs: e.TEMPORAL_STICKY_QUEUE_TIMEOUT_MS,
       workflowTaskSlots: e.TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS,
       maxCachedWorkflows: e.TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS,
+      workerHeapLimitMib: e.TEMPORAL_WORKER_HEAP_LIMIT_MIB,
     },
     force: { code: e.FORCE_CODE, defaultTeam: e.DEFAULT_TEAM, policyFile: resolve(e.POLICY_FILE) },
     auth: {
@@ -326,6 +330,7 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
     TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: String(config.temporal.stickyQueueTimeoutMs),
     TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: String(config.temporal.workflowTaskSlots),
     TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: String(config.temporal.maxCachedWorkflows),
+    TEMPORAL_WORKER_HEAP_LIMIT_MIB: String(config.temporal.workerHeapLimitMib),
   };
   if (config.temporal.tls) {
     env.TEMPORAL_TLS_CERT_PATH = config.temporal.tls.certPath;

@@ -56,3 +56,22 @@ export async function waitUntil<T>(
   const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
 }
+
+/**
+ * Collects a server's output a line at a time: each line goes to `onLine` (when given), and the
+ * last `keep` lines are kept for the error message should the server fail to start.
+ */
+export function collectOutput(child: ChildProcess, onLine?: (line: string) => void, keep = 50): string[] {
+  const lines: string[] = [];
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      lines.push(line);
+      if (lines.length > keep) lines.shift();
+      onLine?.(line);
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return lines;
+}

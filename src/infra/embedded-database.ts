@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
-import { stopChild, waitForExit, waitUntil } from './child-process.js';
+import { collectOutput, stopChild, waitForExit, waitUntil } from './child-process.js';
 
 export interface EmbeddedDatabase {
   /** Connection URL of the `postgres` database, as the API and the worker use it. */
@@ -121,17 +121,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     // the API and the worker have finished with it.
     detached: true,
   });
-  const output: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      output.push(line);
-      if (output.length > 50) output.shift();
-      options.onOutput?.(line);
-    }
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  const output = collectOutput(child, options.onOutput);
 
   const url = `postgres://postgres@${host}:${options.port}/postgres`;
   const stop = async () => {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { stopChild, waitUntil } from './child-process.js';
+import { collectOutput, stopChild, waitUntil } from './child-process.js';
 import { searchAttributeCliPairs } from './search-attribute-registration.js';
 
 /** Workflows whose state the dev server's history service keeps in memory (see the start command). */
@@ -62,17 +62,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   }
 
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      output.push(line);
-      if (output.length > 50) output.shift();
-      options.onOutput?.(line);
-    }
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  const output = collectOutput(child, options.onOutput);
 
   const address = `${ip}:${options.port}`;
   const exitedEarly = new Promise<never>((_, reject) => {

@@ -6,7 +6,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.database.embedded).toBe(true);
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5433/postgres');
-    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'police-contact', taskQueue: 'contact-cases', maxCachedWorkflows: 1_000 });
+    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'police-contact', taskQueue: 'contact-cases', maxCachedWorkflows: 100, workerHeapLimitMib: 192 });
     expect(config.api).toMatchObject({ host: '127.0.0.1', port: 3000 });
     expect(config.temporal.tls).toBeUndefined();
   });
