@@ -26,54 +26,55 @@ export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 /** The policy shipped with the project: the national defaults in DOMAIN.md, for a force to copy and change. */
 export const defaultPolicyFile = fileURLToPath(new URL('../../policy/force-default.json', import.meta.url));
 
-const environmentSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATA_DIR: z.string().default('data'),
+/** Every variable once: its type, its default, and what it means (the README's table is made from this). */
+export const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').meta({ description: '`production` requires the identity provider\'s keys and payload keys; elsewhere the data directory makes its own' }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({ description: '`fatal` … `trace`, or `silent`; logs are JSON lines with ids and codes, never a caller\'s personal data' }),
+  DATA_DIR: z.string().default('data').meta({ description: 'where the dev command keeps Temporal\'s and the embedded PostgreSQL\'s files, and development keys' }),
 
-  API_HOST: z.string().default('127.0.0.1'),
-  API_PORT: port.default(3000),
-  API_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  API_HOST: z.string().default('127.0.0.1').meta({ description: 'where the API listens' }),
+  API_PORT: port.default(3000).meta({ description: 'the API\'s port' }),
+  API_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).meta({ description: 'how long the API may take to finish its requests when told to stop' }),
 
-  DATABASE_URL: optionalText,
-  DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
-  DATABASE_MIGRATE_ON_START: flag.default(true),
-  DATABASE_DEBUG: flag.default(false),
-  EMBEDDED_DATABASE_PORT: port.default(5433),
-  EMBEDDED_DATABASE_MAX_CONNECTIONS: z.coerce.number().int().positive().default(100),
+  DATABASE_URL: optionalText.meta({ description: 'a PostgreSQL server (15 or later), `postgres://user:password@host:5432/db`', shownDefault: 'unset: the embedded PostgreSQL' }),
+  DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10).meta({ description: 'database connections per process' }),
+  DATABASE_MIGRATE_ON_START: flag.default(true).meta({ description: 'run migrations when a process starts (under a PostgreSQL advisory lock, so replicas take turns)' }),
+  DATABASE_DEBUG: flag.default(false).meta({ description: 'log every SQL statement the ORM runs (development only: statements may carry personal data)' }),
+  EMBEDDED_DATABASE_PORT: port.default(5433).meta({ description: 'the embedded PostgreSQL\'s port (loopback only)' }),
+  EMBEDDED_DATABASE_MAX_CONNECTIONS: z.coerce.number().int().positive().default(100).meta({ description: 'the embedded PostgreSQL\'s `max_connections`' }),
 
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().regex(/^[a-z0-9][a-z0-9-.]*$/, 'lower-case letters, digits, dots and dashes').default('police-contact'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('contact-cases'),
-  TEMPORAL_TLS_CERT_PATH: optionalText,
-  TEMPORAL_TLS_KEY_PATH: optionalText,
-  TEMPORAL_TLS_CA_PATH: optionalText,
-  TEMPORAL_TLS_SERVER_NAME: optionalText,
-  TEMPORAL_API_KEY: optionalText,
-  TEMPORAL_CLI: optionalText,
-  TEMPORAL_UI_PORT: port.default(8233),
-  TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
-  TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
-  TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(40),
-  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
-  TEMPORAL_WORKER_HEAP_LIMIT_MIB: z.coerce.number().int().min(128).default(192),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233').meta({ description: 'Temporal\'s front end' }),
+  TEMPORAL_NAMESPACE: z.string().regex(/^[a-z0-9][a-z0-9-.]*$/, 'lower-case letters, digits, dots and dashes').default('police-contact').meta({ description: 'the Temporal namespace' }),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('contact-cases').meta({ description: 'the workers\' task queue' }),
+  TEMPORAL_TLS_CERT_PATH: optionalText.meta({ description: 'client certificate for mTLS to a Temporal cluster (with the key)' }),
+  TEMPORAL_TLS_KEY_PATH: optionalText.meta({ description: 'client key for mTLS (with the certificate)' }),
+  TEMPORAL_TLS_CA_PATH: optionalText.meta({ description: 'the cluster\'s CA certificate, when not a public one' }),
+  TEMPORAL_TLS_SERVER_NAME: optionalText.meta({ description: 'the server name to verify, when it differs from the address' }),
+  TEMPORAL_API_KEY: optionalText.meta({ description: 'an API key (Temporal Cloud)' }),
+  TEMPORAL_CLI: optionalText.meta({ description: 'a Temporal CLI to use instead of finding or building one' }),
+  TEMPORAL_UI_PORT: port.default(8233).meta({ description: 'the dev server\'s Web UI' }),
+  TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000).meta({ description: 'how long a stopping worker lets its activities finish' }),
+  TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000).meta({ description: 'how long a case\'s next task waits for the worker that has it cached before any worker takes it: bounds how late a dead worker\'s clocks fire' }),
+  TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(40).meta({ description: 'workflow tasks a worker runs at once' }),
+  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100).meta({ description: 'cases a worker keeps in memory between their tasks (at least the task slots, or 0 for none); a case not cached is rebuilt from its history when its next clock or command comes, so memory stays flat however many cases are open' }),
+  TEMPORAL_WORKER_HEAP_LIMIT_MIB: z.coerce.number().int().min(128).default(192).meta({ description: 'the worker\'s V8 heap limit, which the dev command starts it with (`--max-old-space-size`, with a 4 MiB young generation and two malloc arenas; `npm run start:worker` does the same)' }),
 
-  FORCE_CODE: z.string().regex(/^[A-Z]{2,4}$/, '2 to 4 capital letters').default('XP'),
-  DEFAULT_TEAM: z.string().min(1).max(64).default('contact-centre'),
-  POLICY_FILE: z.string().min(1).default(defaultPolicyFile),
+  FORCE_CODE: z.string().regex(/^[A-Z]{2,4}$/, '2 to 4 capital letters').default('XP').meta({ description: 'the force\'s reference prefix (`XP-20261123-000042`)' }),
+  DEFAULT_TEAM: z.string().min(1).max(64).default('contact-centre').meta({ description: 'the team new cases are assigned to' }),
+  POLICY_FILE: z.string().min(1).default(defaultPolicyFile).meta({ description: 'the force\'s contact policy: grades, clocks, escalation chain, calendar (see [Clocks and escalation](#clocks-and-escalation))', shownDefault: '`policy/force-default.json`' }),
 
-  AUTH_ISSUER: z.string().min(1).default('police-contact-dev'),
-  AUTH_AUDIENCE: z.string().min(1).default('police-contact-api'),
-  AUTH_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  AUTH_JWKS: optionalText,
-  PAYLOAD_KEYS: optionalText,
-  CODEC_CORS_ORIGINS: optionalText,
-  AUTH_ALGORITHMS: z.string().default(SIGNING_ALGORITHMS.join(',')),
-  AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
-  AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  AUTH_ISSUER: z.string().min(1).default('police-contact-dev').meta({ description: 'the `iss` access tokens must carry' }),
+  AUTH_AUDIENCE: z.string().min(1).default('police-contact-api').meta({ description: 'the `aud` access tokens must carry' }),
+  AUTH_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the identity provider\'s JWKS URL (this or `AUTH_JWKS` is required in production)', shownDefault: 'unset: the development key' }),
+  AUTH_JWKS: optionalText.meta({ description: 'the identity provider\'s public keys, a JWKS inline', shownDefault: 'unset: the development key' }),
+  PAYLOAD_KEYS: optionalText.meta({ description: 'payload encryption keys, `id:base64,…` (32 bytes each; the first encrypts, all decrypt); required in production', shownDefault: 'unset: keys made once per data directory' }),
+  CODEC_CORS_ORIGINS: optionalText.meta({ description: 'browser origins allowed to call the codec endpoint', shownDefault: 'the dev UI: `http://127.0.0.1:8233`, `http://localhost:8233`' }),
+  AUTH_ALGORITHMS: z.string().default(SIGNING_ALGORITHMS.join(',')).meta({ description: 'accepted signature algorithms (asymmetric only)', shownDefault: '`RS256,…,ES256,…,EdDSA`' }),
+  AUTH_ROLES_CLAIM: z.string().min(1).default('roles').meta({ description: 'the claim that lists the caller\'s roles' }),
+  AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30).meta({ description: 'allowed clock skew for `exp` and `nbf`' }),
 
-  RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().positive().default(300),
-  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().positive().default(300).meta({ description: 'intakes per caller per minute (per API process)' }),
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(30).meta({ description: 'failed authentications per client address per minute (per API process)' }),
 });
 
 export type Environment = Record<string, string | undefined>;
@@ -356,4 +357,14 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
   if (config.temporal.apiKey) env.TEMPORAL_API_KEY = config.temporal.apiKey;
   if (config.temporal.cliPath) env.TEMPORAL_CLI = config.temporal.cliPath;
   return env;
+}
+
+/** The README's configuration table, made from the schema: every variable, its default and its meaning. */
+export function configurationTableMarkdown(): string {
+  const rows = Object.entries(environmentSchema.shape).map(([name, schema]) => {
+    const meta = (schema.meta() ?? {}) as { description?: string; shownDefault?: string };
+    const shown = meta.shownDefault ?? (schema instanceof z.ZodDefault ? `\`${String(schema.def.defaultValue)}\`` : 'unset');
+    return `| \`${name}\` | ${shown} | ${meta.description ?? ''} |`;
+  });
+  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, configToEnvironment, loadConfig } from '../../src/config/app-config.js';
+import { ConfigError, configToEnvironment, configurationTableMarkdown, environmentSchema, loadConfig } from '../../src/config/app-config.js';
 
 describe('configuration', () => {
   it('defaults to the embedded, single-machine set-up', () => {
@@ -14,6 +14,13 @@ describe('configuration', () => {
   it('bounds the worker cache at no fewer cases than the worker runs at once', () => {
     expect(loadConfig({ TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '0' }).temporal.maxCachedWorkflows).toBe(0);
     expect(() => loadConfig({ TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '10', TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: '40' })).toThrow(/TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS/);
+  });
+
+  it('documents every variable, once, in the schema the README table is made from', () => {
+    const names = Object.keys(environmentSchema.shape);
+    const rows = configurationTableMarkdown().split('\n').slice(2);
+    expect(rows.map((row) => /^\| `([A-Z0-9_]+)` \|/.exec(row)?.[1])).toEqual(names);
+    expect(rows.filter((row) => row.endsWith('|  |'))).toEqual([]);
   });
 
   it('uses the PostgreSQL server named by DATABASE_URL', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { readmeWithMatrix } from '../../src/cli/permission-matrix.js';
+import { readmeWithTables } from '../../src/cli/readme-tables.js';
 import { grantingRole, Permission, permissionInfo, rolePermissions } from '../../src/modules/access/permissions.js';
 import { allRoles, Role } from '../../src/modules/access/roles.js';
 
@@ -39,8 +39,8 @@ describe('the permission matrix', () => {
     expect(grantingRole([Role.MediaTeam], Permission.ClockPause)).toBeUndefined();
   });
 
-  it('is the matrix the README shows', () => {
+  it('is the matrix the README shows (with the configuration table, made the same way)', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    expect(readmeWithMatrix(readme)).toBe(readme);
+    expect(readmeWithTables(readme)).toBe(readme);
   });
 });
