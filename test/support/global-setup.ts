@@ -1,6 +1,6 @@
 // Jest loads global set-up outside its module mapping, so this file loads the built code (npm run
 // build) at run time and borrows only the types from the sources.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,6 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
   if (!process.env.TEST_DATABASE_URL && !shared.database) {
     const { startEmbeddedDatabase } = await built<EmbeddedDatabaseModule>('infra/embedded-database.js');
     const dir = mkdtempSync(join(tmpdir(), 'police-contact-test-postgres-'));
-    chmodSync(dir, 0o755);
     const server = await startEmbeddedDatabase({ dataDir: join(dir, 'cluster'), port: await findFreePort(), maxConnections: 200, durable: false });
     shared.database = { stop: async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); }, dir };
     process.env[testDatabaseServerVariable] = server.url;
