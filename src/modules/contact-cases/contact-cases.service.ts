@@ -48,9 +48,9 @@ export interface IntakeResult {
  * supervisors filter on. A fresh reference must start a new workflow: finding one already there,
  * running or closed, means the case store and Temporal disagree, and two cases must never be
  * mixed. Only a repeated intake (same Idempotency-Key) may find its case already running.
+ * `opened` is the case as the intake opens it, when the caller has it already.
  */
-export function caseStartOptions(intake: ContactIntake, taskQueue: string, repeated = false) {
-  const opened = openCaseFromIntake(intake).state;
+export function caseStartOptions(intake: ContactIntake, taskQueue: string, repeated = false, opened: ContactCaseState = openCaseFromIntake(intake).state) {
   return {
     workflowId: contactCaseWorkflowId(intake.reference),
     taskQueue,
@@ -112,7 +112,7 @@ export class ContactCasesService {
     const opened = openCaseFromIntake(intake).state;
     const due = nextDueAt(opened);
     const position = this.queries.queuePosition({ priorityRank: priorityRank(opened), nextDueAt: due === null ? null : new Date(due), receivedAt, reference });
-    const start = this.temporal.client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, this.temporal.taskQueue, replayed)).catch((error: unknown) => {
+    const start = this.temporal.client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, this.temporal.taskQueue, replayed, opened)).catch((error: unknown) => {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       // A repeat whose case has already closed: the case is there, which is all a repeat needs.
       if (replayed) return undefined;
