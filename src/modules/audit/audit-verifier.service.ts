@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { type InferEntity } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { AuditEntrySchema } from './audit.entity.js';
 import { type AuditEntryContent, auditHash, GENESIS_HASH } from './audit-chain.js';
 
 export interface BrokenEntry {
@@ -18,40 +20,27 @@ export interface VerifyReport {
   broken: BrokenEntry[];
 }
 
-interface AuditRow {
-  reference: string;
-  sequence: number;
-  entry_id: string;
-  at: Date | string;
-  actor_subject: string;
-  actor_role: string;
-  rule: string | null;
-  action: string;
-  summary: Record<string, unknown>;
-  policy_version: string;
-  prev_hash: string;
-  hash: string;
-}
+type AuditRow = InferEntity<typeof AuditEntrySchema>;
 
 /** Walks one case's chain: the first entry that does not hold, or null. */
 export function firstBreak(reference: string, rows: AuditRow[], timelineLength: number): BrokenEntry | null {
   let previous = GENESIS_HASH;
   let expected = 1;
   for (const row of rows) {
-    const at = (reason: string): BrokenEntry => ({ reference, sequence: row.sequence, entryId: row.entry_id, reason });
+    const at = (reason: string): BrokenEntry => ({ reference, sequence: row.sequence, entryId: row.entryId, reason });
     if (row.sequence > expected) return { reference, sequence: expected, entryId: null, reason: `entry ${expected} is missing: it was deleted (the chain goes from ${expected - 1} to ${row.sequence})` };
     if (row.sequence < expected) return at(`entry ${row.sequence} appears twice or out of order`);
-    if (row.prev_hash !== previous) return at(`entry ${row.sequence} does not follow entry ${row.sequence - 1}: the chain was reordered or an earlier entry replaced`);
+    if (row.prevHash !== previous) return at(`entry ${row.sequence} does not follow entry ${row.sequence - 1}: the chain was reordered or an earlier entry replaced`);
     const content: AuditEntryContent = {
       reference: row.reference,
       sequence: row.sequence,
-      entryId: row.entry_id,
-      at: new Date(row.at).toISOString(),
-      actor: { subject: row.actor_subject, role: row.actor_role },
-      rule: row.rule,
+      entryId: row.entryId,
+      at: row.at.toISOString(),
+      actor: { subject: row.actorSubject, role: row.actorRole },
+      rule: row.rule ?? null,
       action: row.action,
       summary: row.summary,
-      policyVersion: row.policy_version,
+      policyVersion: row.policyVersion,
     };
     if (auditHash(previous, content) !== row.hash) return at(`entry ${row.sequence} (${row.action}) was altered: its content no longer matches its hash`);
     previous = row.hash;
@@ -78,7 +67,7 @@ export class AuditVerifier {
     const broken: BrokenEntry[] = [];
     let entries = 0;
     for (const [index, { reference: ref, timeline }] of cases.entries()) {
-      const rows = await em.execute<AuditRow[]>('select * from audit_entry where reference = ? order by sequence, entry_id', [ref]);
+      const rows = await em.find(AuditEntrySchema, { reference: ref }, { orderBy: { sequence: 'asc', entryId: 'asc' } });
       entries += rows.length;
       const found = firstBreak(ref, rows, timeline);
       if (found) broken.push(found);

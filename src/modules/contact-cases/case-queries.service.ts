@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { type Stage } from '../../domain/contact-case.js';
+import { wrap } from '@mikro-orm/core';
+import { CaseAccessLogSchema } from '../audit/audit.entity.js';
 import { Sql } from '../database/sql.js';
+import { CaseAssessmentSchema, CaseCrimeDecisionSchema, CaseEventSchema, CaseIncidentSchema, CaseNoteSchema, CaseReferralSchema } from './case-records.entity.js';
+import { ContactCaseSchema } from './contact-case.entity.js';
 
 /** Cases ahead that a queue position counts exactly; past this many it is a lower bound. */
 export const QUEUE_POSITION_EXACT_UP_TO = 1_000;
@@ -39,9 +43,10 @@ export interface QueueEntry {
   breached: boolean;
 }
 
-const QUEUE_ORDER = 'priority_rank asc, next_due_at asc nulls last, received_at asc, reference asc';
-
-const toIso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+const QUEUE_FIELDS = [
+  'reference', 'channel', 'stage', 'grade', 'pendingGrade', 'riskMarker', 'domesticAbuse', 'sexualOffence', 'vulnerable',
+  'assignee', 'team', 'receivedAt', 'nextDueAt', 'escalationLevel', 'breached',
+] as const;
 
 /** Reads of the case store for the API: the queue and the case view. */
 @Injectable()
@@ -53,54 +58,36 @@ export class CaseQueries {
 
   /** Open cases in queue order: IR and grade 1 first, then by nearest due time, then oldest first. */
   async queue(filter: QueueFilter, page: { limit: number; offset: number }): Promise<{ total: number; items: QueueEntry[] }> {
-    const conditions = ['closed_at is null'];
-    const params: unknown[] = [];
-    for (const [column, value] of [
-      ['stage', filter.stage],
-      ['channel', filter.channel],
-      ['grade', filter.grade],
-      ['risk_marker', filter.riskMarker],
-      ['assignee', filter.assignee],
-    ] as const) {
-      if (value !== undefined) {
-        conditions.push(`${column} = ?`);
-        params.push(value);
-      }
-    }
-    if (filter.breached !== undefined) conditions.push(filter.breached ? 'breached' : 'not breached');
-    const where = conditions.join(' and ');
-    const em = this.orm.em.fork();
-    const [rows, [{ total }]] = await Promise.all([
-      em.execute<Array<Record<string, unknown>>>(
-        `select reference, channel, stage, grade, pending_grade, risk_marker, domestic_abuse, sexual_offence, vulnerable, assignee, team, received_at, next_due_at, escalation_level, breached
-         from contact_case where ${where} order by ${QUEUE_ORDER} limit ? offset ?`,
-        [...params, page.limit, page.offset],
-      ),
-      em.execute<Array<{ total: number }>>(`select count(*)::int as total from contact_case where ${where}`, params),
-    ]);
+    const { breached, ...equal } = filter;
+    const where = { closedAt: null, ...Object.fromEntries(Object.entries(equal).filter(([, value]) => value !== undefined)), ...(breached === undefined ? {} : { breached }) };
+    const [rows, total] = await this.orm.em.fork().findAndCount(ContactCaseSchema, where, {
+      fields: QUEUE_FIELDS,
+      orderBy: [{ priorityRank: 'asc' }, { nextDueAt: 'asc nulls last' }, { receivedAt: 'asc' }, { reference: 'asc' }],
+      limit: page.limit,
+      offset: page.offset,
+    });
     return {
       total,
       items: rows.map((row) => ({
-        reference: row.reference as string,
-        channel: row.channel as string,
-        stage: row.stage as string,
-        grade: row.grade as number | null,
-        pendingGrade: row.pending_grade as number | null,
-        riskMarker: row.risk_marker as string | null,
-        domesticAbuse: row.domestic_abuse as boolean,
-        sexualOffence: row.sexual_offence as boolean,
-        vulnerable: row.vulnerable as boolean,
-        assignee: row.assignee as string,
-        team: row.team as string,
-        receivedAt: toIso(row.received_at as Date)!,
-        nextDueAt: toIso(row.next_due_at as Date | null),
-        escalationLevel: row.escalation_level as number,
-        breached: row.breached as boolean,
+        reference: row.reference,
+        channel: row.channel,
+        stage: row.stage,
+        grade: row.grade ?? null,
+        pendingGrade: row.pendingGrade ?? null,
+        riskMarker: row.riskMarker ?? null,
+        domesticAbuse: row.domesticAbuse,
+        sexualOffence: row.sexualOffence,
+        vulnerable: row.vulnerable,
+        assignee: row.assignee,
+        team: row.team,
+        receivedAt: row.receivedAt.toISOString(),
+        nextDueAt: row.nextDueAt?.toISOString() ?? null,
+        escalationLevel: row.escalationLevel,
+        breached: row.breached,
       })),
     };
   }
 
-  /** Where a case with this priority, due time and arrival would stand in the open queue (1 = next). */
   /**
    * Where a new case stands in the queue: 1 + the open cases ahead of it. The count is a range scan
    * of the queue-position index that stops at QUEUE_POSITION_EXACT_UP_TO, so it costs the same with
@@ -122,25 +109,32 @@ export class CaseQueries {
 
   /** Who read which case, and how: appended to the access log (which the database keeps append-only). */
   async logAccess(reference: string, actor: { subject: string; role: string }, action: 'view' | 'history' | 'replay'): Promise<void> {
-    await this.orm.em.fork().execute('insert into case_access_log (reference, subject, role, action, at) values (?, ?, ?, ?, ?)', [reference, actor.subject, actor.role, action, new Date()]);
+    await this.orm.em.fork().insert(CaseAccessLogSchema, { reference, subject: actor.subject, role: actor.role, action, at: new Date() });
   }
 
   /** The case record with everything recorded on it (field names as the API gives them), or null. */
   async caseRecord(reference: string): Promise<CaseRecordView | null> {
     const em = this.orm.em.fork();
-    const [row] = await em.execute<Array<Record<string, unknown>>>('select * from contact_case where reference = ?', [reference]);
+    const row = await em.findOne(ContactCaseSchema, { reference });
     if (!row) return null;
-    const related = async (table: string, order: string) =>
-      (await em.execute<Array<Record<string, unknown>>>(`select * from ${table} where reference = ? order by ${order}`, [reference])).map(apiFields);
     const [assessments, incidents, crimeDecisions, referrals, notes, timeline] = await Promise.all([
-      related('case_assessment', 'assessed_at'),
-      related('case_incident', 'recorded_at'),
-      related('case_crime_decision', 'decided_at'),
-      related('case_referral', 'referred_at'),
-      related('case_note', 'written_at'),
-      related('case_event', 'sequence'),
+      em.find(CaseAssessmentSchema, { reference }, { orderBy: { assessedAt: 'asc' } }),
+      em.find(CaseIncidentSchema, { reference }, { orderBy: { recordedAt: 'asc' } }),
+      em.find(CaseCrimeDecisionSchema, { reference }, { orderBy: { decidedAt: 'asc' } }),
+      em.find(CaseReferralSchema, { reference }, { orderBy: { referredAt: 'asc' } }),
+      em.find(CaseNoteSchema, { reference }, { orderBy: { writtenAt: 'asc' } }),
+      em.find(CaseEventSchema, { reference }, { orderBy: { sequence: 'asc' } }),
     ]);
-    return { case: apiFields(row) as CaseRecordView['case'], assessments, incidents, crimeDecisions, referrals, notes, timeline };
+    const view = (rows: object[]) => rows.map(apiFields);
+    return {
+      case: apiFields(row) as CaseRecordView['case'],
+      assessments: view(assessments),
+      incidents: view(incidents),
+      crimeDecisions: view(crimeDecisions),
+      referrals: view(referrals),
+      notes: view(notes),
+      timeline: view(timeline),
+    };
   }
 }
 
@@ -154,13 +148,7 @@ export interface CaseRecordView {
   timeline: Array<Record<string, unknown>>;
 }
 
-/** Column names as the API's field names (snake_case to camelCase); times as UTC ISO 8601. */
-function apiFields(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(row).map(([column, value]) => [
-      column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()),
-      // Every time column is named `at` or `…_at`; the driver may hand them over as text.
-      (column === 'at' || column.endsWith('_at')) && value !== null ? toIso(value as Date | string) : value,
-    ]),
-  );
+/** A record as the API gives it: its properties as they are, times as UTC ISO 8601, absent values as null. */
+function apiFields(row: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(wrap(row).toObject()).map(([name, value]) => [name, value instanceof Date ? value.toISOString() : (value ?? null)]));
 }

@@ -1,4 +1,12 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { ContactCaseSchema } from './contact-case.entity.js';
+
+/**
+ * The case a record belongs to: its reference, held as the plain key (`mapToPk`) and checked by
+ * the database as a foreign key, named as the migration names it.
+ */
+export const caseReference = (table: string) =>
+  p.manyToOne(ContactCaseSchema).mapToPk().fieldName('reference').foreignKeyName(`${table}_reference_fkey`).deleteRule('no action').updateRule('no action');
 
 /** Who did it, as on every record: the staff member's subject and the role that allowed it. */
 const actorColumns = () => ({ actorSubject: p.string().length(128), actorRole: p.string().length(64) });
@@ -9,13 +17,14 @@ export const CaseEventSchema = defineEntity({
   tableName: 'case_event',
   properties: {
     id: p.string().primary().length(128),
-    reference: p.string().length(32),
+    reference: caseReference('case_event'),
     sequence: p.integer(),
     type: p.string().length(48),
     at: p.datetime(),
     ...actorColumns(),
     details: p.json<Record<string, unknown>>(),
   },
+  uniques: [{ name: 'case_event_sequence_unique', properties: ['reference', 'sequence'] }],
 });
 
 export const CaseAssessmentSchema = defineEntity({
@@ -23,13 +32,14 @@ export const CaseAssessmentSchema = defineEntity({
   tableName: 'case_assessment',
   properties: {
     id: p.string().primary().length(128),
-    reference: p.string().length(32),
+    reference: caseReference('case_assessment'),
     factors: p.json<Record<string, unknown>>(),
     proposedGrade: p.smallint(),
     result: p.string().length(24),
     ...actorColumns(),
     assessedAt: p.datetime(),
   },
+  indexes: [{ name: 'case_assessment_reference', properties: ['reference'] }],
 });
 
 export const CaseIncidentSchema = defineEntity({
@@ -37,12 +47,13 @@ export const CaseIncidentSchema = defineEntity({
   tableName: 'case_incident',
   properties: {
     id: p.string().primary().length(128),
-    reference: p.string().length(32),
+    reference: caseReference('case_incident'),
     openingCategory: p.string().length(48),
     qualifiers: p.array(),
     ...actorColumns(),
     recordedAt: p.datetime(),
   },
+  indexes: [{ name: 'case_incident_reference', properties: ['reference'] }],
 });
 
 export const CaseCrimeDecisionSchema = defineEntity({
@@ -50,13 +61,14 @@ export const CaseCrimeDecisionSchema = defineEntity({
   tableName: 'case_crime_decision',
   properties: {
     id: p.string().primary().length(128),
-    reference: p.string().length(32),
+    reference: caseReference('case_crime_decision'),
     crimeRecorded: p.boolean(),
     classification: p.string().length(48).nullable(),
     noCrimeReason: p.string().length(48).nullable(),
     ...actorColumns(),
     decidedAt: p.datetime(),
   },
+  indexes: [{ name: 'case_crime_decision_reference', properties: ['reference'] }],
 });
 
 export const CaseReferralSchema = defineEntity({
@@ -64,13 +76,14 @@ export const CaseReferralSchema = defineEntity({
   tableName: 'case_referral',
   properties: {
     id: p.string().primary().length(128),
-    reference: p.string().length(32),
+    reference: caseReference('case_referral'),
     agency: p.string().length(128),
     kind: p.string().length(16),
     reason: p.text(),
     ...actorColumns(),
     referredAt: p.datetime(),
   },
+  indexes: [{ name: 'case_referral_reference', properties: ['reference'] }],
 });
 
 export const CaseNoteSchema = defineEntity({
@@ -78,11 +91,12 @@ export const CaseNoteSchema = defineEntity({
   tableName: 'case_note',
   properties: {
     id: p.string().primary().length(128),
-    reference: p.string().length(32),
+    reference: caseReference('case_note'),
     text: p.text(),
     ...actorColumns(),
     writtenAt: p.datetime(),
   },
+  indexes: [{ name: 'case_note_reference', properties: ['reference'] }],
 });
 
 /** An intake seen before, by its Idempotency-Key: a retry gets the same case. */
@@ -104,6 +118,27 @@ export const ReferenceSequenceSchema = defineEntity({
     day: p.string().primary().length(10),
     lastValue: p.integer(),
   },
+});
+
+/** Who was told of an escalation: one row per `escalated` timeline entry, for the role it names. */
+export const CaseNotificationSchema = defineEntity({
+  name: 'CaseNotification',
+  tableName: 'case_notification',
+  properties: {
+    id: p.string().primary().length(160),
+    reference: caseReference('case_notification'),
+    level: p.smallint(),
+    role: p.string().length(64),
+    reason: p.string().length(64),
+    clock: p.string().length(48).nullable(),
+    raisedFor: p.datetime(),
+    createdAt: p.datetime(),
+    deliveredAt: p.datetime().nullable(),
+  },
+  indexes: [
+    { name: 'case_notification_reference', properties: ['reference'] },
+    { name: 'case_notification_undelivered', properties: ['role', 'createdAt'], where: '"delivered_at" is null' },
+  ],
 });
 
 export type CaseEventRow = InferEntity<typeof CaseEventSchema>;

@@ -1,5 +1,11 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
+const queueOrder = '"priority_rank", "next_due_at" nulls last, "received_at", "reference"';
+const queueIndex = (name: string, columns: string, alsoWhere = '') => ({
+  name,
+  expression: `create index "${name}" on "contact_case" (${columns}) where "closed_at" is null${alsoWhere}`,
+});
+
 /**
  * The case record: what the contact said (personal data lives here and in encrypted workflow
  * payloads only) and a projection of the workflow's state for the queue and the case view, written
@@ -10,12 +16,12 @@ export const ContactCaseSchema = defineEntity({
   tableName: 'contact_case',
   properties: {
     reference: p.string().primary().length(32),
-    workflowId: p.string().unique().length(64),
+    workflowId: p.string().unique('contact_case_workflow_id_key').length(64),
     channel: p.string().length(32),
     receivedAt: p.datetime(),
     policyVersion: p.string().length(64),
     team: p.string().length(64),
-    area: p.string().length(8),
+    area: p.string().length(8).default('urban'),
     assignee: p.string().length(128),
     createdBySubject: p.string().length(128),
     createdByRole: p.string().length(64),
@@ -43,12 +49,22 @@ export const ContactCaseSchema = defineEntity({
     firstContactResolution: p.boolean().nullable(),
     escalationLevel: p.smallint(),
     /** The case's SLA clocks as the workflow last recorded them. */
-    clocks: p.json<unknown[]>(),
-    breached: p.boolean(),
+    clocks: p.json<unknown[]>().defaultRaw("'[]'"),
+    breached: p.boolean().default(false),
     closedAt: p.datetime().nullable(),
     version: p.integer(),
     updatedAt: p.datetime(),
   },
+  // The queue reads open cases only, in queue order; each filter has an index that keeps the order.
+  // Written as their DDL: partial indexes with a nulls order (or an expression) compare reliably so.
+  indexes: [
+    queueIndex('contact_case_queue', queueOrder),
+    ...(['stage', 'channel', 'grade', 'risk_marker', 'assignee'] as const).map((column) => queueIndex(`contact_case_queue_by_${column}`, `"${column}", ${queueOrder}`)),
+    // The supervisors' view: open cases with a breached clock.
+    queueIndex('contact_case_queue_breached', queueOrder, ' and "breached"'),
+    // A new case's queue position: a range scan over a row comparison, so no nulls in the key.
+    queueIndex('contact_case_queue_position', `"priority_rank", coalesce("next_due_at", 'infinity'::timestamptz), "received_at", "reference"`),
+  ],
 });
 
 export type ContactCaseRow = InferEntity<typeof ContactCaseSchema>;

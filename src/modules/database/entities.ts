@@ -4,14 +4,17 @@ import {
   CaseEventSchema,
   CaseIncidentSchema,
   CaseNoteSchema,
+  CaseNotificationSchema,
   CaseReferralSchema,
   IntakeRequestSchema,
   ReferenceSequenceSchema,
 } from '../contact-cases/case-records.entity.js';
+import { AuditEntrySchema, CaseAccessLogSchema, CaseHistorySchema } from '../audit/audit.entity.js';
+import { PolicyVersionSchema } from '../policy/policy-version.entity.js';
 import { ContactCaseSchema } from '../contact-cases/contact-case.entity.js';
 import { SystemCheckSchema } from '../system-checks/system-check.entity.js';
 
-/** Every entity the case store maps. */
+/** Every table the system keeps, as an entity: a database test checks them against the migrations. */
 export const entities = [
   SystemCheckSchema,
   ContactCaseSchema,
@@ -23,4 +26,9 @@ export const entities = [
   CaseNoteSchema,
   IntakeRequestSchema,
   ReferenceSequenceSchema,
+  CaseNotificationSchema,
+  AuditEntrySchema,
+  CaseAccessLogSchema,
+  CaseHistorySchema,
+  PolicyVersionSchema,
 ];

@@ -14,7 +14,7 @@ export const SystemCheckSchema = defineEntity({
     recordedAt: p.datetime(),
     workerIdentity: p.string(),
     requestedBySubject: p.string(),
-    requestedByRole: p.string(),
+    requestedByRole: p.string().length(64),
   },
 });
 

@@ -1,0 +1,56 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { caseReference } from '../contact-cases/case-records.entity.js';
+
+/**
+ * The audit trail's tables. All three are append-only at the database: triggers (created by the
+ * migration, with the function they call) refuse UPDATE, DELETE and TRUNCATE, whoever asks.
+ */
+
+/** One hash-chained entry per change to a case: commands and the workflow's own decisions. */
+export const AuditEntrySchema = defineEntity({
+  name: 'AuditEntry',
+  tableName: 'audit_entry',
+  properties: {
+    reference: caseReference('audit_entry').primary(),
+    sequence: p.integer().primary(),
+    entryId: p.string().length(160).unique('audit_entry_entry_id_key'),
+    at: p.datetime(),
+    actorSubject: p.string().length(128),
+    actorRole: p.string().length(64),
+    rule: p.string().length(128).nullable(),
+    action: p.string().length(48),
+    summary: p.json<Record<string, unknown>>(),
+    policyVersion: p.string().length(64),
+    prevHash: p.character().length(64),
+    hash: p.character().length(64),
+  },
+});
+
+/** Who read which case, and how. */
+export const CaseAccessLogSchema = defineEntity({
+  name: 'CaseAccessLog',
+  tableName: 'case_access_log',
+  properties: {
+    id: p.bigint().primary().autoincrement(),
+    reference: p.string().length(32),
+    subject: p.string().length(128),
+    role: p.string().length(64),
+    action: p.string().length(32),
+    at: p.datetime().defaultRaw('now()'),
+  },
+  indexes: [{ name: 'case_access_log_reference', properties: ['reference', 'at'] }],
+});
+
+/** A closed case's Temporal event history, one row per run (payloads still encrypted), kept beyond the namespace's retention. */
+export const CaseHistorySchema = defineEntity({
+  name: 'CaseHistory',
+  tableName: 'case_history',
+  properties: {
+    reference: caseReference('case_history').primary(),
+    runId: p.string().primary().length(64),
+    workflowId: p.string().length(64),
+    eventCount: p.integer(),
+    history: p.json<Record<string, unknown>>(),
+    exportedAt: p.datetime(),
+  },
+});
