@@ -85,7 +85,14 @@ describe('contact cases through the REST API, against the real stack', () => {
 
     await expectOk(handler.post(`${path}/assessments`, assessment(plan.levels ?? {}, plan.grade)));
     await expectOk(handler.post(`${path}/incident`, { openingCategory: plan.category, qualifiers: [] }));
-    if (plan.crime) await expectOk(registrar.post(`${path}/crime-decision`, { crimeRecorded: true, classification: plan.crime }));
+    if (plan.crime) {
+      // The NCRS decision must hold together: the case's workflow refuses it otherwise, naming the field.
+      for (const [body, field] of [[{ crimeRecorded: true }, 'classification'], [{ crimeRecorded: false }, 'noCrimeReason'], [{ crimeRecorded: false, noCrimeReason: 'civil-matter', classification: plan.crime }, 'classification']] as const) {
+        const refused = await registrar.post<{ fields?: Array<{ field: string }> }>(`${path}/crime-decision`, body);
+        expect([refused.status, refused.body.fields?.map((problem) => problem.field)]).toEqual([422, [field]]);
+      }
+      await expectOk(registrar.post(`${path}/crime-decision`, { crimeRecorded: true, classification: plan.crime }));
+    }
     await expectOk(handler.post(`${path}/notes`, { text: 'Caller updated by phone.' }));
 
     const resolution: Record<string, unknown> = { outcome: plan.outcome, closingCategory: plan.category };

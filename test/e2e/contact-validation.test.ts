@@ -45,8 +45,6 @@ const table: Array<[string, string, string, unknown, string, Record<string, stri
   ['no rationale', 'POST', `/contacts/${REF}/downgrade-approvals`, { approve: true }, 'rationale'],
   ['unknown category', 'POST', `/contacts/${REF}/incident`, { openingCategory: 'alien-landing', qualifiers: [] }, 'openingCategory'],
   ['unknown qualifier', 'POST', `/contacts/${REF}/incident`, { openingCategory: 'crime-theft', qualifiers: ['sparkly'] }, 'qualifiers'],
-  ['crime without classification', 'POST', `/contacts/${REF}/crime-decision`, { crimeRecorded: true }, 'classification'],
-  ['no crime without reason', 'POST', `/contacts/${REF}/crime-decision`, { crimeRecorded: false }, 'noCrimeReason'],
   ['unknown classification', 'POST', `/contacts/${REF}/crime-decision`, { crimeRecorded: true, classification: 'jaywalking' }, 'classification'],
   ['unknown attendance event', 'POST', `/contacts/${REF}/attendance`, { event: 'left' }, 'event'],
   ['unknown referral kind', 'POST', `/contacts/${REF}/referrals`, { agency: 'Council', kind: 'other', reason: 'a reason here' }, 'kind'],

@@ -4,7 +4,6 @@ import { type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { type ActorRef } from '../../domain/actor.js';
 import { type CaseCommand } from '../../domain/contact-case.js';
-import { crimeDecisionProblems } from '../../domain/recording.js';
 import { isReference } from '../../domain/reference.js';
 import { Permission } from '../../modules/access/permissions.js';
 import { CaseHistoryReader } from '../../modules/audit/case-history.reader.js';
@@ -167,9 +166,9 @@ export class ContactsController {
   @ApiOperation({ summary: 'Record the NCRS crime recording decision' })
   @CommandResponses()
   decideCrime(@Param('reference') ref: string, @Body() body: CrimeDecisionDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    // Whether the decision holds together (a classification for a crime, a reason for none) is the
+    // case's rule, checked by its workflow: a 422 naming the field.
     const decision = { crimeRecorded: body.crimeRecorded, classification: body.classification, noCrimeReason: body.noCrimeReason, victimSupportOptOut: body.victimSupportOptOut };
-    const problems = crimeDecisionProblems(decision);
-    if (problems.length > 0) throw new DomainError(DomainErrorCode.InvalidInput, `Invalid ${problems.map((p) => p.field).join(', ')}`, problems);
     return this.run(ref, { type: 'decide-crime', decision }, actor, key);
   }
 
