@@ -98,6 +98,15 @@ export default tseslint.config(
     },
   },
   {
+    // Settings come from one place: the configuration reads the environment, and the entry points
+    // hand it in (or pass it on to the processes they start). Nothing else reads process.env.
+    files: ['src/**/*.ts'],
+    ignores: ['src/config/**', 'src/main.ts', 'src/worker.ts', 'src/dev.ts', 'src/cli/**', 'src/infra/embedded-database.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through loadConfig (src/config/app-config.ts), or take the environment as an argument from the entry point.' }],
+    },
+  },
+  {
     // Command-line entry points and test support print to the terminal by design.
     files: ['scripts/**', 'src/cli/**', 'src/dev.ts', 'test/**'],
     rules: { 'no-console': 'off' },

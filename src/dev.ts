@@ -116,7 +116,7 @@ async function main(): Promise<number> {
     const { ip, port } = splitAddress(config.temporal.address);
     say(`starting Temporal dev server on ${config.temporal.address}`);
     temporal = await startTemporalDevServer({
-      cliPath: resolveTemporalCli(config.temporal.cliPath),
+      cliPath: resolveTemporalCli(config.temporal.cliPath, process.env),
       ip,
       port,
       uiPort: config.temporal.uiPort,

@@ -85,7 +85,7 @@ export async function startBenchSystem(options: { databaseUrl?: string; environm
       const recorded = readPidFile(join(dataDir, 'dev.pids'));
       return { temporal: recorded.get('temporal')!, worker: recorded.get('worker')!, api: recorded.get('api')!, postgres: recorded.get('postgres') };
     };
-    const cliVersion = execFileSync(resolveTemporalCli(config.temporal.cliPath), ['--version'], { encoding: 'utf8' }).trim();
+    const cliVersion = execFileSync(resolveTemporalCli(config.temporal.cliPath, process.env), ['--version'], { encoding: 'utf8' }).trim();
     return {
       config,
       api: new ApiClient(`http://127.0.0.1:${ports.API_PORT}`, token),

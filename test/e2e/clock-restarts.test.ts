@@ -43,7 +43,7 @@ describe('overdue clocks after a restart', () => {
   const started: string[] = [];
 
   const startServer = async () => {
-    server = await startTemporalDevServer({ cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI), port, headless: true, namespace: NAMESPACE, dbFile });
+    server = await startTemporalDevServer({ cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI, process.env), port, headless: true, namespace: NAMESPACE, dbFile });
   };
 
   beforeAll(async () => {

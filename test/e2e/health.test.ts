@@ -26,7 +26,7 @@ describe('GET /health when Temporal goes away', () => {
     database = await createTestDatabase();
     // A Temporal server of this suite's own, so that stopping it leaves the other suites theirs.
     temporal = await startTemporalDevServer({
-      cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI),
+      cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI, process.env),
       port: await findFreePort(),
       headless: true,
       namespace: 'police-contact-health',

@@ -44,7 +44,7 @@ describe('the Temporal Web UI for supervisors', () => {
     // The API first (it waits for Temporal), so that the UI can be started pointing at its codec endpoint.
     stack = await startStack(config, { expectHealthy: false });
     server = await startTemporalDevServer({
-      cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI),
+      cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI, process.env),
       port: temporalPort,
       uiPort,
       namespace: NAMESPACE,

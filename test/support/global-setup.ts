@@ -46,7 +46,7 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
   const { resolveTemporalCli } = await built<TemporalCliModule>('infra/temporal-cli.js');
   const { startTemporalDevServer } = await built<DevServerModule>('infra/temporal-dev-server.js');
   const server = await startTemporalDevServer({
-    cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI),
+    cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI, process.env),
     port: await findFreePort(),
     headless: true,
     namespace: TEST_NAMESPACE,

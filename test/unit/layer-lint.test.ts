@@ -54,3 +54,18 @@ describe('lint keeps every layer from importing the layers above it', () => {
     expect(await importErrors('src/worker.ts', "import { x } from './worker/worker.module.js';")).toEqual([]);
   });
 });
+
+describe('lint keeps the environment to the configuration and the entry points', () => {
+  const envErrors = async (path: string) => {
+    const [result] = await probeLinter.lintText('export const probe = process.env.PROBE;\n', { filePath: join(repoRoot, path) });
+    return result.messages.filter((message) => message.ruleId === 'no-restricted-properties').length;
+  };
+
+  it.each(['src/infra/probe.ts', 'src/modules/probe/probe.ts', 'src/api/probe/probe.controller.ts', 'src/activities/probe.activities.ts'])('refuses process.env in %s', async (path) => {
+    expect(await envErrors(path)).toBe(1);
+  });
+
+  it.each(['src/config/probe.ts', 'src/dev.ts', 'src/cli/probe.ts'])('allows it in %s', async (path) => {
+    expect(await envErrors(path)).toBe(0);
+  });
+});
