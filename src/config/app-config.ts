@@ -79,6 +79,9 @@ export const environmentSchema = z.object({
 
 export type Environment = Record<string, string | undefined>;
 
+/** The variables once validated: every type below is taken from here, so the schema is the one source. */
+type Settings = z.output<typeof environmentSchema>;
+
 export interface TemporalTlsConfig {
   certPath: string;
   keyPath: string;
@@ -116,48 +119,99 @@ export interface AuthConfig {
 }
 
 export interface AppConfig {
-  env: 'development' | 'test' | 'production';
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  env: Settings['NODE_ENV'];
+  logLevel: Settings['LOG_LEVEL'];
   dataDir: string;
-  api: { host: string; port: number; shutdownTimeoutMs: number };
+  api: { host: Settings['API_HOST']; port: Settings['API_PORT']; shutdownTimeoutMs: Settings['API_SHUTDOWN_TIMEOUT_MS'] };
   database: {
     /** Set when a server's address was given; otherwise the embedded PostgreSQL server (npm run dev) is used. */
     url: string;
     embedded: boolean;
-    poolMax: number;
-    migrateOnStart: boolean;
-    debug: boolean;
-    embeddedPort: number;
-    embeddedMaxConnections: number;
+    poolMax: Settings['DATABASE_POOL_MAX'];
+    migrateOnStart: Settings['DATABASE_MIGRATE_ON_START'];
+    debug: Settings['DATABASE_DEBUG'];
+    embeddedPort: Settings['EMBEDDED_DATABASE_PORT'];
+    embeddedMaxConnections: Settings['EMBEDDED_DATABASE_MAX_CONNECTIONS'];
   };
+  /** What each means is in the schema's descriptions above (and the README's table made from them). */
   temporal: {
-    address: string;
-    namespace: string;
-    taskQueue: string;
+    address: Settings['TEMPORAL_ADDRESS'];
+    namespace: Settings['TEMPORAL_NAMESPACE'];
+    taskQueue: Settings['TEMPORAL_TASK_QUEUE'];
     tls?: TemporalTlsConfig;
-    apiKey?: string;
-    cliPath?: string;
-    uiPort: number;
-    workerShutdownGraceMs: number;
-    /** How long a case's next task waits for the worker that has it cached before any worker takes it (a dead worker's cases move on after this). */
-    stickyQueueTimeoutMs: number;
-    /** Workflow tasks a worker runs at once (each may wait on its case store write); it polls for half as many. */
-    workflowTaskSlots: number;
-    /**
-     * Cases a worker keeps in memory between their tasks. A case that is not cached is rebuilt from
-     * its history when its next clock or command arrives; the bound keeps the worker's memory flat
-     * however many cases are open.
-     */
-    maxCachedWorkflows: number;
-    /** The worker process's V8 heap limit (`--max-old-space-size`), set by whoever starts it: the dev command, or `npm run start:worker`. */
-    workerHeapLimitMib: number;
+    apiKey?: Settings['TEMPORAL_API_KEY'];
+    cliPath?: Settings['TEMPORAL_CLI'];
+    uiPort: Settings['TEMPORAL_UI_PORT'];
+    workerShutdownGraceMs: Settings['TEMPORAL_WORKER_SHUTDOWN_GRACE_MS'];
+    stickyQueueTimeoutMs: Settings['TEMPORAL_STICKY_QUEUE_TIMEOUT_MS'];
+    workflowTaskSlots: Settings['TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS'];
+    maxCachedWorkflows: Settings['TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS'];
+    workerHeapLimitMib: Settings['TEMPORAL_WORKER_HEAP_LIMIT_MIB'];
   };
   /** `policyFile`: the force's contact policy (grades, clocks, escalation chain), versioned JSON. */
-  force: { code: string; defaultTeam: string; policyFile: string };
+  force: { code: Settings['FORCE_CODE']; defaultTeam: Settings['DEFAULT_TEAM']; policyFile: string };
   auth: AuthConfig;
   /** Payload encryption, and the browser origins (the Temporal UI) allowed to call the codec endpoint. */
   codec: { keys: PayloadKeySource; corsOrigins: string[] };
-  rateLimits: { intakePerMinute: number; authFailuresPerMinute: number };
+  rateLimits: { intakePerMinute: Settings['RATE_LIMIT_INTAKE_PER_MINUTE']; authFailuresPerMinute: Settings['RATE_LIMIT_AUTH_FAILURES_PER_MINUTE'] };
+}
+
+/**
+ * The variables that go into the configuration as they are, and where each goes: loading reads
+ * this table one way, and handing the configuration to a child process reads it the other way.
+ * The rest (addresses, keys, lists, paths resolved against the working directory) are built below.
+ */
+const copied = {
+  NODE_ENV: ['env'],
+  LOG_LEVEL: ['logLevel'],
+  API_HOST: ['api', 'host'],
+  API_PORT: ['api', 'port'],
+  API_SHUTDOWN_TIMEOUT_MS: ['api', 'shutdownTimeoutMs'],
+  DATABASE_POOL_MAX: ['database', 'poolMax'],
+  DATABASE_MIGRATE_ON_START: ['database', 'migrateOnStart'],
+  DATABASE_DEBUG: ['database', 'debug'],
+  EMBEDDED_DATABASE_PORT: ['database', 'embeddedPort'],
+  EMBEDDED_DATABASE_MAX_CONNECTIONS: ['database', 'embeddedMaxConnections'],
+  TEMPORAL_ADDRESS: ['temporal', 'address'],
+  TEMPORAL_NAMESPACE: ['temporal', 'namespace'],
+  TEMPORAL_TASK_QUEUE: ['temporal', 'taskQueue'],
+  TEMPORAL_API_KEY: ['temporal', 'apiKey'],
+  TEMPORAL_CLI: ['temporal', 'cliPath'],
+  TEMPORAL_UI_PORT: ['temporal', 'uiPort'],
+  TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: ['temporal', 'workerShutdownGraceMs'],
+  TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: ['temporal', 'stickyQueueTimeoutMs'],
+  TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: ['temporal', 'workflowTaskSlots'],
+  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: ['temporal', 'maxCachedWorkflows'],
+  TEMPORAL_WORKER_HEAP_LIMIT_MIB: ['temporal', 'workerHeapLimitMib'],
+  FORCE_CODE: ['force', 'code'],
+  DEFAULT_TEAM: ['force', 'defaultTeam'],
+  AUTH_ISSUER: ['auth', 'issuer'],
+  AUTH_AUDIENCE: ['auth', 'audience'],
+  AUTH_ROLES_CLAIM: ['auth', 'rolesClaim'],
+  AUTH_CLOCK_TOLERANCE_SECONDS: ['auth', 'clockToleranceSeconds'],
+  RATE_LIMIT_INTAKE_PER_MINUTE: ['rateLimits', 'intakePerMinute'],
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: ['rateLimits', 'authFailuresPerMinute'],
+} as const satisfies Partial<Record<keyof Settings, readonly [string] | readonly [string, string]>>;
+
+type Section = Record<string, unknown>;
+
+function copyInto(target: Section, settings: Settings): void {
+  for (const [name, path] of Object.entries(copied) as Array<[keyof typeof copied, readonly string[]]>) {
+    const value = settings[name];
+    if (value === undefined) continue;
+    if (path.length === 1) target[path[0]] = value;
+    else ((target[path[0]] ??= {}) as Section)[path[1]] = value;
+  }
+}
+
+function copiedOutOf(config: AppConfig): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, path] of Object.entries(copied)) {
+    let value: unknown = config;
+    for (const key of path) value = (value as Section | undefined)?.[key];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') env[name] = String(value);
+  }
+  return env;
 }
 
 export class ConfigError extends Error {
@@ -224,56 +278,23 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   if (badOrigin) issues.push(`CODEC_CORS_ORIGINS: ${badOrigin} is not an origin (scheme://host[:port])`);
   if (issues.length > 0 || !keys || !payloadKeys) throw new ConfigError(issues);
 
+  const config: Section = {};
+  copyInto(config, e);
+  const sections = config as unknown as Omit<AppConfig, 'dataDir' | 'codec'>;
   return {
-    env: e.NODE_ENV,
-    logLevel: e.LOG_LEVEL,
+    ...sections,
     dataDir: resolve(e.DATA_DIR),
-    api: { host: e.API_HOST, port: e.API_PORT, shutdownTimeoutMs: e.API_SHUTDOWN_TIMEOUT_MS },
-    database: {
-      url: e.DATABASE_URL ?? embeddedDatabaseUrl(e.EMBEDDED_DATABASE_PORT),
-      embedded: !e.DATABASE_URL,
-      poolMax: e.DATABASE_POOL_MAX,
-      migrateOnStart: e.DATABASE_MIGRATE_ON_START,
-      debug: e.DATABASE_DEBUG,
-      embeddedPort: e.EMBEDDED_DATABASE_PORT,
-      embeddedMaxConnections: e.EMBEDDED_DATABASE_MAX_CONNECTIONS,
-    },
+    database: { ...sections.database, url: e.DATABASE_URL ?? embeddedDatabaseUrl(e.EMBEDDED_DATABASE_PORT), embedded: !e.DATABASE_URL },
     temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
-      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      ...sections.temporal,
       tls:
         e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH
-          ? {
-              certPath: e.TEMPORAL_TLS_CERT_PATH,
-              keyPath: e.TEMPORAL_TLS_KEY_PATH,
-              caPath: e.TEMPORAL_TLS_CA_PATH,
-              serverName: e.TEMPORAL_TLS_SERVER_NAME,
-            }
+          ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH, caPath: e.TEMPORAL_TLS_CA_PATH, serverName: e.TEMPORAL_TLS_SERVER_NAME }
           : undefined,
-      apiKey: e.TEMPORAL_API_KEY,
-      cliPath: e.TEMPORAL_CLI,
-      uiPort: e.TEMPORAL_UI_PORT,
-      workerShutdownGraceMs: e.TEMPORAL_WORKER_SHUTDOWN_GRACE_MS,
-      stickyQueueTimeoutMs: e.TEMPORAL_STICKY_QUEUE_TIMEOUT_MS,
-      workflowTaskSlots: e.TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS,
-      maxCachedWorkflows: e.TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS,
-      workerHeapLimitMib: e.TEMPORAL_WORKER_HEAP_LIMIT_MIB,
     },
-    force: { code: e.FORCE_CODE, defaultTeam: e.DEFAULT_TEAM, policyFile: resolve(e.POLICY_FILE) },
-    auth: {
-      issuer: e.AUTH_ISSUER,
-      audience: e.AUTH_AUDIENCE,
-      algorithms: algorithms as SigningAlgorithm[],
-      rolesClaim: e.AUTH_ROLES_CLAIM,
-      clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
-      keys,
-    },
+    force: { ...sections.force, policyFile: resolve(e.POLICY_FILE) },
+    auth: { ...sections.auth, algorithms: algorithms as SigningAlgorithm[], keys },
     codec: { keys: payloadKeys, corsOrigins },
-    rateLimits: {
-      intakePerMinute: e.RATE_LIMIT_INTAKE_PER_MINUTE,
-      authFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
-    },
   };
 }
 
@@ -311,51 +332,21 @@ function parsePayloadKeys(text: string): Array<{ id: string; key: string }> | st
 
 /** The environment that hands this configuration to a child process (used by the dev command and tests). */
 export function configToEnvironment(config: AppConfig): Record<string, string> {
-  const env: Record<string, string> = {
-    NODE_ENV: config.env,
-    LOG_LEVEL: config.logLevel,
-    DATA_DIR: config.dataDir,
-    API_HOST: config.api.host,
-    API_PORT: String(config.api.port),
-    API_SHUTDOWN_TIMEOUT_MS: String(config.api.shutdownTimeoutMs),
-    EMBEDDED_DATABASE_PORT: String(config.database.embeddedPort),
-    EMBEDDED_DATABASE_MAX_CONNECTIONS: String(config.database.embeddedMaxConnections),
-    DATABASE_POOL_MAX: String(config.database.poolMax),
-    DATABASE_MIGRATE_ON_START: String(config.database.migrateOnStart),
-    DATABASE_DEBUG: String(config.database.debug),
-    TEMPORAL_ADDRESS: config.temporal.address,
-    TEMPORAL_NAMESPACE: config.temporal.namespace,
-    TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
-    TEMPORAL_UI_PORT: String(config.temporal.uiPort),
-    TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: String(config.temporal.workerShutdownGraceMs),
-    TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: String(config.temporal.stickyQueueTimeoutMs),
-    TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: String(config.temporal.workflowTaskSlots),
-    TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: String(config.temporal.maxCachedWorkflows),
-    TEMPORAL_WORKER_HEAP_LIMIT_MIB: String(config.temporal.workerHeapLimitMib),
-  };
+  const env = copiedOutOf(config);
+  env.DATA_DIR = config.dataDir;
+  if (!config.database.embedded) env.DATABASE_URL = config.database.url;
   if (config.temporal.tls) {
     env.TEMPORAL_TLS_CERT_PATH = config.temporal.tls.certPath;
     env.TEMPORAL_TLS_KEY_PATH = config.temporal.tls.keyPath;
     if (config.temporal.tls.caPath) env.TEMPORAL_TLS_CA_PATH = config.temporal.tls.caPath;
     if (config.temporal.tls.serverName) env.TEMPORAL_TLS_SERVER_NAME = config.temporal.tls.serverName;
   }
-  env.FORCE_CODE = config.force.code;
-  env.DEFAULT_TEAM = config.force.defaultTeam;
   env.POLICY_FILE = config.force.policyFile;
-  env.AUTH_ISSUER = config.auth.issuer;
-  env.AUTH_AUDIENCE = config.auth.audience;
   env.AUTH_ALGORITHMS = config.auth.algorithms.join(',');
-  env.AUTH_ROLES_CLAIM = config.auth.rolesClaim;
-  env.AUTH_CLOCK_TOLERANCE_SECONDS = String(config.auth.clockToleranceSeconds);
   if (config.auth.keys.kind === 'jwks-url') env.AUTH_JWKS_URL = config.auth.keys.url;
   if (config.auth.keys.kind === 'jwks') env.AUTH_JWKS = JSON.stringify(config.auth.keys.jwks);
   if (config.codec.keys.kind === 'keys') env.PAYLOAD_KEYS = config.codec.keys.keys.map(({ id, key }) => `${id}:${key}`).join(',');
   env.CODEC_CORS_ORIGINS = config.codec.corsOrigins.join(',');
-  env.RATE_LIMIT_INTAKE_PER_MINUTE = String(config.rateLimits.intakePerMinute);
-  env.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE = String(config.rateLimits.authFailuresPerMinute);
-  if (!config.database.embedded) env.DATABASE_URL = config.database.url;
-  if (config.temporal.apiKey) env.TEMPORAL_API_KEY = config.temporal.apiKey;
-  if (config.temporal.cliPath) env.TEMPORAL_CLI = config.temporal.cliPath;
   return env;
 }
 

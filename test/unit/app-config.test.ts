@@ -50,4 +50,28 @@ describe('configuration', () => {
     const config = loadConfig({ API_PORT: '4100', TEMPORAL_TASK_QUEUE: 'queue-a', DATABASE_MIGRATE_ON_START: 'false' });
     expect(loadConfig(configToEnvironment(config))).toEqual(config);
   });
+
+  it('hands on every variable: each one set away from its default survives the trip to a child process', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const everything: Record<string, string> = {
+      NODE_ENV: 'production', LOG_LEVEL: 'debug', DATA_DIR: '/srv/pc', API_HOST: '0.0.0.0', API_PORT: '4100', API_SHUTDOWN_TIMEOUT_MS: '5000',
+      DATABASE_URL: 'postgres://u:p@db:5432/pc', DATABASE_POOL_MAX: '20', DATABASE_MIGRATE_ON_START: 'false', DATABASE_DEBUG: 'true',
+      EMBEDDED_DATABASE_PORT: '6543', EMBEDDED_DATABASE_MAX_CONNECTIONS: '50', TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'force-x',
+      TEMPORAL_TASK_QUEUE: 'q', TEMPORAL_TLS_CERT_PATH: '/c.pem', TEMPORAL_TLS_KEY_PATH: '/k.pem', TEMPORAL_TLS_CA_PATH: '/ca.pem',
+      TEMPORAL_TLS_SERVER_NAME: 'temporal.force', TEMPORAL_API_KEY: 'k', TEMPORAL_CLI: '/bin/true', TEMPORAL_UI_PORT: '9233',
+      TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: '2000', TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: '4000', TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: '8',
+      TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '16', TEMPORAL_WORKER_HEAP_LIMIT_MIB: '256', FORCE_CODE: 'ABC', DEFAULT_TEAM: 'north',
+      POLICY_FILE: '/srv/policy.json', AUTH_ISSUER: 'idp', AUTH_AUDIENCE: 'pc', AUTH_JWKS_URL: 'https://idp.example/jwks', PAYLOAD_KEYS: `k1:${key}`,
+      CODEC_CORS_ORIGINS: 'https://ui.force', AUTH_ALGORITHMS: 'ES256', AUTH_ROLES_CLAIM: 'groups', AUTH_CLOCK_TOLERANCE_SECONDS: '5',
+      RATE_LIMIT_INTAKE_PER_MINUTE: '60', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '10',
+    };
+    // Every variable of the schema but AUTH_JWKS (the other source of token keys, tried next) is set.
+    expect(Object.keys(environmentSchema.shape).filter((name) => !(name in everything))).toEqual(['AUTH_JWKS']);
+    const config = loadConfig(everything);
+    const handedOn = configToEnvironment(config);
+    expect(loadConfig(handedOn)).toEqual(config);
+    for (const [name, value] of Object.entries(everything)) expect([name, handedOn[name]]).toEqual([name, value]);
+    const inline = loadConfig({ ...everything, AUTH_JWKS_URL: undefined, AUTH_JWKS: JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc' }] }) });
+    expect(loadConfig(configToEnvironment(inline))).toEqual(inline);
+  });
 });
