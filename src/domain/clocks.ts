@@ -99,8 +99,38 @@ function clockLabel(rule: ClockRule, duration: PolicyDuration, grade: Grade | nu
   return `${grade === null ? '' : `grade ${grade} `}${rule.label} (${describeDuration(duration)})`;
 }
 
-/** Arms a clock of `kind` from `startMs`; returns it. */
-export function armClock(
+/**
+ * What a clock operation produces: a new book and the timeline entries that record the change.
+ * The operations never change the book they are given.
+ */
+export interface ClockStep {
+  book: ClockBook;
+  entries: TimelineEntry[];
+}
+
+/**
+ * Runs `change` on a copy of the book (the clocks are plain JSON; Temporal's workflow sandbox has
+ * no structuredClone) and returns the copy with the entries the change wrote. The helpers below
+ * that end in `In` change only such a copy, never a caller's value.
+ */
+function onCopy(book: ClockBook, change: (copy: ClockBook, entries: TimelineEntry[]) => void): ClockStep {
+  const copy: ClockBook = { clocks: JSON.parse(JSON.stringify(book.clocks)) as CaseClock[], escalationLevel: book.escalationLevel };
+  const entries: TimelineEntry[] = [];
+  change(copy, entries);
+  return { book: copy, entries };
+}
+
+const clockIn = (book: ClockBook, id: string): CaseClock => {
+  const clock = book.clocks.find((candidate) => candidate.id === id);
+  if (!clock) throw new Error(`The case has no clock ${id}`);
+  return clock;
+};
+
+/** Arms a clock of `kind` from `startMs`. */
+export const armClock = (book: ClockBook, policy: ContactPolicy, kind: ClockKind, startMs: number, options: { duration?: PolicyDuration; grade?: Grade | null } = {}) =>
+  onCopy(book, (copy, entries) => armIn(copy, entries, policy, kind, startMs, options));
+
+function armIn(
   book: ClockBook,
   entries: TimelineEntry[],
   policy: ContactPolicy,
@@ -143,7 +173,9 @@ export function armClock(
 export const activeClocks = (book: ClockBook, kind?: ClockKind) => book.clocks.filter((clock) => isActive(clock) && (kind === undefined || clock.kind === kind));
 
 /** The work the clock waits for is done: met (late, if it had breached). */
-export function meetClocks(book: ClockBook, entries: TimelineEntry[], kind: ClockKind, nowMs: number): void {
+export const meetClocks = (book: ClockBook, kind: ClockKind, nowMs: number) => onCopy(book, (copy, entries) => meetIn(copy, entries, kind, nowMs));
+
+function meetIn(book: ClockBook, entries: TimelineEntry[], kind: ClockKind, nowMs: number): void {
   for (const clock of activeClocks(book, kind)) {
     clock.state = 'met';
     clock.metAt = iso(nowMs);
@@ -154,8 +186,13 @@ export function meetClocks(book: ClockBook, entries: TimelineEntry[], kind: Cloc
   }
 }
 
-/** The clock no longer applies (the case closed, or a regrade removed it). */
-export function stopClock(clock: CaseClock, entries: TimelineEntry[], reason: string, nowMs: number): void {
+/** The clocks named no longer apply (the case closed, or a regrade removed them). */
+export const stopClocks = (book: ClockBook, ids: string[], reason: string, nowMs: number) =>
+  onCopy(book, (copy, entries) => {
+    for (const id of ids) stopIn(clockIn(copy, id), entries, reason, nowMs);
+  });
+
+function stopIn(clock: CaseClock, entries: TimelineEntry[], reason: string, nowMs: number): void {
   clock.state = 'stopped';
   clock.stoppedAt = iso(nowMs);
   clock.stopReason = reason;
@@ -165,21 +202,26 @@ export function stopClock(clock: CaseClock, entries: TimelineEntry[], reason: st
   entries.push({ type: 'clock-stopped', details: { clock: clock.id, reason } });
 }
 
+export interface Regrade {
+  fromGrade: Grade | null;
+  toGrade: Grade;
+  area: 'urban' | 'rural';
+  dispatched: boolean;
+  arrived: boolean;
+}
+
 /** A new grade: graded clocks are re-baselined from now, armed, or stopped; old and new due times are recorded. */
-export function regradeClocks(
-  book: ClockBook,
-  entries: TimelineEntry[],
-  policy: ContactPolicy,
-  change: { fromGrade: Grade | null; toGrade: Grade; area: 'urban' | 'rural'; dispatched: boolean; arrived: boolean },
-  nowMs: number,
-): void {
+export const regradeClocks = (book: ClockBook, policy: ContactPolicy, change: Regrade, nowMs: number) =>
+  onCopy(book, (copy, entries) => regradeIn(copy, entries, policy, change, nowMs));
+
+function regradeIn(book: ClockBook, entries: TimelineEntry[], policy: ContactPolicy, change: Regrade, nowMs: number): void {
   const satisfied: Record<GradedClockKind, boolean> = { unresourced: change.dispatched, attendance: change.arrived };
   for (const kind of ['unresourced', 'attendance'] as const) {
     const duration = gradedDuration(policy, kind, change.toGrade, change.area);
     const [current] = activeClocks(book, kind);
     if (current) {
       if (!duration) {
-        stopClock(current, entries, `regraded-to-${change.toGrade}`, nowMs);
+        stopIn(current, entries, `regraded-to-${change.toGrade}`, nowMs);
         continue;
       }
       const rule = ruleOf(policy, kind);
@@ -196,18 +238,17 @@ export function regradeClocks(
       else current.state = 'running';
       entries.push({ type: 'clock-rebaselined', details: { clock: current.id, fromDueAt, toDueAt: current.dueAt, fromGrade: change.fromGrade, toGrade: change.toGrade } });
     } else if (duration && !satisfied[kind]) {
-      armClock(book, entries, policy, kind, nowMs, { duration, grade: change.toGrade });
+      armIn(book, entries, policy, kind, nowMs, { duration, grade: change.toGrade });
     }
   }
 }
 
+/** Raises the escalation level by hand (a supervisor's or handler's escalation, no clock behind it). */
+export const escalate = (book: ClockBook, policy: ContactPolicy, cause: { reason: string; raisedFor: number }) =>
+  onCopy(book, (copy, entries) => escalateIn(copy, entries, policy, { ...cause, clock: null }));
+
 /** Raises the escalation level (to at least `minLevel`) and records who is told: an `escalated` entry is a notification. */
-export function escalate(
-  book: ClockBook,
-  entries: TimelineEntry[],
-  policy: ContactPolicy,
-  cause: { reason: string; clock: CaseClock | null; raisedFor: number; minLevel?: number },
-): void {
+function escalateIn(book: ClockBook, entries: TimelineEntry[], policy: ContactPolicy, cause: { reason: string; clock: CaseClock | null; raisedFor: number; minLevel?: number }): void {
   const top = policy.escalationChain.length;
   const level = Math.min(top, Math.max(book.escalationLevel + 1, cause.minLevel ?? 0));
   book.escalationLevel = level;
@@ -218,13 +259,16 @@ export function escalate(
   });
 }
 
-export function pauseClock(clock: CaseClock, entries: TimelineEntry[], reason: PauseReason, actor: ActorRef, nowMs: number): void {
-  clock.resumeTo = clock.state as 'running' | 'warned' | 'breached';
-  clock.state = 'paused';
-  clock.pausedAt = iso(nowMs);
-  clock.pauses.push({ reason, by: actor, at: iso(nowMs), resumedAt: null, resumedBy: null, pausedMs: null });
-  entries.push({ type: 'clock-paused', details: { clock: clock.id, reason } });
-}
+/** Stops a clock counting, with the reason code; its due time moves on by the paused span when it resumes. */
+export const pauseClock = (book: ClockBook, id: string, reason: PauseReason, actor: ActorRef, nowMs: number) =>
+  onCopy(book, (copy, entries) => {
+    const clock = clockIn(copy, id);
+    clock.resumeTo = clock.state as 'running' | 'warned' | 'breached';
+    clock.state = 'paused';
+    clock.pausedAt = iso(nowMs);
+    clock.pauses.push({ reason, by: actor, at: iso(nowMs), resumedAt: null, resumedBy: null, pausedMs: null });
+    entries.push({ type: 'clock-paused', details: { clock: clock.id, reason } });
+  });
 
 function closePause(clock: CaseClock, nowMs: number, actor: ActorRef | null): number {
   const span = nowMs - ms(clock.pausedAt!);
@@ -238,7 +282,9 @@ function closePause(clock: CaseClock, nowMs: number, actor: ActorRef | null): nu
 }
 
 /** Resumes a paused clock: every time still ahead of it moves on by exactly the paused span. */
-export function resumeClock(clock: CaseClock, entries: TimelineEntry[], actor: ActorRef, nowMs: number): void {
+export const resumeClock = (book: ClockBook, id: string, actor: ActorRef, nowMs: number) => onCopy(book, (copy, entries) => resumeIn(clockIn(copy, id), entries, actor, nowMs));
+
+function resumeIn(clock: CaseClock, entries: TimelineEntry[], actor: ActorRef, nowMs: number): void {
   const span = closePause(clock, nowMs, actor);
   const state = clock.resumeTo ?? 'running';
   if (state !== 'breached') {
@@ -299,7 +345,9 @@ function nextRepeat(fromMs: number, repeatMs: number, nowMs: number): number {
  * past its due time is not sent (the breach supersedes it), and repeats missed while no worker ran
  * collapse into one, so a late worker raises each overdue alarm exactly once.
  */
-export function fireAlarms(book: ClockBook, entries: TimelineEntry[], policy: ContactPolicy, nowMs: number): void {
+export const fireAlarms = (book: ClockBook, policy: ContactPolicy, nowMs: number) => onCopy(book, (copy, entries) => fireIn(copy, entries, policy, nowMs));
+
+function fireIn(book: ClockBook, entries: TimelineEntry[], policy: ContactPolicy, nowMs: number): void {
   for (let alarm = nextAlarm(book); alarm !== null && alarm.atMs <= nowMs; alarm = nextAlarm(book)) {
     const clock = book.clocks.find((candidate) => candidate.id === alarm.clockId)!;
     const rule = ruleOf(policy, clock.kind);
@@ -309,7 +357,7 @@ export function fireAlarms(book: ClockBook, entries: TimelineEntry[], policy: Co
         if (ms(clock.dueAt) <= nowMs) break; // the breach is due too: it alone is raised
         clock.warnedAt = iso(nowMs);
         entries.push({ type: 'clock-warned', details: { clock: clock.id, dueAt: clock.dueAt } });
-        escalate(book, entries, policy, { reason: 'clock-warning', clock, raisedFor: alarm.atMs });
+        escalateIn(book, entries, policy, { reason: 'clock-warning', clock, raisedFor: alarm.atMs });
         break;
       case 'due': {
         clock.state = 'breached';
@@ -317,12 +365,12 @@ export function fireAlarms(book: ClockBook, entries: TimelineEntry[], policy: Co
         clock.nextEscalationAt = iso(nextRepeat(alarm.atMs, spanMs(rule.repeatEvery), nowMs));
         entries.push({ type: 'clock-breached', details: { clock: clock.id, dueAt: clock.dueAt } });
         const target = clock.kind === 'unresourced' && clock.grade !== null ? (gradeRule(policy, clock.grade).unresourcedEscalatesTo ?? rule.breachEscalatesTo) : rule.breachEscalatesTo;
-        escalate(book, entries, policy, { reason: 'clock-breach', clock, raisedFor: alarm.atMs, minLevel: target ? policy.escalationChain.indexOf(target) + 1 : 0 });
+        escalateIn(book, entries, policy, { reason: 'clock-breach', clock, raisedFor: alarm.atMs, minLevel: target ? policy.escalationChain.indexOf(target) + 1 : 0 });
         break;
       }
       case 're-escalation': {
         clock.nextEscalationAt = iso(nextRepeat(alarm.atMs, spanMs(rule.repeatEvery), nowMs));
-        escalate(book, entries, policy, { reason: 'clock-re-escalation', clock, raisedFor: alarm.atMs });
+        escalateIn(book, entries, policy, { reason: 'clock-re-escalation', clock, raisedFor: alarm.atMs });
         break;
       }
     }

@@ -4,6 +4,8 @@ import {
   activeClocks,
   armClock,
   type CaseClock,
+  type ClockBook,
+  type ClockStep,
   escalate,
   type EscalationReason,
   fireAlarms,
@@ -12,7 +14,7 @@ import {
   type PauseReason,
   regradeClocks,
   resumeClock,
-  stopClock,
+  stopClocks,
   type TimelineEntry,
 } from './clocks.js';
 import { type ContactPolicy } from './policy.js';
@@ -121,11 +123,14 @@ export function openCase(input: CaseIntakeFields, policy: ContactPolicy): { stat
   const entries: TimelineEntry[] = [
     { type: 'received', details: { channel: input.channel, riskMarker: input.screening.riskMarker, reasons: input.screening.reasons.join(','), policyVersion: policy.version } },
   ];
+  let book: ClockBook = state;
   if (policy.digitalActionChannels.includes(input.channel)) {
     const kind = input.screening.domesticAbuse || input.screening.sexualOffence ? 'digital-action-risk' : 'digital-action';
-    armClock(state, entries, policy, kind, Date.parse(input.receivedAt));
+    const armed = armClock(book, policy, kind, Date.parse(input.receivedAt));
+    book = armed.book;
+    entries.push(...armed.entries);
   }
-  return { state: { ...state, version: 1, timelineLength: entries.length }, entries };
+  return { state: { ...state, clocks: book.clocks, escalationLevel: book.escalationLevel, version: 1, timelineLength: entries.length }, entries };
 }
 
 export function initialCaseState(input: CaseIntakeFields): ContactCaseState {
@@ -332,76 +337,85 @@ export function applyCommand(
       break;
   }
   next.stage = stageOf(next);
-  const entries = [...(entry ? [entry] : []), ...clockEffects(state, next, command, actor, Date.parse(now), policy)];
+  const effects = clockEffects(state, next, command, actor, Date.parse(now), policy);
+  next.clocks = effects.book.clocks;
+  next.escalationLevel = effects.book.escalationLevel;
+  const entries = [...(entry ? [entry] : []), ...effects.entries];
   next.version = state.version + 1;
   next.timelineLength = state.timelineLength + entries.length;
   return { state: next, entries };
 }
 
-/** What a command does to the case's clocks and escalation level (mutates `next`), as timeline entries. */
-function clockEffects(state: ContactCaseState, next: ContactCaseState, command: CaseCommand, actor: ActorRef, nowMs: number, policy: ContactPolicy): TimelineEntry[] {
+/** What a command does to the case's clocks and escalation level: the new clock book, and its timeline entries. */
+function clockEffects(state: ContactCaseState, next: ContactCaseState, command: CaseCommand, actor: ActorRef, nowMs: number, policy: ContactPolicy): ClockStep {
+  let book: ClockBook = { clocks: next.clocks, escalationLevel: next.escalationLevel };
   const entries: TimelineEntry[] = [];
+  const then = (step: ClockStep) => {
+    book = step.book;
+    entries.push(...step.entries);
+  };
   if (command.type === 'assess' && state.assessmentCount === 0) {
     // A person has assessed the submission: it has been actioned.
-    meetClocks(next, entries, 'digital-action', nowMs);
-    meetClocks(next, entries, 'digital-action-risk', nowMs);
+    then(meetClocks(book, 'digital-action', nowMs));
+    then(meetClocks(book, 'digital-action-risk', nowMs));
   }
   if (next.grade !== null && next.grade !== state.grade) {
-    regradeClocks(
-      next,
-      entries,
-      policy,
-      { fromGrade: state.grade, toGrade: next.grade, area: next.area, dispatched: next.attendance.dispatchedAt !== null, arrived: next.attendance.arrivedAt !== null },
-      nowMs,
+    then(
+      regradeClocks(
+        book,
+        policy,
+        { fromGrade: state.grade, toGrade: next.grade, area: next.area, dispatched: next.attendance.dispatchedAt !== null, arrived: next.attendance.arrivedAt !== null },
+        nowMs,
+      ),
     );
   }
   switch (command.type) {
     case 'record-incident': {
       const crime = needsCrimeDecision(next.incident);
-      const [running] = activeClocks(next, 'crime-recording');
+      const [running] = activeClocks(book, 'crime-recording');
       // NCRS: recorded within 24 h of the report, so the clock runs from when the contact came in.
-      if (crime && !running && next.crimeDecision === null && !next.clocks.some((clock) => clock.kind === 'crime-recording')) {
-        armClock(next, entries, policy, 'crime-recording', Date.parse(next.receivedAt));
+      if (crime && !running && next.crimeDecision === null && !book.clocks.some((clock) => clock.kind === 'crime-recording')) {
+        then(armClock(book, policy, 'crime-recording', Date.parse(next.receivedAt)));
       }
-      if (!crime && running) stopClock(running, entries, 'not-a-crime-incident', nowMs);
+      if (!crime && running) then(stopClocks(book, [running.id], 'not-a-crime-incident', nowMs));
       break;
     }
     case 'decide-crime':
-      meetClocks(next, entries, 'crime-recording', nowMs);
-      if (command.decision.crimeRecorded && !next.clocks.some((clock) => clock.kind.startsWith('victim-update'))) {
+      then(meetClocks(book, 'crime-recording', nowMs));
+      if (command.decision.crimeRecorded && !book.clocks.some((clock) => clock.kind.startsWith('victim-update'))) {
         const enhanced = next.screening.vulnerable || next.screening.domesticAbuse || next.screening.sexualOffence;
-        armClock(next, entries, policy, enhanced ? 'victim-update-enhanced' : 'victim-update', nowMs);
-        if (!command.decision.victimSupportOptOut) armClock(next, entries, policy, 'victim-support-referral', nowMs);
+        then(armClock(book, policy, enhanced ? 'victim-update-enhanced' : 'victim-update', nowMs));
+        if (!command.decision.victimSupportOptOut) then(armClock(book, policy, 'victim-support-referral', nowMs));
       }
       break;
     case 'record-attendance':
-      meetClocks(next, entries, command.event === 'dispatched' ? 'unresourced' : 'attendance', nowMs);
+      then(meetClocks(book, command.event === 'dispatched' ? 'unresourced' : 'attendance', nowMs));
       break;
     case 'refer':
-      if (command.referral.kind === 'victim-support') meetClocks(next, entries, 'victim-support-referral', nowMs);
+      if (command.referral.kind === 'victim-support') then(meetClocks(book, 'victim-support-referral', nowMs));
       break;
     case 'add-note':
       if (command.kind === 'victim-update' && next.crimeDecision?.crimeRecorded) {
-        meetClocks(next, entries, 'victim-update', nowMs);
-        meetClocks(next, entries, 'victim-update-enhanced', nowMs);
-        meetClocks(next, entries, 'victim-update-cadence', nowMs);
-        armClock(next, entries, policy, 'victim-update-cadence', nowMs);
+        then(meetClocks(book, 'victim-update', nowMs));
+        then(meetClocks(book, 'victim-update-enhanced', nowMs));
+        then(meetClocks(book, 'victim-update-cadence', nowMs));
+        then(armClock(book, policy, 'victim-update-cadence', nowMs));
       }
       break;
     case 'escalate':
-      escalate(next, entries, policy, { reason: `manual:${command.reason}`, clock: null, raisedFor: nowMs });
+      then(escalate(book, policy, { reason: `manual:${command.reason}`, raisedFor: nowMs }));
       break;
     case 'pause-clock':
-      pauseClock(next.clocks.find((clock) => clock.id === command.clock)!, entries, command.reason, actor, nowMs);
+      then(pauseClock(book, command.clock, command.reason, actor, nowMs));
       break;
     case 'resume-clock':
-      resumeClock(next.clocks.find((clock) => clock.id === command.clock)!, entries, actor, nowMs);
+      then(resumeClock(book, command.clock, actor, nowMs));
       break;
     case 'resolve':
-      for (const clock of activeClocks(next)) stopClock(clock, entries, 'case-closed', nowMs);
+      then(stopClocks(book, activeClocks(book).map((clock) => clock.id), 'case-closed', nowMs));
       break;
   }
-  return entries;
+  return { book, entries };
 }
 
 /**
@@ -409,9 +423,7 @@ function clockEffects(state: ContactCaseState, next: ContactCaseState, command: 
  * state and its timeline entries, or the same state and no entries when nothing was due.
  */
 export function applyAlarms(state: ContactCaseState, policy: ContactPolicy, nowMs: number): { state: ContactCaseState; entries: TimelineEntry[] } {
-  const next = JSON.parse(JSON.stringify(state)) as ContactCaseState;
-  const entries: TimelineEntry[] = [];
-  fireAlarms(next, entries, policy, nowMs);
+  const { book, entries } = fireAlarms(state, policy, nowMs);
   if (entries.length === 0) return { state, entries };
-  return { state: { ...next, version: state.version + 1, timelineLength: state.timelineLength + entries.length }, entries };
+  return { state: { ...state, clocks: book.clocks, escalationLevel: book.escalationLevel, version: state.version + 1, timelineLength: state.timelineLength + entries.length }, entries };
 }

@@ -28,9 +28,10 @@ function webSubmission(flags: RiskFlag[] = [RiskFlag.DomesticAbuse]): ContactCas
   ).state;
 }
 
-function fire(book: ClockBook, atMs: number): TimelineEntry[] {
-  const entries: TimelineEntry[] = [];
-  fireAlarms(book, entries, policy, atMs);
+/** Fires the alarms due by `atMs` on the test's own case, which then holds the new clocks. */
+function fire(testCase: ClockBook, atMs: number): TimelineEntry[] {
+  const { book, entries } = fireAlarms(testCase, policy, atMs);
+  Object.assign(testCase, book);
   return entries;
 }
 
@@ -61,6 +62,19 @@ describe('clocks', () => {
     expect(entries.map((e) => e.type)).toEqual(['clock-breached', 'escalated']);
     expect(book.clocks[0].nextEscalationAt).toBe(new Date(received + 32 * HOUR).toISOString());
     expect(nextAlarm(book)).toMatchObject({ event: 're-escalation', summary: expect.stringContaining('web submission') });
+  });
+
+  it('never changes the clocks it is given: each step returns new ones', () => {
+    const opened = webSubmission();
+    const before = JSON.stringify(opened);
+    const warned = fireAlarms(opened, policy, received + 18 * HOUR);
+    const breached = fireAlarms(warned.book, policy, received + 24 * HOUR);
+    expect(JSON.stringify(opened)).toBe(before);
+    expect([warned.book.clocks[0].state, breached.book.clocks[0].state, opened.clocks[0].state]).toEqual(['warned', 'breached', 'running']);
+    expect([warned.book.escalationLevel, breached.book.escalationLevel, opened.escalationLevel]).toEqual([1, 2, 0]);
+    const commanded = command(opened, { type: 'assess', assessment: assessment({}, 3) }, received + HOUR);
+    expect(JSON.stringify(opened)).toBe(before);
+    expect(commanded.state.clocks.map((clock) => clock.state)).toEqual(['met', 'running']);
   });
 
   it('is met by the first assessment, however close to its deadline', () => {
