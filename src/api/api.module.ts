@@ -8,12 +8,14 @@ import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../modules/database/database.module.js';
 import { AppLogger } from '../modules/logging/app-logger.js';
 import { LoggingModule } from '../modules/logging/logging.module.js';
+import { AlertsModule } from '../modules/alerts/alerts.module.js';
 import { AuditModule } from '../modules/audit/audit.module.js';
 import { ContactCasesModule } from '../modules/contact-cases/contact-cases.module.js';
 import { SystemChecksModule } from '../modules/system-checks/system-checks.module.js';
 import { TemporalClientModule } from '../modules/temporal/temporal-client.module.js';
 import { AccessLogMiddleware } from './common/access-log.middleware.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { AlertsController } from './alerts/alerts.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { CodecController } from './codec/codec.controller.js';
 import { ContactsController } from './contacts/contacts.controller.js';
@@ -38,8 +40,9 @@ export class ApiModule implements NestModule {
         SystemChecksModule,
         ContactCasesModule,
         AuditModule,
+        AlertsModule,
       ],
-      controllers: [HealthController, ContactsController, SystemChecksController, CodecController, AuditController],
+      controllers: [HealthController, ContactsController, AlertsController, SystemChecksController, CodecController, AuditController],
       providers: [
         AccessTokenVerifier,
         RateLimiter,

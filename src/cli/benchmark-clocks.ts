@@ -14,7 +14,7 @@ import { memoryOf, percentile, startBenchSystem } from './bench-system.js';
  * Clocks falling due at volume: opens many cases through the API at a steady rate (web
  * submissions, each with its action clock running, a quarter of them on the domestic abuse clock),
  * then waits for every clock to warn and breach, and reports how late each alarm was raised (the
- * notification row's time against the alarm's due time) and the worker's peak memory. The clocks
+ * alert row's time against the alarm's due time) and the worker's peak memory. The clocks
  * fall due at the rate the cases were opened; the benchmark's policy warns at half-time, so that
  * warnings and breaches come in two waves rather than on top of each other.
  *   npm run bench:clocks -- [--cases 10000] [--rate 25] [--clock-seconds 900] [--database-url postgres://…]
@@ -90,8 +90,8 @@ try {
     async () => {
       const { rows: [progress] } = await database.query<{ breaches: number; alarms: number; late_ms: number | null }>(
         `select count(*) filter (where reason = 'clock-breach')::int as breaches, count(*)::int as alarms,
-                (select extract(epoch from (created_at - raised_for)) * 1000 from case_notification order by created_at desc limit 1) as late_ms
-         from case_notification`,
+                (select extract(epoch from (created_at - raised_for)) * 1000 from case_alert order by created_at desc limit 1) as late_ms
+         from case_alert`,
       );
       if (Date.now() - reported > 30_000) {
         reported = Date.now();
@@ -104,10 +104,10 @@ try {
   // Long enough for a duplicate to show.
   await new Promise((resolve) => setTimeout(resolve, 5_000));
   const { rows } = await database.query<{ reason: string; late_ms: number }>(
-    'select reason, extract(epoch from (created_at - raised_for)) * 1000 as late_ms from case_notification',
+    'select reason, extract(epoch from (created_at - raised_for)) * 1000 as late_ms from case_alert',
   );
   const { rows: duplicates } = await database.query<{ n: number }>(
-    `select count(*)::int as n from (select reference, reason from case_notification group by reference, reason having count(*) > 1) d`,
+    `select count(*)::int as n from (select reference, reason from case_alert group by reference, reason having count(*) > 1) d`,
   );
   const peak = memoryOf(system.pids().worker);
   const line = (label: string, late: number[]) => {
@@ -120,7 +120,7 @@ try {
 ${system.describe()}
 Load:    ${cases} web submissions opened through the API at up to ${rate}/s: ${openSeconds.toFixed(0)} s (${(cases / openSeconds).toFixed(1)}/s); each clock ${clockSeconds} s, warning at 50 %
 
-Alarm lateness (notification written − alarm due)
+Alarm lateness (alert written − alarm due)
 ${line('warnings', late('clock-warning'))}
 ${line('breaches', late('clock-breach'))}
 ${line('all alarms', late())}

@@ -75,6 +75,8 @@ export const environmentSchema = z.object({
 
   RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().positive().default(300).meta({ description: 'intakes per caller per minute (per API process)' }),
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(30).meta({ description: 'failed authentications per client address per minute (per API process)' }),
+
+  ALERT_STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15).meta({ description: 'how often an open alert stream sends a comment line, so that proxies keep it open' }),
 });
 
 export type Environment = Record<string, string | undefined>;
@@ -154,6 +156,7 @@ export interface AppConfig {
   /** Payload encryption, and the browser origins (the Temporal UI) allowed to call the codec endpoint. */
   codec: { keys: PayloadKeySource; corsOrigins: string[] };
   rateLimits: { intakePerMinute: Settings['RATE_LIMIT_INTAKE_PER_MINUTE']; authFailuresPerMinute: Settings['RATE_LIMIT_AUTH_FAILURES_PER_MINUTE'] };
+  alerts: { streamHeartbeatSeconds: Settings['ALERT_STREAM_HEARTBEAT_SECONDS'] };
 }
 
 /**
@@ -191,6 +194,7 @@ const copied = {
   AUTH_CLOCK_TOLERANCE_SECONDS: ['auth', 'clockToleranceSeconds'],
   RATE_LIMIT_INTAKE_PER_MINUTE: ['rateLimits', 'intakePerMinute'],
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: ['rateLimits', 'authFailuresPerMinute'],
+  ALERT_STREAM_HEARTBEAT_SECONDS: ['alerts', 'streamHeartbeatSeconds'],
 } as const satisfies Partial<Record<keyof Settings, readonly [string] | readonly [string, string]>>;
 
 type Section = Record<string, unknown>;

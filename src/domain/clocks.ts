@@ -247,7 +247,7 @@ function regradeIn(book: ClockBook, entries: TimelineEntry[], policy: ContactPol
 export const escalate = (book: ClockBook, policy: ContactPolicy, cause: { reason: string; raisedFor: number }) =>
   onCopy(book, (copy, entries) => escalateIn(copy, entries, policy, { ...cause, clock: null }));
 
-/** Raises the escalation level (to at least `minLevel`) and records who is told: an `escalated` entry is a notification. */
+/** Raises the escalation level (to at least `minLevel`) and records who is told: an `escalated` entry raises an alert. */
 function escalateIn(book: ClockBook, entries: TimelineEntry[], policy: ContactPolicy, cause: { reason: string; clock: CaseClock | null; raisedFor: number; minLevel?: number }): void {
   const top = policy.escalationChain.length;
   const level = Math.min(top, Math.max(book.escalationLevel + 1, cause.minLevel ?? 0));
@@ -295,6 +295,18 @@ function resumeIn(clock: CaseClock, entries: TimelineEntry[], actor: ActorRef, n
   clock.state = state;
   clock.resumeTo = null;
   entries.push({ type: 'clock-resumed', details: { clock: clock.id, pausedMs: span, dueAt: clock.dueAt } });
+}
+
+/**
+ * Someone has acknowledged the breach of a clock: it stops escalating again (its breach stays on its
+ * record, and a re-baseline starts it counting afresh). Returns the same book when nothing changes.
+ */
+export function quietenClock(book: ClockBook, id: string): ClockStep {
+  const clock = book.clocks.find((candidate) => candidate.id === id);
+  if (!clock || clock.state !== 'breached' || clock.nextEscalationAt === null) return { book, entries: [] };
+  return onCopy(book, (copy) => {
+    clockIn(copy, id).nextEscalationAt = null;
+  });
 }
 
 export type AlarmEvent = 'warning' | 'due' | 're-escalation';

@@ -1,4 +1,5 @@
 import { type ActorRef } from './actor.js';
+import { type AcknowledgementAction, type AssignmentReason, type OpenAlert, raisedAlerts, type RegradeReason } from './alerts.js';
 import { type Channel, type FieldProblem } from './channels.js';
 import {
   activeClocks,
@@ -12,6 +13,7 @@ import {
   meetClocks,
   pauseClock,
   type PauseReason,
+  quietenClock,
   regradeClocks,
   resumeClock,
   stopClocks,
@@ -66,7 +68,10 @@ export type CaseCommand =
   | { type: 'resolve'; resolution: Resolution }
   | { type: 'escalate'; reason: EscalationReason }
   | { type: 'pause-clock'; clock: string; reason: PauseReason }
-  | { type: 'resume-clock'; clock: string };
+  | { type: 'resume-clock'; clock: string }
+  | { type: 'acknowledge-alert'; alert: string; action: AcknowledgementAction; note?: string }
+  | { type: 'assign'; assignee: string; team?: string; reason: AssignmentReason }
+  | { type: 'regrade'; grade: Grade; reason: RegradeReason };
 
 /** A `victim-update` note records that the victim was told of progress (Victims' Code). */
 export const noteKinds = ['general', 'victim-update'] as const;
@@ -98,6 +103,8 @@ export interface ContactCaseState {
   /** How far up the policy's escalation chain the case has gone (0: not escalated). */
   escalationLevel: number;
   clocks: CaseClock[];
+  /** Alerts raised and not yet acknowledged (a closed case has none). */
+  alerts: OpenAlert[];
   resolution: (Resolution & { firstContactResolution: boolean; closedAt: string; closedBy: ActorRef }) | null;
   /** Counts every change; the case store applies a projection only if it is newer. */
   version: number;
@@ -148,6 +155,7 @@ export function initialCaseState(input: CaseIntakeFields): ContactCaseState {
     noteCount: 0,
     escalationLevel: 0,
     clocks: [],
+    alerts: [],
     resolution: null,
     version: 0,
     timelineLength: 0,
@@ -221,6 +229,21 @@ export function rejectionOf(state: ContactCaseState, command: CaseCommand, actor
     }
     case 'resolve':
       return resolutionRejection(state, command.resolution);
+    case 'acknowledge-alert': {
+      const alert = state.alerts.find((candidate) => candidate.id === command.alert);
+      if (!alert) return stageConflict(state, `alert ${command.alert} is not open: it was acknowledged already, or the case never raised it`);
+      if (alert.role !== actor.role) return invalid(`Alert ${alert.id} is addressed to ${alert.role}`, [{ field: 'alert', message: `addressed to ${alert.role}, not ${actor.role}` }]);
+      return null;
+    }
+    case 'assign':
+      if (command.assignee === state.assignee && (command.team ?? state.team) === state.team) {
+        return invalid(`The case is already with ${command.assignee} in ${state.team}`, [{ field: 'assignee', message: 'already assigned there' }]);
+      }
+      return null;
+    case 'regrade':
+      if (state.grade === null) return stageConflict(state, 'assess and grade the case before regrading it');
+      if (command.grade === state.grade && !state.pendingDowngrade) return invalid(`The case is already grade ${command.grade}`, [{ field: 'grade', message: 'same as the current grade' }]);
+      return null;
   }
 }
 
@@ -335,7 +358,26 @@ export function applyCommand(
     case 'resume-clock':
       entry = null; // the clock's own entry records these
       break;
+    case 'acknowledge-alert': {
+      const alert = state.alerts.find((candidate) => candidate.id === command.alert)!;
+      next.alerts = state.alerts.filter((candidate) => candidate.id !== alert.id);
+      entry = { type: 'alert-acknowledged', details: { alert: alert.id, kind: alert.kind, level: alert.level, role: alert.role, clock: alert.clock, action: command.action } };
+      break;
+    }
+    case 'assign':
+      next.assignee = command.assignee;
+      next.team = command.team ?? state.team;
+      entry = { type: command.reason === 'claim' ? 'claimed' : 'assigned', details: { from: state.assignee, to: next.assignee, fromTeam: state.team, team: next.team, reason: command.reason } };
+      break;
+    case 'regrade':
+      // A supervisor's regrade needs no approval, and settles any downgrade still waiting for one.
+      next.grade = command.grade;
+      next.pendingDowngrade = null;
+      entry = { type: 'regraded', details: { fromGrade: state.grade, toGrade: command.grade, reason: command.reason } };
+      break;
   }
+  // A closed case has nothing left to act on: its open alerts close with it.
+  if (command.type === 'resolve') next.alerts = [];
   next.stage = stageOf(next);
   const effects = clockEffects(state, next, command, actor, Date.parse(now), policy);
   next.clocks = effects.book.clocks;
@@ -414,8 +456,23 @@ function clockEffects(state: ContactCaseState, next: ContactCaseState, command: 
     case 'resolve':
       then(stopClocks(book, activeClocks(book).map((clock) => clock.id), 'case-closed', nowMs));
       break;
+    case 'acknowledge-alert': {
+      // Someone has acted on the breach: that clock stops escalating again.
+      const alert = state.alerts.find((candidate) => candidate.id === command.alert);
+      if (alert?.clock && alert.kind !== 'warning') then(quietenClock(book, alert.clock));
+      break;
+    }
   }
   return { book, entries };
+}
+
+/**
+ * The case with the alerts its newly recorded entries raise (one per `escalated` entry, known by
+ * the entry's id once the change has ids): what the workflow adopts and the case store writes.
+ */
+export function withRaisedAlerts(state: ContactCaseState, entries: ReadonlyArray<{ id: string; type: string; details: TimelineEntry['details'] }>): ContactCaseState {
+  const raised = raisedAlerts(entries);
+  return raised.length === 0 ? state : { ...state, alerts: [...state.alerts, ...raised] };
 }
 
 /**

@@ -40,6 +40,9 @@ export const resolveCaseUpdate = defineUpdate<ContactCaseState, [Of<'resolve'>]>
 export const escalateCaseUpdate = defineUpdate<ContactCaseState, [Of<'escalate'>]>('escalateCase');
 export const pauseClockUpdate = defineUpdate<ContactCaseState, [Of<'pause-clock'>]>('pauseClock');
 export const resumeClockUpdate = defineUpdate<ContactCaseState, [Of<'resume-clock'>]>('resumeClock');
+export const acknowledgeAlertUpdate = defineUpdate<ContactCaseState, [Of<'acknowledge-alert'>]>('acknowledgeAlert');
+export const assignCaseUpdate = defineUpdate<ContactCaseState, [Of<'assign'>]>('assignCase');
+export const regradeCaseUpdate = defineUpdate<ContactCaseState, [Of<'regrade'>]>('regradeCase');
 
 /** Each command's update, by command type. */
 export const commandUpdates = {
@@ -54,6 +57,9 @@ export const commandUpdates = {
   escalate: escalateCaseUpdate,
   'pause-clock': pauseClockUpdate,
   'resume-clock': resumeClockUpdate,
+  'acknowledge-alert': acknowledgeAlertUpdate,
+  assign: assignCaseUpdate,
+  regrade: regradeCaseUpdate,
 } as const satisfies Record<CaseCommand['type'], unknown>;
 
 /** The activities the workflow calls, as it sees them; the worker's provider implements them. */

@@ -18,7 +18,7 @@ import { caseDetails } from '../domain/case-summary.js';
 import { caseArchiveWorkflowId, caseRunArchiveWorkflowId } from './case-archive.messages.js';
 import { caseArchiveWorkflow } from './case-archive.workflow.js';
 import { nextAlarm } from '../domain/clocks.js';
-import { applyAlarms, applyCommand, type CaseCommand, type ContactCaseState, rejectionOf, type TimelineEntry } from '../domain/contact-case.js';
+import { applyAlarms, applyCommand, type CaseCommand, type ContactCaseState, rejectionOf, type TimelineEntry, withRaisedAlerts } from '../domain/contact-case.js';
 import { type ContactIntake, openCaseFromIntake, type RecordedEntry, SYSTEM_ACTOR } from '../domain/case-records.js';
 import {
   type CaseContinuation,
@@ -73,7 +73,8 @@ function recorded(entries: TimelineEntry[], changeId: string, previousLength: nu
 export async function contactCaseWorkflow(intake: ContactIntake, continued?: CaseContinuation): Promise<ContactCaseState> {
   const policy = intake.policy;
   const opened = continued ? null : openCaseFromIntake(intake);
-  let state = continued?.state ?? opened!.state;
+  // A run continued from one that kept no alerts starts with none open.
+  let state: ContactCaseState = continued ? { ...continued.state, alerts: continued.state.alerts ?? [] } : opened!.state;
 
   // Commands and alarms run one at a time, in the order they came, after the intake is recorded.
   let queue: Promise<unknown> = Promise.resolve();
@@ -110,16 +111,10 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
           // Checked again here: an earlier command may have changed the case since validation.
           refuse(state, envelope.command, envelope.actor);
           const at = new Date().toISOString();
-          const { state: next, entries } = applyCommand(state, envelope.command, envelope.actor, at, policy);
-          await applyCaseChange({
-            reference: state.reference,
-            changeId: envelope.commandId,
-            actor: envelope.actor,
-            at,
-            command: envelope.command,
-            entries: recorded(entries, envelope.commandId, state.timelineLength),
-            state: next,
-          });
+          const applied = applyCommand(state, envelope.command, envelope.actor, at, policy);
+          const entries = recorded(applied.entries, envelope.commandId, state.timelineLength);
+          const next = withRaisedAlerts(applied.state, entries);
+          await applyCaseChange({ reference: state.reference, changeId: envelope.commandId, actor: envelope.actor, at, command: envelope.command, entries, state: next });
           adopt(next);
           return state;
         }),
@@ -157,11 +152,12 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
     if (wait > 0 && (await condition(() => state.version !== seen, wait, { summary: alarm.summary }))) continue;
     await serially(async () => {
       const now = Date.now();
-      const { state: next, entries } = applyAlarms(state, policy, now);
-      if (entries.length === 0) return;
-      const changeId = `${state.reference}:clocks:${next.version}`;
-      const at = new Date(now).toISOString();
-      await applyCaseChange({ reference: state.reference, changeId, actor: SYSTEM_ACTOR, at, command: null, entries: recorded(entries, changeId, state.timelineLength), state: next });
+      const fired = applyAlarms(state, policy, now);
+      if (fired.entries.length === 0) return;
+      const changeId = `${state.reference}:clocks:${fired.state.version}`;
+      const entries = recorded(fired.entries, changeId, state.timelineLength);
+      const next = withRaisedAlerts(fired.state, entries);
+      await applyCaseChange({ reference: state.reference, changeId, actor: SYSTEM_ACTOR, at: new Date(now).toISOString(), command: null, entries, state: next });
       adopt(next);
     });
   }

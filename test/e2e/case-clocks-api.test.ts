@@ -93,7 +93,7 @@ describe('case clocks through the REST API', () => {
       ['clock-paused', 'sgt-12'],
       ['clock-resumed', 'sgt-12'],
     ]);
-    const notifications = await database.query<{ role: string; reason: string }>('select role, reason from case_notification where reference = $1 order by level', [reference]);
+    const notifications = await database.query<{ role: string; reason: string }>('select role, reason from case_alert where reference = $1 order by level', [reference]);
     expect(notifications).toEqual([
       { role: 'contact-handler', reason: 'clock-warning' },
       { role: 'team-leader', reason: 'clock-breach' },

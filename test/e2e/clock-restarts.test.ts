@@ -101,7 +101,7 @@ describe('overdue clocks after a restart', () => {
   const breaches = (references: string[]) =>
     database.query<{ reference: string; events: number; notifications: number; first_notified: Date | string }>(
       `select e.reference, count(distinct e.id)::int as events, count(distinct n.id)::int as notifications, min(n.created_at) as first_notified
-       from case_event e left join case_notification n on n.reference = e.reference and n.reason = 'clock-breach'
+       from case_event e left join case_alert n on n.reference = e.reference and n.reason = 'clock-breach'
        where e.reference = any($1) and e.type = 'clock-breached' group by e.reference`,
       [references],
     );

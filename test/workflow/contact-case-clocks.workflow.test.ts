@@ -103,7 +103,7 @@ describe('case clocks at real durations (time-skipping server)', () => {
 
   const notifications = (reference: string) =>
     harness.database.query<{ role: string; level: number; reason: string; raised_for: Date | string }>(
-      'select role, level, reason, raised_for from case_notification where reference = $1 order by raised_for, level',
+      'select role, level, reason, raised_for from case_alert where reference = $1 order by raised_for, level',
       [reference],
     );
   const clock = (state: ContactCaseState, id: string): CaseClock => state.clocks.find((candidate) => candidate.id === id)!;

@@ -4,8 +4,7 @@ import { type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { type ActorRef } from '../../domain/actor.js';
 import { type CaseCommand } from '../../domain/contact-case.js';
-import { isReference } from '../../domain/reference.js';
-import { Permission } from '../../modules/access/permissions.js';
+import { grantingRole, Permission } from '../../modules/access/permissions.js';
 import { CaseHistoryReader } from '../../modules/audit/case-history.reader.js';
 import { CaseReplayService } from '../../modules/audit/case-replay.service.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
@@ -13,8 +12,10 @@ import { ContactCasesService } from '../../modules/contact-cases/contact-cases.s
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RateLimited, RequirePermission } from '../access/access.decorators.js';
 import { canonicalJson, sha256 } from '../../modules/common/canonical-json.js';
+import { idempotencyKey, reference } from '../common/params.js';
 import {
   AssessmentDto,
+  AssignmentDto,
   AttendanceDto,
   ClockPauseDto,
   CreateContactDto,
@@ -25,31 +26,13 @@ import {
   NoteDto,
   QueueQueryDto,
   ReferralDto,
+  RegradeDto,
   ResolutionDto,
 } from './contacts.dto.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 
 const actorRef = (actor: Caller): ActorRef => ({ subject: actor.subject, role: actor.role });
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,64}$/;
-
-function idempotencyKey(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(value)) {
-    throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid Idempotency-Key', [
-      { field: 'Idempotency-Key', message: '8 to 64 letters, digits, dots, colons, dashes or underscores' },
-    ]);
-  }
-  return value;
-}
-
-function reference(value: string): string {
-  if (!isReference(value)) {
-    throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid reference', [{ field: 'reference', message: 'a case reference looks like XP-20261123-000042' }]);
-  }
-  return value;
-}
 
 const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retried request harmless: the same key gives the same result' });
 const CommandResponses = () =>
@@ -101,7 +84,7 @@ export class ContactsController {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
     const { total, items } = await this.queries.queue(
-      { stage: query.stage, channel: query.channel, grade: query.grade, riskMarker: query.riskMarker, assignee: query.assignee, breached: query.breached },
+      { stage: query.stage, channel: query.channel, grade: query.grade, riskMarker: query.riskMarker, assignee: query.assignee, team: query.team, breached: query.breached },
       { limit, offset },
     );
     return { total, limit, offset, items };
@@ -222,6 +205,28 @@ export class ContactsController {
   resolve(@Param('reference') ref: string, @Body() body: ResolutionDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     const { outcome, closingCategory, appointmentAt, signpostedTo, noFurtherActionReason } = body;
     return this.run(ref, { type: 'resolve', resolution: { outcome, closingCategory, appointmentAt, signpostedTo, noFurtherActionReason } }, actor, key);
+  }
+
+  @Post(':reference/assignment')
+  @HttpCode(201)
+  @RequirePermission(Permission.ContactClaim)
+  @ApiOperation({ summary: 'Assign the case: a contact handler claims it for themself; a team leader or duty inspector assigns it to anyone, in any team' })
+  @CommandResponses()
+  assign(@Param('reference') ref: string, @Body() body: AssignmentDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    const supervisor = grantingRole(actor.roles, Permission.ContactSupervise);
+    if (!supervisor && (body.assignee !== actor.subject || body.team !== undefined)) {
+      throw new DomainError(DomainErrorCode.Forbidden, `Assigning a case to someone else, or to another team, needs ${Permission.ContactSupervise}: a contact handler may only claim it`);
+    }
+    return this.run(ref, { type: 'assign', assignee: body.assignee, team: body.team, reason: body.reason }, supervisor ? { ...actor, role: supervisor } : actor, key);
+  }
+
+  @Post(':reference/regrade')
+  @HttpCode(201)
+  @RequirePermission(Permission.ContactSupervise)
+  @ApiOperation({ summary: "A supervisor's regrade, with a reason code: no approval needed, recorded like every grade change, the graded clocks re-baselined" })
+  @CommandResponses()
+  regrade(@Param('reference') ref: string, @Body() body: RegradeDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    return this.run(ref, { type: 'regrade', grade: body.grade, reason: body.reason }, actor, key);
   }
 
   private run(ref: string, command: CaseCommand, actor: Caller, key: string | undefined) {

@@ -22,6 +22,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { assignmentReasons, regradeReasons } from '../../domain/alerts.js';
 import { allChannels, Channel, SocialMediaPlatform } from '../../domain/channels.js';
 import { escalationReasons, pauseReasons } from '../../domain/clocks.js';
 import { noteKinds, outcomes, referralKinds, stages } from '../../domain/contact-case.js';
@@ -153,6 +154,7 @@ export class QueueQueryDto {
   @ApiPropertyOptional({ enum: [1, 2, 3, 4] }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(4) grade?: number;
   @ApiPropertyOptional({ enum: ['IR'] }) @IsOptional() @IsIn(['IR']) riskMarker?: 'IR';
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128) assignee?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 64) team?: string;
   @ApiPropertyOptional({ description: 'Only cases with (true) or without (false) a breached clock' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
@@ -160,4 +162,22 @@ export class QueueQueryDto {
   breached?: boolean;
   @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+}
+
+export class AssignmentDto {
+  @ApiProperty({ description: "The staff member's identity-provider subject; a contact handler may name only themself (a claim)", example: 'pc-3301' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._@-]{1,128}$/, { message: 'assignee must be a staff subject: 1 to 128 letters, digits, dots, dashes, underscores or @' })
+  assignee!: string;
+  @ApiPropertyOptional({ description: "The team; the case's own team when left out", example: 'contact-centre' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'team must be 1 to 64 lower-case letters, digits or dashes' })
+  team?: string;
+  @ApiProperty({ enum: assignmentReasons }) @IsIn(assignmentReasons) reason!: (typeof assignmentReasons)[number];
+}
+
+export class RegradeDto {
+  @ApiProperty({ enum: [1, 2, 3, 4] }) @IsInt() @Min(1) @Max(4) grade!: 1 | 2 | 3 | 4;
+  @ApiProperty({ enum: regradeReasons }) @IsIn(regradeReasons) reason!: (typeof regradeReasons)[number];
 }

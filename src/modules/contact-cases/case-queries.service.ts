@@ -22,6 +22,7 @@ export interface QueueFilter {
   grade?: number;
   riskMarker?: 'IR';
   assignee?: string;
+  team?: string;
   breached?: boolean;
 }
 

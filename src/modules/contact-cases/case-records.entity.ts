@@ -120,24 +120,40 @@ export const ReferenceSequenceSchema = defineEntity({
   },
 });
 
-/** Who was told of an escalation: one row per `escalated` timeline entry, for the role it names. */
-export const CaseNotificationSchema = defineEntity({
-  name: 'CaseNotification',
-  tableName: 'case_notification',
+/**
+ * An alert: one per escalation, addressed to a role, open until acknowledged or until its case
+ * closes. `xid` and `id` order the live stream (see the alerts migration).
+ */
+export const CaseAlertSchema = defineEntity({
+  name: 'CaseAlert',
+  tableName: 'case_alert',
   properties: {
     id: p.string().primary().length(160),
-    reference: caseReference('case_notification'),
+    reference: caseReference('case_alert'),
+    xid: p.string().columnType('xid8').defaultRaw('pg_current_xact_id()'),
+    kind: p.string().length(16),
     level: p.smallint(),
     role: p.string().length(64),
+    team: p.string().length(64),
     reason: p.string().length(64),
     clock: p.string().length(48).nullable(),
     raisedFor: p.datetime(),
+    dueAt: p.datetime().nullable(),
     createdAt: p.datetime(),
+    acknowledgedAt: p.datetime().nullable(),
+    acknowledgedBySubject: p.string().length(128).nullable(),
+    acknowledgedByRole: p.string().length(64).nullable(),
+    acknowledgementAction: p.string().length(32).nullable(),
+    acknowledgementNote: p.text().nullable(),
+    closedAt: p.datetime().nullable(),
+    deliveryState: p.string().length(16).default('not-configured'),
+    deliveryAttempts: p.integer().default(0),
     deliveredAt: p.datetime().nullable(),
   },
   indexes: [
-    { name: 'case_notification_reference', properties: ['reference'] },
-    { name: 'case_notification_undelivered', properties: ['role', 'createdAt'], where: '"delivered_at" is null' },
+    { name: 'case_alert_reference', properties: ['reference'] },
+    { name: 'case_alert_stream', properties: ['xid', 'id'] },
+    { name: 'case_alert_inbox', properties: ['role', 'createdAt'] },
   ],
 });
 

@@ -9,7 +9,9 @@ import { Sql, SqlParams } from '../database/sql.js';
 import { recordPolicyVersion } from '../policy/policy-version.store.js';
 import { contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
 import { DomainError, DomainErrorCode } from '../errors/domain-error.js';
+import { alertKindOf } from '../../domain/alerts.js';
 import {
+  CaseAlertSchema,
   CaseAssessmentSchema,
   CaseCrimeDecisionSchema,
   CaseEventSchema,
@@ -38,6 +40,8 @@ function projection(state: ContactCaseState, at: Date) {
     clocks: state.clocks,
     breached: hasBreach(state),
     closedAt: state.resolution ? new Date(state.resolution.closedAt) : null,
+    assignee: state.assignee,
+    team: state.team,
     version: state.version,
     updatedAt: at,
   };
@@ -47,6 +51,8 @@ function projection(state: ContactCaseState, at: Date) {
 interface ChangeEntries {
   reference: string;
   policyVersion: string;
+  /** The case after the change: its team and clocks go on the alerts the change raises. */
+  state: ContactCaseState;
   actor: ActorRef;
   at: Date;
   entries: RecordedEntry[];
@@ -74,7 +80,7 @@ export class CaseStore {
       await recordPolicyVersion(this.sql, intake.policy);
       this.recordedPolicies.add(intake.policy.version);
     }
-    await this.writeChange({ reference: intake.reference, policyVersion: intake.policy.version, actor: intake.actor, at: receivedAt, entries }, (params) => {
+    await this.writeChange({ reference: intake.reference, policyVersion: intake.policy.version, state, actor: intake.actor, at: receivedAt, entries }, (params) => {
       const row = this.sql.rows(
         ContactCaseSchema,
         [
@@ -84,9 +90,7 @@ export class CaseStore {
             channel: intake.channel,
             receivedAt,
             policyVersion: intake.policy.version,
-            team: intake.team,
             area: intake.area,
-            assignee: intake.actor.subject,
             createdBySubject: intake.actor.subject,
             createdByRole: intake.actor.role,
             flags: [...intake.flags],
@@ -148,8 +152,21 @@ export class CaseStore {
           return null; // the timeline entries and the projection hold everything else
       }
     })();
-    await this.writeChange({ reference: change.reference, policyVersion: change.state.policyVersion, actor: change.actor, at, entries: change.entries }, (params, applied) => {
+    await this.writeChange({ reference: change.reference, policyVersion: change.state.policyVersion, state: change.state, actor: change.actor, at, entries: change.entries }, (params, applied) => {
       const after: string[] = [];
+      const alerts = this.sql.table(CaseAlertSchema);
+      if (command?.type === 'acknowledge-alert') {
+        const acknowledged = this.sql.assignments(
+          CaseAlertSchema,
+          { acknowledgedAt: at, acknowledgedBySubject: change.actor.subject, acknowledgedByRole: change.actor.role, acknowledgementAction: command.action, acknowledgementNote: command.note ?? null },
+          params,
+        );
+        after.push(`update ${alerts} set ${acknowledged} where "id" = ${params.add(command.alert, 'varchar')} and "acknowledged_at" is null and ${applied}`);
+      }
+      if (command?.type === 'resolve') {
+        // The case is closed: what it still had open closes with it.
+        after.push(`update ${alerts} set "closed_at" = ${params.add(at, 'timestamptz')} where "reference" = ${params.add(change.reference, 'varchar')} and "acknowledged_at" is null and "closed_at" is null and ${applied}`);
+      }
       if (record) {
         const rows = this.sql.rows(record.schema, [record.row], params);
         after.push(`insert into ${rows.table} (${rows.columns}) select * from (values ${rows.values}) as v where ${applied}`);
@@ -164,7 +181,7 @@ export class CaseStore {
   }
 
   /**
-   * Writes a change's timeline entries, their audit entries (hash-chained), a notification for each
+   * Writes a change's timeline entries, their audit entries (hash-chained), an alert for each
    * escalation among them, and what `parts` adds: `before` statements always (idempotent in
    * themselves), `after` statements only when the entries were new. False when the change was
    * written before (its first entry is there).
@@ -213,30 +230,37 @@ export class CaseStore {
         ].join(', ')})`,
     );
     const createdAt = new Date();
-    const notifications = entries
-      .filter((entry) => entry.type === 'escalated')
-      .map((entry) => {
-        const details = entry.details as { level: number; role: string; reason: string; clock: string | null; raisedFor: string };
-        return `(${[
-          params.add(entry.id, 'varchar'),
-          params.add(reference, 'varchar'),
-          params.add(details.level, 'smallint'),
-          params.add(details.role, 'varchar'),
-          params.add(details.reason, 'varchar'),
-          params.add(details.clock, 'varchar'),
-          params.add(new Date(details.raisedFor), 'timestamptz'),
-          params.add(createdAt, 'timestamptz'),
-        ].join(', ')})`;
-      });
+    const raised = entries.filter((entry) => entry.type === 'escalated');
+    const alerts =
+      raised.length === 0
+        ? null
+        : this.sql.rows(
+            CaseAlertSchema,
+            raised.map((entry) => {
+              const details = entry.details as { level: number; role: string; reason: string; clock: string | null; raisedFor: string };
+              const clock = details.clock === null ? undefined : change.state.clocks.find((candidate) => candidate.id === details.clock);
+              return {
+                id: entry.id,
+                reference,
+                kind: alertKindOf(details.reason),
+                level: details.level,
+                role: details.role,
+                team: change.state.team,
+                reason: details.reason,
+                clock: details.clock,
+                raisedFor: new Date(details.raisedFor),
+                dueAt: clock ? new Date(clock.dueAt) : null,
+                createdAt,
+              };
+            }),
+            params,
+          );
     const steps = [
       ...before,
       `insert into ${timeline.table} (${timeline.columns}) values ${timeline.values} on conflict ("id") do nothing returning id`,
       `insert into audit_entry (reference, sequence, entry_id, at, actor_subject, actor_role, rule, action, summary, policy_version, prev_hash, hash)
        select * from (values ${audit.join(', ')}) as v where ${applied}`,
-      ...(notifications.length > 0
-        ? [`insert into case_notification (id, reference, level, role, reason, clock, raised_for, created_at)
-            select * from (values ${notifications.join(', ')}) as v where ${applied} on conflict (id) do nothing`]
-        : []),
+      ...(alerts ? [`insert into ${alerts.table} (${alerts.columns}) select * from (values ${alerts.values}) as v where ${applied} on conflict ("id") do nothing`] : []),
       ...after,
     ];
     const names = steps.map((_, index) => (index === before.length ? 'new_entries' : `step_${index}`));

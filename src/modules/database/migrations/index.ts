@@ -3,6 +3,7 @@ import { Migration20261123010000ContactCase } from './migration-20261123010000-c
 import { Migration20261123020000Clocks } from './migration-20261123020000-clocks.js';
 import { Migration20261123030000Audit } from './migration-20261123030000-audit.js';
 import { Migration20261130000000Intake } from './migration-20261130000000-intake.js';
+import { Migration20261201000000Alerts } from './migration-20261201000000-alerts.js';
 
 /** Every migration, in order. Listed explicitly so that built and test runs find the same set. */
 export const migrationsList = [
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: 'Migration20261123020000Clocks', class: Migration20261123020000Clocks },
   { name: 'Migration20261123030000Audit', class: Migration20261123030000Audit },
   { name: 'Migration20261130000000Intake', class: Migration20261130000000Intake },
+  { name: 'Migration20261201000000Alerts', class: Migration20261201000000Alerts },
 ];

@@ -1,0 +1,117 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { Permission } from '../../modules/access/permissions.js';
+import { AlertQueries, type StreamCursor } from '../../modules/alerts/alert-queries.service.js';
+import { AlertStream } from '../../modules/alerts/alert-stream.service.js';
+import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';
+import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
+import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
+import { idempotencyKey } from '../common/params.js';
+import { AcknowledgementDto, AlertsQueryDto } from './alerts.dto.js';
+
+type Caller = NonNullable<AuthenticatedRequest['actor']>;
+
+const ALERT_ID = /^[A-Z]{2,4}-\d{8}-\d{6}[A-Za-z0-9:/._-]{0,120}$/;
+const EVENT_ID = /^(\d{1,20})\/(.{1,160})$/;
+
+function alertId(value: string): string {
+  if (!ALERT_ID.test(value)) throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid alert id', [{ field: 'id', message: 'an alert id starts with its case reference' }]);
+  return value;
+}
+
+/** `Last-Event-ID` as the stream writes it: the writing transaction's id and the alert's id. */
+function lastEventCursor(value: string | undefined): StreamCursor | undefined {
+  if (value === undefined || value === '') return undefined;
+  const match = EVENT_ID.exec(value);
+  if (!match || !ALERT_ID.test(match[2])) {
+    throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid Last-Event-ID', [{ field: 'Last-Event-ID', message: 'the id of an event this stream sent' }]);
+  }
+  return { xid: match[1], id: match[2] };
+}
+
+/** Alerts: every escalation, addressed to a role, until someone in that role acknowledges it. */
+@ApiTags('alerts')
+@Controller('alerts')
+export class AlertsController {
+  constructor(
+    private readonly alerts: AlertQueries,
+    private readonly stream: AlertStream,
+    private readonly cases: ContactCasesService,
+  ) {}
+
+  @Get()
+  @RequirePermission(Permission.AlertRead)
+  @ApiOperation({ summary: "The alerts addressed to the caller's roles: open ones first, then newest first" })
+  async inbox(@Query() query: AlertsQueryDto, @CurrentActor() actor: Caller) {
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const { total, items } = await this.alerts.inbox(actor.roles, { state: query.state, reference: query.reference, clock: query.clock, level: query.level, team: query.team }, { limit, offset });
+    return { total, limit, offset, items };
+  }
+
+  @Get('stream')
+  @RequirePermission(Permission.AlertRead)
+  @ApiOperation({
+    summary: "Server-Sent Events: each new alert for the caller's roles as it is written. Reconnect with Last-Event-ID to receive every alert missed, each once",
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received: the stream resumes after it' })
+  @ApiResponse({ status: 200, description: 'An event stream: `event: alert`, `id`, and the alert as JSON in `data`; comment lines as heartbeats' })
+  @ApiResponse({ status: 400, description: 'A Last-Event-ID this stream did not send' })
+  async live(@CurrentActor() actor: Caller, @Headers('last-event-id') lastEventId: string | undefined, @Req() request: Request, @Res() response: Response) {
+    const cursor = lastEventCursor(lastEventId) ?? (await this.alerts.streamStart());
+    response.status(200);
+    response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    response.setHeader('Cache-Control', 'no-cache, no-transform');
+    response.setHeader('Connection', 'keep-alive');
+    // Tells nginx-style proxies not to hold events back in a buffer.
+    response.setHeader('X-Accel-Buffering', 'no');
+    response.flushHeaders();
+    response.write('retry: 2000\n\n');
+    const close = await this.stream.subscribe({
+      roles: actor.roles,
+      cursor,
+      send: (at, alert) => response.write(`id: ${at.xid}/${at.id}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`),
+      heartbeat: () => response.write(': keep-alive\n\n'),
+      end: () => response.end(),
+    });
+    request.on('close', close);
+  }
+
+  @Get(':id')
+  @RequirePermission(Permission.AlertRead)
+  @ApiOperation({ summary: 'One alert addressed to one of the caller\'s roles' })
+  @ApiResponse({ status: 404, description: 'No such alert for the caller\'s roles' })
+  async one(@Param('id') id: string, @CurrentActor() actor: Caller) {
+    const alert = await this.alerts.find(alertId(id));
+    if (!alert || !(actor.roles as string[]).includes(alert.role)) throw new DomainError(DomainErrorCode.NotFound, 'No such alert');
+    return alert;
+  }
+
+  @Post(':id/acknowledgement')
+  @HttpCode(201)
+  @RequirePermission(Permission.AlertAcknowledge)
+  @ApiOperation({ summary: "Acknowledge an alert addressed to the caller's role, with what was done: recorded on the case and in its audit chain; a breach stops escalating" })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retried request harmless' })
+  @ApiResponse({ status: 201, description: 'The alert, acknowledged' })
+  @ApiResponse({ status: 400, description: 'Invalid body; `fields` names each invalid field' })
+  @ApiResponse({ status: 403, description: 'The alert is addressed to a role the caller does not hold' })
+  @ApiResponse({ status: 404, description: 'No such alert' })
+  @ApiResponse({ status: 409, description: 'The alert is no longer open (acknowledged, or its case closed)' })
+  async acknowledge(@Param('id') id: string, @Body() body: AcknowledgementDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    const alert = await this.alerts.find(alertId(id));
+    if (!alert) throw new DomainError(DomainErrorCode.NotFound, 'No such alert');
+    if (!(actor.roles as string[]).includes(alert.role)) throw new DomainError(DomainErrorCode.Forbidden, `This alert is addressed to ${alert.role}`);
+    if (alert.state !== 'open') throw new DomainError(DomainErrorCode.StageConflict, `This alert is ${alert.state}`);
+    const commandId = `${alert.reference}/${idempotencyKey(key) ?? randomUUID()}`;
+    await this.cases.command(
+      alert.reference,
+      { type: 'acknowledge-alert', alert: alert.id, action: body.action, note: body.note },
+      { subject: actor.subject, role: alert.role },
+      commandId,
+    );
+    return (await this.alerts.find(alert.id))!;
+  }
+}
