@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SystemChecksModule } from '../modules/system-checks/system-checks.module.js';
+import { AlertsModule } from '../modules/alerts/alerts.module.js';
+import { AlertDeliveryActivitiesProvider } from './alert-delivery.activities.js';
 import { CaseStoreModule } from '../modules/contact-cases/contact-cases.module.js';
 import { CaseHistoryReader } from '../modules/audit/case-history.reader.js';
 import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
@@ -9,5 +11,8 @@ import { ContactCaseActivitiesProvider } from './contact-case.activities.js';
 import { SystemCheckActivitiesProvider } from './system-check.activities.js';
 
 /** Every activity provider the worker registers. */
-@Module({ imports: [SystemChecksModule, CaseStoreModule], providers: [SystemCheckActivitiesProvider, ContactCaseActivitiesProvider, CaseHistoryActivitiesProvider, CaseReplayActivitiesProvider, CaseHistoryStore, CaseHistoryReader] })
+@Module({
+  imports: [SystemChecksModule, CaseStoreModule, AlertsModule],
+  providers: [AlertDeliveryActivitiesProvider, SystemCheckActivitiesProvider, ContactCaseActivitiesProvider, CaseHistoryActivitiesProvider, CaseReplayActivitiesProvider, CaseHistoryStore, CaseHistoryReader],
+})
 export class ActivitiesModule {}

@@ -1,7 +1,7 @@
 import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js';
 import { CaseStore } from '../modules/contact-cases/case-store.service.js';
 import type { CaseChange, IntakeRecord } from '../domain/case-records.js';
-import type { ContactCaseActivities } from '../workflows/contact-case.messages.js';
+import type { AppliedChange, ContactCaseActivities } from '../workflows/contact-case.messages.js';
 
 /** The contact case workflow's only way to the case store; each activity is idempotent. */
 @ActivitiesProvider()
@@ -12,7 +12,7 @@ export class ContactCaseActivitiesProvider implements ContactCaseActivities {
     await this.store.recordIntake(record);
   }
 
-  async applyCaseChange(change: CaseChange): Promise<void> {
-    await this.store.applyChange(change);
+  async applyCaseChange(change: CaseChange): Promise<AppliedChange> {
+    return { alertDeliveries: await this.store.applyChange(change) };
   }
 }

@@ -77,6 +77,8 @@ export const environmentSchema = z.object({
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(30).meta({ description: 'failed authentications per client address per minute (per API process)' }),
 
   ALERT_STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15).meta({ description: 'how often an open alert stream sends a comment line, so that proxies keep it open' }),
+  ALERT_WEBHOOKS: optionalText.meta({ description: 'where alerts to a role are also posted: a JSON object of role to http(s) URL, for example `{"duty-inspector":"https://pager.example/hooks/di"}`', shownDefault: 'unset: no webhooks' }),
+  ALERT_WEBHOOK_SECRET: optionalText.meta({ description: 'the HMAC-SHA256 key that signs each webhook delivery (at least 32 characters; required with `ALERT_WEBHOOKS`)', shownDefault: 'unset' }),
 });
 
 export type Environment = Record<string, string | undefined>;
@@ -156,7 +158,8 @@ export interface AppConfig {
   /** Payload encryption, and the browser origins (the Temporal UI) allowed to call the codec endpoint. */
   codec: { keys: PayloadKeySource; corsOrigins: string[] };
   rateLimits: { intakePerMinute: Settings['RATE_LIMIT_INTAKE_PER_MINUTE']; authFailuresPerMinute: Settings['RATE_LIMIT_AUTH_FAILURES_PER_MINUTE'] };
-  alerts: { streamHeartbeatSeconds: Settings['ALERT_STREAM_HEARTBEAT_SECONDS'] };
+  /** `webhooks`: role → URL; each delivery is signed with `webhookSecret`. */
+  alerts: { streamHeartbeatSeconds: Settings['ALERT_STREAM_HEARTBEAT_SECONDS']; webhooks: Record<string, string>; webhookSecret?: string };
 }
 
 /**
@@ -280,7 +283,12 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     .filter(Boolean);
   const badOrigin = corsOrigins.find((origin) => !/^https?:\/\/[^/]+$/.test(origin));
   if (badOrigin) issues.push(`CODEC_CORS_ORIGINS: ${badOrigin} is not an origin (scheme://host[:port])`);
-  if (issues.length > 0 || !keys || !payloadKeys) throw new ConfigError(issues);
+  const webhooks = e.ALERT_WEBHOOKS === undefined ? {} : parseWebhooks(e.ALERT_WEBHOOKS);
+  if (typeof webhooks === 'string') issues.push(`ALERT_WEBHOOKS: ${webhooks}`);
+  else if (Object.keys(webhooks).length > 0 && (e.ALERT_WEBHOOK_SECRET ?? '').length < 32) {
+    issues.push('ALERT_WEBHOOK_SECRET: webhooks need a signing secret of at least 32 characters');
+  }
+  if (issues.length > 0 || !keys || !payloadKeys || typeof webhooks === 'string') throw new ConfigError(issues);
 
   const config: Section = {};
   copyInto(config, e);
@@ -299,7 +307,24 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     force: { ...sections.force, policyFile: resolve(e.POLICY_FILE) },
     auth: { ...sections.auth, algorithms: algorithms as SigningAlgorithm[], keys },
     codec: { keys: payloadKeys, corsOrigins },
+    alerts: { ...sections.alerts, webhooks, webhookSecret: e.ALERT_WEBHOOK_SECRET },
   };
+}
+
+/** `{"role": "https://…"}`: each URL http(s), each role named once. */
+function parseWebhooks(text: string): Record<string, string> | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'not valid JSON';
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return 'must be a JSON object of role to URL';
+  for (const [role, url] of Object.entries(parsed)) {
+    if (!/^[a-z][a-z-]{1,63}$/.test(role)) return `${JSON.stringify(role)} is not a role name`;
+    if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/.test(url)) return `the URL for ${role} must be http(s)`;
+  }
+  return parsed as Record<string, string>;
 }
 
 function parseJwks(text: string): JsonWebKeySet | string {
@@ -351,6 +376,8 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
   if (config.auth.keys.kind === 'jwks') env.AUTH_JWKS = JSON.stringify(config.auth.keys.jwks);
   if (config.codec.keys.kind === 'keys') env.PAYLOAD_KEYS = config.codec.keys.keys.map(({ id, key }) => `${id}:${key}`).join(',');
   env.CODEC_CORS_ORIGINS = config.codec.corsOrigins.join(',');
+  if (Object.keys(config.alerts.webhooks).length > 0) env.ALERT_WEBHOOKS = JSON.stringify(config.alerts.webhooks);
+  if (config.alerts.webhookSecret) env.ALERT_WEBHOOK_SECRET = config.alerts.webhookSecret;
   return env;
 }
 

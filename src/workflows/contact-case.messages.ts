@@ -62,10 +62,19 @@ export const commandUpdates = {
   regrade: regradeCaseUpdate,
 } as const satisfies Record<CaseCommand['type'], unknown>;
 
-/** The activities the workflow calls, as it sees them; the worker's provider implements them. */
+/** What writing a change leaves the workflow to do. */
+export interface AppliedChange {
+  /** Alerts the change raised whose role has a webhook: each gets a delivery workflow of its own. */
+  alertDeliveries: string[];
+}
+
+/** The activities the workflow calls, as they see them; the worker's provider implements them. */
 export interface ContactCaseActivities {
   /** Writes the contact, the case as it opens, and its first timeline entries (idempotent). */
   recordIntake(record: IntakeRecord): Promise<void>;
-  /** Writes one change to the case (idempotent). */
-  applyCaseChange(change: CaseChange): Promise<void>;
+  /**
+   * Writes one change to the case (idempotent). Histories recorded before deliveries existed
+   * answer nothing here, which the workflow reads as no deliveries.
+   */
+  applyCaseChange(change: CaseChange): Promise<AppliedChange | undefined>;
 }

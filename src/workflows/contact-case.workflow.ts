@@ -17,6 +17,8 @@ import type { ActorRef } from '../domain/actor.js';
 import { caseDetails } from '../domain/case-summary.js';
 import { caseArchiveWorkflowId, caseRunArchiveWorkflowId } from './case-archive.messages.js';
 import { caseArchiveWorkflow } from './case-archive.workflow.js';
+import { alertDeliveryWorkflowId } from './alert-delivery.messages.js';
+import { alertDeliveryWorkflow } from './alert-delivery.workflow.js';
 import { nextAlarm } from '../domain/clocks.js';
 import { applyAlarms, applyCommand, type CaseCommand, type ContactCaseState, rejectionOf, type TimelineEntry, withRaisedAlerts } from '../domain/contact-case.js';
 import { type ContactIntake, openCaseFromIntake, type RecordedEntry, SYSTEM_ACTOR } from '../domain/case-records.js';
@@ -84,6 +86,13 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
     return run;
   };
 
+  /** Starts the delivery of each alert that has a webhook to reach: apart from the case, so a failing endpoint never holds it up. */
+  const deliver = async (alertIds: readonly string[] | undefined) => {
+    for (const alertId of alertIds ?? []) {
+      await startChild(alertDeliveryWorkflow, { workflowId: alertDeliveryWorkflowId(alertId), args: [{ alertId }], parentClosePolicy: ParentClosePolicy.ABANDON });
+    }
+  };
+
   /** Adopts a recorded change, keeping the search attributes supervisors filter on current. */
   const adopt = (next: ContactCaseState) => {
     const changed = changedSearchAttributes(state, next);
@@ -114,8 +123,9 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
           const applied = applyCommand(state, envelope.command, envelope.actor, at, policy);
           const entries = recorded(applied.entries, envelope.commandId, state.timelineLength);
           const next = withRaisedAlerts(applied.state, entries);
-          await applyCaseChange({ reference: state.reference, changeId: envelope.commandId, actor: envelope.actor, at, command: envelope.command, entries, state: next });
+          const written = await applyCaseChange({ reference: state.reference, changeId: envelope.commandId, actor: envelope.actor, at, command: envelope.command, entries, state: next });
           adopt(next);
+          await deliver(written?.alertDeliveries);
           return state;
         }),
       { validator: (envelope: CommandEnvelope) => refuse(state, envelope.command, envelope.actor) },
@@ -157,8 +167,9 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
       const changeId = `${state.reference}:clocks:${fired.state.version}`;
       const entries = recorded(fired.entries, changeId, state.timelineLength);
       const next = withRaisedAlerts(fired.state, entries);
-      await applyCaseChange({ reference: state.reference, changeId, actor: SYSTEM_ACTOR, at: new Date(now).toISOString(), command: null, entries, state: next });
+      const written = await applyCaseChange({ reference: state.reference, changeId, actor: SYSTEM_ACTOR, at: new Date(now).toISOString(), command: null, entries, state: next });
       adopt(next);
+      await deliver(written?.alertDeliveries);
     });
   }
   // Answer every accepted command before the workflow completes.

@@ -3,3 +3,4 @@ export { contactCaseWorkflow } from './contact-case.workflow.js';
 export { systemCheckWorkflow } from './system-check.workflow.js';
 export { caseArchiveWorkflow } from './case-archive.workflow.js';
 export { caseReplayWorkflow } from './case-replay.workflow.js';
+export { alertDeliveryWorkflow } from './alert-delivery.workflow.js';

@@ -75,10 +75,11 @@ describe('the audit trail', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const settings = loadConfig({ DATABASE_URL: database.url }).database;
+    const config = loadConfig({ DATABASE_URL: database.url });
+    const settings = config.database;
     await migrateDatabase(settings);
     orm = (await MikroORM.init(createOrmOptions(settings))) as unknown as MikroORM;
-    store = new CaseStore(new Sql(orm));
+    store = new CaseStore(new Sql(orm), config);
     verifier = new AuditVerifier(orm);
     for (const reference of ['XP-20261123-000001', 'XP-20261123-000002', 'XP-20261123-000003', 'XP-20261123-000004']) await writeCase(reference);
   });

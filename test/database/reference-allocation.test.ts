@@ -17,10 +17,10 @@ describe('case reference allocation', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const settings = loadConfig({ DATABASE_URL: database.url, DATABASE_POOL_MAX: '20' }).database;
-    await migrateDatabase(settings);
-    orm = (await MikroORM.init(createOrmOptions(settings))) as unknown as MikroORM;
-    store = new CaseStore(new Sql(orm));
+    const config = loadConfig({ DATABASE_URL: database.url, DATABASE_POOL_MAX: '20' });
+    await migrateDatabase(config.database);
+    orm = (await MikroORM.init(createOrmOptions(config.database))) as unknown as MikroORM;
+    store = new CaseStore(new Sql(orm), config);
   });
 
   afterAll(async () => {

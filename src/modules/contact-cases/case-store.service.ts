@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { type AppConfig } from '../../config/app-config.js';
 import { type ActorRef } from '../../domain/actor.js';
 import { hasBreach, nextDueAt } from '../../domain/clocks.js';
 import { type ContactCaseState, priorityRank } from '../../domain/contact-case.js';
@@ -71,7 +73,15 @@ export class CaseStore {
   /** Policy versions this process has recorded: each is written by the first case opened under it. */
   private readonly recordedPolicies = new Set<string>();
 
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Whether alerts to this role also go to a webhook (the alert delivery workflow posts them). */
+  private hasWebhook(role: string): boolean {
+    return Object.hasOwn(this.config.alerts.webhooks, role);
+  }
 
   async recordIntake({ intake, entries, state }: IntakeRecord): Promise<void> {
     const receivedAt = new Date(intake.receivedAt);
@@ -114,7 +124,8 @@ export class CaseStore {
     });
   }
 
-  async applyChange(change: CaseChange): Promise<void> {
+  /** Writes one change; answers the ids of the alerts it raised that have a webhook to reach. */
+  async applyChange(change: CaseChange): Promise<string[]> {
     const at = new Date(change.at);
     const base = { id: change.changeId, reference: change.reference, actorSubject: change.actor.subject, actorRole: change.actor.role };
     const command = change.command;
@@ -152,6 +163,7 @@ export class CaseStore {
           return null; // the timeline entries and the projection hold everything else
       }
     })();
+    const deliveries = change.entries.filter((entry) => entry.type === 'escalated' && this.hasWebhook(String(entry.details.role))).map((entry) => entry.id);
     await this.writeChange({ reference: change.reference, policyVersion: change.state.policyVersion, state: change.state, actor: change.actor, at, entries: change.entries }, (params, applied) => {
       const after: string[] = [];
       const alerts = this.sql.table(CaseAlertSchema);
@@ -178,6 +190,7 @@ export class CaseStore {
       );
       return { before: [], after };
     });
+    return deliveries;
   }
 
   /**
@@ -251,6 +264,7 @@ export class CaseStore {
                 raisedFor: new Date(details.raisedFor),
                 dueAt: clock ? new Date(clock.dueAt) : null,
                 createdAt,
+                deliveryState: this.hasWebhook(details.role) ? 'pending' : 'not-configured',
               };
             }),
             params,

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHmac } from 'node:crypto';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { type AppConfig } from '../../config/app-config.js';
+import { Sql } from '../database/sql.js';
+import { AlertQueries } from './alert-queries.service.js';
+
+/** The header that carries a delivery's signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+export const SIGNATURE_HEADER = 'x-alert-signature';
+
+/** Signs a webhook body: HMAC-SHA256 over the timestamp, a dot, and the body, so a replayed old delivery can be refused. */
+export function signWebhook(secret: string, timestampSeconds: number, body: string): string {
+  return `t=${timestampSeconds},v1=${createHmac('sha256', secret).update(`${timestampSeconds}.${body}`).digest('hex')}`;
+}
+
+export class WebhookDeliveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebhookDeliveryError';
+  }
+}
+
+/**
+ * Posts alerts to the webhooks that roles have in the configuration, and records each attempt on
+ * the alert. Called by the alert delivery activity, which Temporal retries until it succeeds.
+ */
+@Injectable()
+export class AlertWebhooks {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly alerts: AlertQueries,
+    private readonly sql: Sql,
+  ) {}
+
+  async deliver(alertId: string): Promise<'delivered' | 'already-delivered' | 'not-configured'> {
+    const alert = await this.alerts.find(alertId);
+    if (!alert) throw new WebhookDeliveryError(`No alert ${alertId} in the case store`);
+    if (alert.delivery.state === 'delivered') return 'already-delivered';
+    const url = this.config.alerts.webhooks[alert.role];
+    if (!url || !this.config.alerts.webhookSecret) {
+      await this.sql.query(`update "case_alert" set "delivery_state" = 'not-configured' where "id" = $1`, [alertId]);
+      return 'not-configured';
+    }
+    const body = JSON.stringify({ alert });
+    const timestamp = Math.floor(Date.now() / 1_000);
+    let failure: string | null = null;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': alert.id,
+          [SIGNATURE_HEADER]: signWebhook(this.config.alerts.webhookSecret, timestamp, body),
+          'user-agent': 'police-contact-alerts',
+        },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!response.ok) failure = `the endpoint answered ${response.status}`;
+      await response.body?.cancel();
+    } catch (error) {
+      failure = `the endpoint could not be reached: ${(error as Error).message}`;
+    }
+    if (failure) {
+      await this.sql.query(`update "case_alert" set "delivery_state" = 'retrying', "delivery_attempts" = "delivery_attempts" + 1 where "id" = $1 and "delivery_state" <> 'delivered'`, [alertId]);
+      throw new WebhookDeliveryError(`Alert ${alertId} to ${alert.role}: ${failure}`);
+    }
+    await this.sql.query(`update "case_alert" set "delivery_state" = 'delivered', "delivery_attempts" = "delivery_attempts" + 1, "delivered_at" = now() where "id" = $1`, [alertId]);
+    return 'delivered';
+  }
+}
