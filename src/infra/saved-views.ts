@@ -5,6 +5,7 @@
 export const savedViews = [
   { name: 'Open IR cases', query: 'CaseRiskMarker = "IR" AND ExecutionStatus = "Running"' },
   { name: 'Breached clocks', query: 'CaseBreached = true AND ExecutionStatus = "Running"' },
+  { name: 'Unacknowledged alerts', query: 'CaseOpenAlert = true AND ExecutionStatus = "Running"' },
   { name: 'Escalation level 2 and above', query: 'CaseEscalationLevel >= 2 AND ExecutionStatus = "Running"' },
   { name: 'Grade 1 unresourced', query: 'CaseGrade = 1 AND CaseOpenClocks = "unresourced" AND ExecutionStatus = "Running"' },
   { name: 'Vulnerable, awaiting assessment', query: 'CaseVulnerable = true AND CaseStage = "triage" AND ExecutionStatus = "Running"' },

@@ -31,7 +31,7 @@ import {
   INVALID_COMMAND,
   STAGE_CONFLICT,
 } from './contact-case.messages.js';
-import { caseSearchAttributes, changedSearchAttributes } from './search-attributes.js';
+import { caseOpenAlertKey, caseSearchAttributes, changedSearchAttributes } from './search-attributes.js';
 
 /**
  * Case store writes are local activities: each is one short, idempotent database transaction, run
@@ -95,7 +95,11 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
 
   /** Adopts a recorded change, keeping the search attributes supervisors filter on current. */
   const adopt = (next: ContactCaseState) => {
-    const changed = changedSearchAttributes(state, next);
+    let changed = changedSearchAttributes(state, next);
+    // Histories from before CaseOpenAlert existed replay without it.
+    if (changed.some((pair) => pair.key.name === caseOpenAlertKey.name) && !patched('case-open-alert-search-attribute')) {
+      changed = changed.filter((pair) => pair.key.name !== caseOpenAlertKey.name);
+    }
     state = next;
     if (changed.length > 0) upsertSearchAttributes(changed);
     setCurrentDetails(caseDetails(state));

@@ -19,6 +19,8 @@ export const casePolicyVersionKey = defineSearchAttributeKey('CasePolicyVersion'
 export const caseOpenClocksKey = defineSearchAttributeKey('CaseOpenClocks', SearchAttributeType.KEYWORD_LIST);
 /** A clock on the case has breached and is not yet met. */
 export const caseBreachedKey = defineSearchAttributeKey('CaseBreached', SearchAttributeType.BOOL);
+/** An alert on the case waits for someone to acknowledge it (who it is addressed to is in the app, not here). */
+export const caseOpenAlertKey = defineSearchAttributeKey('CaseOpenAlert', SearchAttributeType.BOOL);
 
 export const caseSearchAttributeKeys = [
   caseChannelKey,
@@ -32,6 +34,7 @@ export const caseSearchAttributeKeys = [
   casePolicyVersionKey,
   caseOpenClocksKey,
   caseBreachedKey,
+  caseOpenAlertKey,
 ] as const;
 
 /** The kinds of the clocks still counting, for `CaseOpenClocks`. */
@@ -50,6 +53,7 @@ const fromState: Array<{ key: Pair['key']; value: (state: ContactCaseState) => P
   { key: caseVulnerableKey, value: (state) => state.screening.vulnerable, whenNull: 'kept' },
   { key: caseOpenClocksKey, value: openClockKinds, whenNull: 'kept', same: (a, b) => (a as string[]).join() === (b as string[]).join() },
   { key: caseBreachedKey, value: hasBreach, whenNull: 'kept' },
+  { key: caseOpenAlertKey, value: (state) => (state.alerts ?? []).length > 0, whenNull: 'kept' },
   { key: caseGradeKey, value: (state) => state.grade, whenNull: 'kept' },
   { key: caseEscalationLevelKey, value: (state) => state.escalationLevel, whenNull: 'kept' },
   { key: caseTeamKey, value: (state) => state.team, whenNull: 'kept' },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Client, Connection } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
@@ -13,6 +14,9 @@ import { type RunningProcess, startProcess, startStack, type Stack } from '../su
 import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { tokenFor } from '../support/test-tokens.js';
+import { TEST_NAMESPACE, testTemporalAddress } from '../support/temporal-env.js';
+import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';
+import { caseOpenAlertKey } from '../../src/workflows/search-attributes.js';
 
 const CALLER = { name: 'Alex Sample', phone: '+44 7700 900456' };
 const NARRATIVE = 'My ex-partner keeps turning up at my door and threatening me';
@@ -118,6 +122,20 @@ describe('alerts: every escalation reaches a person', () => {
     await sleep(1_500);
     expect((await alertsOf(acknowledgedCase)).map((alert) => alert.kind)).toEqual(['warning', 'breach']);
     expect(inspectorStream.events.filter((event) => event.alert.reference === acknowledgedCase)).toEqual([]);
+
+    // The Temporal UI shows which cases still wait for an acknowledgement (the handler's warning
+    // on the acknowledged case is still open; acknowledging it clears the flag).
+    const connection = await Connection.connect({ address: testTemporalAddress() });
+    try {
+      const client = new Client({ connection, namespace: TEST_NAMESPACE });
+      const openAlert = async (reference: string) => (await client.workflow.getHandle(contactCaseWorkflowId(reference)).describe()).typedSearchAttributes.get(caseOpenAlertKey);
+      expect(await openAlert(ignoredCase)).toBe(true);
+      const [warning] = (await handler.get<{ items: AlertView[] }>(`/alerts?state=open&reference=${acknowledgedCase}`)).body.items;
+      expect((await handler.post(`/alerts/${encodeURIComponent(warning.id)}/acknowledgement`, { action: 'no-action-needed' })).status).toBe(201);
+      expect(await openAlert(acknowledgedCase)).toBe(false);
+    } finally {
+      await connection.close();
+    }
   });
 
   it('resumes a dropped stream from its Last-Event-ID: nothing missed, nothing repeated', async () => {

@@ -180,7 +180,7 @@ describe('personal data and the Temporal server', () => {
     for (const fragment of personal) expect(visible).not.toContain(fragment);
     const custom = description.typedSearchAttributes.getAll().map((pair) => pair.key.name).filter((name) => name !== 'BuildIds');
     expect(custom.sort()).toEqual(
-      ['CaseBreached', 'CaseChannel', 'CaseEscalationLevel', 'CaseGrade', 'CaseNextDueAt', 'CaseOpenClocks', 'CasePolicyVersion', 'CaseRiskMarker', 'CaseStage', 'CaseTeam', 'CaseVulnerable'].sort(),
+      ['CaseBreached', 'CaseChannel', 'CaseEscalationLevel', 'CaseGrade', 'CaseNextDueAt', 'CaseOpenAlert', 'CaseOpenClocks', 'CasePolicyVersion', 'CaseRiskMarker', 'CaseStage', 'CaseTeam', 'CaseVulnerable'].sort(),
     );
   });
 });

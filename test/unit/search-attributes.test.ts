@@ -15,6 +15,7 @@ describe('custom search attributes', () => {
       'CasePolicyVersion=Keyword',
       'CaseOpenClocks=KeywordList',
       'CaseBreached=Bool',
+      'CaseOpenAlert=Bool',
     ]);
   });
 });
