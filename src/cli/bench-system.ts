@@ -18,6 +18,9 @@ import { ApiClient } from './api-client.js';
 export interface BenchSystem {
   config: AppConfig;
   api: ApiClient;
+  apiUrl: string;
+  /** An access token for other staff (for example a supervisor's alert stream). */
+  tokenFor(roles: Role[], subject: string): Promise<string>;
   client: Client;
   /** The case store, for counting what the worker has recorded. */
   database: pg.Client;
@@ -74,10 +77,12 @@ export async function startBenchSystem(options: { databaseUrl?: string; environm
     });
     if (config.auth.keys.kind !== 'development') throw new Error('a benchmark needs the development key');
     const key = await loadOrCreateDevelopmentSigningKey(config.auth.keys.keyFile);
-    const token = await signAccessToken(
-      { privateJwk: key.privateJwk, kid: key.kid, alg: DEVELOPMENT_ALGORITHM },
-      { subject: 'pc-bench', roles: [Role.ContactHandler], issuer: config.auth.issuer, audience: config.auth.audience, ttlSeconds: 7200 },
-    );
+    const tokenFor = (roles: Role[], subject: string) =>
+      signAccessToken(
+        { privateJwk: key.privateJwk, kid: key.kid, alg: DEVELOPMENT_ALGORITHM },
+        { subject, roles, issuer: config.auth.issuer, audience: config.auth.audience, ttlSeconds: 7200 },
+      );
+    const token = await tokenFor([Role.ContactHandler], 'pc-bench');
     const connection = await Connection.connect({ address: config.temporal.address });
     const database = new pg.Client({ connectionString: config.database.url });
     await database.connect();
@@ -89,6 +94,8 @@ export async function startBenchSystem(options: { databaseUrl?: string; environm
     return {
       config,
       api: new ApiClient(`http://127.0.0.1:${ports.API_PORT}`, token),
+      apiUrl: `http://127.0.0.1:${ports.API_PORT}`,
+      tokenFor,
       client: new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.codec.keys) }),
       database,
       pids,

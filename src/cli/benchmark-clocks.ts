@@ -8,13 +8,17 @@ import { Channel } from '../domain/channels.js';
 import { type ContactPolicy } from '../domain/policy.js';
 import { waitUntil } from '../infra/child-process.js';
 import { loadPolicyFile } from '../modules/policy/policy.loader.js';
+import { Role } from '../modules/access/roles.js';
+import { type AlertView } from '../modules/alerts/alert-queries.service.js';
+import { openAlertStream } from './alert-stream-client.js';
 import { memoryOf, percentile, startBenchSystem } from './bench-system.js';
 
 /**
  * Clocks falling due at volume: opens many cases through the API at a steady rate (web
  * submissions, each with its action clock running, a quarter of them on the domestic abuse clock),
  * then waits for every clock to warn and breach, and reports how late each alarm was raised (the
- * alert row's time against the alarm's due time) and the worker's peak memory. The clocks
+ * alert row's time against the alarm's due time), how soon each alert reached a supervisor's open
+ * alert stream (Server-Sent Events), and the worker's peak memory. The clocks
  * fall due at the rate the cases were opened; the benchmark's policy warns at half-time, so that
  * warnings and breaches come in two waves rather than on top of each other.
  *   npm run bench:clocks -- [--cases 10000] [--rate 25] [--clock-seconds 900] [--database-url postgres://…]
@@ -52,6 +56,10 @@ const system = await startBenchSystem({ databaseUrl: values['database-url'], env
 // Ctrl-C stops the system too.
 process.once('SIGINT', () => void system.stop().finally(() => process.exit(130)));
 const { api, database } = system;
+// A client with the stream open throughout, as a control room's screen would be: it is addressed
+// the warnings (contact handler) and the breaches (team leader).
+const watcher = await openAlertStream<AlertView>(system.apiUrl, await system.tokenFor([Role.ContactHandler, Role.TeamLeader], 'sgt-bench'));
+if (watcher.status !== 200) throw new Error(`the alert stream answered ${watcher.status}`);
 let peakSampledMiB = 0;
 const sampler = setInterval(() => {
   peakSampledMiB = Math.max(peakSampledMiB, memoryOf(system.pids().worker).currentMiB);
@@ -110,6 +118,10 @@ try {
     `select count(*)::int as n from (select reference, reason from case_alert group by reference, reason having count(*) > 1) d`,
   );
   const peak = memoryOf(system.pids().worker);
+  const streamed = new Map(watcher.events.map((event) => [event.alert.id, event]));
+  const { rows: [{ total: alertsWritten }] } = await database.query<{ total: number }>('select count(*)::int as total from case_alert');
+  const dueToStream = [...streamed.values()].map((event) => event.receivedAtMs - Date.parse(event.alert.raisedAt));
+  const writtenToStream = [...streamed.values()].map((event) => event.receivedAtMs - Date.parse(event.alert.writtenAt));
   const line = (label: string, late: number[]) => {
     const sorted = late.sort((a, b) => a - b);
     const ms = (value: number) => `${Math.round(value)}`.padStart(6);
@@ -127,11 +139,17 @@ ${line('all alarms', late())}
   warnings skipped (breach already due): ${cases - late('clock-warning').length}
   cases with an alarm raised twice: ${duplicates[0].n}
 
+Alert stream (one client connected throughout, as a supervisor's screen)
+${line('alarm due → on stream', dueToStream)}
+${line('written → on stream', writtenToStream)}
+  alerts written ${alertsWritten}, received ${streamed.size}, received twice ${watcher.events.length - streamed.size}
+
 Worker memory (resident)
   after opening the cases     ${afterOpen.currentMiB.toFixed(0)} MiB
   peak (VmHWM)                ${peak.peakMiB.toFixed(0)} MiB   (sampled each second: ${peakSampledMiB.toFixed(0)} MiB)
 `);
 } finally {
+  watcher.close();
   clearInterval(sampler);
   await system.stop();
 }
