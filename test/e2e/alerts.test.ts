@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
 import { Role } from '../../src/modules/access/roles.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { type AlertStreamClient, openAlertStream } from '../../src/cli/alert-stream-client.js';
@@ -37,10 +37,11 @@ describe('alerts: every escalation reaches a person', () => {
   let inspectorToken: string;
   const streams: Array<AlertStreamClient<AlertView>> = [];
   let replacementWorker: RunningProcess | undefined;
+  let secondApi: RunningProcess | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    config = testConfig(database.url, { POLICY_FILE: writePolicyFile(policy) });
+    config = testConfig(database.url, { POLICY_FILE: writePolicyFile(policy), ALERT_STREAM_HEARTBEAT_SECONDS: '1' });
     stack = await startStack(config);
     handler = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-3301');
     teamLeader = await apiAs(stack.apiUrl, Role.TeamLeader, 'sgt-12');
@@ -51,12 +52,13 @@ describe('alerts: every escalation reaches a person', () => {
   afterAll(async () => {
     for (const stream of streams) stream.close();
     await replacementWorker?.stop();
+    await secondApi?.stop();
     await stack?.stop();
     await database?.drop();
   });
 
-  const stream = async (token: string, lastEventId?: string) => {
-    const opened = await openAlertStream<AlertView>(stack.apiUrl, token, lastEventId);
+  const stream = async (token: string, lastEventId?: string, apiUrl = stack.apiUrl) => {
+    const opened = await openAlertStream<AlertView>(apiUrl, token, lastEventId);
     streams.push(opened);
     expect(opened.status).toBe(200);
     return opened;
@@ -138,7 +140,12 @@ describe('alerts: every escalation reaches a person', () => {
     }
   });
 
-  it('resumes a dropped stream from its Last-Event-ID: nothing missed, nothing repeated', async () => {
+  it('resumes a dropped stream from its Last-Event-ID on another API replica: nothing missed, nothing repeated', async () => {
+    const port = await findFreePort();
+    secondApi = startProcess('main.js', { ...config, api: { ...config.api, port }, database: { ...config.database, migrateOnStart: false } });
+    const secondUrl = `http://127.0.0.1:${port}`;
+    await waitUntil(async () => ((await fetch(`${secondUrl}/health`).catch(() => null))?.status === 200 ? true : undefined), { timeoutMs: 60_000, what: 'a second API replica' });
+
     const first = await stream(teamLeaderToken);
     const before = await submit();
     await first.waitFor((event) => event.alert.reference === before && event.alert.kind === 'breach', 30_000);
@@ -150,7 +157,7 @@ describe('alerts: every escalation reaches a person', () => {
       timeoutMs: 30_000,
       what: 'both breaches to be written while no stream was open',
     });
-    const resumed = await stream(teamLeaderToken, lastEventId);
+    const resumed = await stream(teamLeaderToken, lastEventId, secondUrl);
     for (const reference of whileAway) await resumed.waitFor((event) => event.alert.reference === reference && event.alert.kind === 'breach', 10_000);
     await sleep(1_500);
 
@@ -159,6 +166,8 @@ describe('alerts: every escalation reaches a person', () => {
     const received = [...first.events, ...resumed.events].filter((event) => mine.includes(event.alert.reference)).map((event) => event.alert.id);
     expect([...received].sort()).toEqual(expected);
     expect(new Set(received).size).toBe(received.length);
+    // Heartbeats keep an idle stream open through proxies (every second here).
+    expect(first.comments).toBeGreaterThan(2);
 
     expect((await teamLeader.request('GET', '/alerts/stream', undefined, { 'Last-Event-ID': 'not-an-event' })).body).toMatchObject({ fields: [{ field: 'Last-Event-ID' }] });
   });
