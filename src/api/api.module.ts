@@ -17,6 +17,7 @@ import { AccessLogMiddleware } from './common/access-log.middleware.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { AlertsController } from './alerts/alerts.controller.js';
 import { AuditController } from './audit/audit.controller.js';
+import { CallerLookupsController } from './callers/caller-lookups.controller.js';
 import { CodecController } from './codec/codec.controller.js';
 import { ContactsController } from './contacts/contacts.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -42,7 +43,7 @@ export class ApiModule implements NestModule {
         AuditModule,
         AlertsModule,
       ],
-      controllers: [HealthController, ContactsController, AlertsController, SystemChecksController, CodecController, AuditController],
+      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, CodecController, AuditController],
       providers: [
         AccessTokenVerifier,
         RateLimiter,

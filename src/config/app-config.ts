@@ -78,6 +78,7 @@ export const environmentSchema = z.object({
 
   ALERT_STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15).meta({ description: 'how often an open alert stream sends a comment line, so that proxies keep it open' }),
   ALERT_WEBHOOKS: optionalText.meta({ description: 'where alerts to a role are also posted: a JSON object of role to http(s) URL, for example `{"duty-inspector":"https://pager.example/hooks/di"}`', shownDefault: 'unset: no webhooks' }),
+  CALLER_IDENTITY_KEYS: optionalText.meta({ description: 'the keys that hash callers\' phone numbers, e-mail addresses and handles, `id:base64,…` (32 bytes each; the first hashes new contacts, all of them match earlier ones); required in production', shownDefault: 'unset: a key made once per data directory' }),
   ALERT_WEBHOOK_SECRET: optionalText.meta({ description: 'the HMAC-SHA256 key that signs each webhook delivery (at least 32 characters; required with `ALERT_WEBHOOKS`)', shownDefault: 'unset' }),
 });
 
@@ -160,6 +161,8 @@ export interface AppConfig {
   rateLimits: { intakePerMinute: Settings['RATE_LIMIT_INTAKE_PER_MINUTE']; authFailuresPerMinute: Settings['RATE_LIMIT_AUTH_FAILURES_PER_MINUTE'] };
   /** `webhooks`: role → URL; each delivery is signed with `webhookSecret`. */
   alerts: { streamHeartbeatSeconds: Settings['ALERT_STREAM_HEARTBEAT_SECONDS']; webhooks: Record<string, string>; webhookSecret?: string };
+  /** The keys callers' identifiers are hashed with (the first for new contacts; every one matches). */
+  callerIdentity: { keys: PayloadKeySource };
 }
 
 /**
@@ -283,16 +286,26 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     .filter(Boolean);
   const badOrigin = corsOrigins.find((origin) => !/^https?:\/\/[^/]+$/.test(origin));
   if (badOrigin) issues.push(`CODEC_CORS_ORIGINS: ${badOrigin} is not an origin (scheme://host[:port])`);
+  let identityKeys: PayloadKeySource | undefined;
+  if (e.CALLER_IDENTITY_KEYS) {
+    const parsedKeys = parsePayloadKeys(e.CALLER_IDENTITY_KEYS);
+    if (typeof parsedKeys === 'string') issues.push(`CALLER_IDENTITY_KEYS: ${parsedKeys}`);
+    else identityKeys = { kind: 'keys', keys: parsedKeys };
+  } else if (e.NODE_ENV === 'production') {
+    issues.push('CALLER_IDENTITY_KEYS: production needs caller identity keys (id:base64 of 32 bytes, comma-separated; the first hashes new contacts)');
+  } else {
+    identityKeys = { kind: 'development', keyFile: join(resolve(e.DATA_DIR), 'dev-identity-keys', 'keys.json') };
+  }
   const webhooks = e.ALERT_WEBHOOKS === undefined ? {} : parseWebhooks(e.ALERT_WEBHOOKS);
   if (typeof webhooks === 'string') issues.push(`ALERT_WEBHOOKS: ${webhooks}`);
   else if (Object.keys(webhooks).length > 0 && (e.ALERT_WEBHOOK_SECRET ?? '').length < 32) {
     issues.push('ALERT_WEBHOOK_SECRET: webhooks need a signing secret of at least 32 characters');
   }
-  if (issues.length > 0 || !keys || !payloadKeys || typeof webhooks === 'string') throw new ConfigError(issues);
+  if (issues.length > 0 || !keys || !payloadKeys || !identityKeys || typeof webhooks === 'string') throw new ConfigError(issues);
 
   const config: Section = {};
   copyInto(config, e);
-  const sections = config as unknown as Omit<AppConfig, 'dataDir' | 'codec'>;
+  const sections = config as unknown as Omit<AppConfig, 'dataDir' | 'codec' | 'callerIdentity'>;
   return {
     ...sections,
     dataDir: resolve(e.DATA_DIR),
@@ -308,6 +321,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     auth: { ...sections.auth, algorithms: algorithms as SigningAlgorithm[], keys },
     codec: { keys: payloadKeys, corsOrigins },
     alerts: { ...sections.alerts, webhooks, webhookSecret: e.ALERT_WEBHOOK_SECRET },
+    callerIdentity: { keys: identityKeys },
   };
 }
 
@@ -378,6 +392,7 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
   env.CODEC_CORS_ORIGINS = config.codec.corsOrigins.join(',');
   if (Object.keys(config.alerts.webhooks).length > 0) env.ALERT_WEBHOOKS = JSON.stringify(config.alerts.webhooks);
   if (config.alerts.webhookSecret) env.ALERT_WEBHOOK_SECRET = config.alerts.webhookSecret;
+  if (config.callerIdentity.keys.kind === 'keys') env.CALLER_IDENTITY_KEYS = config.callerIdentity.keys.keys.map(({ id, key }) => `${id}:${key}`).join(',');
   return env;
 }
 

@@ -31,6 +31,8 @@ export interface ContactIntake {
   flags: RiskFlag[];
   screening: RiskScreening;
   details: CaseRecordDetails;
+  /** Earlier cases of the same caller found at intake (absent on intakes from before caller identities). */
+  linkedReferences?: string[];
 }
 
 /** What the intake activity writes: the contact, the case as it opens, and its first timeline entries. */

@@ -247,6 +247,18 @@ function regradeIn(book: ClockBook, entries: TimelineEntry[], policy: ContactPol
 export const escalate = (book: ClockBook, policy: ContactPolicy, cause: { reason: string; raisedFor: number }) =>
   onCopy(book, (copy, entries) => escalateIn(copy, entries, policy, { ...cause, clock: null }));
 
+/**
+ * Tells one role of the chain (a supervisor, for a re-screening), raising the case to that level if
+ * it stands lower but never past it: an alert, not a climb up the chain.
+ */
+export const alertRole = (book: ClockBook, policy: ContactPolicy, cause: { role: string; reason: string; raisedFor: number }) =>
+  onCopy(book, (copy, entries) => {
+    const index = policy.escalationChain.indexOf(cause.role);
+    const level = index >= 0 ? index + 1 : Math.min(2, policy.escalationChain.length);
+    copy.escalationLevel = Math.max(copy.escalationLevel, level);
+    entries.push({ type: 'escalated', details: { level, role: policy.escalationChain[level - 1], reason: cause.reason, clock: null, raisedFor: iso(cause.raisedFor) } });
+  });
+
 /** Raises the escalation level (to at least `minLevel`) and records who is told: an `escalated` entry raises an alert. */
 function escalateIn(book: ClockBook, entries: TimelineEntry[], policy: ContactPolicy, cause: { reason: string; clock: CaseClock | null; raisedFor: number; minLevel?: number }): void {
   const top = policy.escalationChain.length;

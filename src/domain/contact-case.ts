@@ -3,6 +3,7 @@ import { type AcknowledgementAction, type AssignmentReason, type OpenAlert, rais
 import { type Channel, type FieldProblem } from './channels.js';
 import {
   activeClocks,
+  alertRole,
   armClock,
   type CaseClock,
   type ClockBook,
@@ -71,7 +72,9 @@ export type CaseCommand =
   | { type: 'resume-clock'; clock: string }
   | { type: 'acknowledge-alert'; alert: string; action: AcknowledgementAction; note?: string }
   | { type: 'assign'; assignee: string; team?: string; reason: AssignmentReason }
-  | { type: 'regrade'; grade: Grade; reason: RegradeReason };
+  | { type: 'regrade'; grade: Grade; reason: RegradeReason }
+  /** The same caller has made another contact (`by`) while this case is open: a supervisor re-screens it. */
+  | { type: 'caller-recontacted'; by: string };
 
 /** A `victim-update` note records that the victim was told of progress (Victims' Code). */
 export const noteKinds = ['general', 'victim-update'] as const;
@@ -240,6 +243,8 @@ export function rejectionOf(state: ContactCaseState, command: CaseCommand, actor
         return invalid(`The case is already with ${command.assignee} in ${state.team}`, [{ field: 'assignee', message: 'already assigned there' }]);
       }
       return null;
+    case 'caller-recontacted':
+      return null;
     case 'regrade':
       if (state.grade === null) return stageConflict(state, 'assess and grade the case before regrading it');
       if (command.grade === state.grade && !state.pendingDowngrade) return invalid(`The case is already grade ${command.grade}`, [{ field: 'grade', message: 'same as the current grade' }]);
@@ -369,6 +374,9 @@ export function applyCommand(
       next.team = command.team ?? state.team;
       entry = { type: command.reason === 'claim' ? 'claimed' : 'assigned', details: { from: state.assignee, to: next.assignee, fromTeam: state.team, team: next.team, reason: command.reason } };
       break;
+    case 'caller-recontacted':
+      entry = { type: 'caller-recontacted', details: { by: command.by, stage: state.stage } };
+      break;
     case 'regrade':
       // A supervisor's regrade needs no approval, and settles any downgrade still waiting for one.
       next.grade = command.grade;
@@ -455,6 +463,10 @@ function clockEffects(state: ContactCaseState, next: ContactCaseState, command: 
       break;
     case 'resolve':
       then(stopClocks(book, activeClocks(book).map((clock) => clock.id), 'case-closed', nowMs));
+      break;
+    case 'caller-recontacted':
+      // Still untriaged and the caller has come back: the supervisor's role is told, to re-screen it.
+      if (state.stage === 'triage') then(alertRole(book, policy, { role: 'team-leader', reason: 'manual:caller-recontacted', raisedFor: nowMs }));
       break;
     case 'acknowledge-alert': {
       // Someone has acted on the breach: that clock stops escalating again.

@@ -60,6 +60,8 @@ export interface ContactPolicy {
   digitalActionChannels: Channel[];
   /** Who is told, in order, as a case's escalation level rises (level 1 is the first role). */
   escalationChain: string[];
+  /** A caller is a repeat caller at `minimumContacts` contacts (this one included) within `windowDays`. */
+  repeatCallers: { windowDays: number; minimumContacts: number };
 }
 
 export const gradeRule = (policy: ContactPolicy, grade: Grade): GradeRule => policy.grades[`${grade}`];

@@ -62,16 +62,24 @@ const flagsMeaningVulnerable = new Set<RiskFlag>([
  * a person decides the grade.
  */
 export function screenContact(
-  input: { channel: Channel; flags: readonly RiskFlag[]; narrative: string },
+  input: { channel: Channel; flags: readonly RiskFlag[]; narrative: string; history?: { repeatCaller: boolean; previouslyVulnerable: boolean } },
   policy: Pick<ContactPolicy, 'digitalActionChannels'>,
 ): RiskScreening {
+  // What earlier contacts from the same caller showed: a repeat caller is flagged as one, and a
+  // caller once found vulnerable is carried forward as vulnerable, each with its reason.
   const flags = new Set(input.flags);
+  if (input.history?.repeatCaller) flags.add(RiskFlag.RepeatCaller);
   const signals = narrativeSignals.filter((signal) => signal.pattern.test(input.narrative)).map((signal) => signal.reason);
   const domesticAbuse = flags.has(RiskFlag.DomesticAbuse) || signals.includes('narrative:domestic-abuse');
   const sexualOffence = flags.has(RiskFlag.SexualOffence) || signals.includes('narrative:sexual-offence');
   const riskFlags = [...flags].filter((flag) => flagsMeaningRisk.has(flag)).map((flag) => `flag:${flag}`);
-  const reasons = [...riskFlags, ...signals];
-  const vulnerable = [...flags].some((flag) => flagsMeaningVulnerable.has(flag)) || signals.includes('narrative:self-harm') || signals.includes('narrative:child-at-risk');
+  const history = [...(input.history?.repeatCaller ? ['history:repeat-caller'] : []), ...(input.history?.previouslyVulnerable ? ['history:previously-vulnerable'] : [])];
+  const reasons = [...riskFlags, ...signals, ...history];
+  const vulnerable =
+    [...flags].some((flag) => flagsMeaningVulnerable.has(flag)) ||
+    signals.includes('narrative:self-harm') ||
+    signals.includes('narrative:child-at-risk') ||
+    input.history?.previouslyVulnerable === true;
   const potentialRisk = reasons.length > 0 || domesticAbuse || sexualOffence;
   return {
     riskMarker: policy.digitalActionChannels.includes(input.channel) && potentialRisk ? 'IR' : null,

@@ -43,6 +43,7 @@ export const resumeClockUpdate = defineUpdate<ContactCaseState, [Of<'resume-cloc
 export const acknowledgeAlertUpdate = defineUpdate<ContactCaseState, [Of<'acknowledge-alert'>]>('acknowledgeAlert');
 export const assignCaseUpdate = defineUpdate<ContactCaseState, [Of<'assign'>]>('assignCase');
 export const regradeCaseUpdate = defineUpdate<ContactCaseState, [Of<'regrade'>]>('regradeCase');
+export const callerRecontactedUpdate = defineUpdate<ContactCaseState, [Of<'caller-recontacted'>]>('callerRecontacted');
 
 /** Each command's update, by command type. */
 export const commandUpdates = {
@@ -60,6 +61,7 @@ export const commandUpdates = {
   'acknowledge-alert': acknowledgeAlertUpdate,
   assign: assignCaseUpdate,
   regrade: regradeCaseUpdate,
+  'caller-recontacted': callerRecontactedUpdate,
 } as const satisfies Record<CaseCommand['type'], unknown>;
 
 /** What writing a change leaves the workflow to do. */

@@ -6,6 +6,9 @@ import { testAuthEnvironment } from './test-tokens.js';
 /** One payload key for the test run's processes (API, worker, test clients): made fresh per run, never stored. */
 export const TEST_PAYLOAD_KEYS = `test-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;
 
+/** One caller identity key for the run, like the payload key. */
+export const TEST_IDENTITY_KEYS = `id-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;
+
 /** A configuration for one suite: the shared Temporal server, a task queue of its own, its database. */
 export function testConfig(databaseUrl: string, overrides: Environment = {}): AppConfig {
   return loadConfig({
@@ -23,6 +26,7 @@ export function testConfig(databaseUrl: string, overrides: Environment = {}): Ap
     TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: '2000',
     ...testAuthEnvironment,
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    CALLER_IDENTITY_KEYS: TEST_IDENTITY_KEYS,
     ...overrides,
   });
 }

@@ -63,7 +63,7 @@ describe('configuration', () => {
       TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '16', TEMPORAL_WORKER_HEAP_LIMIT_MIB: '256', FORCE_CODE: 'ABC', DEFAULT_TEAM: 'north',
       POLICY_FILE: '/srv/policy.json', AUTH_ISSUER: 'idp', AUTH_AUDIENCE: 'pc', AUTH_JWKS_URL: 'https://idp.example/jwks', PAYLOAD_KEYS: `k1:${key}`,
       CODEC_CORS_ORIGINS: 'https://ui.force', AUTH_ALGORITHMS: 'ES256', AUTH_ROLES_CLAIM: 'groups', AUTH_CLOCK_TOLERANCE_SECONDS: '5',
-      RATE_LIMIT_INTAKE_PER_MINUTE: '60', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '10', ALERT_STREAM_HEARTBEAT_SECONDS: '5',
+      RATE_LIMIT_INTAKE_PER_MINUTE: '60', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '10', ALERT_STREAM_HEARTBEAT_SECONDS: '5', CALLER_IDENTITY_KEYS: `i1:${key}`,
       ALERT_WEBHOOKS: JSON.stringify({ 'duty-inspector': 'https://pager.example/di' }), ALERT_WEBHOOK_SECRET: 'a'.repeat(40),
     };
     // Every variable of the schema but AUTH_JWKS (the other source of token keys, tried next) is set.

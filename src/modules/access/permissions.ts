@@ -16,6 +16,7 @@ export enum Permission {
   ContactClaim = 'contact:claim',
   ContactSupervise = 'contact:supervise',
   AlertRead = 'alert:read',
+  CallerLookup = 'caller:lookup',
   AlertAcknowledge = 'alert:acknowledge',
   ClockPause = 'clock:pause',
   SocialMediaRead = 'social-media:read',
@@ -52,6 +53,7 @@ export const permissionInfo: Record<Permission, PermissionInfo> = {
   [Permission.ContactEscalate]: { kind: 'change', description: 'escalate a case by hand' },
   [Permission.ContactClaim]: { kind: 'change', description: 'claim a case: assign it to oneself' },
   [Permission.ContactSupervise]: { kind: 'change', description: 'regrade, and assign a case to anyone or any team' },
+  [Permission.CallerLookup]: { kind: 'read', description: "a caller's earlier cases, found by phone, e-mail or handle (each lookup logged)" },
   [Permission.AlertRead]: { kind: 'read', description: "the alerts addressed to the caller's roles, and their live stream" },
   [Permission.AlertAcknowledge]: { kind: 'change', description: "acknowledge an alert addressed to the caller's role, with an action code" },
   [Permission.ClockPause]: { kind: 'change', description: 'pause and resume an SLA clock, with a reason code' },
@@ -81,6 +83,7 @@ const handling = [
   Permission.ContactResolve,
   Permission.ContactEscalate,
   Permission.ContactClaim,
+  Permission.CallerLookup,
   Permission.AlertRead,
   Permission.AlertAcknowledge,
 ];

@@ -32,7 +32,8 @@ export const CaseAccessLogSchema = defineEntity({
   tableName: 'case_access_log',
   properties: {
     id: p.bigint().primary().autoincrement(),
-    reference: p.string().length(32),
+    /** Null for a caller lookup that matched no case. */
+    reference: p.string().length(32).nullable(),
     subject: p.string().length(128),
     role: p.string().length(64),
     action: p.string().length(32),

@@ -109,7 +109,7 @@ export class CaseQueries {
   }
 
   /** Who read which case, and how: appended to the access log (which the database keeps append-only). */
-  async logAccess(reference: string, actor: { subject: string; role: string }, action: 'view' | 'history' | 'replay'): Promise<void> {
+  async logAccess(reference: string | null, actor: { subject: string; role: string }, action: 'view' | 'history' | 'replay' | 'caller-lookup'): Promise<void> {
     await this.orm.em.fork().insert(CaseAccessLogSchema, { reference, subject: actor.subject, role: actor.role, action, at: new Date() });
   }
 

@@ -157,4 +157,17 @@ export const CaseAlertSchema = defineEntity({
   ],
 });
 
+/** A case's caller, one row per identifier: its HMAC under the key `keyId` (never the identifier itself). */
+export const CallerIdentitySchema = defineEntity({
+  name: 'CallerIdentity',
+  tableName: 'caller_identity',
+  properties: {
+    hash: p.character().length(64).primary(),
+    reference: p.string().length(32).primary(),
+    keyId: p.string().length(32),
+    receivedAt: p.datetime(),
+  },
+  indexes: [{ name: 'caller_identity_recent', properties: ['hash', 'receivedAt'] }],
+});
+
 export type CaseEventRow = InferEntity<typeof CaseEventSchema>;

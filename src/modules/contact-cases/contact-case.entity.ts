@@ -54,6 +54,8 @@ export const ContactCaseSchema = defineEntity({
     closedAt: p.datetime().nullable(),
     version: p.integer(),
     updatedAt: p.datetime(),
+    /** Earlier cases of the same caller, found at intake. */
+    linkedReferences: p.array().defaultRaw(`'{}'::text[]`),
   },
   // The queue reads open cases only, in queue order; each filter has an index that keeps the order.
   // Written as their DDL: partial indexes with a nulls order (or an expression) compare reliably so.

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CallerIdentities } from './caller-identities.service.js';
 import { CaseQueries } from './case-queries.service.js';
 import { CaseStore } from './case-store.service.js';
 import { ContactCasesService } from './contact-cases.service.js';
@@ -9,5 +10,5 @@ import { PolicyModule } from '../policy/policy.module.js';
 export class CaseStoreModule {}
 
 /** The API's operations on contact cases (needs the Temporal client). */
-@Module({ imports: [CaseStoreModule, PolicyModule], providers: [ContactCasesService], exports: [ContactCasesService, CaseStoreModule] })
+@Module({ imports: [CaseStoreModule, PolicyModule], providers: [ContactCasesService, CallerIdentities], exports: [ContactCasesService, CallerIdentities, CaseStoreModule] })
 export class ContactCasesModule {}

@@ -8,7 +8,9 @@ import { channelDetailProblems } from '../../domain/channels.js';
 import { caseSummary } from '../../domain/case-summary.js';
 import { type CaseClock, nextDueAt } from '../../domain/clocks.js';
 import { type CaseCommand, type ContactCaseState, priorityRank } from '../../domain/contact-case.js';
-import { screenContact } from '../../domain/risk-screening.js';
+import { type CallerHistory, callerIdentifiers, isRepeatCaller } from '../../domain/caller-identity.js';
+import { RiskFlag, screenContact } from '../../domain/risk-screening.js';
+import { CallerIdentities } from './caller-identities.service.js';
 import { type CaseRecordDetails, type ContactIntake, openCaseFromIntake } from '../../domain/case-records.js';
 import { commandUpdates, contactCaseWorkflowId, contactCaseWorkflowType, caseStateQuery, INVALID_COMMAND, STAGE_CONFLICT } from '../../workflows/contact-case.messages.js';
 import { caseSearchAttributes } from '../../workflows/search-attributes.js';
@@ -40,6 +42,8 @@ export interface IntakeResult {
   queuePosition: number;
   /** False when the queue was longer than the count goes: the position is then a lower bound. */
   queuePositionExact: boolean;
+  /** What earlier contacts from the same caller showed (none for an anonymous caller). */
+  callerHistory: CallerHistory;
   replayed: boolean;
 }
 
@@ -64,6 +68,9 @@ export function caseStartOptions(intake: ContactIntake, taskQueue: string, repea
   };
 }
 
+/** The earlier cases a new one is linked to: the latest, and every one still open. */
+const linkedTo = (history: CallerHistory) => [...new Set([...(history.lastReference ? [history.lastReference] : []), ...history.openReferences])];
+
 /** A contact may be recorded after the fact, but not from the future (allowing for clock skew). */
 const FUTURE_SKEW_MS = 5 * 60_000;
 
@@ -77,6 +84,7 @@ export class ContactCasesService {
     private readonly queries: CaseQueries,
     private readonly policies: PolicyService,
     private readonly logger: AppLogger,
+    private readonly callers: CallerIdentities,
   ) {}
 
   async intake(request: IntakeRequest, actor: ActorRef, idempotency?: { key: string; requestHash: string }): Promise<IntakeResult> {
@@ -86,14 +94,20 @@ export class ContactCasesService {
     if (problems.length > 0) throw new DomainError(DomainErrorCode.InvalidInput, `Invalid ${problems.map((p) => p.field).join(', ')}`, problems);
 
     await this.policies.ensureRecorded();
-    const flags = request.flags ?? [];
-    const screening = screenContact({ channel: request.channel, flags, narrative: request.narrative }, this.policies.current);
+    const policy = this.policies.current;
     const { reference, replayed } = await this.store.allocateReference(this.config.force.code, receivedAt.toISOString().slice(0, 10), idempotency);
+    // Earlier contacts from the same caller (matched by keyed hashes, never the identifiers).
+    const identifiers = callerIdentifiers(request.caller, request.channel, request.channelDetails);
+    const callerHistory = await this.callers.history(identifiers, policy.repeatCallers, receivedAt, reference);
+    const repeatCaller = identifiers.length > 0 && isRepeatCaller(callerHistory, policy.repeatCallers);
+    const flags = repeatCaller && !(request.flags ?? []).includes(RiskFlag.RepeatCaller) ? [...(request.flags ?? []), RiskFlag.RepeatCaller] : (request.flags ?? []);
+    const screening = screenContact({ channel: request.channel, flags, narrative: request.narrative, history: { repeatCaller, previouslyVulnerable: callerHistory.previouslyVulnerable } }, policy);
+    if (!replayed) await this.callers.record(reference, receivedAt, identifiers);
     const intake: ContactIntake = {
       reference,
       channel: request.channel,
       receivedAt: receivedAt.toISOString(),
-      policy: this.policies.current,
+      policy,
       team: this.config.force.defaultTeam,
       area: request.location?.area ?? 'urban',
       actor,
@@ -106,6 +120,7 @@ export class ContactCasesService {
         interpreterLanguage: request.interpreterLanguage,
         channelDetails: request.channelDetails,
       },
+      linkedReferences: linkedTo(callerHistory),
     };
     const workflowId = contactCaseWorkflowId(reference);
     // The queue position does not depend on the start: look it up while the workflow starts.
@@ -120,6 +135,7 @@ export class ContactCasesService {
       throw new DomainError(DomainErrorCode.AlreadyExists, `Case reference ${reference} already has a workflow; the intake was not started. Report this to the system administrator.`);
     });
     const [queue] = await Promise.all([position, start]);
+    if (!replayed && repeatCaller) await this.askForRescreening(callerHistory.openReferences, reference, actor);
     return {
       reference,
       workflowId,
@@ -132,8 +148,23 @@ export class ContactCasesService {
       clocks: opened.clocks,
       queuePosition: queue.position,
       queuePositionExact: queue.exact,
+      callerHistory,
       replayed,
     };
+  }
+
+  /**
+   * A repeat caller whose earlier case is still in triage: that case's supervisor is alerted to
+   * re-screen it. A failure here never fails the new contact; it is logged (references only).
+   */
+  private async askForRescreening(openReferences: readonly string[], by: string, actor: ActorRef): Promise<void> {
+    for (const earlier of await this.callers.openInTriage(openReferences)) {
+      try {
+        await this.command(earlier, { type: 'caller-recontacted', by }, actor, `${earlier}/recontact-${by}`);
+      } catch (error) {
+        this.logger.warn({ msg: 'could not ask for an earlier case to be re-screened', reference: earlier, by, error: (error as Error).message }, 'Intake');
+      }
+    }
   }
 
   /** Sends a command to the case's workflow as an update, and answers with the case's new state. */

@@ -1,4 +1,5 @@
 import {
+  CallerIdentitySchema,
   CaseAssessmentSchema,
   CaseCrimeDecisionSchema,
   CaseEventSchema,
@@ -27,6 +28,7 @@ export const entities = [
   IntakeRequestSchema,
   ReferenceSequenceSchema,
   CaseAlertSchema,
+  CallerIdentitySchema,
   AuditEntrySchema,
   CaseAccessLogSchema,
   CaseHistorySchema,

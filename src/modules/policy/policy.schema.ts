@@ -42,6 +42,7 @@ export const contactPolicySchema = z
     clocks: z.strictObject(Object.fromEntries(clockKinds.map((kind) => [kind, clockRule])) as Record<(typeof clockKinds)[number], typeof clockRule>),
     digitalActionChannels: z.array(z.enum(allChannels as [string, ...string[]])),
     escalationChain: z.array(role).min(1),
+    repeatCallers: z.strictObject({ windowDays: z.number().int().min(1).max(365), minimumContacts: z.number().int().min(2).max(100) }),
   })
   .superRefine((policy, context) => {
     for (const kind of clockKinds) {

@@ -4,6 +4,7 @@ import { Migration20261123020000Clocks } from './migration-20261123020000-clocks
 import { Migration20261123030000Audit } from './migration-20261123030000-audit.js';
 import { Migration20261130000000Intake } from './migration-20261130000000-intake.js';
 import { Migration20261201000000Alerts } from './migration-20261201000000-alerts.js';
+import { Migration20261201010000CallerIdentity } from './migration-20261201010000-caller-identity.js';
 
 /** Every migration, in order. Listed explicitly so that built and test runs find the same set. */
 export const migrationsList = [
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261123030000Audit', class: Migration20261123030000Audit },
   { name: 'Migration20261130000000Intake', class: Migration20261130000000Intake },
   { name: 'Migration20261201000000Alerts', class: Migration20261201000000Alerts },
+  { name: 'Migration20261201010000CallerIdentity', class: Migration20261201010000CallerIdentity },
 ];

@@ -1,0 +1,66 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { IsEmail, IsEnum, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { callerIdentifiers } from '../../domain/caller-identity.js';
+import { Channel, SocialMediaPlatform } from '../../domain/channels.js';
+import { Permission } from '../../modules/access/permissions.js';
+import { CallerIdentities, type CallerCase } from '../../modules/contact-cases/caller-identities.service.js';
+import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
+import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
+import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
+
+type Caller = NonNullable<AuthenticatedRequest['actor']>;
+
+export class CallerLookupDto {
+  @ApiPropertyOptional({ example: '07700 900123', description: 'Any usual way of writing it: UK numbers match however they were typed' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[+0-9 ()-]{6,24}$/, { message: 'phone must be a telephone number' })
+  phone?: string;
+  @ApiPropertyOptional({ example: 'someone@example.org', description: 'Matched whatever its case' }) @IsOptional() @IsEmail() email?: string;
+  @ApiPropertyOptional({ enum: SocialMediaPlatform, description: 'With handle' }) @IsOptional() @IsEnum(SocialMediaPlatform) platform?: SocialMediaPlatform;
+  @ApiPropertyOptional({ example: '@someone', description: 'With platform' }) @IsOptional() @IsString() @Length(1, 64) handle?: string;
+}
+
+class CallerLookupAnswer {
+  @ApiProperty({ description: 'Newest first: reference, channel, when, stage, outcome and flags; no personal data' }) items!: CallerCase[];
+}
+
+/**
+ * Finds a caller's earlier cases for a handler. A POST, so that no phone number or address lands in
+ * a URL or an access log; the identifiers are hashed as intake hashes them, and every lookup is
+ * written to the case access log.
+ */
+@ApiTags('callers')
+@Controller('caller-lookups')
+export class CallerLookupsController {
+  constructor(
+    private readonly callers: CallerIdentities,
+    private readonly queries: CaseQueries,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @RequirePermission(Permission.CallerLookup)
+  @ApiOperation({ summary: "A caller's earlier cases, by phone, e-mail or social media handle (each lookup logged)" })
+  @ApiResponse({ status: 200, type: CallerLookupAnswer, description: "The caller's earlier cases, newest first" })
+  @ApiResponse({ status: 400, description: 'No identifier given, or a platform without a handle; `fields` names the field' })
+  async lookup(@Body() body: CallerLookupDto, @CurrentActor() actor: Caller): Promise<CallerLookupAnswer> {
+    if (Boolean(body.platform) !== Boolean(body.handle)) {
+      const field = body.platform ? 'handle' : 'platform';
+      throw new DomainError(DomainErrorCode.InvalidInput, `Invalid ${field}`, [{ field, message: 'a handle is looked up with its platform' }]);
+    }
+    const identifiers = callerIdentifiers(
+      { phone: body.phone, email: body.email },
+      body.platform ? Channel.SocialMedia : undefined,
+      body.platform ? { platform: body.platform, handle: body.handle } : undefined,
+    );
+    if (identifiers.length === 0) {
+      throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid phone', [{ field: 'phone', message: 'give a phone number, an e-mail address, or a platform and handle' }]);
+    }
+    const items = await this.callers.cases(identifiers);
+    // Who looked up a caller, and which cases it showed them (a lookup that found none is logged too).
+    for (const reference of items.length > 0 ? items.map((item) => item.reference) : [null]) await this.queries.logAccess(reference, actor, 'caller-lookup');
+    return { items };
+  }
+}

@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHmac } from 'node:crypto';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { type AppConfig } from '../../config/app-config.js';
+import { type CallerHistory } from '../../domain/caller-identity.js';
+import { Sql } from '../database/sql.js';
+import { loadPayloadKeys } from '../temporal/payload-codec.js';
+
+/** An earlier case of a caller, as a handler's lookup lists it: codes and times only. */
+export interface CallerCase {
+  reference: string;
+  channel: string | null;
+  receivedAt: string;
+  stage: string | null;
+  outcome: string | null;
+  flags: { riskMarker: string | null; domesticAbuse: boolean; sexualOffence: boolean; vulnerable: boolean; repeatCaller: boolean };
+}
+
+interface MatchRow {
+  reference: string;
+  received_at: Date | string;
+  channel: string | null;
+  stage: string | null;
+  outcome: string | null;
+  closed_at: Date | string | null;
+  risk_marker: string | null;
+  domestic_abuse: boolean | null;
+  sexual_offence: boolean | null;
+  vulnerable: boolean | null;
+  flags: string[] | null;
+}
+
+const DAY_MS = 86_400_000;
+/** The most earlier cases one caller's history reads: far more than any window holds. */
+const MATCH_LIMIT = 500;
+
+/**
+ * Callers' identities as keyed hashes: HMAC-SHA256 of each normalised identifier under each key of
+ * `CALLER_IDENTITY_KEYS`. New contacts are stored under the first key; a match tries every key, so
+ * the keys rotate (a new key first, the old ones after it) without losing earlier cases.
+ */
+@Injectable()
+export class CallerIdentities {
+  private readonly keys: Array<{ id: string; key: Buffer }>;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly sql: Sql,
+  ) {
+    this.keys = loadPayloadKeys(config.callerIdentity.keys);
+  }
+
+  private hash(key: Buffer, identifier: string): string {
+    return createHmac('sha256', key).update(identifier).digest('hex');
+  }
+
+  /** Every hash any key gives these identifiers: what a match looks for. */
+  private anyHashes(identifiers: readonly string[]): string[] {
+    return this.keys.flatMap(({ key }) => identifiers.map((identifier) => this.hash(key, identifier)));
+  }
+
+  /** Stores the identities of a new case's caller under the current key (a repeat changes nothing). */
+  async record(reference: string, receivedAt: Date, identifiers: readonly string[]): Promise<void> {
+    if (identifiers.length === 0) return;
+    const [{ id, key }] = this.keys;
+    const hashes = identifiers.map((identifier) => this.hash(key, identifier));
+    await this.sql.query(
+      `insert into "caller_identity" ("hash", "reference", "key_id", "received_at")
+       select unnest($1::char(64)[]), $2, $3, $4 on conflict do nothing`,
+      [hashes, reference, id, receivedAt],
+    );
+  }
+
+  private async matches(identifiers: readonly string[], excluding?: string): Promise<MatchRow[]> {
+    if (identifiers.length === 0) return [];
+    return this.sql.query<MatchRow>(
+      `select m."reference", m."received_at", c."channel", c."stage", c."outcome", c."closed_at", c."risk_marker", c."domestic_abuse", c."sexual_offence", c."vulnerable", c."flags"
+       from (select distinct "reference", "received_at" from "caller_identity" where "hash" = any($1::char(64)[]) and "reference" <> $2) m
+       left join "contact_case" c on c."reference" = m."reference"
+       order by m."received_at" desc, m."reference" desc
+       limit ${MATCH_LIMIT}`,
+      [this.anyHashes(identifiers), excluding ?? ''],
+    );
+  }
+
+  /** What earlier contacts from this caller say, as of `at` (the new contact's time). */
+  async history(identifiers: readonly string[], rule: { windowDays: number }, at: Date, excluding: string): Promise<CallerHistory> {
+    const rows = await this.matches(identifiers, excluding);
+    const since = at.getTime() - rule.windowDays * DAY_MS;
+    const inWindow = rows.filter((row) => new Date(row.received_at).getTime() >= since && new Date(row.received_at).getTime() <= at.getTime());
+    const vulnerable = rows.find((row) => row.vulnerable === true);
+    return {
+      previousContacts: inWindow.length,
+      windowDays: rule.windowDays,
+      lastReference: rows[0]?.reference ?? null,
+      // A case the worker has not recorded yet is still open.
+      openReferences: rows.filter((row) => row.closed_at === null).map((row) => row.reference),
+      previouslyVulnerable: vulnerable !== undefined,
+      vulnerableReference: vulnerable?.reference ?? null,
+    };
+  }
+
+  /** The open cases among these still in triage: the ones a supervisor should re-screen. */
+  async openInTriage(references: readonly string[]): Promise<string[]> {
+    if (references.length === 0) return [];
+    const rows = await this.sql.query<{ reference: string }>(`select "reference" from "contact_case" where "reference" = any($1::varchar[]) and "stage" = 'triage' and "closed_at" is null`, [references]);
+    return rows.map((row) => row.reference);
+  }
+
+  /** A caller's earlier cases, newest first, for a handler's lookup. */
+  async cases(identifiers: readonly string[]): Promise<CallerCase[]> {
+    return (await this.matches(identifiers)).map((row) => ({
+      reference: row.reference,
+      channel: row.channel,
+      receivedAt: new Date(row.received_at).toISOString(),
+      stage: row.stage,
+      outcome: row.outcome,
+      flags: {
+        riskMarker: row.risk_marker,
+        domesticAbuse: row.domestic_abuse === true,
+        sexualOffence: row.sexual_offence === true,
+        vulnerable: row.vulnerable === true,
+        repeatCaller: (row.flags ?? []).includes('repeat-caller'),
+      },
+    }));
+  }
+}
