@@ -270,32 +270,27 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   } else {
     keys = { kind: 'development', keyFile: join(resolve(e.DATA_DIR), 'dev-auth', 'signing-key.json') };
   }
-  let payloadKeys: PayloadKeySource | undefined;
-  if (e.PAYLOAD_KEYS) {
-    const parsedKeys = parsePayloadKeys(e.PAYLOAD_KEYS);
-    if (typeof parsedKeys === 'string') issues.push(`PAYLOAD_KEYS: ${parsedKeys}`);
-    else payloadKeys = { kind: 'keys', keys: parsedKeys };
-  } else if (e.NODE_ENV === 'production') {
-    issues.push('PAYLOAD_KEYS: production needs payload encryption keys (id:base64 of 32 bytes, comma-separated; the first encrypts)');
-  } else {
-    payloadKeys = { kind: 'development', keyFile: join(resolve(e.DATA_DIR), 'dev-payload-keys', 'keys.json') };
-  }
+  /** A set of 32-byte keys from the variable, or in development one made for the data directory. */
+  const keySet = (variable: 'PAYLOAD_KEYS' | 'CALLER_IDENTITY_KEYS', what: string, devDirectory: string): PayloadKeySource | undefined => {
+    const text = e[variable];
+    if (!text) {
+      if (e.NODE_ENV !== 'production') return { kind: 'development', keyFile: join(resolve(e.DATA_DIR), devDirectory, 'keys.json') };
+      issues.push(`${variable}: production needs ${what} (id:base64 of 32 bytes, comma-separated; the first is used for new data, all of them for old)`);
+      return undefined;
+    }
+    const parsedKeys = parsePayloadKeys(text);
+    if (typeof parsedKeys !== 'string') return { kind: 'keys', keys: parsedKeys };
+    issues.push(`${variable}: ${parsedKeys}`);
+    return undefined;
+  };
+  const payloadKeys = keySet('PAYLOAD_KEYS', 'payload encryption keys', 'dev-payload-keys');
   const corsOrigins = (e.CODEC_CORS_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`)
     .split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);
   const badOrigin = corsOrigins.find((origin) => !/^https?:\/\/[^/]+$/.test(origin));
   if (badOrigin) issues.push(`CODEC_CORS_ORIGINS: ${badOrigin} is not an origin (scheme://host[:port])`);
-  let identityKeys: PayloadKeySource | undefined;
-  if (e.CALLER_IDENTITY_KEYS) {
-    const parsedKeys = parsePayloadKeys(e.CALLER_IDENTITY_KEYS);
-    if (typeof parsedKeys === 'string') issues.push(`CALLER_IDENTITY_KEYS: ${parsedKeys}`);
-    else identityKeys = { kind: 'keys', keys: parsedKeys };
-  } else if (e.NODE_ENV === 'production') {
-    issues.push('CALLER_IDENTITY_KEYS: production needs caller identity keys (id:base64 of 32 bytes, comma-separated; the first hashes new contacts)');
-  } else {
-    identityKeys = { kind: 'development', keyFile: join(resolve(e.DATA_DIR), 'dev-identity-keys', 'keys.json') };
-  }
+  const identityKeys = keySet('CALLER_IDENTITY_KEYS', 'caller identity keys', 'dev-identity-keys');
   const webhooks = e.ALERT_WEBHOOKS === undefined ? {} : parseWebhooks(e.ALERT_WEBHOOKS);
   if (typeof webhooks === 'string') issues.push(`ALERT_WEBHOOKS: ${webhooks}`);
   else if (Object.keys(webhooks).length > 0 && (e.ALERT_WEBHOOK_SECRET ?? '').length < 32) {

@@ -41,6 +41,14 @@ describe('configuration', () => {
     expect(() => loadConfig(environment)).toThrow(field);
   });
 
+  it('requires caller identity keys in production, and refuses a short one', () => {
+    const key = Buffer.alloc(32, 3).toString('base64');
+    const production = { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example/jwks', PAYLOAD_KEYS: `p1:${key}` };
+    expect(() => loadConfig(production)).toThrow(/CALLER_IDENTITY_KEYS: production needs caller identity keys/);
+    expect(() => loadConfig({ ...production, CALLER_IDENTITY_KEYS: `i1:${Buffer.alloc(16).toString('base64')}` })).toThrow(/CALLER_IDENTITY_KEYS: key i1 must be 32 bytes/);
+    expect(loadConfig({ ...production, CALLER_IDENTITY_KEYS: `i2:${key},i1:${key}` }).callerIdentity.keys).toEqual({ kind: 'keys', keys: [{ id: 'i2', key }, { id: 'i1', key }] });
+  });
+
   it('reads mTLS settings for a Temporal cluster', () => {
     const config = loadConfig({ TEMPORAL_TLS_CERT_PATH: '/c.pem', TEMPORAL_TLS_KEY_PATH: '/k.pem', TEMPORAL_TLS_CA_PATH: '/ca.pem' });
     expect(config.temporal.tls).toEqual({ certPath: '/c.pem', keyPath: '/k.pem', caPath: '/ca.pem', serverName: undefined });
