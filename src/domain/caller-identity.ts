@@ -7,6 +7,9 @@ import { Channel, type ChannelDetails } from './channels.js';
  * stored as keyed hashes (see the case store's caller identities).
  */
 
+/** What the API takes as a telephone number, at intake and in a lookup (then normalised below). */
+export const phonePattern = /^\+?[0-9][0-9 ()-]{5,24}$/;
+
 /** A UK number written any usual way as E.164 (`07700 900123`, `+44 (0)7700 900123` → `+447700900123`); other international numbers kept as given, digits only. Null when it is not a number. */
 export function normalisePhone(raw: string): string | null {
   const digits = raw.trim().replace(/\(0\)/g, '').replace(/[\s().-]/g, '');

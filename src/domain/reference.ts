@@ -2,7 +2,9 @@
  * Case references a person can read out on the phone: force code, day received (UTC), and that
  * day's sequence number, for example `XP-20261123-000042`.
  */
-export const referencePattern = /^[A-Z]{2,4}-\d{8}-\d{6}$/;
+/** A reference as a regular expression's source, for ids that begin with one (alerts, commands). */
+export const referenceSource = '[A-Z]{2,4}-\\d{8}-\\d{6}';
+export const referencePattern = new RegExp(`^${referenceSource}$`);
 
 /** Digits of a day's sequence number in a reference. */
 export const REFERENCE_SEQUENCE_DIGITS = 6;

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res 
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { referenceSource } from '../../domain/reference.js';
 import { Permission } from '../../modules/access/permissions.js';
 import { AlertQueries, type StreamCursor } from '../../modules/alerts/alert-queries.service.js';
 import { AlertStream } from '../../modules/alerts/alert-stream.service.js';
@@ -13,7 +14,8 @@ import { AcknowledgementDto, AlertsQueryDto } from './alerts.dto.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 
-const ALERT_ID = /^[A-Z]{2,4}-\d{8}-\d{6}[A-Za-z0-9:/._-]{0,120}$/;
+// An alert's id is the id of the timeline entry that raised it: its case's reference, then the change.
+const ALERT_ID = new RegExp(`^${referenceSource}[A-Za-z0-9:/._-]{0,120}$`);
 const EVENT_ID = /^(\d{1,20})\/(.{1,160})$/;
 
 function alertId(value: string): string {

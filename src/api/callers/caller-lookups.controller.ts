@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsEnum, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { callerIdentifiers } from '../../domain/caller-identity.js';
+import { callerIdentifiers, phonePattern } from '../../domain/caller-identity.js';
 import { Channel, SocialMediaPlatform } from '../../domain/channels.js';
 import { Permission } from '../../modules/access/permissions.js';
 import { CallerIdentities, type CallerCase } from '../../modules/contact-cases/caller-identities.service.js';
@@ -15,7 +15,7 @@ export class CallerLookupDto {
   @ApiPropertyOptional({ example: '07700 900123', description: 'Any usual way of writing it: UK numbers match however they were typed' })
   @IsOptional()
   @IsString()
-  @Matches(/^[+0-9 ()-]{6,24}$/, { message: 'phone must be a telephone number' })
+  @Matches(phonePattern, { message: 'phone must be a telephone number' })
   phone?: string;
   @ApiPropertyOptional({ example: 'someone@example.org', description: 'Matched whatever its case' }) @IsOptional() @IsEmail() email?: string;
   @ApiPropertyOptional({ enum: SocialMediaPlatform, description: 'With handle' }) @IsOptional() @IsEnum(SocialMediaPlatform) platform?: SocialMediaPlatform;

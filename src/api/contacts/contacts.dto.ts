@@ -23,6 +23,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { assignmentReasons, regradeReasons } from '../../domain/alerts.js';
+import { phonePattern } from '../../domain/caller-identity.js';
 import { allChannels, Channel, SocialMediaPlatform } from '../../domain/channels.js';
 import { escalationReasons, pauseReasons } from '../../domain/clocks.js';
 import { noteKinds, outcomes, referralKinds, stages } from '../../domain/contact-case.js';
@@ -32,7 +33,7 @@ import { factorLevels, MIN_RATIONALE_LENGTH } from '../../domain/thrive.js';
 
 export class CallerDto {
   @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) name?: string;
-  @ApiPropertyOptional({ example: '+44 121 496 0000' }) @IsOptional() @Matches(/^\+?[0-9][0-9 ()-]{5,24}$/, { message: 'phone must be a telephone number' }) phone?: string;
+  @ApiPropertyOptional({ example: '+44 121 496 0000' }) @IsOptional() @Matches(phonePattern, { message: 'phone must be a telephone number' }) phone?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) address?: string;
   @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsISO8601({ strict: true }) dateOfBirth?: string;
