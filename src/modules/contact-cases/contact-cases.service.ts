@@ -98,11 +98,14 @@ export class ContactCasesService {
     const { reference, replayed } = await this.store.allocateReference(this.config.force.code, receivedAt.toISOString().slice(0, 10), idempotency);
     // Earlier contacts from the same caller (matched by keyed hashes, never the identifiers).
     const identifiers = callerIdentifiers(request.caller, request.channel, request.channelDetails);
-    const callerHistory = await this.callers.history(identifiers, policy.repeatCallers, receivedAt, reference);
+    // The history leaves this contact out, so its own hashes are written at the same time.
+    const [callerHistory] = await Promise.all([
+      this.callers.history(identifiers, policy.repeatCallers, receivedAt, reference),
+      replayed ? undefined : this.callers.record(reference, receivedAt, identifiers),
+    ]);
     const repeatCaller = identifiers.length > 0 && isRepeatCaller(callerHistory, policy.repeatCallers);
     const flags = repeatCaller && !(request.flags ?? []).includes(RiskFlag.RepeatCaller) ? [...(request.flags ?? []), RiskFlag.RepeatCaller] : (request.flags ?? []);
     const screening = screenContact({ channel: request.channel, flags, narrative: request.narrative, history: { repeatCaller, previouslyVulnerable: callerHistory.previouslyVulnerable } }, policy);
-    if (!replayed) await this.callers.record(reference, receivedAt, identifiers);
     const intake: ContactIntake = {
       reference,
       channel: request.channel,
