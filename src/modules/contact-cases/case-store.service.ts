@@ -294,7 +294,11 @@ export class CaseStore {
    * sequence moves, so concurrent repeats wait for the first and share its reference, and the
    * day's sequence has no gaps.
    */
-  async allocateReference(forceCode: string, day: string, idempotency?: { key: string; requestHash: string }): Promise<{ reference: string; replayed: boolean }> {
+  async allocateReference(
+    forceCode: string,
+    day: string,
+    idempotency?: { key: string; requestHash: string },
+  ): Promise<{ reference: string; replayed: boolean; firstReceivedAt?: Date }> {
     const [allocated] = await this.sql.query<{ reference: string; request_hash: string | null; replayed: boolean }>(
       'select reference, request_hash, replayed from allocate_case_reference($1, $2, $3, $4, $5)',
       [day, referencePrefix(forceCode, day), REFERENCE_SEQUENCE_DIGITS, idempotency?.key ?? null, idempotency?.requestHash ?? null],
@@ -304,6 +308,10 @@ export class CaseStore {
         { field: 'Idempotency-Key', message: 'already used for a different request body' },
       ]);
     }
-    return { reference: allocated.reference, replayed: allocated.replayed };
+    if (!allocated.replayed) return { reference: allocated.reference, replayed: false };
+    // A repeat may start the case's workflow itself (the first request may have died before it
+    // did, or be a moment behind): it then opens the case at the time the first one claimed the key.
+    const [first] = await this.sql.query<{ created_at: string }>('select created_at from intake_request where idempotency_key = $1', [idempotency?.key]);
+    return { reference: allocated.reference, replayed: true, firstReceivedAt: new Date(first.created_at) };
   }
 }

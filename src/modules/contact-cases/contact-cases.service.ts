@@ -51,15 +51,16 @@ export interface IntakeResult {
  * How a case's workflow is started: its id, the intake as input, and the search attributes
  * supervisors filter on. A fresh reference must start a new workflow: finding one already there,
  * running or closed, means the case store and Temporal disagree, and two cases must never be
- * mixed. Only a repeated intake (same Idempotency-Key) may find its case already running.
+ * mixed. Only an intake with an Idempotency-Key (`keyed`) may find its case already running: its
+ * reference belongs to that key, so the workflow there is this same request's, started by a repeat.
  * `opened` is the case as the intake opens it, when the caller has it already.
  */
-export function caseStartOptions(intake: ContactIntake, taskQueue: string, repeated = false, opened: ContactCaseState = openCaseFromIntake(intake).state) {
+export function caseStartOptions(intake: ContactIntake, taskQueue: string, keyed = false, opened: ContactCaseState = openCaseFromIntake(intake).state) {
   return {
     workflowId: contactCaseWorkflowId(intake.reference),
     taskQueue,
     args: [intake] as [ContactIntake],
-    workflowIdConflictPolicy: repeated ? ('USE_EXISTING' as const) : ('FAIL' as const),
+    workflowIdConflictPolicy: keyed ? ('USE_EXISTING' as const) : ('FAIL' as const),
     workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
     typedSearchAttributes: new TypedSearchAttributes(caseSearchAttributes(opened)),
     // What the Temporal UI shows on the case: no personal data (the details are set by the workflow).
@@ -89,13 +90,14 @@ export class ContactCasesService {
 
   async intake(request: IntakeRequest, actor: ActorRef, idempotency?: { key: string; requestHash: string }): Promise<IntakeResult> {
     const problems: FieldProblem[] = channelDetailProblems(request.channel, request.channelDetails);
-    const receivedAt = request.receivedAt ? new Date(request.receivedAt) : new Date();
-    if (receivedAt.getTime() > Date.now() + FUTURE_SKEW_MS) problems.push({ field: 'receivedAt', message: 'receivedAt is in the future' });
+    const arrivedAt = request.receivedAt ? new Date(request.receivedAt) : new Date();
+    if (arrivedAt.getTime() > Date.now() + FUTURE_SKEW_MS) problems.push({ field: 'receivedAt', message: 'receivedAt is in the future' });
     if (problems.length > 0) throw new DomainError(DomainErrorCode.InvalidInput, `Invalid ${problems.map((p) => p.field).join(', ')}`, problems);
 
     await this.policies.ensureRecorded();
     const policy = this.policies.current;
-    const { reference, replayed } = await this.store.allocateReference(this.config.force.code, receivedAt.toISOString().slice(0, 10), idempotency);
+    const { reference, replayed, firstReceivedAt } = await this.store.allocateReference(this.config.force.code, arrivedAt.toISOString().slice(0, 10), idempotency);
+    const receivedAt = !request.receivedAt && firstReceivedAt ? firstReceivedAt : arrivedAt;
     // Earlier contacts from the same caller (matched by keyed hashes, never the identifiers).
     const identifiers = callerIdentifiers(request.caller, request.channel, request.channelDetails);
     // The history leaves this contact out, so its own hashes are written at the same time.
@@ -130,10 +132,13 @@ export class ContactCasesService {
     const opened = openCaseFromIntake(intake).state;
     const due = nextDueAt(opened);
     const position = this.queries.queuePosition({ priorityRank: priorityRank(opened), nextDueAt: due === null ? null : new Date(due), receivedAt, reference });
-    const start = this.temporal.client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, this.temporal.taskQueue, replayed, opened)).catch((error: unknown) => {
+    // With an Idempotency-Key, the reference belongs to that key: a workflow already there was
+    // started by a repeat of this same request (which may have overtaken this one), never another case.
+    const keyed = idempotency !== undefined;
+    const start = this.temporal.client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, this.temporal.taskQueue, keyed, opened)).catch((error: unknown) => {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       // A repeat whose case has already closed: the case is there, which is all a repeat needs.
-      if (replayed) return undefined;
+      if (keyed) return undefined;
       this.logger.error({ msg: 'case reference already has a workflow: the case store and Temporal disagree', reference }, 'Intake');
       throw new DomainError(DomainErrorCode.AlreadyExists, `Case reference ${reference} already has a workflow; the intake was not started. Report this to the system administrator.`);
     });
