@@ -14,7 +14,7 @@ import { ContactCasesModule } from '../modules/contact-cases/contact-cases.modul
 import { SystemChecksModule } from '../modules/system-checks/system-checks.module.js';
 import { TemporalClientModule } from '../modules/temporal/temporal-client.module.js';
 import { AccessLogMiddleware } from './common/access-log.middleware.js';
-import { ErrorFilter } from './common/error.filter.js';
+import { ErrorFilter, RouteMethods } from './common/error.filter.js';
 import { AlertsController } from './alerts/alerts.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { CallerLookupsController } from './callers/caller-lookups.controller.js';
@@ -47,6 +47,7 @@ export class ApiModule implements NestModule {
       providers: [
         AccessTokenVerifier,
         RateLimiter,
+        RouteMethods,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],

@@ -4,7 +4,8 @@ import { type AppConfig } from '../config/app-config.js';
 import { type AppLogger } from '../modules/logging/app-logger.js';
 import { ApiModule } from './api.module.js';
 import { createValidationPipe } from './common/validation.js';
-import { mountOpenApi } from './openapi.js';
+import { allowedMethods, createOpenApiDocument, mountOpenApi } from './openapi.js';
+import { RouteMethods } from './common/error.filter.js';
 
 export async function createApiApp(config: AppConfig, logger: AppLogger): Promise<INestApplication> {
   const app = await NestFactory.create(ApiModule.forRoot(config, logger), { logger, bufferLogs: true });
@@ -25,6 +26,8 @@ export async function createApiApp(config: AppConfig, logger: AppLogger): Promis
     maxAge: 600,
   });
   app.useGlobalPipes(createValidationPipe());
-  mountOpenApi(app);
+  const document = createOpenApiDocument(app);
+  mountOpenApi(app, document);
+  app.get(RouteMethods).set(allowedMethods(document));
   return app;
 }

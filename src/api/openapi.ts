@@ -1,16 +1,138 @@
 import { type INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DomainErrorCode } from '../modules/errors/domain-error.js';
+import { idempotencyKeySchema, type PathParameterName, pathParameters } from './common/params.js';
+import { documentedRules } from './common/schema-rules.js';
+import { describeValidationInOpenApi } from './common/validation-schema.js';
 
-/** Serves the OpenAPI document at /openapi.json and its reading page at /docs. */
-export function mountOpenApi(app: INestApplication): void {
+class FieldProblemDto {
+  @ApiProperty({ description: 'The field, header or parameter, with a path for nested fields (`caller.email`)' }) field!: string;
+  @ApiProperty() message!: string;
+}
+
+/** Every error answer's body. */
+export class ErrorBodyDto {
+  @ApiProperty({ type: 'integer', description: 'The HTTP status again' }) statusCode!: number;
+  @ApiProperty({ description: 'The status in words' }) error!: string;
+  @ApiProperty({ enum: [...Object.values(DomainErrorCode), 'method_not_allowed', 'http_error', 'internal_error'], description: 'What went wrong, for programs' }) code!: string;
+  @ApiProperty({ description: 'What went wrong, for people' }) message!: string;
+  @ApiPropertyOptional({ type: [FieldProblemDto], description: 'Each invalid field (400 and 422)' }) fields?: FieldProblemDto[];
+}
+
+/** What each error status means when a route does not say more. */
+const errorMeanings: Record<number, string> = {
+  400: 'The request breaks the document: `fields` names each field, parameter or header at fault',
+  401: 'No token, or a token that does not verify',
+  403: "None of the caller's roles grants this",
+  404: 'No such resource',
+  405: 'The path exists but not with this method: `Allow` lists the methods it takes',
+  409: "The resource's state does not allow this now",
+  422: 'A rule the document cannot state refuses the request (a case rule, a time in the future, a reused Idempotency-Key)',
+  429: 'Too many requests: see Retry-After',
+};
+
+type Operation = {
+  parameters?: Array<{ name: string; in: string; description?: string; schema?: Record<string, unknown>; required?: boolean }>;
+  requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> };
+  responses: Record<string, { description: string; content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
+  security?: unknown[];
+};
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
+
+function operationsOf(document: OpenAPIObject): Array<{ path: string; method: string; operation: Operation }> {
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    METHODS.filter((method) => (item as Record<string, unknown>)[method]).map((method) => ({ path, method, operation: (item as Record<string, Operation>)[method] })),
+  );
+}
+
+const schemaName = (ref: string | undefined) => ref?.replace('#/components/schemas/', '');
+
+/** The request body schemas, and every schema they refer to: unknown fields are refused in each. */
+function requestSchemas(document: OpenAPIObject, names: string[]): Set<string> {
+  const seen = new Set<string>();
+  const visit = (name: string | undefined) => {
+    if (!name || seen.has(name)) return;
+    seen.add(name);
+    const found = JSON.stringify(document.components?.schemas?.[name] ?? {}).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g);
+    for (const [, child] of found) visit(child);
+  };
+  names.forEach(visit);
+  return seen;
+}
+
+/**
+ * What the validation applies and the document must say, written into the document the
+ * decorators produce:
+ * - each validated class's rules (patterns, lengths, formats, enums, bounds, required);
+ * - unknown fields refused in every request body (the validation refuses them);
+ * - rules across fields (`documentedRules`), as schema combinations;
+ * - path parameters and the Idempotency-Key header with their patterns (`pathParameters`);
+ * - the error body, and each error status a route can answer.
+ */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  describeValidationInOpenApi();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Police contact case management')
-      .setDescription('Contact handling over durable Temporal workflows: intake, triage, recording, resolution and escalation.')
+      .setDescription(
+        'Contact handling over durable Temporal workflows: intake, triage, recording, resolution and escalation. ' +
+          'A 400 means the request breaks this document (`fields` names what); a 422 means a rule the document cannot state refused it.',
+      )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "An access token from the force's identity provider" })
       .build(),
+    { extraModels: [ErrorBodyDto] },
   );
+  const schemas = document.components!.schemas!;
+  const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBodyDto' } } };
+
+  const bodies: string[] = [];
+  for (const { operation } of operationsOf(document)) {
+    // A header read with `@Headers()` is listed again, as required: the documented one (`@ApiHeader`) says it.
+    const documented = new Set((operation.parameters ?? []).filter((p) => p.in === 'header' && p.description).map((p) => p.name.toLowerCase()));
+    operation.parameters = (operation.parameters ?? []).filter((p) => p.in !== 'header' || p.description || !documented.has(p.name.toLowerCase()));
+    for (const parameter of operation.parameters) {
+      if (parameter.in === 'path' && parameter.name in pathParameters) parameter.schema = { ...pathParameters[parameter.name as PathParameterName].schema };
+      if (parameter.in === 'header' && parameter.name.toLowerCase() === 'idempotency-key') parameter.schema = { ...idempotencyKeySchema };
+    }
+    const body = schemaName(operation.requestBody?.content?.['application/json']?.schema?.$ref);
+    if (body) bodies.push(body);
+
+    const statuses = new Set<number>();
+    if (body || (operation.parameters ?? []).length > 0) statuses.add(400);
+    if ((operation.parameters ?? []).some((parameter) => parameter.in === 'path')) statuses.add(404);
+    if (operation.security && operation.security.length > 0) [401, 403, 429].forEach((status) => statuses.add(status));
+    for (const status of statuses) operation.responses[status] ??= { description: errorMeanings[status] };
+    for (const [status, response] of Object.entries(operation.responses)) {
+      if (Number(status) >= 400 && Number(status) < 500) response.content = errorContent;
+    }
+  }
+
+  for (const name of requestSchemas(document, bodies)) {
+    const schema = schemas[name] as Record<string, unknown>;
+    schema.additionalProperties ??= false;
+  }
+  for (const [name, rule] of documentedRules()) {
+    if (!schemas[name]) throw new Error(`a documented rule names ${name}, which is not in the OpenAPI document`);
+    Object.assign(schemas[name], rule);
+  }
+  return document;
+}
+
+/** The methods each documented path takes, to answer 405 with `Allow` for any other. */
+export function allowedMethods(document: OpenAPIObject): Array<{ pattern: RegExp; allow: string[] }> {
+  return Object.entries(document.paths).map(([path, item]) => {
+    const methods = METHODS.filter((method) => (item as Record<string, unknown>)[method]).map((method) => method.toUpperCase());
+    // A GET also answers HEAD; every path answers OPTIONS (CORS).
+    const allow = [...new Set([...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'])];
+    const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+    return { pattern: new RegExp(`^${source}/?$`), allow };
+  });
+}
+
+/** Serves the OpenAPI document at /openapi.json and its reading page at /docs. */
+export function mountOpenApi(app: INestApplication, document: OpenAPIObject): void {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', raw: ['json'] });
 }

@@ -68,3 +68,14 @@ export function channelDetailProblems(channel: Channel, details: ChannelDetails 
   }
   return problems;
 }
+
+/** Which channel details each channel needs and takes, grouped by channels that share a rule. */
+export function channelDetailRules(): Array<{ channels: Channel[]; required: Array<keyof ChannelDetails>; allowed: Array<keyof ChannelDetails> }> {
+  const groups = new Map<string, { channels: Channel[]; required: Array<keyof ChannelDetails>; allowed: Array<keyof ChannelDetails> }>();
+  for (const channel of allChannels) {
+    const rule = { required: required[channel] ?? [], allowed: allowed[channel] ?? [] };
+    const key = JSON.stringify(rule);
+    groups.set(key, { ...rule, channels: [...(groups.get(key)?.channels ?? []), channel] });
+  }
+  return [...groups.values()];
+}

@@ -3,7 +3,7 @@
  * day's sequence number, for example `XP-20261123-000042`.
  */
 /** A reference as a regular expression's source, for ids that begin with one (alerts, commands). */
-export const referenceSource = '[A-Z]{2,4}-\\d{8}-\\d{6}';
+export const referenceSource = '[A-Z]{2,4}-[0-9]{8}-[0-9]{6}';
 export const referencePattern = new RegExp(`^${referenceSource}$`);
 
 /** Digits of a day's sequence number in a reference. */

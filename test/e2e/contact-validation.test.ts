@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { request as httpRequest } from 'node:http';
 import { Role } from '../../src/modules/access/roles.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { apiAs } from '../support/api-client.js';
@@ -28,7 +29,10 @@ const table: Array<[string, string, string, unknown, string, Record<string, stri
   ['bad postcode', 'POST', '/contacts', { ...contact, location: { postcode: 'NOT A CODE' } }, 'location.postcode'],
   ['bad area', 'POST', '/contacts', { ...contact, location: { area: 'suburban' } }, 'location.area'],
   ['bad receivedAt', 'POST', '/contacts', { ...contact, receivedAt: 'yesterday' }, 'receivedAt'],
-  ['future receivedAt', 'POST', '/contacts', { ...contact, receivedAt: '2999-01-01T00:00:00Z' }, 'receivedAt'],
+  ['receivedAt outside the years a case can have', 'POST', '/contacts', { ...contact, receivedAt: '0031-06-05T02:26:15.037Z' }, 'receivedAt'],
+  ['a NUL in the narrative', 'POST', '/contacts', { ...contact, narrative: 'broken\u0000in' }, 'narrative'],
+  ['a control character in a caller name', 'POST', '/contacts', { ...contact, caller: { name: 'D.\u0007Caller' } }, 'caller.name'],
+  ['a NUL in a rationale', 'POST', `/contacts/${REF}/downgrade-approvals`, { approve: true, rationale: 'a long enough\u0000 rationale' }, 'rationale'],
   ['web form without title', 'POST', '/contacts', { ...contact, channel: 'web-form' }, 'channelDetails.title'],
   ['social media without handle', 'POST', '/contacts', { ...contact, channel: 'social-media', channelDetails: { platform: 'x' } }, 'channelDetails.handle'],
   ['unknown platform', 'POST', '/contacts', { ...contact, channel: 'social-media', channelDetails: { platform: 'myspace', handle: '@a' } }, 'channelDetails.platform'],
@@ -83,6 +87,58 @@ describe('invalid input: a 400 naming the field, never a 5xx', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.code).toBe('invalid_input');
     expect(answer.body.fields?.map((problem) => problem.field)).toContain(field);
+  });
+
+  it('refuses a contact received in the future with a 422 naming receivedAt (a rule the document cannot state)', async () => {
+    const answer = await supervisor.request<{ code: string; fields?: Array<{ field: string }> }>('POST', '/contacts', { ...contact, receivedAt: '2999-01-01T00:00:00Z' });
+    expect(answer.status).toBe(422);
+    expect(answer.body.code).toBe('rule_refused');
+    expect(answer.body.fields?.map((problem) => problem.field)).toEqual(['receivedAt']);
+  });
+
+  it('answers a known path asked with another method with 405 and Allow', async () => {
+    for (const [method, path, allow] of [
+      ['PATCH', '/contacts', 'GET, POST, HEAD, OPTIONS'],
+      ['DELETE', `/contacts/${REF}`, 'GET, HEAD, OPTIONS'],
+      ['PUT', '/alerts/stream', 'GET, HEAD, OPTIONS'],
+    ] as const) {
+      const answer = await supervisor.request<{ code: string }>(method, path);
+      expect([method, path, answer.status, answer.headers.get('allow')]).toEqual([method, path, 405, allow]);
+      expect(answer.body.code).toBe('method_not_allowed');
+    }
+    expect((await supervisor.request('PATCH', '/no-such-thing')).status).toBe(404);
+    // fetch will not send TRACE, which the fuzzer tries: a plain HTTP request does.
+    const trace = await new Promise<{ status?: number; allow?: string }>((resolve, reject) => {
+      const request = httpRequest(`${stack.apiUrl}/api/v1/contacts`, { method: 'TRACE' }, (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode, allow: response.headers.allow }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    expect(trace).toEqual({ status: 405, allow: 'GET, POST, HEAD, OPTIONS' });
+  });
+
+  it('states in its document the rules it enforces: patterns, lengths, unknown fields, rules across fields, the error body', async () => {
+    const document = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean; schema: Record<string, unknown> }>; responses: Record<string, { content?: unknown }> }>>;
+      components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>>; additionalProperties?: boolean; anyOf?: unknown[]; required?: string[] }> };
+    };
+    const contactSchema = document.components.schemas.CreateContactDto;
+    expect(contactSchema.additionalProperties).toBe(false);
+    expect(contactSchema.properties.narrative).toMatchObject({ minLength: 1, maxLength: 10_000, pattern: expect.any(String) });
+    expect(contactSchema.properties.interpreterLanguage).toMatchObject({ minLength: 2, maxLength: 64 });
+    expect(contactSchema.anyOf?.length).toBeGreaterThan(1);
+    expect(document.components.schemas.CallerDto.properties.email).toMatchObject({ format: 'email' });
+    expect(document.components.schemas.AssignmentDto.properties.assignee).toMatchObject({ pattern: '^[A-Za-z0-9._@-]{1,128}$' });
+    const notes = document.paths['/api/v1/contacts/{reference}/notes'].post;
+    const reference = notes.parameters?.find((parameter) => parameter.name === 'reference');
+    expect(new RegExp(String(reference?.schema.pattern)).test('0')).toBe(false);
+    expect(new RegExp(String(reference?.schema.pattern)).test(REF)).toBe(true);
+    expect(notes.parameters?.filter((parameter) => parameter.in === 'header').map((parameter) => [parameter.name, parameter.required])).toEqual([['Idempotency-Key', false]]);
+    for (const status of ['400', '401', '403', '404', '409', '422', '429']) {
+      expect([status, notes.responses[status]?.content]).toEqual([status, { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBodyDto' } } }]);
+    }
   });
 
   it('answers malformed JSON with a 400', async () => {

@@ -1,33 +1,25 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { referenceSource } from '../../domain/reference.js';
 import { Permission } from '../../modules/access/permissions.js';
 import { AlertQueries, type StreamCursor } from '../../modules/alerts/alert-queries.service.js';
 import { AlertStream } from '../../modules/alerts/alert-stream.service.js';
 import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
-import { idempotencyKey } from '../common/params.js';
+import { alertIdPattern, idempotencyKey, PathParam } from '../common/params.js';
 import { AcknowledgementDto, AlertsQueryDto } from './alerts.dto.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 
-// An alert's id is the id of the timeline entry that raised it: its case's reference, then the change.
-const ALERT_ID = new RegExp(`^${referenceSource}[A-Za-z0-9:/._-]{0,120}$`);
 const EVENT_ID = /^(\d{1,20})\/(.{1,160})$/;
-
-function alertId(value: string): string {
-  if (!ALERT_ID.test(value)) throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid alert id', [{ field: 'id', message: 'an alert id starts with its case reference' }]);
-  return value;
-}
 
 /** `Last-Event-ID` as the stream writes it: the writing transaction's id and the alert's id. */
 function lastEventCursor(value: string | undefined): StreamCursor | undefined {
   if (value === undefined || value === '') return undefined;
   const match = EVENT_ID.exec(value);
-  if (!match || !ALERT_ID.test(match[2])) {
+  if (!match || !alertIdPattern.test(match[2])) {
     throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid Last-Event-ID', [{ field: 'Last-Event-ID', message: 'the id of an event this stream sent' }]);
   }
   return { xid: match[1], id: match[2] };
@@ -86,8 +78,8 @@ export class AlertsController {
   @RequirePermission(Permission.AlertRead)
   @ApiOperation({ summary: 'One alert addressed to one of the caller\'s roles' })
   @ApiResponse({ status: 404, description: 'No such alert for the caller\'s roles' })
-  async one(@Param('id') id: string, @CurrentActor() actor: Caller) {
-    const alert = await this.alerts.find(alertId(id));
+  async one(@PathParam('id') id: string, @CurrentActor() actor: Caller) {
+    const alert = await this.alerts.find(id);
     if (!alert || !(actor.roles as string[]).includes(alert.role)) throw new DomainError(DomainErrorCode.NotFound, 'No such alert');
     return alert;
   }
@@ -102,8 +94,8 @@ export class AlertsController {
   @ApiResponse({ status: 403, description: 'The alert is addressed to a role the caller does not hold' })
   @ApiResponse({ status: 404, description: 'No such alert' })
   @ApiResponse({ status: 409, description: 'The alert is no longer open (acknowledged, or its case closed)' })
-  async acknowledge(@Param('id') id: string, @Body() body: AcknowledgementDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
-    const alert = await this.alerts.find(alertId(id));
+  async acknowledge(@PathParam('id') id: string, @Body() body: AcknowledgementDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+    const alert = await this.alerts.find(id);
     if (!alert) throw new DomainError(DomainErrorCode.NotFound, 'No such alert');
     if (!(actor.roles as string[]).includes(alert.role)) throw new DomainError(DomainErrorCode.Forbidden, `This alert is addressed to ${alert.role}`);
     if (alert.state !== 'open') throw new DomainError(DomainErrorCode.StageConflict, `This alert is ${alert.state}`);

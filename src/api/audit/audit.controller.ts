@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
+import { referencePattern } from '../../domain/reference.js';
 import { Permission } from '../../modules/access/permissions.js';
 import { AuditVerifier } from '../../modules/audit/audit-verifier.service.js';
 import { RequirePermission } from '../access/access.decorators.js';
@@ -8,7 +9,7 @@ import { RequirePermission } from '../access/access.decorators.js';
 class VerifyQueryDto {
   @ApiPropertyOptional({ description: 'One case; every case when absent', example: 'XP-20261123-000042' })
   @IsOptional()
-  @Matches(/^[A-Z]{2,4}-\d{8}-\d{6}$/, { message: 'reference must be a case reference such as XP-20261123-000042' })
+  @Matches(referencePattern, { message: 'reference must be a case reference such as XP-20261123-000042' })
   reference?: string;
 }
 

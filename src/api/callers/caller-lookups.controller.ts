@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { IsEmail, IsEnum, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsEmail, IsEnum, IsOptional, IsString, Matches } from 'class-validator';
 import { callerIdentifiers, phonePattern } from '../../domain/caller-identity.js';
 import { Channel, SocialMediaPlatform } from '../../domain/channels.js';
 import { Permission } from '../../modules/access/permissions.js';
@@ -8,9 +8,18 @@ import { CallerIdentities, type CallerCase } from '../../modules/contact-cases/c
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
+import { DocumentedRule } from '../common/schema-rules.js';
+import { IsText } from '../common/text.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 
+// At least one identifier; a platform and a handle only together.
+@DocumentedRule({
+  allOf: [
+    { anyOf: [{ required: ['phone'] }, { required: ['email'] }, { required: ['platform', 'handle'] }] },
+    { anyOf: [{ required: ['platform', 'handle'] }, { not: { anyOf: [{ required: ['platform'] }, { required: ['handle'] }] } }] },
+  ],
+})
 export class CallerLookupDto {
   @ApiPropertyOptional({ example: '07700 900123', description: 'Any usual way of writing it: UK numbers match however they were typed' })
   @IsOptional()
@@ -19,7 +28,7 @@ export class CallerLookupDto {
   phone?: string;
   @ApiPropertyOptional({ example: 'someone@example.org', description: 'Matched whatever its case' }) @IsOptional() @IsEmail() email?: string;
   @ApiPropertyOptional({ enum: SocialMediaPlatform, description: 'With handle' }) @IsOptional() @IsEnum(SocialMediaPlatform) platform?: SocialMediaPlatform;
-  @ApiPropertyOptional({ example: '@someone', description: 'With platform' }) @IsOptional() @IsString() @Length(1, 64) handle?: string;
+  @ApiPropertyOptional({ example: '@someone', description: 'With platform' }) @IsOptional() @IsText(1, 64) handle?: string;
 }
 
 class CallerLookupAnswer {

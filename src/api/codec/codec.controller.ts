@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/commo
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Payload } from '@temporalio/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBase64, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { Permission } from '../../modules/access/permissions.js';
@@ -11,10 +11,12 @@ import { AppLogger } from '../../modules/logging/app-logger.js';
 import { AesGcmPayloadCodec, loadPayloadKeys } from '../../modules/temporal/payload-codec.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /** A payload in the JSON form of Temporal's remote codec protocol: metadata values and data in base64. */
 class JsonPayloadDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', format: 'byte' } }) @IsOptional() @IsObject() metadata?: Record<string, string>;
-  @ApiPropertyOptional({ format: 'byte' }) @IsOptional() @IsBase64() data?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', format: 'byte', pattern: BASE64.source } }) @IsOptional() @IsObject() metadata?: Record<string, string>;
+  @ApiPropertyOptional({ format: 'byte' }) @IsOptional() @Matches(BASE64, { message: 'data must be base64' }) data?: string;
 }
 
 class PayloadsDto {
@@ -25,8 +27,6 @@ class PayloadsDto {
   @Type(() => JsonPayloadDto)
   payloads!: JsonPayloadDto[];
 }
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function fromJson(payloads: JsonPayloadDto[]): Payload[] {
   return payloads.map((payload, index) => {

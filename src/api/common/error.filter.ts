@@ -1,10 +1,10 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { type Response } from 'express';
+import { type Request, type Response } from 'express';
 import { DomainError, DomainErrorCode, type FieldProblem } from '../../modules/errors/domain-error.js';
 import { AppLogger } from '../../modules/logging/app-logger.js';
 
@@ -27,6 +27,7 @@ const statusOf: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
   [DomainErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [DomainErrorCode.IdempotencyConflict]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DomainErrorCode.RuleRefused]: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 function body(status: HttpStatus, code: string, message: string, fields?: FieldProblem[]): ErrorBody {
@@ -37,13 +38,44 @@ function body(status: HttpStatus, code: string, message: string, fields?: FieldP
   return { statusCode: status, error, code, message, ...(fields && fields.length > 0 ? { fields } : {}) };
 }
 
+/**
+ * The methods each documented path takes (from the OpenAPI document, once it is made), so that a
+ * known path asked with another method answers 405 with `Allow` rather than 404.
+ */
+@Injectable()
+export class RouteMethods {
+  private table: Array<{ pattern: RegExp; allow: string[] }> = [];
+
+  set(table: Array<{ pattern: RegExp; allow: string[] }>): void {
+    this.table = table;
+  }
+
+  /** Every method some documented path matching `path` takes (none: the path is unknown). */
+  allowed(path: string): string[] | undefined {
+    const matching = this.table.filter((entry) => entry.pattern.test(path));
+    return matching.length > 0 ? [...new Set(matching.flatMap((entry) => entry.allow))] : undefined;
+  }
+}
+
 /** The one place where errors become HTTP answers. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: AppLogger) {}
+  constructor(
+    private readonly logger: AppLogger,
+    private readonly routes: RouteMethods,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<Request>();
+    // No route matched: a known path with a method it does not take is a 405 naming those it does.
+    // (`originalUrl`: the not-found handler is mounted under the global prefix, which `path` leaves out.)
+    const allow = exception instanceof NotFoundException ? this.routes.allowed(request.originalUrl.split('?')[0]) : undefined;
+    if (allow && !allow.includes(request.method)) {
+      response.setHeader('Allow', allow.join(', '));
+      response.status(HttpStatus.METHOD_NOT_ALLOWED).json(body(HttpStatus.METHOD_NOT_ALLOWED, 'method_not_allowed', `${request.method} is not allowed here; allowed: ${allow.join(', ')}`));
+      return;
+    }
     const answer = this.toBody(exception);
     if (exception instanceof DomainError) {
       for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);

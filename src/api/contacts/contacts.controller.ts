@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -12,7 +12,7 @@ import { ContactCasesService } from '../../modules/contact-cases/contact-cases.s
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RateLimited, RequirePermission } from '../access/access.decorators.js';
 import { canonicalJson, sha256 } from '../../modules/common/canonical-json.js';
-import { idempotencyKey, reference } from '../common/params.js';
+import { idempotencyKey, PathParam } from '../common/params.js';
 import {
   AssessmentDto,
   AssignmentDto,
@@ -94,8 +94,8 @@ export class ContactsController {
   @RequirePermission(Permission.ContactRead)
   @ApiOperation({ summary: 'A case: its record, everything recorded on it, its live workflow state, and every clock with its state and due time' })
   @ApiResponse({ status: 404, description: 'No such case' })
-  async view(@Param('reference') ref: string, @CurrentActor() actor: Caller) {
-    const { record, live } = await this.cases.view(reference(ref));
+  async view(@PathParam('reference') ref: string, @CurrentActor() actor: Caller) {
+    const { record, live } = await this.cases.view(ref);
     await this.queries.logAccess(ref, actor, 'view');
     return { clocks: live?.clocks ?? record?.case.clocks ?? [], escalationLevel: live?.escalationLevel ?? record?.case.escalationLevel ?? 0, record, live };
   }
@@ -104,8 +104,8 @@ export class ContactsController {
   @RequirePermission(Permission.HistoryRead)
   @ApiOperation({ summary: "The case's Temporal history as a timeline: who did what, when, which clocks ran, under which policy (from the archive once closed)" })
   @ApiResponse({ status: 404, description: 'No such case' })
-  async history(@Param('reference') ref: string, @CurrentActor() actor: Caller) {
-    const timeline = await this.histories.timeline(reference(ref));
+  async history(@PathParam('reference') ref: string, @CurrentActor() actor: Caller) {
+    const timeline = await this.histories.timeline(ref);
     await this.queries.logAccess(ref, actor, 'history');
     return timeline;
   }
@@ -114,8 +114,8 @@ export class ContactsController {
   @RequirePermission(Permission.AuditReplay)
   @ApiOperation({ summary: "Replay the case's recorded history against the current workflow code: all decisions reproduced, or the first divergence in plain words" })
   @ApiResponse({ status: 404, description: 'No such case' })
-  async replay(@Param('reference') ref: string, @CurrentActor() actor: Caller) {
-    const report = await this.replays.replay(reference(ref));
+  async replay(@PathParam('reference') ref: string, @CurrentActor() actor: Caller) {
+    const report = await this.replays.replay(ref);
     await this.queries.logAccess(ref, actor, 'replay');
     return report;
   }
@@ -124,7 +124,7 @@ export class ContactsController {
   @RequirePermission(Permission.ContactAssess)
   @ApiOperation({ summary: 'Record a THRIVE(S) assessment and proposed grade (a downgrade waits for approval)' })
   @CommandResponses()
-  assess(@Param('reference') ref: string, @Body() body: AssessmentDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  assess(@PathParam('reference') ref: string, @Body() body: AssessmentDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     return this.run(ref, { type: 'assess', assessment: { factors: { ...body.factors }, proposedGrade: body.proposedGrade } }, actor, key);
   }
 
@@ -132,7 +132,7 @@ export class ContactsController {
   @RequirePermission(Permission.ContactApproveDowngrade)
   @ApiOperation({ summary: 'Approve or refuse the pending downgrade (a supervisor other than its proposer)' })
   @CommandResponses()
-  decideDowngrade(@Param('reference') ref: string, @Body() body: DowngradeDecisionDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  decideDowngrade(@PathParam('reference') ref: string, @Body() body: DowngradeDecisionDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     return this.run(ref, { type: 'decide-downgrade', approve: body.approve, rationale: body.rationale }, actor, key);
   }
 
@@ -140,7 +140,7 @@ export class ContactsController {
   @RequirePermission(Permission.ContactRecordIncident)
   @ApiOperation({ summary: 'Record the NSIR incident: opening category and qualifiers' })
   @CommandResponses()
-  recordIncident(@Param('reference') ref: string, @Body() body: IncidentDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  recordIncident(@PathParam('reference') ref: string, @Body() body: IncidentDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     return this.run(ref, { type: 'record-incident', incident: { openingCategory: body.openingCategory, qualifiers: body.qualifiers } }, actor, key);
   }
 
@@ -148,7 +148,7 @@ export class ContactsController {
   @RequirePermission(Permission.ContactDecideCrime)
   @ApiOperation({ summary: 'Record the NCRS crime recording decision' })
   @CommandResponses()
-  decideCrime(@Param('reference') ref: string, @Body() body: CrimeDecisionDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  decideCrime(@PathParam('reference') ref: string, @Body() body: CrimeDecisionDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     // Whether the decision holds together (a classification for a crime, a reason for none) is the
     // case's rule, checked by its workflow: a 422 naming the field.
     const decision = { crimeRecorded: body.crimeRecorded, classification: body.classification, noCrimeReason: body.noCrimeReason, victimSupportOptOut: body.victimSupportOptOut };
@@ -159,7 +159,7 @@ export class ContactsController {
   @RequirePermission(Permission.ContactRecordAttendance)
   @ApiOperation({ summary: 'Record deployment: a unit dispatched, then arrived' })
   @CommandResponses()
-  recordAttendance(@Param('reference') ref: string, @Body() body: AttendanceDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  recordAttendance(@PathParam('reference') ref: string, @Body() body: AttendanceDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     return this.run(ref, { type: 'record-attendance', event: body.event, unit: body.unit }, actor, key);
   }
 
@@ -167,7 +167,7 @@ export class ContactsController {
   @RequirePermission(Permission.ContactRefer)
   @ApiOperation({ summary: 'Refer to a partner agency or for safeguarding' })
   @CommandResponses()
-  refer(@Param('reference') ref: string, @Body() body: ReferralDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  refer(@PathParam('reference') ref: string, @Body() body: ReferralDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     return this.run(ref, { type: 'refer', referral: { agency: body.agency, kind: body.kind, reason: body.reason } }, actor, key);
   }
 
@@ -175,7 +175,7 @@ export class ContactsController {
   @RequirePermission(Permission.ContactAddNote)
   @ApiOperation({ summary: 'Add a note to the case' })
   @CommandResponses()
-  addNote(@Param('reference') ref: string, @Body() body: NoteDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  addNote(@PathParam('reference') ref: string, @Body() body: NoteDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     return this.run(ref, { type: 'add-note', text: body.text, kind: body.kind }, actor, key);
   }
 
@@ -183,7 +183,7 @@ export class ContactsController {
   @RequirePermission(Permission.ContactEscalate)
   @ApiOperation({ summary: 'Escalate the case by hand: the level rises and the next role in the chain is notified' })
   @CommandResponses()
-  escalate(@Param('reference') ref: string, @Body() body: EscalationDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  escalate(@PathParam('reference') ref: string, @Body() body: EscalationDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     return this.run(ref, { type: 'escalate', reason: body.reason }, actor, key);
   }
 
@@ -191,7 +191,7 @@ export class ContactsController {
   @RequirePermission(Permission.ClockPause)
   @ApiOperation({ summary: 'Pause a clock with a reason code, or resume it: the paused span moves its due time and is recorded' })
   @CommandResponses()
-  pauseClock(@Param('reference') ref: string, @Body() body: ClockPauseDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  pauseClock(@PathParam('reference') ref: string, @Body() body: ClockPauseDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     if (body.action === 'resume') return this.run(ref, { type: 'resume-clock', clock: body.clock }, actor, key);
     if (!body.reason) throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid reason', [{ field: 'reason', message: 'a pause needs a reason code' }]);
     return this.run(ref, { type: 'pause-clock', clock: body.clock, reason: body.reason }, actor, key);
@@ -202,7 +202,7 @@ export class ContactsController {
   @RequirePermission(Permission.ContactResolve)
   @ApiOperation({ summary: 'Resolve and close the case (first contact resolution only once assessed, recorded and safeguarded)' })
   @CommandResponses()
-  resolve(@Param('reference') ref: string, @Body() body: ResolutionDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  resolve(@PathParam('reference') ref: string, @Body() body: ResolutionDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     const { outcome, closingCategory, appointmentAt, signpostedTo, noFurtherActionReason } = body;
     return this.run(ref, { type: 'resolve', resolution: { outcome, closingCategory, appointmentAt, signpostedTo, noFurtherActionReason } }, actor, key);
   }
@@ -212,7 +212,7 @@ export class ContactsController {
   @RequirePermission(Permission.ContactClaim)
   @ApiOperation({ summary: 'Assign the case: a contact handler claims it for themself; a team leader or duty inspector assigns it to anyone, in any team' })
   @CommandResponses()
-  assign(@Param('reference') ref: string, @Body() body: AssignmentDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  assign(@PathParam('reference') ref: string, @Body() body: AssignmentDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     const supervisor = grantingRole(actor.roles, Permission.ContactSupervise);
     if (!supervisor && (body.assignee !== actor.subject || body.team !== undefined)) {
       throw new DomainError(DomainErrorCode.Forbidden, `Assigning a case to someone else, or to another team, needs ${Permission.ContactSupervise}: a contact handler may only claim it`);
@@ -225,13 +225,12 @@ export class ContactsController {
   @RequirePermission(Permission.ContactSupervise)
   @ApiOperation({ summary: "A supervisor's regrade, with a reason code: no approval needed, recorded like every grade change, the graded clocks re-baselined" })
   @CommandResponses()
-  regrade(@Param('reference') ref: string, @Body() body: RegradeDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  regrade(@PathParam('reference') ref: string, @Body() body: RegradeDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     return this.run(ref, { type: 'regrade', grade: body.grade, reason: body.reason }, actor, key);
   }
 
   private run(ref: string, command: CaseCommand, actor: Caller, key: string | undefined) {
-    const checkedReference = reference(ref);
-    const commandId = `${checkedReference}/${idempotencyKey(key) ?? randomUUID()}`;
-    return this.cases.command(checkedReference, command, actorRef(actor), commandId);
+    const commandId = `${ref}/${idempotencyKey(key) ?? randomUUID()}`;
+    return this.cases.command(ref, command, actorRef(actor), commandId);
   }
 }

@@ -1,3 +1,4 @@
+import { DATE, DATE_TIME, IsText } from '../common/text.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -10,21 +11,18 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
-  Length,
   Matches,
   Max,
-  MaxLength,
   Min,
-  MinLength,
   ValidateNested,
 } from 'class-validator';
 import { assignmentReasons, regradeReasons } from '../../domain/alerts.js';
 import { phonePattern } from '../../domain/caller-identity.js';
-import { allChannels, Channel, SocialMediaPlatform } from '../../domain/channels.js';
+import { allChannels, Channel, channelDetailRules, SocialMediaPlatform } from '../../domain/channels.js';
+import { DocumentedRule } from '../common/schema-rules.js';
 import { escalationReasons, pauseReasons } from '../../domain/clocks.js';
 import { noteKinds, outcomes, referralKinds, stages } from '../../domain/contact-case.js';
 import { allIncidentCategories, crimeClassifications, incidentQualifiers, noCrimeReasons } from '../../domain/recording.js';
@@ -32,45 +30,60 @@ import { RiskFlag } from '../../domain/risk-screening.js';
 import { factorLevels, MIN_RATIONALE_LENGTH } from '../../domain/thrive.js';
 
 export class CallerDto {
-  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsText(0, 200) name?: string;
   @ApiPropertyOptional({ example: '+44 121 496 0000' }) @IsOptional() @Matches(phonePattern, { message: 'phone must be a telephone number' }) phone?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) address?: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsISO8601({ strict: true }) dateOfBirth?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsText(0, 500) address?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, { message: 'dateOfBirth must be a date such as 1970-01-31' }) @IsISO8601({ strict: true }) dateOfBirth?: string;
   @ApiPropertyOptional({ description: 'The person reporting does not give their details' }) @IsOptional() @IsBoolean() anonymous?: boolean;
 }
 
 export class LocationDto {
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) description?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsText(0, 500) description?: string;
   @ApiPropertyOptional({ example: 'B1 1AA' })
   @IsOptional()
-  @Matches(/^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/i, { message: 'postcode must be a UK postcode' })
+  @Matches(/^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$/, { message: 'postcode must be a UK postcode' })
   postcode?: string;
   @ApiPropertyOptional({ enum: ['urban', 'rural'] }) @IsOptional() @IsIn(['urban', 'rural']) area?: 'urban' | 'rural';
 }
 
 export class ChannelDetailsDto {
-  @ApiPropertyOptional({ description: 'Single Online Home web form title (web-form)' }) @IsOptional() @IsString() @Length(1, 200) title?: string;
+  @ApiPropertyOptional({ description: 'Single Online Home web form title (web-form)' }) @IsOptional() @IsText(1, 200) title?: string;
   @ApiPropertyOptional({ enum: SocialMediaPlatform, description: 'social-media' }) @IsOptional() @IsEnum(SocialMediaPlatform) platform?: SocialMediaPlatform;
-  @ApiPropertyOptional({ description: 'Account handle (social-media)' }) @IsOptional() @IsString() @Length(1, 100) handle?: string;
-  @ApiPropertyOptional({ description: 'Front-counter station (face-to-face)' }) @IsOptional() @IsString() @Length(1, 100) station?: string;
-  @ApiPropertyOptional({ description: 'Weather phone location or internal department' }) @IsOptional() @IsString() @Length(1, 100) origin?: string;
+  @ApiPropertyOptional({ description: 'Account handle (social-media)' }) @IsOptional() @IsText(1, 100) handle?: string;
+  @ApiPropertyOptional({ description: 'Front-counter station (face-to-face)' }) @IsOptional() @IsText(1, 100) station?: string;
+  @ApiPropertyOptional({ description: 'Weather phone location or internal department' }) @IsOptional() @IsText(1, 100) origin?: string;
 }
 
+/**
+ * The channel details each channel needs and takes (the domain's table, which the intake checks):
+ * one branch per group of channels that share a rule.
+ */
+const channelDetailsRule = {
+  anyOf: channelDetailRules().map(({ channels, required, allowed }) => ({
+    properties: {
+      channel: { enum: channels },
+      channelDetails: { type: 'object', properties: Object.fromEntries(allowed.map((field) => [field, {}])), ...(required.length > 0 ? { required } : {}), additionalProperties: false },
+    },
+    required: required.length > 0 ? ['channel', 'channelDetails'] : ['channel'],
+  })),
+};
+
+@DocumentedRule(channelDetailsRule)
 export class CreateContactDto {
   @ApiProperty({ enum: allChannels }) @IsEnum(Channel) channel!: Channel;
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the contact arrived; now when absent' }) @IsOptional() @IsISO8601({ strict: true }) receivedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the contact arrived; now when absent' }) @IsOptional() @Matches(DATE_TIME, { message: 'receivedAt must be an RFC 3339 date-time' }) @IsISO8601({ strict: true }) receivedAt?: string;
   @ApiProperty({ type: CallerDto }) @IsObject() @ValidateNested() @Type(() => CallerDto) caller!: CallerDto;
-  @ApiProperty({ maxLength: 10_000, description: 'What the person reported, in their words' }) @IsString() @IsNotEmpty() @MaxLength(10_000) narrative!: string;
+  @ApiProperty({ maxLength: 10_000, description: 'What the person reported, in their words' }) @IsText(1, 10_000) narrative!: string;
   @ApiPropertyOptional({ enum: RiskFlag, isArray: true }) @IsOptional() @IsArray() @ArrayUnique() @IsEnum(RiskFlag, { each: true }) flags?: RiskFlag[];
   @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
-  @ApiPropertyOptional({ description: 'Interpreter (Language Line) needed, in this language' }) @IsOptional() @IsString() @Length(2, 64) interpreterLanguage?: string;
+  @ApiPropertyOptional({ description: 'Interpreter (Language Line) needed, in this language' }) @IsOptional() @IsText(2, 64) interpreterLanguage?: string;
   @ApiPropertyOptional({ type: ChannelDetailsDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ChannelDetailsDto) channelDetails?: ChannelDetailsDto;
 }
 
 export class FactorDto {
   @ApiProperty({ enum: factorLevels }) @IsIn(factorLevels) level!: (typeof factorLevels)[number];
-  @ApiProperty({ minLength: MIN_RATIONALE_LENGTH }) @IsString() @MinLength(MIN_RATIONALE_LENGTH) @MaxLength(2000) rationale!: string;
+  @ApiProperty({ minLength: MIN_RATIONALE_LENGTH }) @IsText(MIN_RATIONALE_LENGTH, 2000) rationale!: string;
 }
 
 export class FactorsDto {
@@ -90,7 +103,7 @@ export class AssessmentDto {
 
 export class DowngradeDecisionDto {
   @ApiProperty({ description: 'true approves the pending downgrade, false refuses it' }) @IsBoolean() approve!: boolean;
-  @ApiProperty({ minLength: MIN_RATIONALE_LENGTH }) @IsString() @MinLength(MIN_RATIONALE_LENGTH) @MaxLength(2000) rationale!: string;
+  @ApiProperty({ minLength: MIN_RATIONALE_LENGTH }) @IsText(MIN_RATIONALE_LENGTH, 2000) rationale!: string;
 }
 
 export class IncidentDto {
@@ -110,17 +123,17 @@ export class CrimeDecisionDto {
 
 export class AttendanceDto {
   @ApiProperty({ enum: ['dispatched', 'arrived'] }) @IsIn(['dispatched', 'arrived']) event!: 'dispatched' | 'arrived';
-  @ApiPropertyOptional({ description: 'Call sign of the unit' }) @IsOptional() @IsString() @Length(1, 32) unit?: string;
+  @ApiPropertyOptional({ description: 'Call sign of the unit' }) @IsOptional() @IsText(1, 32) unit?: string;
 }
 
 export class ReferralDto {
-  @ApiProperty() @IsString() @Length(2, 128) agency!: string;
+  @ApiProperty() @IsText(2, 128) agency!: string;
   @ApiProperty({ enum: referralKinds }) @IsIn(referralKinds) kind!: (typeof referralKinds)[number];
-  @ApiProperty() @IsString() @Length(5, 2000) reason!: string;
+  @ApiProperty() @IsText(5, 2000) reason!: string;
 }
 
 export class NoteDto {
-  @ApiProperty({ maxLength: 5000 }) @IsString() @Length(1, 5000) text!: string;
+  @ApiProperty({ maxLength: 5000 }) @IsText(1, 5000) text!: string;
   @ApiPropertyOptional({ enum: noteKinds, default: 'general', description: '`victim-update`: the victim was told of progress (meets the Victims\' Code clocks)' })
   @IsOptional()
   @IsIn(noteKinds)
@@ -131,6 +144,7 @@ export class EscalationDto {
   @ApiProperty({ enum: escalationReasons }) @IsIn(escalationReasons) reason!: (typeof escalationReasons)[number];
 }
 
+@DocumentedRule({ anyOf: [{ properties: { action: { enum: ['resume'] } } }, { required: ['reason'] }] })
 export class ClockPauseDto {
   @ApiProperty({ description: "The clock's id on the case, for example `attendance-1`", example: 'attendance-1' })
   @Matches(/^[a-z-]+-[0-9]{1,3}$/, { message: 'clock must be a clock id such as attendance-1' })
@@ -144,9 +158,9 @@ export class ResolutionDto {
   @ApiProperty({ enum: allIncidentCategories, description: 'NSIR closing category (may differ from the opening one)' })
   @IsIn(allIncidentCategories)
   closingCategory!: (typeof allIncidentCategories)[number];
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) appointmentAt?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(2, 200) signpostedTo?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(5, 2000) noFurtherActionReason?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Matches(DATE_TIME, { message: 'appointmentAt must be an RFC 3339 date-time' }) @IsISO8601({ strict: true }) appointmentAt?: string;
+  @ApiPropertyOptional() @IsOptional() @IsText(2, 200) signpostedTo?: string;
+  @ApiPropertyOptional() @IsOptional() @IsText(5, 2000) noFurtherActionReason?: string;
 }
 
 export class QueueQueryDto {
@@ -154,8 +168,8 @@ export class QueueQueryDto {
   @ApiPropertyOptional({ enum: allChannels }) @IsOptional() @IsEnum(Channel) channel?: Channel;
   @ApiPropertyOptional({ enum: [1, 2, 3, 4] }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(4) grade?: number;
   @ApiPropertyOptional({ enum: ['IR'] }) @IsOptional() @IsIn(['IR']) riskMarker?: 'IR';
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128) assignee?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 64) team?: string;
+  @ApiPropertyOptional() @IsOptional() @IsText(1, 128) assignee?: string;
+  @ApiPropertyOptional() @IsOptional() @IsText(1, 64) team?: string;
   @ApiPropertyOptional({ description: 'Only cases with (true) or without (false) a breached clock' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))

@@ -1,11 +1,11 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { Permission } from '../../modules/access/permissions.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
-import { uuidParam } from '../common/params.js';
+import { PathParam } from '../common/params.js';
 import { SystemChecksService } from '../../modules/system-checks/system-checks.service.js';
 import { TemporalClientService } from '../../modules/temporal/temporal-client.module.js';
 import {
@@ -76,7 +76,7 @@ export class SystemChecksController {
   @ApiResponse({ status: 200, type: SystemCheckDto })
   @ApiResponse({ status: 400, description: 'checkId is not a UUID' })
   @ApiResponse({ status: 404, description: 'No such check' })
-  async find(@Param('checkId', uuidParam('checkId')) checkId: string): Promise<SystemCheckDto> {
+  async find(@PathParam('checkId') checkId: string): Promise<SystemCheckDto> {
     const workflowId = systemCheckWorkflowId(checkId);
     const [workflowStatus, row] = await Promise.all([this.workflowStatus(workflowId), this.systemChecks.find(checkId)]);
     if (!workflowStatus && !row) throw new DomainError(DomainErrorCode.NotFound, `No system check ${checkId}`);

@@ -91,8 +91,10 @@ export class ContactCasesService {
   async intake(request: IntakeRequest, actor: ActorRef, idempotency?: { key: string; requestHash: string }): Promise<IntakeResult> {
     const problems: FieldProblem[] = channelDetailProblems(request.channel, request.channelDetails);
     const arrivedAt = request.receivedAt ? new Date(request.receivedAt) : new Date();
-    if (arrivedAt.getTime() > Date.now() + FUTURE_SKEW_MS) problems.push({ field: 'receivedAt', message: 'receivedAt is in the future' });
     if (problems.length > 0) throw new DomainError(DomainErrorCode.InvalidInput, `Invalid ${problems.map((p) => p.field).join(', ')}`, problems);
+    if (arrivedAt.getTime() > Date.now() + FUTURE_SKEW_MS) {
+      throw new DomainError(DomainErrorCode.RuleRefused, 'A contact cannot be received in the future', [{ field: 'receivedAt', message: 'receivedAt is in the future' }]);
+    }
 
     await this.policies.ensureRecorded();
     const policy = this.policies.current;

@@ -10,6 +10,8 @@ export enum DomainErrorCode {
   Forbidden = 'forbidden',
   RateLimited = 'rate_limited',
   IdempotencyConflict = 'idempotency_conflict',
+  /** Well-formed, but a rule the API document cannot state refuses it (a time in the future). */
+  RuleRefused = 'rule_refused',
 }
 
 export interface FieldProblem {
