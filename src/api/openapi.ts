@@ -27,6 +27,7 @@ const errorMeanings: Record<number, string> = {
   404: 'No such resource',
   405: 'The path exists but not with this method: `Allow` lists the methods it takes',
   409: "The resource's state does not allow this now",
+  413: 'The body is larger than the API takes',
   422: 'A rule the document cannot state refuses the request (a case rule, a time in the future, a reused Idempotency-Key)',
   429: 'Too many requests: see Retry-After',
 };
@@ -102,6 +103,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
 
     const statuses = new Set<number>();
     if (body || (operation.parameters ?? []).length > 0) statuses.add(400);
+    if (body) statuses.add(413);
     if ((operation.parameters ?? []).some((parameter) => parameter.in === 'path')) statuses.add(404);
     if (operation.security && operation.security.length > 0) [401, 403, 429].forEach((status) => statuses.add(status));
     for (const status of statuses) operation.responses[status] ??= { description: errorMeanings[status] };
@@ -114,6 +116,15 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     const schema = schemas[name] as Record<string, unknown>;
     schema.additionalProperties ??= false;
   }
+  // OpenAPI 3.0: a nullable enum must list null among its values, or null breaks the schema.
+  const allowNull = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(allowNull);
+    if (!node || typeof node !== 'object') return;
+    const schema = node as Record<string, unknown>;
+    if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...(schema.enum as unknown[]), null];
+    Object.values(schema).forEach(allowNull);
+  };
+  allowNull(schemas);
   for (const [name, rule] of documentedRules()) {
     if (!schemas[name]) throw new Error(`a documented rule names ${name}, which is not in the OpenAPI document`);
     Object.assign(schemas[name], rule);

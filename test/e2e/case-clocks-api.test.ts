@@ -12,9 +12,8 @@ import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 interface CaseView {
-  clocks: CaseClock[];
-  escalationLevel: number;
-  record: { timeline: Array<{ type: string; actorSubject: string; details: Record<string, unknown> }> };
+  case: { clocks: CaseClock[]; escalationLevel: number };
+  timeline: Array<{ type: string; by: { subject: string }; details: Record<string, unknown> }>;
 }
 
 /** The clocks through the REST API, on a real stack whose policy has short clocks. */
@@ -53,7 +52,7 @@ describe('case clocks through the REST API', () => {
     expect(created.body.clocks).toMatchObject([{ id: 'digital-action-risk-1', state: 'running', label: expect.stringContaining('(3 s)') }]);
     const { reference } = created.body;
 
-    await waitUntil(async () => ((await view(reference)).clocks[0]?.state === 'breached' ? true : undefined), { timeoutMs: 20_000, what: 'the clock to breach' });
+    await waitUntil(async () => ((await view(reference)).case.clocks[0]?.state === 'breached' ? true : undefined), { timeoutMs: 20_000, what: 'the clock to breach' });
     const queue = await supervisor.get<{ items: Array<{ reference: string; breached: boolean; escalationLevel: number; nextDueAt: string }> }>('/contacts?breached=true');
     expect(queue.status).toBe(200);
     expect(queue.body.items.find((item) => item.reference === reference)).toMatchObject({ breached: true, escalationLevel: 2, nextDueAt: created.body.clocks[0].dueAt });
@@ -82,8 +81,8 @@ describe('case clocks through the REST API', () => {
     expect(resumed.body.clocks[0].pauses[0].pausedMs).toBeGreaterThan(0);
 
     const seen = await view(reference);
-    expect(seen.clocks[0]).toMatchObject({ id: 'digital-action-risk-1', state: 'breached', dueAt: created.body.clocks[0].dueAt });
-    expect(seen.record.timeline.filter((entry) => entry.type.startsWith('clock-') || entry.type === 'escalated').map((entry) => [entry.type, entry.actorSubject])).toEqual([
+    expect(seen.case.clocks[0]).toMatchObject({ id: 'digital-action-risk-1', state: 'breached', dueAt: created.body.clocks[0].dueAt });
+    expect(seen.timeline.filter((entry) => entry.type.startsWith('clock-') || entry.type === 'escalated').map((entry) => [entry.type, entry.by.subject])).toEqual([
       ['clock-armed', 'pc-3301'],
       ['clock-warned', 'system'],
       ['escalated', 'system'],

@@ -172,11 +172,11 @@ describe('contact cases through the REST API, against the real stack', () => {
     expect(inconsistent.status).toBe(422);
 
     const downgrade = await expectOk(handler.post(`${path}/assessments`, assessment({}, 4)));
-    expect(downgrade).toMatchObject({ grade: 2, pendingDowngrade: { fromGrade: 2, toGrade: 4 }, assessmentCount: 2 });
+    expect(downgrade).toMatchObject({ grade: 2, pendingGrade: 4, assessmentCount: 2 });
 
     expect((await handler.post(`${path}/downgrade-approvals`, { approve: true, rationale: 'I approve my own downgrade' })).status).toBe(403);
     const approved = await expectOk(supervisor.post(`${path}/downgrade-approvals`, { approve: true, rationale: 'Suspect arrested; risk now low' }));
-    expect(approved).toMatchObject({ grade: 4, pendingDowngrade: null });
+    expect(approved).toMatchObject({ grade: 4, pendingGrade: null });
 
     await expectOk(handler.post(`${path}/incident`, { openingCategory: 'domestic-incident', qualifiers: ['domestic'] }));
     const refused = await handler.post(`${path}/resolution`, { outcome: 'resolved-at-first-contact', closingCategory: 'domestic-incident' });
@@ -192,16 +192,14 @@ describe('contact cases through the REST API, against the real stack', () => {
     expect(afterClose.body.message).toContain('stage closed');
 
     const view = await handler.get<{
-      clocks: Array<{ id: string; state: string; stopReason: string | null }>;
-      record: {
-        case: { reference: string; stage: string; firstContactResolution: boolean; closedAt: string };
-        timeline: Array<{ type: string; actorSubject: string; at: string; details: Record<string, unknown> }>;
-        assessments: unknown[];
-      };
+      case: { reference: string; stage: string; resolution: { firstContactResolution: boolean; closedAt: string }; clocks: Array<{ id: string; state: string; stopReason: string | null }> };
+      timeline: Array<{ type: string; by: { subject: string }; at: string; details: Record<string, unknown> }>;
+      assessments: unknown[];
+      live: boolean;
     }>(path);
     expect(view.status).toBe(200);
     // The web submission (domestic abuse: its 24 h clock) is met by the assessment; the grade's clocks stop when it is downgraded to 4.
-    expect(view.body.record.timeline.map((entry) => [entry.type, entry.details.clock ?? null])).toEqual([
+    expect(view.body.timeline.map((entry) => [entry.type, entry.details.clock ?? null])).toEqual([
       ['received', null],
       ['clock-armed', 'digital-action-risk-1'],
       ['assessed', null],
@@ -216,15 +214,22 @@ describe('contact cases through the REST API, against the real stack', () => {
       ['referral', null],
       ['closed', null],
     ]);
-    expect(view.body.clocks.map((clock) => [clock.id, clock.state, clock.stopReason])).toEqual([
+    expect(view.body.case.clocks.map((clock) => [clock.id, clock.state, clock.stopReason])).toEqual([
       ['digital-action-risk-1', 'met', null],
       ['unresourced-1', 'stopped', 'regraded-to-4'],
       ['attendance-1', 'stopped', 'regraded-to-4'],
     ]);
-    expect(view.body.record.timeline.find((entry) => entry.type === 'downgrade-approved')?.actorSubject).toBe('sgt-77');
-    expect(view.body.record.case).toMatchObject({ reference: created.reference, stage: 'closed', firstContactResolution: true });
-    expect(view.body.record.case.closedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-    expect(view.body.record.assessments).toHaveLength(2);
+    expect(view.body.timeline.find((entry) => entry.type === 'downgrade-approved')?.by.subject).toBe('sgt-77');
+    expect(view.body.case).toMatchObject({ reference: created.reference, stage: 'closed', resolution: { firstContactResolution: true } });
+    expect(view.body.case.resolution.closedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(view.body.assessments).toHaveLength(2);
+    expect(typeof view.body.live).toBe('boolean');
+    // Each fact once: no second copy of the clocks or the state, and none of the workflow's bookkeeping.
+    expect(Object.keys(view.body).sort()).toEqual(['assessments', 'case', 'contact', 'crimeDecisions', 'incidents', 'live', 'notes', 'referrals', 'timeline']);
+    expect(view.body.case).not.toHaveProperty('version');
+    expect(view.body.case).not.toHaveProperty('timelineLength');
+    expect(closed).not.toHaveProperty('version');
+    expect(closed).not.toHaveProperty('timelineLength');
   });
 
   it('answers 404 for a case that does not exist', async () => {

@@ -60,6 +60,11 @@ const table: Array<[string, string, string, unknown, string, Record<string, stri
   ['bad appointment time', 'POST', `/contacts/${REF}/resolution`, { outcome: 'appointment', closingCategory: 'advice', appointmentAt: 'soon' }, 'appointmentAt'],
   ['queue grade 7', 'GET', '/contacts?grade=7', undefined, 'grade'],
   ['queue limit 0', 'GET', '/contacts?limit=0', undefined, 'limit'],
+  ['queue offset past any page (was a 500 from the database)', 'GET', '/contacts?offset=830991925950674903236608', undefined, 'offset'],
+  ['alerts offset past any page', 'GET', '/alerts?offset=830991925950674903236608', undefined, 'offset'],
+  ['null for an optional e-mail', 'POST', '/contacts', { ...contact, caller: { email: null } }, 'caller.email'],
+  ['null channel details', 'POST', '/contacts', { ...contact, channelDetails: null }, 'channelDetails'],
+  ['a lower-case t in receivedAt', 'POST', '/contacts', { ...contact, receivedAt: '2026-11-01t10:00:00Z' }, 'receivedAt'],
   ['queue unknown stage', 'GET', '/contacts?stage=open', undefined, 'stage'],
 ];
 

@@ -4,7 +4,7 @@ import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
 import { AccessGuard } from '../../src/api/access/access.guard.js';
 import { RateLimited, RequirePermission } from '../../src/api/access/access.decorators.js';
 import { RateLimiter } from '../../src/api/access/rate-limiter.js';
-import { ErrorFilter } from '../../src/api/common/error.filter.js';
+import { ErrorFilter, RouteMethods } from '../../src/api/common/error.filter.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { AccessTokenVerifier } from '../../src/modules/access/access-token.verifier.js';
@@ -66,7 +66,7 @@ describe('the intake limit, per caller (the real guard on a probe route)', () =>
       module: class IntakeProbeModule {},
       imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger)],
       controllers: [IntakeProbeController],
-      providers: [AccessTokenVerifier, RateLimiter, { provide: APP_GUARD, useClass: AccessGuard }, { provide: APP_FILTER, useClass: ErrorFilter }],
+      providers: [AccessTokenVerifier, RateLimiter, RouteMethods, { provide: APP_GUARD, useClass: AccessGuard }, { provide: APP_FILTER, useClass: ErrorFilter }],
     };
     app = await NestFactory.create(module, { logger: false });
     await app.listen(0, '127.0.0.1');

@@ -22,7 +22,7 @@ interface Intake {
 }
 
 interface CaseView {
-  record: { case: { flags: string[]; screeningReasons: string[]; linkedReferences: string[]; vulnerable: boolean } };
+  case: { flags: string[]; screening: { reasons: string[]; vulnerable: boolean }; linkedReferences: string[] };
 }
 
 const DAY_MS = 86_400_000;
@@ -55,7 +55,7 @@ describe('repeat callers', () => {
     return created.body;
   }
 
-  const view = async (reference: string) => (await handler.get<CaseView>(`/contacts/${reference}`)).body.record.case;
+  const view = async (reference: string) => (await handler.get<CaseView>(`/contacts/${reference}`)).body.case;
   const recorded = (reference: string) =>
     waitUntil(async () => ((await database.query('select 1 from contact_case where reference = $1', [reference])).length > 0 ? true : undefined), { timeoutMs: 15_000, what: `case ${reference} recorded` });
 
@@ -71,7 +71,7 @@ describe('repeat callers', () => {
     await recorded(third.reference);
     const thirdCase = await view(third.reference);
     expect(thirdCase.flags).toContain('repeat-caller');
-    expect(thirdCase.screeningReasons).toContain('history:repeat-caller');
+    expect(thirdCase.screening.reasons).toContain('history:repeat-caller');
     expect([...thirdCase.linkedReferences].sort()).toEqual([first.reference, second.reference].sort());
     expect((await view(second.reference)).flags).not.toContain('repeat-caller');
 
@@ -99,7 +99,7 @@ describe('repeat callers', () => {
     expect(carried.vulnerable).toBe(true);
     expect(carried.callerHistory).toMatchObject({ previouslyVulnerable: true, vulnerableReference: marked.reference });
     await recorded(carried.reference);
-    expect((await view(carried.reference)).screeningReasons).toContain('history:previously-vulnerable');
+    expect((await view(carried.reference)).screening.reasons).toContain('history:previously-vulnerable');
 
     const anonymous = await contact({ anonymous: true, phone: '07700 900123' });
     expect(anonymous.callerHistory).toMatchObject({ previousContacts: 0, lastReference: null });

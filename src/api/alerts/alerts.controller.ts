@@ -9,7 +9,7 @@ import { ContactCasesService } from '../../modules/contact-cases/contact-cases.s
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 import { alertIdPattern, idempotencyKey, PathParam } from '../common/params.js';
-import { AcknowledgementDto, AlertsQueryDto } from './alerts.dto.js';
+import { AcknowledgementDto, AlertsPageView, AlertsQueryDto, AlertView } from './alerts.dto.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 
@@ -38,7 +38,8 @@ export class AlertsController {
   @Get()
   @RequirePermission(Permission.AlertRead)
   @ApiOperation({ summary: "The alerts addressed to the caller's roles: open ones first, then newest first" })
-  async inbox(@Query() query: AlertsQueryDto, @CurrentActor() actor: Caller) {
+  @ApiResponse({ status: 200, type: AlertsPageView })
+  async inbox(@Query() query: AlertsQueryDto, @CurrentActor() actor: Caller): Promise<AlertsPageView> {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
     const { total, items } = await this.alerts.inbox(actor.roles, { state: query.state, reference: query.reference, clock: query.clock, level: query.level, team: query.team }, { limit, offset });
@@ -77,8 +78,9 @@ export class AlertsController {
   @Get(':id')
   @RequirePermission(Permission.AlertRead)
   @ApiOperation({ summary: 'One alert addressed to one of the caller\'s roles' })
+  @ApiResponse({ status: 200, type: AlertView })
   @ApiResponse({ status: 404, description: 'No such alert for the caller\'s roles' })
-  async one(@PathParam('id') id: string, @CurrentActor() actor: Caller) {
+  async one(@PathParam('id') id: string, @CurrentActor() actor: Caller): Promise<AlertView> {
     const alert = await this.alerts.find(id);
     if (!alert || !(actor.roles as string[]).includes(alert.role)) throw new DomainError(DomainErrorCode.NotFound, 'No such alert');
     return alert;
@@ -89,12 +91,12 @@ export class AlertsController {
   @RequirePermission(Permission.AlertAcknowledge)
   @ApiOperation({ summary: "Acknowledge an alert addressed to the caller's role, with what was done: recorded on the case and in its audit chain; a breach stops escalating" })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retried request harmless' })
-  @ApiResponse({ status: 201, description: 'The alert, acknowledged' })
+  @ApiResponse({ status: 201, type: AlertView, description: 'The alert, acknowledged' })
   @ApiResponse({ status: 400, description: 'Invalid body; `fields` names each invalid field' })
   @ApiResponse({ status: 403, description: 'The alert is addressed to a role the caller does not hold' })
   @ApiResponse({ status: 404, description: 'No such alert' })
   @ApiResponse({ status: 409, description: 'The alert is no longer open (acknowledged, or its case closed)' })
-  async acknowledge(@PathParam('id') id: string, @Body() body: AcknowledgementDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
+  async acknowledge(@PathParam('id') id: string, @Body() body: AcknowledgementDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string): Promise<AlertView> {
     const alert = await this.alerts.find(id);
     if (!alert) throw new DomainError(DomainErrorCode.NotFound, 'No such alert');
     if (!(actor.roles as string[]).includes(alert.role)) throw new DomainError(DomainErrorCode.Forbidden, `This alert is addressed to ${alert.role}`);

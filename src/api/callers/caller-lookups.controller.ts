@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { IsEmail, IsEnum, IsOptional, IsString, Matches } from 'class-validator';
+import { IsEmail, IsEnum, IsString, Matches } from 'class-validator';
 import { callerIdentifiers, phonePattern } from '../../domain/caller-identity.js';
 import { Channel, SocialMediaPlatform } from '../../domain/channels.js';
 import { Permission } from '../../modules/access/permissions.js';
@@ -9,7 +9,7 @@ import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 import { DocumentedRule } from '../common/schema-rules.js';
-import { IsText } from '../common/text.js';
+import { IsText, Optional } from '../common/text.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 
@@ -22,17 +22,34 @@ type Caller = NonNullable<AuthenticatedRequest['actor']>;
 })
 export class CallerLookupDto {
   @ApiPropertyOptional({ example: '07700 900123', description: 'Any usual way of writing it: UK numbers match however they were typed' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(phonePattern, { message: 'phone must be a telephone number' })
   phone?: string;
-  @ApiPropertyOptional({ example: 'someone@example.org', description: 'Matched whatever its case' }) @IsOptional() @IsEmail() email?: string;
-  @ApiPropertyOptional({ enum: SocialMediaPlatform, description: 'With handle' }) @IsOptional() @IsEnum(SocialMediaPlatform) platform?: SocialMediaPlatform;
-  @ApiPropertyOptional({ example: '@someone', description: 'With platform' }) @IsOptional() @IsText(1, 64) handle?: string;
+  @ApiPropertyOptional({ example: 'someone@example.org', description: 'Matched whatever its case' }) @Optional() @IsEmail() email?: string;
+  @ApiPropertyOptional({ enum: SocialMediaPlatform, description: 'With handle' }) @Optional() @IsEnum(SocialMediaPlatform) platform?: SocialMediaPlatform;
+  @ApiPropertyOptional({ example: '@someone', description: 'With platform' }) @Optional() @IsText(1, 64) handle?: string;
+}
+
+class CallerCaseFlagsView {
+  @ApiProperty({ type: 'string', enum: ['IR'], nullable: true }) riskMarker!: string | null;
+  @ApiProperty() domesticAbuse!: boolean;
+  @ApiProperty() sexualOffence!: boolean;
+  @ApiProperty() vulnerable!: boolean;
+  @ApiProperty() repeatCaller!: boolean;
+}
+
+class CallerCaseView implements CallerCase {
+  @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
+  @ApiProperty({ type: 'string', nullable: true }) channel!: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time' }) receivedAt!: string;
+  @ApiProperty({ type: 'string', nullable: true }) stage!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) outcome!: string | null;
+  @ApiProperty({ type: CallerCaseFlagsView }) flags!: CallerCaseFlagsView;
 }
 
 class CallerLookupAnswer {
-  @ApiProperty({ description: 'Newest first: reference, channel, when, stage, outcome and flags; no personal data' }) items!: CallerCase[];
+  @ApiProperty({ type: [CallerCaseView], description: 'Newest first: reference, channel, when, stage, outcome and flags; no personal data' }) items!: CallerCaseView[];
 }
 
 /**

@@ -1,8 +1,9 @@
+import { Optional } from '../common/text.js';
 import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Payload } from '@temporalio/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsObject, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, Matches, ValidateNested } from 'class-validator';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { Permission } from '../../modules/access/permissions.js';
@@ -15,8 +16,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 /** A payload in the JSON form of Temporal's remote codec protocol: metadata values and data in base64. */
 class JsonPayloadDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', format: 'byte', pattern: BASE64.source } }) @IsOptional() @IsObject() metadata?: Record<string, string>;
-  @ApiPropertyOptional({ format: 'byte' }) @IsOptional() @Matches(BASE64, { message: 'data must be base64' }) data?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', format: 'byte', pattern: BASE64.source } }) @Optional() @IsObject() metadata?: Record<string, string>;
+  @ApiPropertyOptional({ format: 'byte' }) @Optional() @Matches(BASE64, { message: 'data must be base64' }) data?: string;
 }
 
 class PayloadsDto {

@@ -29,6 +29,7 @@ import {
   RegradeDto,
   ResolutionDto,
 } from './contacts.dto.js';
+import { caseStateView, CaseStateView, caseView, CaseView, clockView, HistoryView, IntakeView, QueuePageView, ReplayView } from './contacts.views.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 
@@ -38,7 +39,7 @@ const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, 
 const CommandResponses = () =>
   applyDecorators(
     idempotencyHeader,
-    ApiResponse({ status: 201, description: "The case's state after the command" }),
+    ApiResponse({ status: 201, type: CaseStateView, description: "The case's state after the command" }),
     ApiResponse({ status: 400, description: 'Invalid body; `fields` names each invalid field' }),
     ApiResponse({ status: 404, description: 'No such case' }),
     ApiResponse({ status: 409, description: "The case's stage does not allow this command (the stage is named)" }),
@@ -61,7 +62,7 @@ export class ContactsController {
   @RateLimited('intake')
   @ApiOperation({ summary: 'Record a new contact from any channel and start its case' })
   @idempotencyHeader
-  @ApiResponse({ status: 201, description: 'The case: reference, stage, risk marker and place in the queue' })
+  @ApiResponse({ status: 201, type: IntakeView, description: 'The case: reference, stage, risk marker, clocks, place in the queue and what earlier contacts from the caller show' })
   @ApiResponse({ status: 400, description: 'Invalid body; `fields` names each invalid field' })
   @ApiResponse({ status: 422, description: 'The Idempotency-Key was used before for a different body' })
   async create(
@@ -69,18 +70,19 @@ export class ContactsController {
     @CurrentActor() actor: Caller,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ) {
+  ): Promise<IntakeView> {
     const checkedKey = idempotencyKey(key);
     const result = await this.cases.intake(body, actorRef(actor), checkedKey ? { key: checkedKey, requestHash: sha256(canonicalJson(body)) } : undefined);
     response.setHeader('Location', `/api/v1/contacts/${result.reference}`);
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return result;
+    return { ...result, clocks: result.clocks.map(clockView), callerHistory: { ...result.callerHistory } };
   }
 
   @Get()
   @RequirePermission(Permission.ContactRead)
   @ApiOperation({ summary: 'The work queue: open cases, IR and grade 1 first, then by nearest due time' })
-  async queue(@Query() query: QueueQueryDto) {
+  @ApiResponse({ status: 200, type: QueuePageView })
+  async queue(@Query() query: QueueQueryDto): Promise<QueuePageView> {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
     const { total, items } = await this.queries.queue(
@@ -93,18 +95,20 @@ export class ContactsController {
   @Get(':reference')
   @RequirePermission(Permission.ContactRead)
   @ApiOperation({ summary: 'A case: its record, everything recorded on it, its live workflow state, and every clock with its state and due time' })
+  @ApiResponse({ status: 200, type: CaseView })
   @ApiResponse({ status: 404, description: 'No such case' })
-  async view(@PathParam('reference') ref: string, @CurrentActor() actor: Caller) {
+  async view(@PathParam('reference') ref: string, @CurrentActor() actor: Caller): Promise<CaseView> {
     const { record, live } = await this.cases.view(ref);
     await this.queries.logAccess(ref, actor, 'view');
-    return { clocks: live?.clocks ?? record?.case.clocks ?? [], escalationLevel: live?.escalationLevel ?? record?.case.escalationLevel ?? 0, record, live };
+    return caseView(record, live);
   }
 
   @Get(':reference/history')
   @RequirePermission(Permission.HistoryRead)
   @ApiOperation({ summary: "The case's Temporal history as a timeline: who did what, when, which clocks ran, under which policy (from the archive once closed)" })
+  @ApiResponse({ status: 200, type: HistoryView })
   @ApiResponse({ status: 404, description: 'No such case' })
-  async history(@PathParam('reference') ref: string, @CurrentActor() actor: Caller) {
+  async history(@PathParam('reference') ref: string, @CurrentActor() actor: Caller): Promise<HistoryView> {
     const timeline = await this.histories.timeline(ref);
     await this.queries.logAccess(ref, actor, 'history');
     return timeline;
@@ -113,8 +117,9 @@ export class ContactsController {
   @Get(':reference/replay')
   @RequirePermission(Permission.AuditReplay)
   @ApiOperation({ summary: "Replay the case's recorded history against the current workflow code: all decisions reproduced, or the first divergence in plain words" })
+  @ApiResponse({ status: 200, type: ReplayView })
   @ApiResponse({ status: 404, description: 'No such case' })
-  async replay(@PathParam('reference') ref: string, @CurrentActor() actor: Caller) {
+  async replay(@PathParam('reference') ref: string, @CurrentActor() actor: Caller): Promise<ReplayView> {
     const report = await this.replays.replay(ref);
     await this.queries.logAccess(ref, actor, 'replay');
     return report;
@@ -229,8 +234,8 @@ export class ContactsController {
     return this.run(ref, { type: 'regrade', grade: body.grade, reason: body.reason }, actor, key);
   }
 
-  private run(ref: string, command: CaseCommand, actor: Caller, key: string | undefined) {
+  private async run(ref: string, command: CaseCommand, actor: Caller, key: string | undefined): Promise<CaseStateView> {
     const commandId = `${ref}/${idempotencyKey(key) ?? randomUUID()}`;
-    return this.cases.command(ref, command, actorRef(actor), commandId);
+    return caseStateView(await this.cases.command(ref, command, actorRef(actor), commandId));
   }
 }

@@ -1,4 +1,4 @@
-import { DATE, DATE_TIME, IsText } from '../common/text.js';
+import { DATE, DATE_TIME, IsText, Optional } from '../common/text.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -12,7 +12,6 @@ import {
   IsInt,
   IsISO8601,
   IsObject,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -30,29 +29,29 @@ import { RiskFlag } from '../../domain/risk-screening.js';
 import { factorLevels, MIN_RATIONALE_LENGTH } from '../../domain/thrive.js';
 
 export class CallerDto {
-  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsText(0, 200) name?: string;
-  @ApiPropertyOptional({ example: '+44 121 496 0000' }) @IsOptional() @Matches(phonePattern, { message: 'phone must be a telephone number' }) phone?: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsText(0, 500) address?: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, { message: 'dateOfBirth must be a date such as 1970-01-31' }) @IsISO8601({ strict: true }) dateOfBirth?: string;
-  @ApiPropertyOptional({ description: 'The person reporting does not give their details' }) @IsOptional() @IsBoolean() anonymous?: boolean;
+  @ApiPropertyOptional({ maxLength: 200 }) @Optional() @IsText(0, 200) name?: string;
+  @ApiPropertyOptional({ example: '+44 121 496 0000' }) @Optional() @Matches(phonePattern, { message: 'phone must be a telephone number' }) phone?: string;
+  @ApiPropertyOptional() @Optional() @IsEmail() email?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @Optional() @IsText(0, 500) address?: string;
+  @ApiPropertyOptional({ format: 'date' }) @Optional() @Matches(DATE, { message: 'dateOfBirth must be a date such as 1970-01-31' }) @IsISO8601({ strict: true }) dateOfBirth?: string;
+  @ApiPropertyOptional({ description: 'The person reporting does not give their details' }) @Optional() @IsBoolean() anonymous?: boolean;
 }
 
 export class LocationDto {
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsText(0, 500) description?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @Optional() @IsText(0, 500) description?: string;
   @ApiPropertyOptional({ example: 'B1 1AA' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$/, { message: 'postcode must be a UK postcode' })
   postcode?: string;
-  @ApiPropertyOptional({ enum: ['urban', 'rural'] }) @IsOptional() @IsIn(['urban', 'rural']) area?: 'urban' | 'rural';
+  @ApiPropertyOptional({ enum: ['urban', 'rural'] }) @Optional() @IsIn(['urban', 'rural']) area?: 'urban' | 'rural';
 }
 
 export class ChannelDetailsDto {
-  @ApiPropertyOptional({ description: 'Single Online Home web form title (web-form)' }) @IsOptional() @IsText(1, 200) title?: string;
-  @ApiPropertyOptional({ enum: SocialMediaPlatform, description: 'social-media' }) @IsOptional() @IsEnum(SocialMediaPlatform) platform?: SocialMediaPlatform;
-  @ApiPropertyOptional({ description: 'Account handle (social-media)' }) @IsOptional() @IsText(1, 100) handle?: string;
-  @ApiPropertyOptional({ description: 'Front-counter station (face-to-face)' }) @IsOptional() @IsText(1, 100) station?: string;
-  @ApiPropertyOptional({ description: 'Weather phone location or internal department' }) @IsOptional() @IsText(1, 100) origin?: string;
+  @ApiPropertyOptional({ description: 'Single Online Home web form title (web-form)' }) @Optional() @IsText(1, 200) title?: string;
+  @ApiPropertyOptional({ enum: SocialMediaPlatform, description: 'social-media' }) @Optional() @IsEnum(SocialMediaPlatform) platform?: SocialMediaPlatform;
+  @ApiPropertyOptional({ description: 'Account handle (social-media)' }) @Optional() @IsText(1, 100) handle?: string;
+  @ApiPropertyOptional({ description: 'Front-counter station (face-to-face)' }) @Optional() @IsText(1, 100) station?: string;
+  @ApiPropertyOptional({ description: 'Weather phone location or internal department' }) @Optional() @IsText(1, 100) origin?: string;
 }
 
 /**
@@ -72,13 +71,13 @@ const channelDetailsRule = {
 @DocumentedRule(channelDetailsRule)
 export class CreateContactDto {
   @ApiProperty({ enum: allChannels }) @IsEnum(Channel) channel!: Channel;
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the contact arrived; now when absent' }) @IsOptional() @Matches(DATE_TIME, { message: 'receivedAt must be an RFC 3339 date-time' }) @IsISO8601({ strict: true }) receivedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the contact arrived; now when absent' }) @Optional() @Matches(DATE_TIME, { message: 'receivedAt must be an RFC 3339 date-time' }) @IsISO8601({ strict: true }) receivedAt?: string;
   @ApiProperty({ type: CallerDto }) @IsObject() @ValidateNested() @Type(() => CallerDto) caller!: CallerDto;
   @ApiProperty({ maxLength: 10_000, description: 'What the person reported, in their words' }) @IsText(1, 10_000) narrative!: string;
-  @ApiPropertyOptional({ enum: RiskFlag, isArray: true }) @IsOptional() @IsArray() @ArrayUnique() @IsEnum(RiskFlag, { each: true }) flags?: RiskFlag[];
-  @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
-  @ApiPropertyOptional({ description: 'Interpreter (Language Line) needed, in this language' }) @IsOptional() @IsText(2, 64) interpreterLanguage?: string;
-  @ApiPropertyOptional({ type: ChannelDetailsDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ChannelDetailsDto) channelDetails?: ChannelDetailsDto;
+  @ApiPropertyOptional({ enum: RiskFlag, isArray: true }) @Optional() @IsArray() @ArrayUnique() @IsEnum(RiskFlag, { each: true }) flags?: RiskFlag[];
+  @ApiPropertyOptional({ type: LocationDto }) @Optional() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
+  @ApiPropertyOptional({ description: 'Interpreter (Language Line) needed, in this language' }) @Optional() @IsText(2, 64) interpreterLanguage?: string;
+  @ApiPropertyOptional({ type: ChannelDetailsDto }) @Optional() @IsObject() @ValidateNested() @Type(() => ChannelDetailsDto) channelDetails?: ChannelDetailsDto;
 }
 
 export class FactorDto {
@@ -113,17 +112,17 @@ export class IncidentDto {
 
 export class CrimeDecisionDto {
   @ApiProperty() @IsBoolean() crimeRecorded!: boolean;
-  @ApiPropertyOptional({ enum: crimeClassifications }) @IsOptional() @IsIn(crimeClassifications) classification?: (typeof crimeClassifications)[number];
-  @ApiPropertyOptional({ enum: noCrimeReasons }) @IsOptional() @IsIn(noCrimeReasons) noCrimeReason?: (typeof noCrimeReasons)[number];
+  @ApiPropertyOptional({ enum: crimeClassifications }) @Optional() @IsIn(crimeClassifications) classification?: (typeof crimeClassifications)[number];
+  @ApiPropertyOptional({ enum: noCrimeReasons }) @Optional() @IsIn(noCrimeReasons) noCrimeReason?: (typeof noCrimeReasons)[number];
   @ApiPropertyOptional({ description: "The victim declined referral to victim support (Victims' Code): no 2-day referral clock" })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   victimSupportOptOut?: boolean;
 }
 
 export class AttendanceDto {
   @ApiProperty({ enum: ['dispatched', 'arrived'] }) @IsIn(['dispatched', 'arrived']) event!: 'dispatched' | 'arrived';
-  @ApiPropertyOptional({ description: 'Call sign of the unit' }) @IsOptional() @IsText(1, 32) unit?: string;
+  @ApiPropertyOptional({ description: 'Call sign of the unit' }) @Optional() @IsText(1, 32) unit?: string;
 }
 
 export class ReferralDto {
@@ -135,7 +134,7 @@ export class ReferralDto {
 export class NoteDto {
   @ApiProperty({ maxLength: 5000 }) @IsText(1, 5000) text!: string;
   @ApiPropertyOptional({ enum: noteKinds, default: 'general', description: '`victim-update`: the victim was told of progress (meets the Victims\' Code clocks)' })
-  @IsOptional()
+  @Optional()
   @IsIn(noteKinds)
   kind?: (typeof noteKinds)[number];
 }
@@ -150,7 +149,7 @@ export class ClockPauseDto {
   @Matches(/^[a-z-]+-[0-9]{1,3}$/, { message: 'clock must be a clock id such as attendance-1' })
   clock!: string;
   @ApiProperty({ enum: ['pause', 'resume'] }) @IsIn(['pause', 'resume']) action!: 'pause' | 'resume';
-  @ApiPropertyOptional({ enum: pauseReasons, description: 'Required to pause' }) @IsOptional() @IsIn(pauseReasons) reason?: (typeof pauseReasons)[number];
+  @ApiPropertyOptional({ enum: pauseReasons, description: 'Required to pause' }) @Optional() @IsIn(pauseReasons) reason?: (typeof pauseReasons)[number];
 }
 
 export class ResolutionDto {
@@ -158,25 +157,25 @@ export class ResolutionDto {
   @ApiProperty({ enum: allIncidentCategories, description: 'NSIR closing category (may differ from the opening one)' })
   @IsIn(allIncidentCategories)
   closingCategory!: (typeof allIncidentCategories)[number];
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Matches(DATE_TIME, { message: 'appointmentAt must be an RFC 3339 date-time' }) @IsISO8601({ strict: true }) appointmentAt?: string;
-  @ApiPropertyOptional() @IsOptional() @IsText(2, 200) signpostedTo?: string;
-  @ApiPropertyOptional() @IsOptional() @IsText(5, 2000) noFurtherActionReason?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @Optional() @Matches(DATE_TIME, { message: 'appointmentAt must be an RFC 3339 date-time' }) @IsISO8601({ strict: true }) appointmentAt?: string;
+  @ApiPropertyOptional() @Optional() @IsText(2, 200) signpostedTo?: string;
+  @ApiPropertyOptional() @Optional() @IsText(5, 2000) noFurtherActionReason?: string;
 }
 
 export class QueueQueryDto {
-  @ApiPropertyOptional({ enum: stages }) @IsOptional() @IsIn(stages) stage?: (typeof stages)[number];
-  @ApiPropertyOptional({ enum: allChannels }) @IsOptional() @IsEnum(Channel) channel?: Channel;
-  @ApiPropertyOptional({ enum: [1, 2, 3, 4] }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(4) grade?: number;
-  @ApiPropertyOptional({ enum: ['IR'] }) @IsOptional() @IsIn(['IR']) riskMarker?: 'IR';
-  @ApiPropertyOptional() @IsOptional() @IsText(1, 128) assignee?: string;
-  @ApiPropertyOptional() @IsOptional() @IsText(1, 64) team?: string;
+  @ApiPropertyOptional({ enum: stages }) @Optional() @IsIn(stages) stage?: (typeof stages)[number];
+  @ApiPropertyOptional({ enum: allChannels }) @Optional() @IsEnum(Channel) channel?: Channel;
+  @ApiPropertyOptional({ enum: [1, 2, 3, 4] }) @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(4) grade?: number;
+  @ApiPropertyOptional({ enum: ['IR'] }) @Optional() @IsIn(['IR']) riskMarker?: 'IR';
+  @ApiPropertyOptional() @Optional() @IsText(1, 128) assignee?: string;
+  @ApiPropertyOptional() @Optional() @IsText(1, 64) team?: string;
   @ApiPropertyOptional({ description: 'Only cases with (true) or without (false) a breached clock' })
-  @IsOptional()
+  @Optional()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   breached?: boolean;
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @ApiPropertyOptional({ default: 50, maximum: 200 }) @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ default: 0 }) @Optional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
 }
 
 export class AssignmentDto {
@@ -185,7 +184,7 @@ export class AssignmentDto {
   @Matches(/^[A-Za-z0-9._@-]{1,128}$/, { message: 'assignee must be a staff subject: 1 to 128 letters, digits, dots, dashes, underscores or @' })
   assignee!: string;
   @ApiPropertyOptional({ description: "The team; the case's own team when left out", example: 'contact-centre' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'team must be 1 to 64 lower-case letters, digits or dashes' })
   team?: string;

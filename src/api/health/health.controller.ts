@@ -9,19 +9,19 @@ const PROBE_TIMEOUT_MS = 3_000;
 
 class ComponentHealthDto {
   @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
-  @ApiProperty() latencyMs!: number;
+  @ApiProperty({ type: 'number' }) latencyMs!: number;
   @ApiProperty({ required: false }) error?: string;
 }
 
 class ChecksDto {
-  @ApiProperty() database!: ComponentHealthDto;
-  @ApiProperty() temporal!: ComponentHealthDto;
+  @ApiProperty({ type: ComponentHealthDto }) database!: ComponentHealthDto;
+  @ApiProperty({ type: ComponentHealthDto }) temporal!: ComponentHealthDto;
 }
 
 export class HealthDto {
   @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
   @ApiProperty({ type: [String], description: 'The components that did not answer' }) down!: string[];
-  @ApiProperty() checks!: ChecksDto;
+  @ApiProperty({ type: ChecksDto }) checks!: ChecksDto;
 }
 
 @ApiTags('operations')

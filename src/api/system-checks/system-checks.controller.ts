@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { Permission } from '../../modules/access/permissions.js';
@@ -34,9 +34,9 @@ class SystemCheckRecordDto {
 class SystemCheckDto {
   @ApiProperty({ format: 'uuid' }) checkId!: string;
   @ApiProperty() workflowId!: string;
-  @ApiProperty({ nullable: true, description: 'Temporal execution status, or null once the history is gone' })
+  @ApiProperty({ type: 'string', nullable: true, description: 'Temporal execution status, or null once the history is gone' })
   workflowStatus!: string | null;
-  @ApiPropertyOptional({ type: SystemCheckRecordDto, nullable: true, description: 'The row the activity wrote' })
+  @ApiProperty({ type: SystemCheckRecordDto, nullable: true, description: 'The row the activity wrote (null until it has)' })
   record!: SystemCheckRecordDto | null;
 }
 

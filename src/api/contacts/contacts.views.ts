@@ -1,0 +1,477 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { alertKinds } from '../../domain/alerts.js';
+import { type CallerHistory } from '../../domain/caller-identity.js';
+import { allChannels } from '../../domain/channels.js';
+import { type CaseClock, hasBreach, nextDueAt, pauseReasons } from '../../domain/clocks.js';
+import { type ContactCaseState, outcomes, referralKinds, stages } from '../../domain/contact-case.js';
+import { clockKinds } from '../../domain/policy.js';
+import { allIncidentCategories, incidentQualifiers } from '../../domain/recording.js';
+import { RiskFlag } from '../../domain/risk-screening.js';
+import { type CaseRecordView } from '../../modules/contact-cases/case-queries.service.js';
+
+/*
+ * What the contact routes answer, in the API's own terms: the workflow's bookkeeping (its version,
+ * its timeline's length) stays inside. Each fact appears once.
+ */
+
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const nullableDateTime = { ...dateTime, nullable: true } as const;
+const grade = { type: 'integer', enum: [1, 2, 3, 4] } as const;
+
+export class ActorView {
+  @ApiProperty({ description: "The staff member's identity-provider subject" }) subject!: string;
+  @ApiProperty({ description: 'The role that allowed the action' }) role!: string;
+}
+
+export class ClockPauseView {
+  @ApiProperty({ enum: pauseReasons }) reason!: string;
+  @ApiProperty({ type: ActorView }) by!: ActorView;
+  @ApiProperty(dateTime) at!: string;
+  @ApiProperty(nullableDateTime) resumedAt!: string | null;
+  @ApiProperty({ type: ActorView, nullable: true }) resumedBy!: ActorView | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Milliseconds the clock stood still, once resumed' }) pausedMs!: number | null;
+}
+
+export class ClockRebaselineView {
+  @ApiProperty(dateTime) at!: string;
+  @ApiProperty(dateTime) fromDueAt!: string;
+  @ApiProperty(dateTime) toDueAt!: string;
+  @ApiProperty(grade) fromGrade!: number;
+  @ApiProperty(grade) toGrade!: number;
+}
+
+export class ClockView {
+  @ApiProperty({ description: 'Unique on the case: kind and a counter', example: 'attendance-1' }) id!: string;
+  @ApiProperty({ enum: clockKinds }) kind!: string;
+  @ApiProperty({ example: 'grade 2 attendance (60 min)' }) label!: string;
+  @ApiProperty({ ...grade, nullable: true }) grade!: number | null;
+  @ApiProperty(dateTime) startedAt!: string;
+  @ApiProperty(dateTime) warnAt!: string;
+  @ApiProperty(dateTime) dueAt!: string;
+  @ApiProperty({ enum: ['running', 'warned', 'paused', 'breached', 'met', 'stopped'] }) state!: string;
+  @ApiProperty({ type: 'string', enum: ['running', 'warned', 'breached'], nullable: true, description: 'The state a paused clock returns to' }) resumeTo!: string | null;
+  @ApiProperty(nullableDateTime) warnedAt!: string | null;
+  @ApiProperty(nullableDateTime) breachedAt!: string | null;
+  @ApiProperty(nullableDateTime) metAt!: string | null;
+  @ApiProperty(nullableDateTime) stoppedAt!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) stopReason!: string | null;
+  @ApiProperty(nullableDateTime) pausedAt!: string | null;
+  @ApiProperty({ type: 'integer', description: 'Milliseconds paused so far' }) pausedMs!: number;
+  @ApiProperty({ type: [ClockPauseView] }) pauses!: ClockPauseView[];
+  @ApiProperty({ type: 'integer', description: 'Escalations this clock has raised' }) escalations!: number;
+  @ApiProperty({ ...nullableDateTime, description: 'When a breached clock escalates again' }) nextEscalationAt!: string | null;
+  @ApiProperty({ type: [ClockRebaselineView] }) rebaselines!: ClockRebaselineView[];
+}
+
+export class ScreeningView {
+  @ApiProperty({ type: 'string', enum: ['IR'], nullable: true, description: '`IR`: a digital submission with potential risk, actioned first' }) riskMarker!: 'IR' | null;
+  @ApiProperty() domesticAbuse!: boolean;
+  @ApiProperty() sexualOffence!: boolean;
+  @ApiProperty() vulnerable!: boolean;
+  @ApiProperty({ type: [String], description: 'Why, as codes (never the words of the report)' }) reasons!: string[];
+}
+
+export class IncidentView {
+  @ApiProperty({ enum: allIncidentCategories }) openingCategory!: string;
+  @ApiProperty({ enum: incidentQualifiers, isArray: true }) qualifiers!: string[];
+}
+
+export class ResolutionView {
+  @ApiProperty({ enum: outcomes }) outcome!: string;
+  @ApiProperty({ enum: allIncidentCategories }) closingCategory!: string;
+  @ApiProperty() firstContactResolution!: boolean;
+  @ApiProperty(dateTime) closedAt!: string;
+}
+
+export class OpenAlertView {
+  @ApiProperty({ description: 'The alert, as `GET /alerts/{id}` gives it' }) id!: string;
+  @ApiProperty({ enum: alertKinds }) kind!: string;
+  @ApiProperty({ type: 'integer' }) level!: number;
+  @ApiProperty() role!: string;
+  @ApiProperty({ type: 'string', nullable: true }) clock!: string | null;
+}
+
+/** A case as it stands: the answer to every command, and the head of the case view. */
+export class CaseStateView {
+  @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
+  @ApiProperty({ enum: allChannels }) channel!: string;
+  @ApiProperty(dateTime) receivedAt!: string;
+  @ApiProperty({ description: 'The policy version the case runs under' }) policyVersion!: string;
+  @ApiProperty() team!: string;
+  @ApiProperty({ enum: ['urban', 'rural'] }) area!: string;
+  @ApiProperty({ description: 'The staff member the case is with' }) assignee!: string;
+  @ApiProperty({ enum: RiskFlag, isArray: true }) flags!: string[];
+  @ApiProperty({ type: ScreeningView }) screening!: ScreeningView;
+  @ApiProperty({ enum: stages }) stage!: string;
+  @ApiProperty({ ...grade, nullable: true }) grade!: number | null;
+  @ApiProperty({ ...grade, nullable: true, description: 'A downgrade waiting for approval' }) pendingGrade!: number | null;
+  @ApiProperty({ type: 'integer', description: 'THRIVE(S) assessments recorded' }) assessmentCount!: number;
+  @ApiProperty({ type: 'integer' }) noteCount!: number;
+  @ApiProperty({ type: IncidentView, nullable: true }) incident!: IncidentView | null;
+  @ApiProperty({ type: 'boolean', nullable: true, description: 'The NCRS decision, once made' }) crimeRecorded!: boolean | null;
+  @ApiProperty({ type: ResolutionView, nullable: true }) resolution!: ResolutionView | null;
+  @ApiProperty({ type: 'integer', description: "How far up the escalation chain the case has gone (0: not escalated)" }) escalationLevel!: number;
+  @ApiProperty({ type: [ClockView] }) clocks!: ClockView[];
+  @ApiProperty({ ...nullableDateTime, description: 'The nearest deadline of a running clock' }) nextDueAt!: string | null;
+  @ApiProperty({ description: 'A clock is breached' }) breached!: boolean;
+}
+
+/** The case's answer to a command. */
+export function caseStateView(state: ContactCaseState): CaseStateView {
+  const due = nextDueAt(state);
+  return {
+    reference: state.reference,
+    channel: state.channel,
+    receivedAt: state.receivedAt,
+    policyVersion: state.policyVersion,
+    team: state.team,
+    area: state.area,
+    assignee: state.assignee,
+    flags: [...state.flags],
+    screening: { ...state.screening, reasons: [...state.screening.reasons] },
+    stage: state.stage,
+    grade: state.grade,
+    pendingGrade: state.pendingDowngrade?.toGrade ?? null,
+    assessmentCount: state.assessmentCount,
+    noteCount: state.noteCount,
+    incident: state.incident ? { openingCategory: state.incident.openingCategory, qualifiers: [...state.incident.qualifiers] } : null,
+    crimeRecorded: state.crimeDecision?.crimeRecorded ?? null,
+    resolution: state.resolution
+      ? {
+          outcome: state.resolution.outcome,
+          closingCategory: state.resolution.closingCategory,
+          firstContactResolution: state.resolution.firstContactResolution,
+          closedAt: state.resolution.closedAt,
+        }
+      : null,
+    escalationLevel: state.escalationLevel,
+    clocks: state.clocks.map(clockView),
+    nextDueAt: due === null ? null : new Date(due).toISOString(),
+    breached: hasBreach(state),
+  };
+}
+
+export const clockView = (clock: CaseClock): ClockView => ({
+  id: clock.id,
+  kind: clock.kind,
+  label: clock.label,
+  grade: clock.grade,
+  startedAt: clock.startedAt,
+  warnAt: clock.warnAt,
+  dueAt: clock.dueAt,
+  state: clock.state,
+  resumeTo: clock.resumeTo,
+  warnedAt: clock.warnedAt,
+  breachedAt: clock.breachedAt,
+  metAt: clock.metAt,
+  stoppedAt: clock.stoppedAt,
+  stopReason: clock.stopReason,
+  pausedAt: clock.pausedAt,
+  pausedMs: clock.pausedMs,
+  pauses: clock.pauses.map((pause) => ({ ...pause })),
+  escalations: clock.escalations,
+  nextEscalationAt: clock.nextEscalationAt,
+  rebaselines: clock.rebaselines.map((rebaseline) => ({ ...rebaseline })),
+});
+
+export class CaseHeadView extends CaseStateView {
+  @ApiProperty({ description: 'The Temporal workflow that runs the case' }) workflowId!: string;
+  @ApiProperty({ type: ActorView, nullable: true, description: 'Who took the contact (null until the case store has recorded it)' }) createdBy!: ActorView | null;
+  @ApiProperty({ type: [String], description: 'Earlier cases of the same caller, found at intake' }) linkedReferences!: string[];
+  @ApiProperty({ type: [OpenAlertView], description: 'Alerts raised and not yet acknowledged (live cases only)' }) openAlerts!: OpenAlertView[];
+  @ApiProperty({ ...dateTime, description: 'When the case store last recorded a change' }) updatedAt!: string;
+}
+
+/** What the person reported and how to reach them: personal data, shown to those who may read the case. */
+export class ContactDetailsView {
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Name, phone, e-mail, address, date of birth, or anonymous' }) caller!: Record<string, unknown>;
+  @ApiProperty() narrative!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) location!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'string', nullable: true }) interpreterLanguage!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) channelDetails!: Record<string, unknown> | null;
+}
+
+export class AssessmentView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The seven THRIVE(S) factors: level and rationale each' }) factors!: Record<string, unknown>;
+  @ApiProperty(grade) proposedGrade!: number;
+  @ApiProperty({ description: 'What became of it: applied, or a downgrade waiting for approval' }) result!: string;
+  @ApiProperty({ type: ActorView }) by!: ActorView;
+  @ApiProperty(dateTime) assessedAt!: string;
+}
+
+export class IncidentRecordView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: allIncidentCategories }) openingCategory!: string;
+  @ApiProperty({ enum: incidentQualifiers, isArray: true }) qualifiers!: string[];
+  @ApiProperty({ type: ActorView }) by!: ActorView;
+  @ApiProperty(dateTime) recordedAt!: string;
+}
+
+export class CrimeDecisionView {
+  @ApiProperty() id!: string;
+  @ApiProperty() crimeRecorded!: boolean;
+  @ApiProperty({ type: 'string', nullable: true }) classification!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) noCrimeReason!: string | null;
+  @ApiProperty({ type: ActorView }) by!: ActorView;
+  @ApiProperty(dateTime) decidedAt!: string;
+}
+
+export class ReferralView {
+  @ApiProperty() id!: string;
+  @ApiProperty() agency!: string;
+  @ApiProperty({ enum: referralKinds }) kind!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ type: ActorView }) by!: ActorView;
+  @ApiProperty(dateTime) referredAt!: string;
+}
+
+export class NoteView {
+  @ApiProperty() id!: string;
+  @ApiProperty() text!: string;
+  @ApiProperty({ type: ActorView }) by!: ActorView;
+  @ApiProperty(dateTime) writtenAt!: string;
+}
+
+export class TimelineEntryView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: 'integer' }) sequence!: number;
+  @ApiProperty({ description: 'What happened, as a code (`received`, `assessed`, `clock-breached`, …)' }) type!: string;
+  @ApiProperty(dateTime) at!: string;
+  @ApiProperty({ type: ActorView }) by!: ActorView;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Codes, numbers and times only' }) details!: Record<string, unknown>;
+}
+
+/** A case: where it stands, what was reported, and everything recorded on it, each once. */
+export class CaseView {
+  @ApiProperty({ type: CaseHeadView }) case!: CaseHeadView;
+  @ApiProperty({ type: ContactDetailsView, nullable: true, description: 'Null for the moment between intake and the case store recording it' }) contact!: ContactDetailsView | null;
+  @ApiProperty({ type: [AssessmentView] }) assessments!: AssessmentView[];
+  @ApiProperty({ type: [IncidentRecordView] }) incidents!: IncidentRecordView[];
+  @ApiProperty({ type: [CrimeDecisionView] }) crimeDecisions!: CrimeDecisionView[];
+  @ApiProperty({ type: [ReferralView] }) referrals!: ReferralView[];
+  @ApiProperty({ type: [NoteView] }) notes!: NoteView[];
+  @ApiProperty({ type: [TimelineEntryView], description: 'Every change, in order' }) timeline!: TimelineEntryView[];
+  @ApiProperty({ description: "Whether the case's workflow answered (a running case), or the case store alone (closed)" }) live!: boolean;
+}
+
+type Row = Record<string, unknown>;
+
+/** A case store row as `CaseQueries` gives it: times as ISO 8601, absent values as null. */
+interface CaseRow {
+  reference: string;
+  workflowId: string;
+  channel: string;
+  receivedAt: string;
+  policyVersion: string;
+  team: string;
+  area: string;
+  assignee: string;
+  createdBySubject: string;
+  createdByRole: string;
+  flags: string[];
+  riskMarker: 'IR' | null;
+  domesticAbuse: boolean;
+  sexualOffence: boolean;
+  vulnerable: boolean;
+  screeningReasons: string[];
+  caller: Row;
+  narrative: string;
+  location: Row | null;
+  interpreterLanguage: string | null;
+  channelDetails: Row | null;
+  stage: string;
+  grade: number | null;
+  pendingGrade: number | null;
+  openingCategory: string | null;
+  qualifiers: string[] | null;
+  crimeRecorded: boolean | null;
+  outcome: string | null;
+  closingCategory: string | null;
+  firstContactResolution: boolean | null;
+  escalationLevel: number;
+  clocks: CaseClock[];
+  breached: boolean;
+  nextDueAt: string | null;
+  closedAt: string | null;
+  updatedAt: string;
+  linkedReferences: string[];
+}
+
+interface ActorColumns {
+  actorSubject: string;
+  actorRole: string;
+}
+const by = (row: ActorColumns): ActorView => ({ subject: row.actorSubject, role: row.actorRole });
+const rows = <T>(list: Row[] | undefined) => (list ?? []) as unknown as Array<T & ActorColumns>;
+
+/** The case as the case store last recorded it. */
+function recordedState(row: CaseRow, record: CaseRecordView): CaseStateView {
+  return {
+    reference: row.reference,
+    channel: row.channel,
+    receivedAt: row.receivedAt,
+    policyVersion: row.policyVersion,
+    team: row.team,
+    area: row.area,
+    assignee: row.assignee,
+    flags: row.flags,
+    screening: { riskMarker: row.riskMarker, domesticAbuse: row.domesticAbuse, sexualOffence: row.sexualOffence, vulnerable: row.vulnerable, reasons: row.screeningReasons },
+    stage: row.stage,
+    grade: row.grade,
+    pendingGrade: row.pendingGrade,
+    assessmentCount: record.assessments.length,
+    noteCount: record.notes.length,
+    incident: row.openingCategory ? { openingCategory: row.openingCategory, qualifiers: row.qualifiers ?? [] } : null,
+    crimeRecorded: row.crimeRecorded,
+    resolution:
+      row.outcome && row.closingCategory && row.closedAt
+        ? { outcome: row.outcome, closingCategory: row.closingCategory, firstContactResolution: row.firstContactResolution ?? false, closedAt: row.closedAt }
+        : null,
+    escalationLevel: row.escalationLevel,
+    clocks: row.clocks.map(clockView),
+    nextDueAt: row.nextDueAt,
+    breached: row.breached,
+  };
+}
+
+/**
+ * The case view from the case store's record and, for a running case, the workflow's state: the
+ * workflow is the fresher where both say something (the record follows it by an activity).
+ */
+export function caseView(record: CaseRecordView | null, live: ContactCaseState | null): CaseView {
+  const row = record ? (record.case as unknown as CaseRow) : null;
+  const state = live ? caseStateView(live) : recordedState(row!, record!);
+  return {
+    case: {
+      ...state,
+      workflowId: row?.workflowId ?? `contact-${state.reference}`,
+      createdBy: row ? { subject: row.createdBySubject, role: row.createdByRole } : null,
+      linkedReferences: row?.linkedReferences ?? [],
+      openAlerts: (live?.alerts ?? []).map((alert) => ({ id: alert.id, kind: alert.kind, level: alert.level, role: alert.role, clock: alert.clock })),
+      updatedAt: row?.updatedAt ?? state.receivedAt,
+    },
+    contact: row
+      ? { caller: row.caller, narrative: row.narrative, location: row.location, interpreterLanguage: row.interpreterLanguage, channelDetails: row.channelDetails }
+      : null,
+    assessments: rows<{ id: string; factors: Row; proposedGrade: number; result: string; assessedAt: string }>(record?.assessments).map((a) => ({
+      id: a.id,
+      factors: a.factors,
+      proposedGrade: a.proposedGrade,
+      result: a.result,
+      by: by(a),
+      assessedAt: a.assessedAt,
+    })),
+    incidents: rows<{ id: string; openingCategory: string; qualifiers: string[]; recordedAt: string }>(record?.incidents).map((i) => ({
+      id: i.id,
+      openingCategory: i.openingCategory,
+      qualifiers: i.qualifiers,
+      by: by(i),
+      recordedAt: i.recordedAt,
+    })),
+    crimeDecisions: rows<{ id: string; crimeRecorded: boolean; classification: string | null; noCrimeReason: string | null; decidedAt: string }>(record?.crimeDecisions).map((d) => ({
+      id: d.id,
+      crimeRecorded: d.crimeRecorded,
+      classification: d.classification,
+      noCrimeReason: d.noCrimeReason,
+      by: by(d),
+      decidedAt: d.decidedAt,
+    })),
+    referrals: rows<{ id: string; agency: string; kind: string; reason: string; referredAt: string }>(record?.referrals).map((r) => ({
+      id: r.id,
+      agency: r.agency,
+      kind: r.kind,
+      reason: r.reason,
+      by: by(r),
+      referredAt: r.referredAt,
+    })),
+    notes: rows<{ id: string; text: string; writtenAt: string }>(record?.notes).map((n) => ({ id: n.id, text: n.text, by: by(n), writtenAt: n.writtenAt })),
+    timeline: rows<{ id: string; sequence: number; type: string; at: string; details: Row }>(record?.timeline).map((e) => ({
+      id: e.id,
+      sequence: e.sequence,
+      type: e.type,
+      at: e.at,
+      by: by(e),
+      details: e.details,
+    })),
+    live: live !== null,
+  };
+}
+
+export class QueueEntryView {
+  @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
+  @ApiProperty({ enum: allChannels }) channel!: string;
+  @ApiProperty({ enum: stages }) stage!: string;
+  @ApiProperty({ ...grade, nullable: true }) grade!: number | null;
+  @ApiProperty({ ...grade, nullable: true }) pendingGrade!: number | null;
+  @ApiProperty({ type: 'string', enum: ['IR'], nullable: true }) riskMarker!: string | null;
+  @ApiProperty() domesticAbuse!: boolean;
+  @ApiProperty() sexualOffence!: boolean;
+  @ApiProperty() vulnerable!: boolean;
+  @ApiProperty() assignee!: string;
+  @ApiProperty() team!: string;
+  @ApiProperty(dateTime) receivedAt!: string;
+  @ApiProperty(nullableDateTime) nextDueAt!: string | null;
+  @ApiProperty({ type: 'integer' }) escalationLevel!: number;
+  @ApiProperty() breached!: boolean;
+}
+
+export class QueuePageView {
+  @ApiProperty({ type: 'integer', description: 'Open cases matching the filters' }) total!: number;
+  @ApiProperty({ type: 'integer' }) limit!: number;
+  @ApiProperty({ type: 'integer' }) offset!: number;
+  @ApiProperty({ type: [QueueEntryView], description: 'In queue order: IR and grade 1 first, then by nearest due time, then arrival' }) items!: QueueEntryView[];
+}
+
+export class CallerHistoryView implements CallerHistory {
+  @ApiProperty({ type: 'integer', description: 'Earlier contacts within the window, this one not counted' }) previousContacts!: number;
+  @ApiProperty({ type: 'integer' }) windowDays!: number;
+  @ApiProperty({ type: 'string', nullable: true }) lastReference!: string | null;
+  @ApiProperty({ type: [String], description: 'Earlier cases of this caller still open' }) openReferences!: string[];
+  @ApiProperty({ description: 'An earlier case marked the caller vulnerable' }) previouslyVulnerable!: boolean;
+  @ApiProperty({ type: 'string', nullable: true }) vulnerableReference!: string | null;
+}
+
+export class IntakeView {
+  @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
+  @ApiProperty() workflowId!: string;
+  @ApiProperty({ enum: ['triage'] }) stage!: string;
+  @ApiProperty({ type: 'string', enum: ['IR'], nullable: true }) riskMarker!: 'IR' | null;
+  @ApiProperty() domesticAbuse!: boolean;
+  @ApiProperty() sexualOffence!: boolean;
+  @ApiProperty() vulnerable!: boolean;
+  @ApiProperty() policyVersion!: string;
+  @ApiProperty({ type: [ClockView] }) clocks!: ClockView[];
+  @ApiProperty({ type: 'integer', description: '1 + the open cases ahead of this one' }) queuePosition!: number;
+  @ApiProperty({ description: 'False when the queue was longer than the count goes: the position is then a lower bound' }) queuePositionExact!: boolean;
+  @ApiProperty({ type: CallerHistoryView }) callerHistory!: CallerHistoryView;
+  @ApiProperty({ description: 'The answer to an earlier request with the same Idempotency-Key' }) replayed!: boolean;
+}
+
+const historySources = ['archive', 'live', 'archive and live'];
+
+export class HistoryItemView {
+  @ApiProperty({ type: 'integer' }) eventId!: number;
+  @ApiProperty(dateTime) at!: string;
+  @ApiProperty({ description: 'What kind of event: a command, a clock, an activity, the start or the close' }) kind!: string;
+  @ApiProperty({ description: "Who, for a person's command; `system` for the workflow's own doing" }) actor!: string;
+  @ApiProperty({ description: 'In plain words, with codes, clock names and times only' }) text!: string;
+}
+
+export class HistoryView {
+  @ApiProperty() reference!: string;
+  @ApiProperty({ enum: historySources, description: '`archive`: exported as each run closed; `live`: from Temporal' }) source!: string;
+  @ApiProperty({ type: 'string', nullable: true }) policyVersion!: string | null;
+  @ApiProperty({ type: 'integer' }) runs!: number;
+  @ApiProperty({ type: 'integer' }) events!: number;
+  @ApiProperty({ type: [HistoryItemView] }) items!: HistoryItemView[];
+}
+
+export class ReplayView {
+  @ApiProperty() reference!: string;
+  @ApiProperty({ enum: historySources }) source!: string;
+  @ApiProperty({ type: 'integer' }) runs!: number;
+  @ApiProperty({ type: 'integer' }) events!: number;
+  @ApiProperty({ description: 'Every decision reproduced by the current code' }) reproduced!: boolean;
+  @ApiProperty({ description: 'In plain words: all decisions reproduced, or where the code and the record part' }) verdict!: string;
+}
