@@ -31,8 +31,10 @@ fi
 
 sh scripts/ensure-temporal-cli.sh
 
-# `setup.sh --tests`: also what only the tests need (the time-skipping test server, Chromium).
+# `setup.sh --tests`: also what only the tests need (the time-skipping test server, Chromium, the
+# schemathesis API fuzzer).
 if [ "${1:-}" = "--tests" ]; then
   sh scripts/ensure-test-server.sh >/dev/null
   sh scripts/ensure-chromium.sh >/dev/null
+  sh scripts/ensure-schemathesis.sh >/dev/null
 fi
