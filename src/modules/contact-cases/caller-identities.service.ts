@@ -103,7 +103,15 @@ export class CallerIdentities {
   /** The open cases among these still in triage: the ones a supervisor should re-screen. */
   async openInTriage(references: readonly string[]): Promise<string[]> {
     if (references.length === 0) return [];
-    const rows = await this.sql.query<{ reference: string }>(`select "reference" from "contact_case" where "reference" = any($1::varchar[]) and "stage" = 'triage' and "closed_at" is null`, [references]);
+    // A case whose team leader already has an open re-screening alert for it is not alerted again
+    // (its alert stands until someone acts): a caller who rings fifty times raises one alert per
+    // earlier case, not one per pair of calls.
+    const rows = await this.sql.query<{ reference: string }>(
+      `select c.reference from contact_case c
+        where c.reference = any($1::varchar[]) and c.stage = 'triage' and c.closed_at is null
+          and not exists (select 1 from case_alert a where a.reference = c.reference and a.reason = 'manual:caller-recontacted' and a.acknowledged_at is null and a.closed_at is null)`,
+      [references],
+    );
     return rows.map((row) => row.reference);
   }
 

@@ -202,13 +202,20 @@ export class CaseStore {
    * written before (its first entry is there).
    */
   private async writeChange(change: ChangeEntries, parts: (params: SqlParams, applied: string) => { before: string[]; after: string[] }): Promise<boolean> {
-    const { reference, policyVersion, actor, at, entries } = change;
-    const [found] = await this.sql.query<{ written: boolean; head: string | null }>(
+    const { reference, policyVersion, actor, at } = change;
+    const [found] = await this.sql.query<{ written: boolean; head: string | null; last: number }>(
       `select exists (select 1 from case_event where id = $1) as written,
-              (select hash from audit_entry where reference = $2 order by sequence desc limit 1) as head`,
-      [entries[0].id, reference],
+              (select hash from audit_entry where reference = $2 order by sequence desc limit 1) as head,
+              (select coalesce(max(sequence), 0)::int from case_event where reference = $2) as last`,
+      [change.entries[0].id, reference],
     );
     if (found.written) return false;
+    // The store numbers the entries after its own last one. The workflow's numbering agrees with it
+    // but for one case: a workflow task that wrote, then failed (a timeout under load), is run
+    // again, and commands that came together may then be taken in another order. The change the
+    // failed task wrote is already here (its id is found and it is not written twice), and the
+    // next one must follow it, not take its number: otherwise it could never be written.
+    const entries = change.entries.map((entry, index) => ({ ...entry, sequence: found.last + index + 1 }));
 
     const params = new SqlParams();
     const applied = `exists (select 1 from new_entries where id = ${params.add(entries[0].id, 'varchar')})`;
