@@ -112,6 +112,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // The management information page's script runs in the browser.
+    files: ['public/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

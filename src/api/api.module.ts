@@ -12,6 +12,9 @@ import { AlertsModule } from '../modules/alerts/alerts.module.js';
 import { AuditModule } from '../modules/audit/audit.module.js';
 import { ContactCasesModule } from '../modules/contact-cases/contact-cases.module.js';
 import { SystemChecksModule } from '../modules/system-checks/system-checks.module.js';
+import { OversightModule } from '../modules/oversight/oversight.module.js';
+import { MiController } from './mi/mi.controller.js';
+import { MiPageController } from './mi/mi-page.controller.js';
 import { TemporalClientModule } from '../modules/temporal/temporal-client.module.js';
 import { AccessLogMiddleware } from './common/access-log.middleware.js';
 import { ErrorFilter, RouteMethods } from './common/error.filter.js';
@@ -42,8 +45,9 @@ export class ApiModule implements NestModule {
         ContactCasesModule,
         AuditModule,
         AlertsModule,
+        OversightModule,
       ],
-      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, CodecController, AuditController],
+      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, CodecController, AuditController, MiController, MiPageController],
       providers: [
         AccessTokenVerifier,
         RateLimiter,

@@ -15,6 +15,11 @@ export async function createApiApp(config: AppConfig, logger: AppLogger): Promis
       // Where the Temporal UI expects a codec server: `<endpoint>/decode` and `<endpoint>/encode`.
       { path: 'codec/decode', method: RequestMethod.POST },
       { path: 'codec/encode', method: RequestMethod.POST },
+      // The management information page and its sign-in, where a browser user opens them.
+      { path: 'mi', method: RequestMethod.GET },
+      { path: 'mi/assets/:file', method: RequestMethod.GET },
+      { path: 'mi/sign-in', method: RequestMethod.GET },
+      { path: 'mi/sign-in/development', method: RequestMethod.POST },
     ],
   });
   // Browsers may call the API only from the Temporal UI's origin (for the codec endpoint).

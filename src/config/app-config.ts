@@ -79,6 +79,10 @@ export const environmentSchema = z.object({
   ALERT_STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15).meta({ description: 'how often an open alert stream sends a comment line, so that proxies keep it open' }),
   ALERT_WEBHOOKS: optionalText.meta({ description: 'where alerts to a role are also posted: a JSON object of role to http(s) URL, for example `{"duty-inspector":"https://pager.example/hooks/di"}`', shownDefault: 'unset: no webhooks' }),
   CALLER_IDENTITY_KEYS: optionalText.meta({ description: 'the keys that hash callers\' phone numbers, e-mail addresses and handles, `id:base64,…` (32 bytes each; the first hashes new contacts, all of them match earlier ones); required in production', shownDefault: 'unset: a key made once per data directory' }),
+  OIDC_AUTHORIZATION_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the identity provider\'s authorization endpoint, where the management information page signs a browser user in (authorization code with PKCE)', shownDefault: 'unset: the page offers the development sign-in (outside production) or none' }),
+  OIDC_TOKEN_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the identity provider\'s token endpoint (it must allow the API\'s origin: the browser exchanges the code)', shownDefault: 'unset' }),
+  OIDC_CLIENT_ID: optionalText.meta({ description: 'the management information page\'s client id at the identity provider (a public client: no secret)', shownDefault: 'unset' }),
+  OIDC_SCOPE: z.string().min(1).default('openid').meta({ description: 'the scopes the page asks for' }),
   ALERT_WEBHOOK_SECRET: optionalText.meta({ description: 'the HMAC-SHA256 key that signs each webhook delivery (at least 32 characters; required with `ALERT_WEBHOOKS`)', shownDefault: 'unset' }),
 });
 
@@ -163,6 +167,8 @@ export interface AppConfig {
   alerts: { streamHeartbeatSeconds: Settings['ALERT_STREAM_HEARTBEAT_SECONDS']; webhooks: Record<string, string>; webhookSecret?: string };
   /** The keys callers' identifiers are hashed with (the first for new contacts; every one matches). */
   callerIdentity: { keys: PayloadKeySource };
+  /** How the management information page signs a browser user in at the identity provider. */
+  browserSignIn: { authorizationUrl?: string; tokenUrl?: string; clientId?: string; scope: Settings['OIDC_SCOPE'] };
 }
 
 /**
@@ -201,6 +207,10 @@ const copied = {
   RATE_LIMIT_INTAKE_PER_MINUTE: ['rateLimits', 'intakePerMinute'],
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: ['rateLimits', 'authFailuresPerMinute'],
   ALERT_STREAM_HEARTBEAT_SECONDS: ['alerts', 'streamHeartbeatSeconds'],
+  OIDC_AUTHORIZATION_URL: ['browserSignIn', 'authorizationUrl'],
+  OIDC_TOKEN_URL: ['browserSignIn', 'tokenUrl'],
+  OIDC_CLIENT_ID: ['browserSignIn', 'clientId'],
+  OIDC_SCOPE: ['browserSignIn', 'scope'],
 } as const satisfies Partial<Record<keyof Settings, readonly [string] | readonly [string, string]>>;
 
 type Section = Record<string, unknown>;
@@ -296,6 +306,8 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   else if (Object.keys(webhooks).length > 0 && (e.ALERT_WEBHOOK_SECRET ?? '').length < 32) {
     issues.push('ALERT_WEBHOOK_SECRET: webhooks need a signing secret of at least 32 characters');
   }
+  const signIn = [e.OIDC_AUTHORIZATION_URL, e.OIDC_TOKEN_URL, e.OIDC_CLIENT_ID];
+  if (signIn.some(Boolean) && !signIn.every(Boolean)) issues.push('OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL and OIDC_CLIENT_ID: give all three for browser sign-in, or none');
   if (issues.length > 0 || !keys || !payloadKeys || !identityKeys || typeof webhooks === 'string') throw new ConfigError(issues);
 
   const config: Section = {};

@@ -1,4 +1,5 @@
 import { type Channel } from './channels.js';
+import { type OversightTargets } from './oversight.js';
 import { type Grade } from './thrive.js';
 import { type ElapsedDuration, type PolicyDuration, type WorkingCalendar } from './working-time.js';
 
@@ -62,6 +63,8 @@ export interface ContactPolicy {
   escalationChain: string[];
   /** A caller is a repeat caller at `minimumContacts` contacts (this one included) within `windowDays`. */
   repeatCallers: { windowDays: number; minimumContacts: number };
+  /** What the authority's figures are read against (management information); defaults when absent. */
+  targets?: OversightTargets;
 }
 
 export const gradeRule = (policy: ContactPolicy, grade: Grade): GradeRule => policy.grades[`${grade}`];

@@ -116,6 +116,18 @@ describe('the dev command', () => {
     expect(demo).toMatch(/\d+ contacts in/);
     expect(/Temporal UI:\s+(\S+)/.exec(demo)?.[1]).toBe(uiUrl);
 
+    // The management information page signs in with the development key here (no identity
+    // provider), and the figures count the demo's contacts.
+    expect(await (await fetch(`${api}/mi/sign-in`)).json()).toMatchObject({ mode: 'development' });
+    const signIn = await fetch(`${api}/mi/sign-in/development`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'auditor', subject: 'aud-dev' }) });
+    expect(signIn.status).toBe(201);
+    const { accessToken } = (await signIn.json()) as { accessToken: string };
+    const today = new Date();
+    const day = (offset: number) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+    const measures = await fetch(`${api}/api/v1/mi/measures?from=${day(-1)}&to=${day(2)}&groupBy=day`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(measures.status).toBe(200);
+    expect(((await measures.json()) as { total: { measures: { demand: { contacts: number } } } }).total.measures.demand.contacts).toBeGreaterThan(0);
+
     // A worker killed outright is started again, and the system works: a command is carried out.
     const killedWorker = pids().get('worker')!;
     const killedAt = Date.now();

@@ -54,6 +54,16 @@ describe('configuration', () => {
     expect(config.temporal.tls).toEqual({ certPath: '/c.pem', keyPath: '/k.pem', caPath: '/ca.pem', serverName: undefined });
   });
 
+  it('takes browser sign-in settings all together or not at all', () => {
+    expect(() => loadConfig({ OIDC_AUTHORIZATION_URL: 'https://idp.example/authorize' })).toThrow(/OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL and OIDC_CLIENT_ID: give all three/);
+    expect(loadConfig({ OIDC_AUTHORIZATION_URL: 'https://idp.example/a', OIDC_TOKEN_URL: 'https://idp.example/t', OIDC_CLIENT_ID: 'c' }).browserSignIn).toEqual({
+      authorizationUrl: 'https://idp.example/a',
+      tokenUrl: 'https://idp.example/t',
+      clientId: 'c',
+      scope: 'openid',
+    });
+  });
+
   it('hands a configuration to a child process unchanged', () => {
     const config = loadConfig({ API_PORT: '4100', TEMPORAL_TASK_QUEUE: 'queue-a', DATABASE_MIGRATE_ON_START: 'false' });
     expect(loadConfig(configToEnvironment(config))).toEqual(config);
@@ -73,6 +83,7 @@ describe('configuration', () => {
       CODEC_CORS_ORIGINS: 'https://ui.force', AUTH_ALGORITHMS: 'ES256', AUTH_ROLES_CLAIM: 'groups', AUTH_CLOCK_TOLERANCE_SECONDS: '5',
       RATE_LIMIT_INTAKE_PER_MINUTE: '60', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '10', ALERT_STREAM_HEARTBEAT_SECONDS: '5', CALLER_IDENTITY_KEYS: `i1:${key}`,
       ALERT_WEBHOOKS: JSON.stringify({ 'duty-inspector': 'https://pager.example/di' }), ALERT_WEBHOOK_SECRET: 'a'.repeat(40),
+      OIDC_AUTHORIZATION_URL: 'https://idp.example/authorize', OIDC_TOKEN_URL: 'https://idp.example/token', OIDC_CLIENT_ID: 'mi-page', OIDC_SCOPE: 'openid profile',
     };
     // Every variable of the schema but AUTH_JWKS (the other source of token keys, tried next) is set.
     expect(Object.keys(environmentSchema.shape).filter((name) => !(name in everything))).toEqual(['AUTH_JWKS']);

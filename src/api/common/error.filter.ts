@@ -81,7 +81,9 @@ export class ErrorFilter implements ExceptionFilter {
       for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
     }
     if (answer.statusCode >= 500) this.logger.error({ msg: 'request failed', err: exception }, 'ErrorFilter');
-    response.status(answer.statusCode).json(answer);
+    // JSON whatever the route had set for its own answer (a CSV route, say).
+    response.removeHeader('Content-Disposition');
+    response.status(answer.statusCode).type('application/json').json(answer);
   }
 
   private toBody(exception: unknown): ErrorBody {

@@ -64,7 +64,7 @@ export const permissionInfo: Record<Permission, PermissionInfo> = {
   [Permission.AuditVerify]: { kind: 'read', description: 'verify the audit hash chains' },
   [Permission.AuditReplay]: { kind: 'read', description: "replay a case's history against the code" },
   [Permission.PayloadDecode]: { kind: 'read', description: 'decode encrypted payloads for the Temporal Web UI (codec endpoint)' },
-  [Permission.ManagementInformationRead]: { kind: 'read', description: 'management information for oversight', planned: 'oversight' },
+  [Permission.ManagementInformationRead]: { kind: 'read', description: 'management information for oversight (counts only, no personal data)' },
   [Permission.SystemCheckRun]: { kind: 'change', description: 'run an end-to-end system check' },
   [Permission.SystemCheckRead]: { kind: 'read', description: 'read system check results' },
 };

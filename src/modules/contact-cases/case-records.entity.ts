@@ -154,6 +154,8 @@ export const CaseAlertSchema = defineEntity({
     { name: 'case_alert_reference', properties: ['reference'] },
     { name: 'case_alert_stream', properties: ['xid', 'id'] },
     { name: 'case_alert_inbox', properties: ['role', 'createdAt'] },
+    // The alerts no one has acknowledged yet, by team (management information).
+    { name: 'case_alert_open', expression: 'create index "case_alert_open" on "case_alert" ("team") where "acknowledged_at" is null and "closed_at" is null' },
   ],
 });
 
@@ -167,7 +169,10 @@ export const CallerIdentitySchema = defineEntity({
     keyId: p.string().length(32),
     receivedAt: p.datetime(),
   },
-  indexes: [{ name: 'caller_identity_recent', properties: ['hash', 'receivedAt'] }],
+  indexes: [
+    { name: 'caller_identity_recent', properties: ['hash', 'receivedAt'] },
+    { name: 'caller_identity_reference', properties: ['reference'] },
+  ],
 });
 
 export type CaseEventRow = InferEntity<typeof CaseEventSchema>;

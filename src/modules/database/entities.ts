@@ -14,6 +14,7 @@ import { AuditEntrySchema, CaseAccessLogSchema, CaseHistorySchema } from '../aud
 import { PolicyVersionSchema } from '../policy/policy-version.entity.js';
 import { ContactCaseSchema } from '../contact-cases/contact-case.entity.js';
 import { SystemCheckSchema } from '../system-checks/system-check.entity.js';
+import { MiCountSchema, MiSettingSchema } from '../oversight/mi-count.entity.js';
 
 /** Every table the system keeps, as an entity: a database test checks them against the migrations. */
 export const entities = [
@@ -33,4 +34,6 @@ export const entities = [
   CaseAccessLogSchema,
   CaseHistorySchema,
   PolicyVersionSchema,
+  MiCountSchema,
+  MiSettingSchema,
 ];

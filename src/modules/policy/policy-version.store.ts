@@ -13,5 +13,11 @@ export async function recordPolicyVersion(sql: Sql, policy: ContactPolicy): Prom
      select sha256 from added union all select sha256 from policy_version where version = $1 limit 1`,
     [policy.version, JSON.stringify(policy), hash],
   );
+  // The management information's days and months are cut in the policy's time zone.
+  await sql.query(
+    `insert into mi_setting (id, time_zone) values (true, $1)
+     on conflict (id) do update set time_zone = excluded.time_zone where mi_setting.time_zone is distinct from excluded.time_zone`,
+    [policy.calendar.timeZone],
+  );
   return { sha256: hash, recordedSha256: row.sha256 };
 }

@@ -43,6 +43,14 @@ export const contactPolicySchema = z
     digitalActionChannels: z.array(z.enum(allChannels as [string, ...string[]])),
     escalationChain: z.array(role).min(1),
     repeatCallers: z.strictObject({ windowDays: z.number().int().min(1).max(365), minimumContacts: z.number().int().min(2).max(100) }),
+    targets: z
+      .strictObject({
+        onTimeShare: z.number().gt(0).max(1),
+        attendanceOnTimeShare: z.number().gt(0).max(1),
+        recontactShareAtMost: z.number().min(0).max(1),
+        acknowledgeWithinMinutes: z.number().int().positive(),
+      })
+      .optional(),
   })
   .superRefine((policy, context) => {
     for (const kind of clockKinds) {

@@ -1,0 +1,110 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { type Response } from 'express';
+import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { IsIn, Matches } from 'class-validator';
+import { Permission } from '../../modules/access/permissions.js';
+import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
+import { groupings, type Grouping, MiMeasures, type MiReport } from '../../modules/oversight/mi-measures.service.js';
+import { RequirePermission } from '../access/access.decorators.js';
+import { Optional } from '../common/text.js';
+
+const DAY = /^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
+const TEAM = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** At most this many periods in one answer (three years of days). */
+const MAX_DAYS = 3 * 366;
+
+export class MiQueryDto {
+  @ApiProperty({ description: "First day, in the policy's time zone", example: '2026-01-01' }) @Matches(DAY, { message: 'from must be a date such as 2026-01-01' }) from!: string;
+  @ApiProperty({ description: 'The day after the last (exclusive)', example: '2027-01-01' }) @Matches(DAY, { message: 'to must be a date such as 2027-01-01' }) to!: string;
+  @ApiProperty({ enum: groupings }) @IsIn(groupings) groupBy!: Grouping;
+  @ApiPropertyOptional({ description: 'One team; every team when absent', example: 'contact-centre' })
+  @Optional()
+  @Matches(TEAM, { message: 'team must be 1 to 64 lower-case letters, digits or dashes' })
+  team?: string;
+}
+
+function checked(query: MiQueryDto) {
+  // A real day: JavaScript would read 2026-02-31 as 3 March, which the database would refuse.
+  const dayOf = (value: string) => {
+    const time = Date.parse(`${value}T00:00:00Z`);
+    return Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== value ? null : time;
+  };
+  const from = dayOf(query.from);
+  const to = dayOf(query.to);
+  const problems = [...(from === null ? [{ field: 'from', message: 'not a real date' }] : []), ...(to === null ? [{ field: 'to', message: 'not a real date' }] : [])];
+  if (from === null || to === null) throw new DomainError(DomainErrorCode.RuleRefused, 'Invalid period', problems);
+  if (to <= from) throw new DomainError(DomainErrorCode.RuleRefused, 'The period is empty', [{ field: 'to', message: 'to must come after from' }]);
+  if ((to - from) / 86_400_000 > MAX_DAYS) throw new DomainError(DomainErrorCode.RuleRefused, 'The period is too long', [{ field: 'to', message: `at most ${MAX_DAYS} days` }]);
+  return { from: query.from, to: query.to, groupBy: query.groupBy, team: query.team };
+}
+
+class TargetsView {
+  @ApiProperty({ type: 'number' }) onTimeShare!: number;
+  @ApiProperty({ type: 'number' }) attendanceOnTimeShare!: number;
+  @ApiProperty({ type: 'number' }) recontactShareAtMost!: number;
+  @ApiProperty({ type: 'integer' }) acknowledgeWithinMinutes!: number;
+}
+
+class MiPeriodView {
+  @ApiProperty({ type: 'string', format: 'date-time' }) start!: string;
+  @ApiProperty({ type: 'string', format: 'date-time' }) end!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'demand, screening, gradeMix, clocks, pausedByReason, attendance, resolution, outcomes, escalations, downgrades: see docs/management-information.md',
+  })
+  measures!: Record<string, unknown>;
+}
+
+class DemandProfileView {
+  @ApiProperty({ type: [Number], description: '24 counts, midnight first, in the policy\'s time zone' }) byHourOfDay!: number[];
+  @ApiProperty({ type: [Number], description: '7 counts, Monday first' }) byWeekday!: number[];
+}
+
+class MiTotalView extends MiPeriodView {
+  @ApiProperty({ type: DemandProfileView }) demandProfile!: DemandProfileView;
+}
+
+class MiReportView {
+  @ApiProperty({ type: 'string', format: 'date-time' }) from!: string;
+  @ApiProperty({ type: 'string', format: 'date-time' }) to!: string;
+  @ApiProperty() timeZone!: string;
+  @ApiProperty({ enum: groupings }) groupBy!: string;
+  @ApiProperty({ type: 'string', nullable: true }) team!: string | null;
+  @ApiProperty({ type: TargetsView }) targets!: TargetsView;
+  @ApiProperty({ type: [MiPeriodView] }) periods!: MiPeriodView[];
+  @ApiProperty({ type: MiTotalView }) total!: MiTotalView;
+  @ApiProperty({ type: MiPeriodView, description: 'The period of the same length just before' }) previous!: MiPeriodView;
+  @ApiProperty({ type: 'integer' }) unacknowledgedAlertsNow!: number;
+}
+
+/** The police authority's figures: counts only, never a caller. */
+@ApiTags('oversight')
+@Controller('mi')
+export class MiController {
+  constructor(private readonly measures: MiMeasures) {}
+
+  @Get('measures')
+  @RequirePermission(Permission.ManagementInformationRead)
+  @ApiOperation({ summary: 'Every measure for each period, the whole range, and the period before it, with the targets (counts only)' })
+  @ApiResponse({ status: 200, type: MiReportView, description: 'The figures; see docs/management-information.md for what each counts' })
+  @ApiResponse({ status: 422, description: 'A day that does not exist, a period that is empty or longer than three years; `fields` names it' })
+  async json(@Query() query: MiQueryDto): Promise<MiReportView> {
+    const report: MiReport = await this.measures.report(checked(query));
+    return { ...report, periods: report.periods.map((period) => ({ ...period, measures: { ...period.measures } })), total: { ...report.total, measures: { ...report.total.measures } }, previous: { ...report.previous, measures: { ...report.previous.measures } } };
+  }
+
+  @Get('measures.csv')
+  @RequirePermission(Permission.ManagementInformationRead)
+  @ApiOperation({ summary: 'The same figures as CSV: scope, period, measure, value' })
+  @ApiProduces('text/csv')
+  @ApiResponse({ status: 200, description: 'CSV, one row per figure', content: { 'text/csv': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 422, description: 'A day that does not exist, a period that is empty or longer than three years; `fields` names it' })
+  async csv(@Query() query: MiQueryDto, @Res({ passthrough: true }) response: Response): Promise<string> {
+    const csv = this.measures.csv(await this.measures.report(checked(query)));
+    // Set only once the figures are there: an error is answered as JSON, like every other.
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', 'attachment; filename="measures.csv"');
+    return csv;
+  }
+}

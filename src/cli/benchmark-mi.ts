@@ -1,0 +1,119 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { defaultPolicyFile, loadConfig } from '../config/app-config.js';
+import { findFreePort } from '../infra/child-process.js';
+import { startEmbeddedDatabase } from '../infra/embedded-database.js';
+import { migrateDatabase } from '../modules/database/migrate.js';
+import { createOrmOptions } from '../modules/database/orm-config.js';
+import { Sql } from '../modules/database/sql.js';
+import { miReport } from '../modules/oversight/mi-measures.service.js';
+import { loadPolicyFile } from '../modules/policy/policy.loader.js';
+import { percentile } from './bench-system.js';
+
+/**
+ * Management information at a large force's scale: a year of closed cases (1,000,000 by default)
+ * written into the case store as the workflow writes them (a case row, then its timeline: received,
+ * assessed, a clock armed and met, closed), so that the counting triggers run for every event;
+ * then the authority's question, a year by month, asked again and again.
+ *   npm run bench:mi -- [--cases 1000000] [--requests 100] [--database-url postgres://…]
+ */
+const { values } = parseArgs({
+  options: {
+    cases: { type: 'string', default: '1000000' },
+    requests: { type: 'string', default: '100' },
+    'database-url': { type: 'string' },
+  },
+});
+const total = Number(values.cases);
+const requests = Number(values.requests);
+// Small batches: each counted row is updated once per batch, as a case change updates it once per transaction.
+const BATCH = 200;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'bench-mi-'));
+const embedded = values['database-url'] ? null : await startEmbeddedDatabase({ dataDir: join(dataDir, 'cluster'), port: await findFreePort(), maxConnections: 20 });
+const url = values['database-url'] ?? embedded!.url;
+const config = loadConfig({ DATABASE_URL: url, DATA_DIR: dataDir });
+const policy = loadPolicyFile(defaultPolicyFile).policy;
+const seed = new pg.Client({ connectionString: url });
+let orm: MikroORM | undefined;
+try {
+  await seed.connect();
+  if (values['database-url']) await seed.query('drop schema public cascade; create schema public;');
+  await migrateDatabase(config.database);
+  orm = (await MikroORM.init(createOrmOptions(config.database))) as unknown as MikroORM;
+  const sql = new Sql(orm);
+
+  // Cases spread evenly over 2026 (one every ~31 s), in four teams, every channel, grades 1 to 4.
+  const yearStart = Date.parse('2026-01-01T00:00:00Z');
+  const spacingMs = Math.floor((365 * 86_400_000) / total);
+  const started = performance.now();
+  for (let from = 0; from < total; from += BATCH) {
+    const count = Math.min(BATCH, total - from);
+    await seed.query(
+      `insert into contact_case (reference, workflow_id, channel, received_at, policy_version, team, area, assignee, created_by_subject, created_by_role, flags,
+         risk_marker, domestic_abuse, sexual_offence, vulnerable, screening_reasons, caller, narrative, stage, grade, priority_rank, outcome, closing_category,
+         first_contact_resolution, escalation_level, clocks, breached, closed_at, version, updated_at)
+       select 'XB-' || to_char(t, 'YYYYMMDD') || '-' || lpad(i::text, 7, '0'), 'contact-bench-' || i, (array['emergency-call','non-emergency-call','web-form','email','sms','social-media','face-to-face'])[1 + i % 7],
+         t, 'bench', 'team-' || (i % 4), case when i % 5 = 0 then 'rural' else 'urban' end, 'pc-bench', 'pc-bench', 'contact-handler', '{}',
+         case when i % 7 = 2 and i % 3 = 0 then 'IR' end, false, false, i % 11 = 0, '{}', '{}'::jsonb, 'bench', 'closed', 1 + i % 4, 5,
+         (array['resolved-at-first-contact','attended','referred','signposted'])[1 + i % 4], 'advice', i % 4 = 0, 0, '[]'::jsonb, false, t + interval '2 hours', 3, t
+       from (select i, to_timestamp(($1::bigint + i::bigint * $2::bigint) / 1000.0) as t from generate_series($3::int, $4::int) as i) as s`,
+      [yearStart, spacingMs, from, from + count - 1],
+    );
+    // The timeline as the workflow writes it; the triggers count as it goes in.
+    await seed.query(
+      `insert into case_event (id, reference, sequence, type, at, actor_subject, actor_role, details)
+       select c.reference || '/' || e.n, c.reference, e.n, e.type, c.received_at + e.after, 'pc-bench', 'contact-handler', e.details
+       from generate_series($1::int, $2::int) as g
+       join contact_case c on c.workflow_id = 'contact-bench-' || g
+       cross join lateral (values
+         (1, 'received', interval '0', jsonb_build_object('channel', c.channel, 'riskMarker', c.risk_marker, 'reasons', '', 'policyVersion', 'bench')),
+         (2, 'assessed', interval '5 minutes', jsonb_build_object('grade', c.grade, 'previousGrade', null, 'assessment', 1)),
+         (3, 'clock-armed', interval '5 minutes', jsonb_build_object('clock', 'attendance-1', 'label', 'grade ' || c.grade || ' attendance', 'startedAt', to_char((c.received_at + interval '5 minutes') at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'dueAt', '')),
+         (4, 'clock-met', interval '5 minutes' + (c.grade * 13 % 90) * interval '1 minute', jsonb_build_object('clock', 'attendance-1', 'late', right(c.reference, 1) = '7', 'dueAt', '')),
+         (5, 'closed', interval '2 hours', jsonb_build_object('outcome', c.outcome, 'closingCategory', c.closing_category, 'firstContactResolution', c.first_contact_resolution))
+       ) as e(n, type, after, details)`,
+      [from, from + count - 1],
+    );
+  }
+  const seedSeconds = (performance.now() - started) / 1000;
+  await seed.query('vacuum analyze');
+  const [{ events, rows }] = (await seed.query<{ events: string; rows: string }>('select (select count(*) from case_event)::text as events, (select count(*) from mi_count)::text as rows')).rows;
+
+  const ask = async (team?: string) => {
+    const at = performance.now();
+    await miReport(sql, policy, { from: '2026-01-01', to: '2027-01-01', groupBy: 'month', team });
+    return performance.now() - at;
+  };
+  await ask();
+  const everyTeam: number[] = [];
+  const oneTeam: number[] = [];
+  for (let index = 0; index < requests; index += 1) {
+    everyTeam.push(await ask());
+    oneTeam.push(await ask(`team-${index % 4}`));
+  }
+  const report = await miReport(sql, policy, { from: '2026-01-01', to: '2027-01-01', groupBy: 'month' });
+  const line = (label: string, samples: number[]) => {
+    const sorted = [...samples].sort((a, b) => a - b);
+    return `  ${label.padEnd(30)} p50 ${percentile(sorted, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(sorted, 99).toFixed(1).padStart(7)} ms   max ${sorted[sorted.length - 1].toFixed(1).padStart(7)} ms`;
+  };
+  console.log(`
+Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}
+Store:   ${embedded ? 'embedded PostgreSQL 18' : 'PostgreSQL at --database-url'}
+Seeded:  ${total} closed cases over 2026, ${events} timeline events through the counting triggers in ${seedSeconds.toFixed(0)} s (${(Number(events) / seedSeconds).toFixed(0)} events/s); ${rows} count rows
+Check:   the year's report counts ${report.total.measures.demand.contacts} contacts in ${report.periods.length} months
+
+A year by month (${requests} requests each, one at a time, no HTTP):
+${line('every team', everyTeam)}
+${line('one team', oneTeam)}
+`);
+} finally {
+  await orm?.close(true);
+  await seed.end().catch(() => undefined);
+  await embedded?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}

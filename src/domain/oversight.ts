@@ -1,0 +1,214 @@
+import { Channel } from './channels.js';
+
+/**
+ * The police authority's measures, from counts. Pure: the case store keeps the counts (per hour,
+ * team, measure and dimension); these functions turn a period's counts into the figures the
+ * authority reads, speed always beside quality. Definitions: docs/management-information.md.
+ */
+
+/** The targets the figures are read against: policy data (a policy without them takes these). */
+export interface OversightTargets {
+  /** Share of clocks met on time, every kind. */
+  onTimeShare: number;
+  /** Share of attendances within the grade's target. */
+  attendanceOnTimeShare: number;
+  /** Largest acceptable share of first contact resolutions whose caller came back within 7 days. */
+  recontactShareAtMost: number;
+  /** Alerts acknowledged within this many minutes (the median is read against it). */
+  acknowledgeWithinMinutes: number;
+}
+
+export const defaultOversightTargets: OversightTargets = { onTimeShare: 0.9, attendanceOnTimeShare: 0.9, recontactShareAtMost: 0.1, acknowledgeWithinMinutes: 15 };
+
+/** Calls against written and digital contact, for "digital against phone". */
+export const phoneChannels: readonly string[] = [Channel.EmergencyCall, Channel.NonEmergencyCall, Channel.DirectDial, Channel.InternalCall, Channel.WeatherPhone];
+export const digitalChannels: readonly string[] = [Channel.WebForm, Channel.Webchat, Channel.SocialMedia, Channel.Email, Channel.Sms, Channel.EmergencyText];
+
+/** One row of counts, as the case store keeps them. */
+export interface MiCount {
+  measure: string;
+  dimension: string;
+  count: number;
+  totalMs: number;
+}
+
+/** The bucket bounds durations are counted in, in minutes (the last bucket, `more`, is open). */
+export const durationBucketsMinutes = [1, 5, 10, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 4320, 7200, 10080, 20160, 43200] as const;
+
+/** The bucket a duration falls in, as the case store names it (`le:60`, or `more`). */
+export function durationBucket(ms: number): string {
+  const bound = durationBucketsMinutes.find((minutes) => ms <= minutes * 60_000);
+  return bound === undefined ? 'more' : `le:${bound}`;
+}
+
+/**
+ * The `q` quantile of durations counted in buckets, as the bucket's upper bound in minutes: "at
+ * most N minutes". Null when nothing was counted, or when it lies past the last bound (30 days).
+ */
+export function bucketQuantile(buckets: ReadonlyMap<string, number>, q: number): number | null {
+  const total = [...buckets.values()].reduce((sum, count) => sum + count, 0);
+  if (total === 0) return null;
+  let seen = 0;
+  for (const bound of durationBucketsMinutes) {
+    seen += buckets.get(`le:${bound}`) ?? 0;
+    if (seen >= q * total) return bound;
+  }
+  return null;
+}
+
+const share = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+
+export interface ClockFigures {
+  metOnTime: number;
+  metLate: number;
+  breached: number;
+  /** Ended because the case no longer needed them (a regrade, a closure): counted apart, not as met. */
+  stopped: number;
+  onTimeShare: number | null;
+  medianMinutesToMeet: number | null;
+  p90MinutesToMeet: number | null;
+}
+
+export interface Measures {
+  demand: { contacts: number; byChannel: Record<string, number>; phone: number; digital: number; other: number };
+  screening: { irMarked: number; irShareOfDigital: number | null; vulnerableAtFirstContact: number; repeatCallers: number };
+  gradeMix: Record<string, number>;
+  clocks: Record<string, ClockFigures>;
+  pausedByReason: Record<string, { pauses: number; pausedMinutes: number }>;
+  attendance: Record<string, { onTime: number; late: number; onTimeShare: number | null }>;
+  resolution: { closed: number; firstContactResolution: number; fcrShare: number | null; recontactedWithin7Days: number; recontactShare: number | null };
+  outcomes: { byOutcome: Record<string, number>; byClosingCategory: Record<string, number> };
+  escalations: {
+    raisedByKind: Record<string, number>;
+    raisedByLevel: Record<string, number>;
+    acknowledged: number;
+    medianMinutesToAcknowledge: number | null;
+    p90MinutesToAcknowledge: number | null;
+  };
+  downgrades: { proposed: number; approved: number; refused: number };
+}
+
+const add = (record: Record<string, number>, key: string, count: number) => {
+  record[key] = (record[key] ?? 0) + count;
+};
+
+/** A period's figures from its counts. */
+export function measuresFrom(counts: readonly MiCount[]): Measures {
+  const of = (measure: string) => counts.filter((row) => row.measure === measure);
+  const sum = (rows: readonly MiCount[]) => rows.reduce((total, row) => total + row.count, 0);
+  const byDimension = (measure: string) => {
+    const record: Record<string, number> = {};
+    for (const row of of(measure)) add(record, row.dimension, row.count);
+    return record;
+  };
+
+  const byChannel = byDimension('contacts');
+  const contacts = sum(of('contacts'));
+  const phone = Object.entries(byChannel).reduce((total, [channel, count]) => total + (phoneChannels.includes(channel) ? count : 0), 0);
+  const digital = Object.entries(byChannel).reduce((total, [channel, count]) => total + (digitalChannels.includes(channel) ? count : 0), 0);
+  const screening = byDimension('screening');
+
+  const kinds = new Set([...of('clock-met-on-time'), ...of('clock-met-late'), ...of('clock-breached'), ...of('clock-stopped')].map((row) => row.dimension));
+  const metOnTime = byDimension('clock-met-on-time');
+  const metLate = byDimension('clock-met-late');
+  const breached = byDimension('clock-breached');
+  const stopped = byDimension('clock-stopped');
+  const clocks: Record<string, ClockFigures> = {};
+  for (const kind of [...kinds].sort()) {
+    const buckets = new Map<string, number>();
+    for (const row of of('clock-time-to-meet').filter((candidate) => candidate.dimension.startsWith(`${kind}|`))) {
+      const bucket = row.dimension.slice(kind.length + 1);
+      buckets.set(bucket, (buckets.get(bucket) ?? 0) + row.count);
+    }
+    const onTime = metOnTime[kind] ?? 0;
+    const late = metLate[kind] ?? 0;
+    clocks[kind] = {
+      metOnTime: onTime,
+      metLate: late,
+      breached: breached[kind] ?? 0,
+      stopped: stopped[kind] ?? 0,
+      onTimeShare: share(onTime, onTime + late),
+      medianMinutesToMeet: bucketQuantile(buckets, 0.5),
+      p90MinutesToMeet: bucketQuantile(buckets, 0.9),
+    };
+  }
+
+  const pausedByReason: Measures['pausedByReason'] = {};
+  for (const row of of('clock-paused')) {
+    const current = pausedByReason[row.dimension] ?? { pauses: 0, pausedMinutes: 0 };
+    pausedByReason[row.dimension] = { pauses: current.pauses + row.count, pausedMinutes: current.pausedMinutes + row.totalMs / 60_000 };
+  }
+
+  const attendance: Measures['attendance'] = {};
+  for (const row of of('attendance')) {
+    const [grade, area, timing] = row.dimension.split('|');
+    const key = `grade ${grade} ${area}`;
+    const current = attendance[key] ?? { onTime: 0, late: 0, onTimeShare: null };
+    if (timing === 'on-time') current.onTime += row.count;
+    else current.late += row.count;
+    current.onTimeShare = share(current.onTime, current.onTime + current.late);
+    attendance[key] = current;
+  }
+
+  const fcr = byDimension('fcr');
+  const closed = (fcr.true ?? 0) + (fcr.false ?? 0);
+  const recontacted = sum(of('fcr-recontacted'));
+
+  const raisedByKind: Record<string, number> = {};
+  const raisedByLevel: Record<string, number> = {};
+  for (const row of of('alerts-raised')) {
+    const [kind, level] = row.dimension.split('|');
+    add(raisedByKind, kind, row.count);
+    add(raisedByLevel, level, row.count);
+  }
+  const ackBuckets = new Map<string, number>();
+  for (const row of of('alert-time-to-acknowledge')) {
+    const bucket = row.dimension.split('|')[1];
+    ackBuckets.set(bucket, (ackBuckets.get(bucket) ?? 0) + row.count);
+  }
+  const downgrades = byDimension('downgrades');
+
+  return {
+    demand: { contacts, byChannel, phone, digital, other: contacts - phone - digital },
+    screening: {
+      irMarked: screening.ir ?? 0,
+      irShareOfDigital: share(screening.ir ?? 0, digital),
+      vulnerableAtFirstContact: screening.vulnerable ?? 0,
+      repeatCallers: screening['repeat-caller'] ?? 0,
+    },
+    gradeMix: byDimension('first-grade'),
+    clocks,
+    pausedByReason,
+    attendance,
+    resolution: {
+      closed,
+      firstContactResolution: fcr.true ?? 0,
+      fcrShare: share(fcr.true ?? 0, closed),
+      recontactedWithin7Days: recontacted,
+      recontactShare: share(recontacted, fcr.true ?? 0),
+    },
+    outcomes: { byOutcome: byDimension('closed-outcome'), byClosingCategory: byDimension('closed-category') },
+    escalations: {
+      raisedByKind,
+      raisedByLevel,
+      acknowledged: sum(of('alerts-acknowledged')),
+      medianMinutesToAcknowledge: bucketQuantile(ackBuckets, 0.5),
+      p90MinutesToAcknowledge: bucketQuantile(ackBuckets, 0.9),
+    },
+    downgrades: { proposed: downgrades.proposed ?? 0, approved: downgrades.approved ?? 0, refused: downgrades.refused ?? 0 },
+  };
+}
+
+/**
+ * Measures as rows (period, measure, value), the form of the CSV: every number of the JSON, named
+ * by its path, so that the two can be compared.
+ */
+export function measureRows(measures: Measures): Array<{ measure: string; value: number | null }> {
+  const rows: Array<{ measure: string; value: number | null }> = [];
+  const walk = (value: unknown, path: string) => {
+    if (value === null || typeof value === 'number') rows.push({ measure: path, value });
+    else if (typeof value === 'object') for (const [key, child] of Object.entries(value)) walk(child, path ? `${path}.${key}` : key);
+  };
+  walk(measures, '');
+  return rows;
+}

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { defaultOversightTargets, type Measures, measureRows, measuresFrom, type MiCount, type OversightTargets } from '../../domain/oversight.js';
+import { type ContactPolicy } from '../../domain/policy.js';
+import { Sql } from '../database/sql.js';
+import { PolicyService } from '../policy/policy.service.js';
+
+export const groupings = ['day', 'week', 'month'] as const;
+export type Grouping = (typeof groupings)[number];
+
+export interface MiQuery {
+  /** First day, in the policy's time zone (YYYY-MM-DD). */
+  from: string;
+  /** The day after the last (exclusive). */
+  to: string;
+  groupBy: Grouping;
+  team?: string;
+}
+
+export interface MiPeriod {
+  start: string;
+  end: string;
+  measures: Measures;
+}
+
+export interface MiReport {
+  from: string;
+  to: string;
+  timeZone: string;
+  groupBy: Grouping;
+  team: string | null;
+  targets: OversightTargets;
+  periods: MiPeriod[];
+  total: MiPeriod & { demandProfile: { byHourOfDay: number[]; byWeekday: number[] } };
+  /** The period of the same length just before, for comparison. */
+  previous: MiPeriod;
+  /** Alerts that no one has acknowledged and whose case is still open, now. */
+  unacknowledgedAlertsNow: number;
+}
+
+interface CountRow {
+  period: string | Date;
+  measure: string;
+  dimension: string;
+  count: number;
+  total_ms: number;
+}
+
+const toCounts = (rows: CountRow[]): MiCount[] => rows.map((row) => ({ measure: row.measure, dimension: row.dimension, count: Number(row.count), totalMs: Number(row.total_ms) }));
+const iso = (value: string | Date) => new Date(value).toISOString();
+
+const isFirstOfMonth = (day: string) => day.endsWith('-01');
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+/**
+ * The authority's figures, read from the counts the case store keeps (`mi_count`), by month when
+ * the question is in whole months and by day otherwise: a year of a large force by month is some
+ * thousands of rows, summed in one query. `policy` gives the time zone and the targets; the days
+ * are those of the counts (`mi_setting`, which the policy keeps equal to its own).
+ */
+export async function miReport(sql: Sql, policy: Pick<ContactPolicy, 'calendar' | 'targets'>, query: MiQuery): Promise<MiReport> {
+  const timeZone = policy.calendar.timeZone;
+  const team = query.team ?? null;
+  const previousFrom = addDays(query.from, -daysBetween(query.from, query.to));
+  const grainFor = (from: string, to: string, groupBy: Grouping) => (groupBy === 'month' && isFirstOfMonth(from) && isFirstOfMonth(to) ? 'month' : 'day');
+  const counts = (from: string, to: string, groupBy: Grouping) =>
+    sql.query<CountRow>(
+      `select date_trunc($4, period::timestamp)::date::text as period, measure, dimension, sum(count)::float8 as count, sum(total_ms)::float8 as total_ms
+         from mi_count where grain = $1 and period >= $2::date and period < $3::date and ($5::varchar is null or team = $5)
+         group by 1, 2, 3`,
+      [grainFor(from, to, groupBy), from, to, groupBy, team],
+    );
+  const [current, previous, open, bounds] = await Promise.all([
+    counts(query.from, query.to, query.groupBy),
+    counts(previousFrom, query.from, 'month'),
+    sql.query<{ open: number }>(`select count(*)::int as open from case_alert where acknowledged_at is null and closed_at is null and ($1::varchar is null or team = $1)`, [team]),
+    // Each period's first day (the first may be before `from`), and the instant each day begins in the policy's time zone.
+    sql.query<{ day: string; starts: Date | string; first: boolean }>(
+      `select d::date::text as day, (d::timestamp at time zone $4) as starts, true as first
+         from generate_series(date_trunc($3, $1::date), $2::date - 1, ('1 ' || $3)::interval) as d
+       union all
+       select x::text, (x::timestamp at time zone $4), false from unnest(array[$1::date, $2::date, $5::date]) as x`,
+      [query.from, query.to, query.groupBy, timeZone, previousFrom],
+    ),
+  ]);
+  const instant = new Map(bounds.map((row) => [row.day, iso(row.starts)]));
+  const keyOf = (day: string) => (day < query.from ? query.from : day);
+  const byPeriod = new Map<string, CountRow[]>(bounds.filter((row) => row.first).map((row) => [keyOf(row.day), []]));
+  for (const row of current) if (row.measure !== 'contacts-hour') byPeriod.get(keyOf(String(row.period)))?.push(row);
+  const starts = [...byPeriod.keys()].sort();
+  const periods: MiPeriod[] = starts.map((day, index) => ({
+    start: instant.get(day)!,
+    end: instant.get(starts[index + 1] ?? query.to)!,
+    measures: measuresFrom(toCounts(byPeriod.get(day)!)),
+  }));
+  const byHourOfDay = Array.from({ length: 24 }, () => 0);
+  const byWeekday = Array.from({ length: 7 }, () => 0);
+  for (const row of current.filter((candidate) => candidate.measure === 'contacts-hour')) {
+    const [weekday, hour] = row.dimension.split('|').map(Number);
+    byHourOfDay[hour] += Number(row.count);
+    byWeekday[weekday - 1] += Number(row.count);
+  }
+  const from = instant.get(query.from)!;
+  const to = instant.get(query.to)!;
+  return {
+    from,
+    to,
+    timeZone,
+    groupBy: query.groupBy,
+    team,
+    targets: policy.targets ?? defaultOversightTargets,
+    periods,
+    total: {
+      start: from,
+      end: to,
+      measures: measuresFrom(toCounts(current.filter((row) => row.measure !== 'contacts-hour'))),
+      demandProfile: { byHourOfDay, byWeekday },
+    },
+    previous: {
+      start: instant.get(previousFrom)!,
+      end: from,
+      measures: measuresFrom(toCounts(previous.filter((row) => row.measure !== 'contacts-hour'))),
+    },
+    unacknowledgedAlertsNow: open[0].open,
+  };
+}
+
+/** The figures for the API, under the current policy. */
+@Injectable()
+export class MiMeasures {
+  constructor(
+    private readonly sql: Sql,
+    private readonly policies: PolicyService,
+  ) {}
+
+  report(query: MiQuery): Promise<MiReport> {
+    return miReport(this.sql, this.policies.current, query);
+  }
+
+  /** The report as CSV: one row per figure, per period, the whole range and the one before. */
+  csv(report: MiReport): string {
+    const lines = ['scope,period_start,period_end,measure,value'];
+    const scopes: Array<[string, MiPeriod]> = [...report.periods.map((period) => ['period', period] as [string, MiPeriod]), ['total', report.total], ['previous', report.previous]];
+    for (const [scope, period] of scopes) {
+      for (const row of measureRows(period.measures)) lines.push([scope, period.start, period.end, row.measure, row.value === null ? '' : String(row.value)].map(csvField).join(','));
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+/** A CSV field, quoted when it must be; a leading formula character is neutralised for spreadsheets. */
+function csvField(value: string): string {
+  const safe = /^[=+\-@]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value;
+  return /[",\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
