@@ -100,8 +100,13 @@ try {
     // The very start the API makes (same input, id policy and search attributes), without the API.
     await client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, config.temporal.taskQueue));
   };
+  // Each intake from a caller of its own: one number for all would make every contact a repeat
+  // caller's, and each would alert every earlier open case to be re-screened.
+  let callers = 0;
   const apiIntake = async () => {
-    const answer = await api.post('/contacts', body, { 'Idempotency-Key': randomUUID() });
+    callers += 1;
+    const caller = { name: 'Bench Caller', phone: `+44 7700 ${String(100_000 + callers).padStart(6, '0')}` };
+    const answer = await api.post('/contacts', { ...body, caller }, { 'Idempotency-Key': randomUUID() });
     if (answer.status !== 201) throw new Error(`intake answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   };
 
@@ -140,7 +145,9 @@ try {
   };
   let lastClosed = '';
   const lifecycle = await measure(lifecycles, Math.min(concurrency, 8), async () => {
-    const created = await timed('intake', () => api.post('/contacts', body));
+    callers += 1;
+    const caller = { name: 'Bench Caller', phone: `+44 7700 ${String(100_000 + callers).padStart(6, '0')}` };
+    const created = await timed('intake', () => api.post('/contacts', { ...body, caller }));
     lastClosed = created.reference as string;
     const path = `/contacts/${created.reference as string}`;
     await timed('assessment', () => api.post(`${path}/assessments`, assessment({}, 4)));
