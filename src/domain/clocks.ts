@@ -172,7 +172,7 @@ function armIn(
 
 export const activeClocks = (book: ClockBook, kind?: ClockKind) => book.clocks.filter((clock) => isActive(clock) && (kind === undefined || clock.kind === kind));
 
-/** The work the clock waits for is done: met (late, if it had breached). */
+/** The work the clock waits for is done: met (late, if it had breached or its due time had passed). */
 export const meetClocks = (book: ClockBook, kind: ClockKind, nowMs: number) => onCopy(book, (copy, entries) => meetIn(copy, entries, kind, nowMs));
 
 function meetIn(book: ClockBook, entries: TimelineEntry[], kind: ClockKind, nowMs: number): void {
@@ -182,7 +182,9 @@ function meetIn(book: ClockBook, entries: TimelineEntry[], kind: ClockKind, nowM
     clock.resumeTo = null;
     clock.nextEscalationAt = null;
     if (clock.pausedAt) closePause(clock, nowMs, null);
-    entries.push({ type: 'clock-met', details: { clock: clock.id, late: clock.breachedAt !== null, dueAt: clock.dueAt } });
+    // Late if it breached, or if its due time had passed before its breach timer fired (a contact
+    // recorded after the fact, acted on at once).
+    entries.push({ type: 'clock-met', details: { clock: clock.id, late: clock.breachedAt !== null || nowMs > ms(clock.dueAt), dueAt: clock.dueAt } });
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { defaultPolicy } from '../../support/policies.js';
 import { Channel } from '../../../src/domain/channels.js';
-import { type ClockBook, fireAlarms, nextAlarm, nextDueAt, type TimelineEntry } from '../../../src/domain/clocks.js';
+import { armClock, type ClockBook, fireAlarms, meetClocks, nextAlarm, nextDueAt, type TimelineEntry } from '../../../src/domain/clocks.js';
 import { applyCommand, type CaseCommand, type ContactCaseState, openCase } from '../../../src/domain/contact-case.js';
 import { RiskFlag, screenContact } from '../../../src/domain/risk-screening.js';
 import { assessment } from '../../support/assessments.js';
@@ -84,5 +84,16 @@ describe('clocks', () => {
     expect(entries.map((e) => e.type)).toEqual(['assessed', 'clock-met', 'clock-armed']);
     expect(state.clocks[0]).toMatchObject({ state: 'met', breachedAt: null });
     expect(fire(state, received + 25 * HOUR).filter((e) => e.type === 'clock-breached')).toEqual([]);
+  });
+});
+
+describe('a clock met after its due time', () => {
+  it('is late even when its breach timer has not fired yet (a contact recorded after the fact)', () => {
+    const book = { clocks: [], escalationLevel: 0 };
+    const startMs = Date.parse('2026-11-02T09:00:00Z');
+    const armed = armClock(book, policy, 'digital-action', startMs);
+    const dueMs = Date.parse(armed.book.clocks[0].dueAt);
+    expect(meetClocks(armed.book, 'digital-action', dueMs - 1).entries[0].details.late).toBe(false);
+    expect(meetClocks(armed.book, 'digital-action', dueMs + 1).entries[0].details.late).toBe(true);
   });
 });
