@@ -9,10 +9,12 @@ import { CaseHistoryActivitiesProvider } from './case-history.activities.js';
 import { CaseReplayActivitiesProvider } from './case-replay.activities.js';
 import { ContactCaseActivitiesProvider } from './contact-case.activities.js';
 import { SystemCheckActivitiesProvider } from './system-check.activities.js';
+import { OutboundDeliveryActivitiesProvider } from './outbound-delivery.activities.js';
+import { PlatformAdapter } from '../modules/conversations/platform-adapter.service.js';
 
 /** Every activity provider the worker registers. */
 @Module({
   imports: [SystemChecksModule, CaseStoreModule, AlertsModule],
-  providers: [AlertDeliveryActivitiesProvider, SystemCheckActivitiesProvider, ContactCaseActivitiesProvider, CaseHistoryActivitiesProvider, CaseReplayActivitiesProvider, CaseHistoryStore, CaseHistoryReader],
+  providers: [AlertDeliveryActivitiesProvider, SystemCheckActivitiesProvider, ContactCaseActivitiesProvider, CaseHistoryActivitiesProvider, CaseReplayActivitiesProvider, CaseHistoryStore, CaseHistoryReader, OutboundDeliveryActivitiesProvider, PlatformAdapter],
 })
 export class ActivitiesModule {}

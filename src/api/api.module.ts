@@ -25,6 +25,10 @@ import { CodecController } from './codec/codec.controller.js';
 import { ContactsController } from './contacts/contacts.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { SystemChecksController } from './system-checks/system-checks.controller.js';
+import { ConversationsModule } from '../modules/conversations/conversations.module.js';
+import { ChannelsController } from './conversations/channels.controller.js';
+import { SocialMediaController } from './conversations/social-media.controller.js';
+import { PlatformSignatureGuard } from './conversations/platform-signature.guard.js';
 
 /** The API process: stateless HTTP in front of Temporal and the case store. */
 @Module({})
@@ -46,12 +50,14 @@ export class ApiModule implements NestModule {
         AuditModule,
         AlertsModule,
         OversightModule,
+        ConversationsModule,
       ],
-      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, CodecController, AuditController, MiController, MiPageController],
+      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, CodecController, AuditController, MiController, MiPageController, ChannelsController, SocialMediaController],
       providers: [
         AccessTokenVerifier,
         RateLimiter,
         RouteMethods,
+        PlatformSignatureGuard,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],

@@ -8,7 +8,7 @@ import { allowedMethods, createOpenApiDocument, mountOpenApi } from './openapi.j
 import { RouteMethods } from './common/error.filter.js';
 
 export async function createApiApp(config: AppConfig, logger: AppLogger): Promise<INestApplication> {
-  const app = await NestFactory.create(ApiModule.forRoot(config, logger), { logger, bufferLogs: true });
+  const app = await NestFactory.create(ApiModule.forRoot(config, logger), { logger, bufferLogs: true, rawBody: true });
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

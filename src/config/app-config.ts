@@ -84,6 +84,8 @@ export const environmentSchema = z.object({
   OIDC_CLIENT_ID: optionalText.meta({ description: 'the management information page\'s client id at the identity provider (a public client: no secret)', shownDefault: 'unset' }),
   OIDC_SCOPE: z.string().min(1).default('openid').meta({ description: 'the scopes the page asks for' }),
   ALERT_WEBHOOK_SECRET: optionalText.meta({ description: 'the HMAC-SHA256 key that signs each webhook delivery (at least 32 characters; required with `ALERT_WEBHOOKS`)', shownDefault: 'unset' }),
+  CHANNEL_PLATFORM_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the platform adapter\'s base URL: replies go to `<url>/conversations/<id>/messages` and the media team\'s posts to `<url>/posts`, signed with `CHANNEL_PLATFORM_SECRET`', shownDefault: 'unset: replies and posts are recorded as `not-configured`' }),
+  CHANNEL_PLATFORM_SECRET: optionalText.meta({ description: 'the HMAC-SHA256 key shared with the platform connector: it signs what is sent to the platform and checks signed inbound webhooks (at least 32 characters)', shownDefault: 'unset: the signed webhook route refuses every call' }),
 });
 
 export type Environment = Record<string, string | undefined>;
@@ -169,6 +171,8 @@ export interface AppConfig {
   callerIdentity: { keys: PayloadKeySource };
   /** How the management information page signs a browser user in at the identity provider. */
   browserSignIn: { authorizationUrl?: string; tokenUrl?: string; clientId?: string; scope: Settings['OIDC_SCOPE'] };
+  /** The platform adapter that replies and posts go out through, and the key shared with connectors. */
+  channels: { platformUrl?: string; secret?: string };
 }
 
 /**
@@ -211,6 +215,8 @@ const copied = {
   OIDC_TOKEN_URL: ['browserSignIn', 'tokenUrl'],
   OIDC_CLIENT_ID: ['browserSignIn', 'clientId'],
   OIDC_SCOPE: ['browserSignIn', 'scope'],
+  CHANNEL_PLATFORM_URL: ['channels', 'platformUrl'],
+  CHANNEL_PLATFORM_SECRET: ['channels', 'secret'],
 } as const satisfies Partial<Record<keyof Settings, readonly [string] | readonly [string, string]>>;
 
 type Section = Record<string, unknown>;
@@ -306,6 +312,8 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   else if (Object.keys(webhooks).length > 0 && (e.ALERT_WEBHOOK_SECRET ?? '').length < 32) {
     issues.push('ALERT_WEBHOOK_SECRET: webhooks need a signing secret of at least 32 characters');
   }
+  if (e.CHANNEL_PLATFORM_SECRET !== undefined && e.CHANNEL_PLATFORM_SECRET.length < 32) issues.push('CHANNEL_PLATFORM_SECRET: at least 32 characters');
+  if (e.CHANNEL_PLATFORM_URL && !e.CHANNEL_PLATFORM_SECRET) issues.push('CHANNEL_PLATFORM_SECRET: required with CHANNEL_PLATFORM_URL (deliveries are signed)');
   const signIn = [e.OIDC_AUTHORIZATION_URL, e.OIDC_TOKEN_URL, e.OIDC_CLIENT_ID];
   if (signIn.some(Boolean) && !signIn.every(Boolean)) issues.push('OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL and OIDC_CLIENT_ID: give all three for browser sign-in, or none');
   if (issues.length > 0 || !keys || !payloadKeys || !identityKeys || typeof webhooks === 'string') throw new ConfigError(issues);
@@ -329,6 +337,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     codec: { keys: payloadKeys, corsOrigins },
     alerts: { ...sections.alerts, webhooks, webhookSecret: e.ALERT_WEBHOOK_SECRET },
     callerIdentity: { keys: identityKeys },
+    channels: { ...sections.channels },
   };
 }
 

@@ -33,6 +33,19 @@ export interface ContactIntake {
   details: CaseRecordDetails;
   /** Earlier cases of the same caller found at intake (absent on intakes from before caller identities). */
   linkedReferences?: string[];
+  /** Set when the contact is a conversation a connector carries: the case takes its later messages. */
+  conversation?: ConversationRef;
+}
+
+/** Which platform conversation a case holds, and the key (a hash of the platform's ids) that finds it. */
+export interface ConversationRef {
+  platform: string;
+  /** The platform's own id for the conversation: it is where replies go. */
+  externalId: string;
+  /** SHA-256 of channel, platform and the platform's id: how the case store finds the conversation. */
+  key: string;
+  /** 1 for the first case of the conversation; a message after that case has closed opens the next. */
+  generation: number;
 }
 
 /** What the intake activity writes: the contact, the case as it opens, and its first timeline entries. */
@@ -78,6 +91,7 @@ export function openCaseFromIntake(intake: ContactIntake): { state: ContactCaseS
       area: intake.area,
       flags: intake.flags,
       screening: intake.screening,
+      conversationPlatform: intake.conversation?.platform,
     },
     intake.policy,
   );

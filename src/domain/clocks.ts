@@ -85,8 +85,13 @@ const ms = (time: string) => Date.parse(time);
 export const isActive = (clock: CaseClock) => activeClockStates.includes(clock.state);
 
 export function ruleOf(policy: ContactPolicy, kind: ClockKind): ClockRule {
-  return policy.clocks[kind];
+  const rule = policy.clocks[kind];
+  if (!rule) throw new Error(`Policy ${policy.version} has no ${kind} clock`);
+  return rule;
 }
+
+/** Whether the policy has a rule for the clock (optional clocks may be absent). */
+export const hasClockRule = (policy: ContactPolicy, kind: ClockKind) => policy.clocks[kind] !== undefined;
 
 /** The length of a graded clock at a grade and area, or null when the grade has no such clock. */
 export function gradedDuration(policy: ContactPolicy, kind: GradedClockKind, grade: Grade, area: 'urban' | 'rural'): PolicyDuration | null {

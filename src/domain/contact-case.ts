@@ -11,6 +11,7 @@ import {
   escalate,
   type EscalationReason,
   fireAlarms,
+  hasClockRule,
   meetClocks,
   pauseClock,
   type PauseReason,
@@ -20,6 +21,7 @@ import {
   stopClocks,
   type TimelineEntry,
 } from './clocks.js';
+import { type ConversationState, type InboundMessage, openConversation } from './conversations.js';
 import { type ContactPolicy } from './policy.js';
 import {
   type CrimeDecision,
@@ -74,7 +76,11 @@ export type CaseCommand =
   | { type: 'assign'; assignee: string; team?: string; reason: AssignmentReason }
   | { type: 'regrade'; grade: Grade; reason: RegradeReason }
   /** The same caller has made another contact (`by`) while this case is open: a supervisor re-screens it. */
-  | { type: 'caller-recontacted'; by: string };
+  | { type: 'caller-recontacted'; by: string }
+  /** A message from the public joins the case's conversation (its words go to the case store only). */
+  | { type: 'receive-message'; message: InboundMessage }
+  /** A reply to the public on the case's conversation, delivered through the platform's adapter. */
+  | { type: 'send-message'; text: string };
 
 /** A `victim-update` note records that the victim was told of progress (Victims' Code). */
 export const noteKinds = ['general', 'victim-update'] as const;
@@ -109,6 +115,8 @@ export interface ContactCaseState {
   /** Alerts raised and not yet acknowledged (a closed case has none). */
   alerts: OpenAlert[];
   resolution: (Resolution & { firstContactResolution: boolean; closedAt: string; closedBy: ActorRef }) | null;
+  /** The case's conversation, when its contact came as one (absent on cases from before conversations). */
+  conversation?: ConversationState | null;
   /** Counts every change; the case store applies a projection only if it is newer. */
   version: number;
   /** Entries on the case's timeline so far: the next entry's sequence follows. */
@@ -125,7 +133,10 @@ export interface Rejection {
 export type { TimelineEntry } from './clocks.js';
 
 /** What a case starts from: everything fixed at intake. */
-export type CaseIntakeFields = Pick<ContactCaseState, 'reference' | 'channel' | 'receivedAt' | 'policyVersion' | 'team' | 'assignee' | 'area' | 'flags' | 'screening'>;
+export type CaseIntakeFields = Pick<ContactCaseState, 'reference' | 'channel' | 'receivedAt' | 'policyVersion' | 'team' | 'assignee' | 'area' | 'flags' | 'screening'> & {
+  /** The platform, when the contact is a conversation carried by a connector. */
+  conversationPlatform?: string;
+};
 
 /** A new case and its first timeline entries: received, and the clocks its channel and risk start. */
 export function openCase(input: CaseIntakeFields, policy: ContactPolicy): { state: ContactCaseState; entries: TimelineEntry[] } {
@@ -143,9 +154,10 @@ export function openCase(input: CaseIntakeFields, policy: ContactPolicy): { stat
   return { state: { ...state, clocks: book.clocks, escalationLevel: book.escalationLevel, version: 1, timelineLength: entries.length }, entries };
 }
 
-export function initialCaseState(input: CaseIntakeFields): ContactCaseState {
+export function initialCaseState({ conversationPlatform, ...input }: CaseIntakeFields): ContactCaseState {
   return {
     ...input,
+    conversation: conversationPlatform === undefined ? null : openConversation(conversationPlatform),
     stage: 'triage',
     grade: null,
     pendingDowngrade: null,
@@ -244,6 +256,14 @@ export function rejectionOf(state: ContactCaseState, command: CaseCommand, actor
       }
       return null;
     case 'caller-recontacted':
+      return null;
+    case 'receive-message':
+    case 'send-message':
+      if (!state.conversation) {
+        return invalid(`Case ${state.reference} came by ${state.channel}, not as a conversation: it has no thread to ${command.type === 'send-message' ? 'reply on' : 'add to'}`, [
+          { field: command.type === 'send-message' ? 'text' : 'conversationId', message: 'the case has no conversation' },
+        ]);
+      }
       return null;
     case 'regrade':
       if (state.grade === null) return stageConflict(state, 'assess and grade the case before regrading it');
@@ -377,6 +397,21 @@ export function applyCommand(
     case 'caller-recontacted':
       entry = { type: 'caller-recontacted', details: { by: command.by, stage: state.stage } };
       break;
+    case 'receive-message': {
+      const conversation = next.conversation!;
+      conversation.messagesIn += 1;
+      // The wait is the public's: from when the message was sent, if it reached us later.
+      conversation.awaitingReplySince ??= Date.parse(command.message.sentAt) < Date.parse(now) ? command.message.sentAt : now;
+      entry = { type: 'message-received', details: { platform: command.message.platform, messages: conversation.messagesIn } };
+      break;
+    }
+    case 'send-message': {
+      const conversation = next.conversation!;
+      conversation.messagesOut += 1;
+      conversation.awaitingReplySince = null;
+      entry = { type: 'message-sent', details: { platform: conversation.platform, messages: conversation.messagesOut } };
+      break;
+    }
     case 'regrade':
       // A supervisor's regrade needs no approval, and settles any downgrade still waiting for one.
       next.grade = command.grade;
@@ -467,6 +502,17 @@ function clockEffects(state: ContactCaseState, next: ContactCaseState, command: 
     case 'caller-recontacted':
       // Still untriaged and the caller has come back: the supervisor's role is told, to re-screen it.
       if (state.stage === 'triage') then(alertRole(book, policy, { role: 'team-leader', reason: 'manual:caller-recontacted', raisedFor: nowMs }));
+      break;
+    case 'receive-message': {
+      // The first message waits for a first response, where the policy times one for the channel.
+      const timed = (policy.firstResponseChannels ?? []).includes(next.channel) && hasClockRule(policy, 'first-response');
+      if (timed && state.conversation?.messagesOut === 0 && !book.clocks.some((clock) => clock.kind === 'first-response')) {
+        then(armClock(book, policy, 'first-response', Date.parse(next.conversation!.awaitingReplySince!)));
+      }
+      break;
+    }
+    case 'send-message':
+      then(meetClocks(book, 'first-response', nowMs));
       break;
     case 'acknowledge-alert': {
       // Someone has acted on the breach: that clock stops escalating again.

@@ -20,8 +20,13 @@ export const clockKinds = [
   'victim-update-enhanced',
   'victim-support-referral',
   'victim-update-cadence',
+  'first-response',
 ] as const;
 export type ClockKind = (typeof clockKinds)[number];
+
+/** Clocks a policy may leave out (they came after policies were first written): such a policy never arms them. */
+export const optionalClockKinds = ['first-response'] as const satisfies readonly ClockKind[];
+export type OptionalClockKind = (typeof optionalClockKinds)[number];
 
 /** Clocks whose length comes from the case's grade. */
 export const gradedClockKinds = ['unresourced', 'attendance'] as const satisfies readonly ClockKind[];
@@ -56,9 +61,14 @@ export interface ContactPolicy {
   description: string;
   calendar: WorkingCalendar;
   grades: Record<`${Grade}`, GradeRule>;
-  clocks: Record<ClockKind, ClockRule>;
+  clocks: Record<Exclude<ClockKind, OptionalClockKind>, ClockRule> & Partial<Record<OptionalClockKind, ClockRule>>;
   /** Channels whose submissions must be actioned within the digital-action clock (Single Online Home and the like). */
   digitalActionChannels: Channel[];
+  /**
+   * Channels where a message from the public starts the `first-response` clock, met by the first
+   * reply (for example social media direct messages, around the clock). Absent: none.
+   */
+  firstResponseChannels?: Channel[];
   /** Who is told, in order, as a case's escalation level rises (level 1 is the first role). */
   escalationChain: string[];
   /** A caller is a repeat caller at `minimumContacts` contacts (this one included) within `windowDays`. */

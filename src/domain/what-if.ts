@@ -1,4 +1,4 @@
-import { gradedDuration, ruleOf } from './clocks.js';
+import { gradedDuration } from './clocks.js';
 import { type ClockKind, clockKinds, type ContactPolicy, gradedClockKinds, type GradedClockKind } from './policy.js';
 import { type Grade } from './thrive.js';
 import { addDuration } from './working-time.js';
@@ -87,7 +87,7 @@ export function clockOutcomes(recorded: RecordedCase, policy: ContactPolicy, now
     const startMs = lastRebaseline ? ms(lastRebaseline.at) : ms(String(arming.details.startedAt));
     const grade = (lastRebaseline ? Number(lastRebaseline.details.toGrade) : Number(/grade ([1-4])/.exec(String(arming.details.label))?.[1])) as Grade;
     const graded = (gradedClockKinds as readonly string[]).includes(kind);
-    const duration = graded ? (Number.isInteger(grade) ? gradedDuration(policy, kind as GradedClockKind, grade, recorded.area) : null) : ruleOf(policy, kind).duration;
+    const duration = graded ? (Number.isInteger(grade) ? gradedDuration(policy, kind as GradedClockKind, grade, recorded.area) : null) : policy.clocks[kind]?.duration;
     let whatIf: ClockOutcome['whatIf'] = null;
     if (duration) {
       const dueMs = addDuration(startMs, duration, policy.calendar) + pausedMs;

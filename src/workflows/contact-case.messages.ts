@@ -44,6 +44,8 @@ export const acknowledgeAlertUpdate = defineUpdate<ContactCaseState, [Of<'acknow
 export const assignCaseUpdate = defineUpdate<ContactCaseState, [Of<'assign'>]>('assignCase');
 export const regradeCaseUpdate = defineUpdate<ContactCaseState, [Of<'regrade'>]>('regradeCase');
 export const callerRecontactedUpdate = defineUpdate<ContactCaseState, [Of<'caller-recontacted'>]>('callerRecontacted');
+export const receiveMessageUpdate = defineUpdate<ContactCaseState, [Of<'receive-message'>]>('receiveMessage');
+export const sendMessageUpdate = defineUpdate<ContactCaseState, [Of<'send-message'>]>('sendMessage');
 
 /** Each command's update, by command type. */
 export const commandUpdates = {
@@ -62,6 +64,8 @@ export const commandUpdates = {
   assign: assignCaseUpdate,
   regrade: regradeCaseUpdate,
   'caller-recontacted': callerRecontactedUpdate,
+  'receive-message': receiveMessageUpdate,
+  'send-message': sendMessageUpdate,
 } as const satisfies Record<CaseCommand['type'], unknown>;
 
 /** What writing a change leaves the workflow to do. */

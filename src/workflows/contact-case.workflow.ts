@@ -19,6 +19,8 @@ import { caseArchiveWorkflowId, caseRunArchiveWorkflowId } from './case-archive.
 import { caseArchiveWorkflow } from './case-archive.workflow.js';
 import { alertDeliveryWorkflowId } from './alert-delivery.messages.js';
 import { alertDeliveryWorkflow } from './alert-delivery.workflow.js';
+import { outboundDeliveryWorkflowId } from './outbound-delivery.messages.js';
+import { outboundDeliveryWorkflow } from './outbound-delivery.workflow.js';
 import { nextAlarm } from '../domain/clocks.js';
 import { applyAlarms, applyCommand, type CaseCommand, type ContactCaseState, rejectionOf, type TimelineEntry, withRaisedAlerts } from '../domain/contact-case.js';
 import { type ContactIntake, openCaseFromIntake, type RecordedEntry, SYSTEM_ACTOR } from '../domain/case-records.js';
@@ -130,6 +132,11 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
           const written = await applyCaseChange({ reference: state.reference, changeId: envelope.commandId, actor: envelope.actor, at, command: envelope.command, entries, state: next });
           adopt(next);
           await deliver(written?.alertDeliveries);
+          if (envelope.command.type === 'send-message') {
+            // The reply goes out apart from the case: a platform that is down never holds it up.
+            const input = { kind: 'reply' as const, id: envelope.commandId };
+            await startChild(outboundDeliveryWorkflow, { workflowId: outboundDeliveryWorkflowId(input), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
+          }
           return state;
         }),
       { validator: (envelope: CommandEnvelope) => refuse(state, envelope.command, envelope.actor) },

@@ -4,3 +4,4 @@ export { systemCheckWorkflow } from './system-check.workflow.js';
 export { caseArchiveWorkflow } from './case-archive.workflow.js';
 export { caseReplayWorkflow } from './case-replay.workflow.js';
 export { alertDeliveryWorkflow } from './alert-delivery.workflow.js';
+export { outboundDeliveryWorkflow } from './outbound-delivery.workflow.js';

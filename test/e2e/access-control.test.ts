@@ -14,6 +14,8 @@ interface Operation {
   method: string;
   path: string;
   permission: Permission | 'public';
+  /** Public to tokens, but only for callers who sign the body (`platform-signature`: platform webhooks). */
+  signed: boolean;
 }
 
 const SAMPLE_PATH_VALUE = '3f0b6c1e-8d2a-4c7b-9e5f-1a2b3c4d5e6f';
@@ -35,13 +37,14 @@ describe('access control on every route', () => {
     config = testConfig(database.url, { RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000' });
     stack = await startStack(config, { worker: false });
     const document = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as {
-      paths: Record<string, Record<string, { 'x-permission'?: string }>>;
+      paths: Record<string, Record<string, { 'x-permission'?: string; 'x-authentication'?: string }>>;
     };
     operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, operation]) => ({
         method: method.toUpperCase(),
         path: path.replace(/\{[^}]+\}/g, SAMPLE_PATH_VALUE),
         permission: operation['x-permission'] as Permission | 'public',
+        signed: operation['x-authentication'] === 'platform-signature',
       })),
     );
   });
@@ -82,7 +85,10 @@ describe('access control on every route', () => {
       for (const role of allRoles) {
         const response = await call(operation, await tokenFor(role, `pc-${role}`));
         const granted = operation.permission === 'public' || rolePermissions[role].has(operation.permission);
-        if (granted) {
+        if (operation.signed) {
+          // A bearer token of any role is no signature.
+          if (response.status !== 401) mismatches.push(`${role} ${operation.method} ${operation.path}: ${response.status}, expected 401 (not signed)`);
+        } else if (granted) {
           if (response.status === 401 || response.status === 403) mismatches.push(`${role} ${operation.method} ${operation.path}: ${response.status}, expected access`);
         } else {
           const body = (await response.json()) as { code?: string; message?: string };
@@ -101,9 +107,9 @@ describe('access control on every route', () => {
     for (const operation of operations) {
       for (const [name, token] of [['no token', undefined] as const, ...Object.entries(hostile)]) {
         const response = await call(operation, token);
-        const expected = operation.permission === 'public' ? 200 : 401;
+        const expected = operation.permission === 'public' && !operation.signed ? 200 : 401;
         if (response.status !== expected) mismatches.push(`${name} ${operation.method} ${operation.path}: ${response.status}, expected ${expected}`);
-        if (expected === 401 && !response.headers.get('www-authenticate')?.startsWith('Bearer')) {
+        if (expected === 401 && !response.headers.get('www-authenticate')?.startsWith(operation.signed ? 'Signature' : 'Bearer')) {
           mismatches.push(`${name} ${operation.method} ${operation.path}: no WWW-Authenticate header`);
         }
       }

@@ -195,6 +195,7 @@ describe('contact cases through the REST API, against the real stack', () => {
       case: { reference: string; stage: string; resolution: { firstContactResolution: boolean; closedAt: string }; clocks: Array<{ id: string; state: string; stopReason: string | null }> };
       timeline: Array<{ type: string; by: { subject: string }; at: string; details: Record<string, unknown> }>;
       assessments: unknown[];
+      messages: unknown[];
       live: boolean;
     }>(path);
     expect(view.status).toBe(200);
@@ -225,7 +226,9 @@ describe('contact cases through the REST API, against the real stack', () => {
     expect(view.body.assessments).toHaveLength(2);
     expect(typeof view.body.live).toBe('boolean');
     // Each fact once: no second copy of the clocks or the state, and none of the workflow's bookkeeping.
-    expect(Object.keys(view.body).sort()).toEqual(['assessments', 'case', 'contact', 'crimeDecisions', 'incidents', 'live', 'notes', 'referrals', 'timeline']);
+    expect(Object.keys(view.body).sort()).toEqual(['assessments', 'case', 'contact', 'crimeDecisions', 'incidents', 'live', 'messages', 'notes', 'referrals', 'timeline']);
+    // A telephone contact is no conversation: its thread is empty.
+    expect(view.body.messages).toEqual([]);
     expect(view.body.case).not.toHaveProperty('version');
     expect(view.body.case).not.toHaveProperty('timelineLength');
     expect(closed).not.toHaveProperty('version');

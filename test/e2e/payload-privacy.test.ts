@@ -14,44 +14,13 @@ import { TEST_NAMESPACE, testTemporalAddress } from '../support/temporal-env.js'
 import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { tokenFor } from '../support/test-tokens.js';
+import { type JsonPayload, payloadsIn, payloadText as text, withoutPath } from '../support/payloads.js';
 
 const caller = { name: 'Bernadette Quiller', phone: '+44 7700 900461', email: 'b.quiller@example.org', address: '14 Larkspur Close, Dudley' };
 const narrative = 'Bernadette says her neighbour Mr Oswin Trebble threatened her over the fence on Larkspur Close';
 const location = { description: 'outside number 14 Larkspur Close', postcode: 'DY1 4QX' };
 /** Every piece of personal data in the intake: none may leave the case store unencrypted. */
 const personal = [caller.name, 'Bernadette', 'Quiller', caller.phone, '7700 900461', caller.email, caller.address, 'Larkspur', 'Trebble', 'Oswin', 'DY1 4QX', 'threatened her'];
-
-interface JsonPayload {
-  metadata?: Record<string, string>;
-  data?: string;
-  /** Where in the history it was found (not sent to the codec). */
-  path?: string;
-}
-
-/**
- * Every payload in a history (inputs, results, update arguments, markers, user metadata), except
- * search attributes: those stay readable for filtering, and hold no personal data (last test).
- */
-function payloadsIn(value: unknown, found: JsonPayload[] = [], path = ''): JsonPayload[] {
-  if (!value || typeof value !== 'object') return found;
-  const record = value as Record<string, unknown>;
-  if ('indexedFields' in record) return found;
-  if (record.data instanceof Uint8Array && (record.metadata === undefined || typeof record.metadata === 'object')) {
-    found.push({
-      metadata: Object.fromEntries(Object.entries((record.metadata ?? {}) as Record<string, Uint8Array>).map(([key, bytes]) => [key, Buffer.from(bytes).toString('base64')])),
-      data: Buffer.from(record.data).toString('base64'),
-      path,
-    });
-    return found;
-  }
-  for (const [key, item] of Object.entries(record)) payloadsIn(item, found, `${path}.${key}`);
-  return found;
-}
-
-const withoutPath = (payloads: JsonPayload[]) => payloads.map(({ metadata, data }) => ({ metadata, data }));
-
-const text = (payloads: JsonPayload[]) =>
-  payloads.map((payload) => [...Object.values(payload.metadata ?? {}), payload.data ?? ''].map((part) => Buffer.from(part, 'base64').toString('latin1')).join(' ')).join('\n');
 
 /**
  * Personal data stays in the case store and in encrypted payloads: the Temporal server sees only

@@ -69,6 +69,13 @@ describe('configuration', () => {
     expect(loadConfig(configToEnvironment(config))).toEqual(config);
   });
 
+  it('refuses a platform adapter without a signing key, or with a short one, naming the variable', () => {
+    expect(() => loadConfig({ CHANNEL_PLATFORM_URL: 'https://connector.force/platform' })).toThrow(/CHANNEL_PLATFORM_SECRET: required with CHANNEL_PLATFORM_URL/);
+    expect(() => loadConfig({ CHANNEL_PLATFORM_SECRET: 'too-short' })).toThrow(/CHANNEL_PLATFORM_SECRET: at least 32 characters/);
+    expect(() => loadConfig({ CHANNEL_PLATFORM_URL: 'ftp://connector.force', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40) })).toThrow(/CHANNEL_PLATFORM_URL/);
+    expect(loadConfig({ CHANNEL_PLATFORM_URL: 'https://connector.force/platform', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40) }).channels).toEqual({ platformUrl: 'https://connector.force/platform', secret: 'c'.repeat(40) });
+  });
+
   it('hands on every variable: each one set away from its default survives the trip to a child process', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const everything: Record<string, string> = {
@@ -84,6 +91,7 @@ describe('configuration', () => {
       RATE_LIMIT_INTAKE_PER_MINUTE: '60', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '10', ALERT_STREAM_HEARTBEAT_SECONDS: '5', CALLER_IDENTITY_KEYS: `i1:${key}`,
       ALERT_WEBHOOKS: JSON.stringify({ 'duty-inspector': 'https://pager.example/di' }), ALERT_WEBHOOK_SECRET: 'a'.repeat(40),
       OIDC_AUTHORIZATION_URL: 'https://idp.example/authorize', OIDC_TOKEN_URL: 'https://idp.example/token', OIDC_CLIENT_ID: 'mi-page', OIDC_SCOPE: 'openid profile',
+      CHANNEL_PLATFORM_URL: 'https://connector.force/platform', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40),
     };
     // Every variable of the schema but AUTH_JWKS (the other source of token keys, tried next) is set.
     expect(Object.keys(environmentSchema.shape).filter((name) => !(name in everything))).toEqual(['AUTH_JWKS']);

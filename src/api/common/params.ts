@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, Param, type PipeTransform } from '@nestjs/common';
 import { referencePattern, referenceSource } from '../../domain/reference.js';
+import { conversationChannels } from '../../domain/conversations.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 
 /** What a path parameter must look like: the pipe checks it, and the OpenAPI document says it. */
@@ -19,6 +20,11 @@ export const alertIdPattern = new RegExp(`^${referenceSource}[A-Za-z0-9:/._-]{0,
 export const pathParameters = {
   reference: { pattern: referencePattern, schema: { type: 'string', pattern: referencePattern.source, example: 'XP-20261123-000042' }, message: 'a case reference looks like XP-20261123-000042' },
   id: { pattern: alertIdPattern, schema: { type: 'string', pattern: alertIdPattern.source }, message: 'an alert id starts with its case reference' },
+  channel: {
+    pattern: new RegExp(`^(${conversationChannels.join('|')})$`),
+    schema: { type: 'string', enum: [...conversationChannels] },
+    message: `channel must be one of ${conversationChannels.join(', ')}`,
+  },
   checkId: {
     pattern: UUID_V4,
     schema: { type: 'string', format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$' },

@@ -9,6 +9,8 @@ import { CaseHistoryReader } from '../../modules/audit/case-history.reader.js';
 import { CaseReplayService } from '../../modules/audit/case-replay.service.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';
+import { ConversationsService } from '../../modules/conversations/conversations.service.js';
+import { ReplyDto, ReplyView } from '../conversations/conversations.dto.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RateLimited, RequirePermission } from '../access/access.decorators.js';
 import { canonicalJson, sha256 } from '../../modules/common/canonical-json.js';
@@ -55,6 +57,7 @@ export class ContactsController {
     private readonly queries: CaseQueries,
     private readonly replays: CaseReplayService,
     private readonly histories: CaseHistoryReader,
+    private readonly conversations: ConversationsService,
   ) {}
 
   @Post()
@@ -232,6 +235,19 @@ export class ContactsController {
   @CommandResponses()
   regrade(@PathParam('reference') ref: string, @Body() body: RegradeDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string) {
     return this.run(ref, { type: 'regrade', grade: body.grade, reason: body.reason }, actor, key);
+  }
+
+  @Post(':reference/messages')
+  @RequirePermission(Permission.ContactReply)
+  @ApiOperation({ summary: "Reply to the public on the case's conversation (webchat, social media, SMS, e-mail): recorded on the case, then delivered to the platform (the first reply meets the first-response clock)" })
+  @idempotencyHeader
+  @ApiResponse({ status: 201, type: ReplyView })
+  @ApiResponse({ status: 404, description: 'No such case' })
+  @ApiResponse({ status: 409, description: 'The case is closed' })
+  @ApiResponse({ status: 422, description: 'The case has no conversation to reply on' })
+  async reply(@PathParam('reference') ref: string, @Body() body: ReplyDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string): Promise<ReplyView> {
+    const { messageId, state } = await this.conversations.reply(ref, body.text, actorRef(actor), idempotencyKey(key));
+    return { messageId, deliveryState: 'pending', case: caseStateView(state) };
   }
 
   private async run(ref: string, command: CaseCommand, actor: Caller, key: string | undefined): Promise<CaseStateView> {

@@ -1,3 +1,4 @@
+import { type DeliveryState, deliveryStates } from '../../domain/conversations.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { alertKinds } from '../../domain/alerts.js';
 import { type CallerHistory } from '../../domain/caller-identity.js';
@@ -92,6 +93,13 @@ export class OpenAlertView {
 }
 
 /** A case as it stands: the answer to every command, and the head of the case view. */
+export class ConversationView {
+  @ApiProperty() platform!: string;
+  @ApiProperty({ type: 'integer' }) messagesIn!: number;
+  @ApiProperty({ type: 'integer' }) messagesOut!: number;
+  @ApiProperty({ ...nullableDateTime, description: 'Since when the public has waited for a reply (null: nobody waits)' }) awaitingReplySince!: string | null;
+}
+
 export class CaseStateView {
   @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
   @ApiProperty({ enum: allChannels }) channel!: string;
@@ -114,6 +122,7 @@ export class CaseStateView {
   @ApiProperty({ type: [ClockView] }) clocks!: ClockView[];
   @ApiProperty({ ...nullableDateTime, description: 'The nearest deadline of a running clock' }) nextDueAt!: string | null;
   @ApiProperty({ description: 'A clock is breached' }) breached!: boolean;
+  @ApiProperty({ type: ConversationView, nullable: true, description: 'The conversation, when the contact came as one' }) conversation!: ConversationView | null;
 }
 
 /** The case's answer to a command. */
@@ -148,6 +157,7 @@ export function caseStateView(state: ContactCaseState): CaseStateView {
     clocks: state.clocks.map(clockView),
     nextDueAt: due === null ? null : new Date(due).toISOString(),
     breached: hasBreach(state),
+    conversation: state.conversation ? { ...state.conversation } : null,
   };
 }
 
@@ -233,6 +243,21 @@ export class NoteView {
   @ApiProperty(dateTime) writtenAt!: string;
 }
 
+export class MessageView {
+  @ApiProperty({ description: "The message's id on the case" }) id!: string;
+  @ApiProperty({ enum: ['inbound', 'outbound'] }) direction!: 'inbound' | 'outbound';
+  @ApiProperty({ description: 'The platform it came by or went to' }) platform!: string;
+  @ApiProperty({ type: 'string', nullable: true, description: "The sender's handle on the platform (inbound)" }) handle!: string | null;
+  @ApiProperty({ type: ActorView, description: 'Who recorded it: the connector (inbound), or the member of staff who replied (outbound)' }) by!: ActorView;
+  @ApiProperty() text!: string;
+  @ApiProperty(dateTime) sentAt!: string;
+  @ApiProperty({ enum: deliveryStates, description: '`received` (inbound); a reply goes `pending`, `retrying`, then `delivered` (or `failed` after a day, or `not-configured`)' })
+  deliveryState!: DeliveryState;
+  @ApiProperty({ type: 'integer' }) deliveryAttempts!: number;
+  @ApiProperty({ ...dateTime, nullable: true }) deliveredAt!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Why the last attempt failed, while it is retried' }) lastError!: string | null;
+}
+
 export class TimelineEntryView {
   @ApiProperty() id!: string;
   @ApiProperty({ type: 'integer' }) sequence!: number;
@@ -252,6 +277,7 @@ export class CaseView {
   @ApiProperty({ type: [ReferralView] }) referrals!: ReferralView[];
   @ApiProperty({ type: [NoteView] }) notes!: NoteView[];
   @ApiProperty({ type: [TimelineEntryView], description: 'Every change, in order' }) timeline!: TimelineEntryView[];
+  @ApiProperty({ type: [MessageView], description: "The case's conversation, in and out, in order (empty when the contact was not a conversation)" }) messages!: MessageView[];
   @ApiProperty({ description: "Whether the case's workflow answered (a running case), or the case store alone (closed)" }) live!: boolean;
 }
 
@@ -305,6 +331,20 @@ interface ActorColumns {
 const by = (row: ActorColumns): ActorView => ({ subject: row.actorSubject, role: row.actorRole });
 const rows = <T>(list: Row[] | undefined) => (list ?? []) as unknown as Array<T & ActorColumns>;
 
+/** The conversation as its recorded messages show it. */
+function recordedConversation(record: CaseRecordView): ConversationView | null {
+  const messages = rows<{ direction: string; platform: string; sentAt: string }>(record.messages);
+  if (messages.length === 0) return null;
+  const lastOut = messages.findLastIndex((m) => m.direction === 'outbound');
+  const waiting = messages.slice(lastOut + 1).find((m) => m.direction === 'inbound');
+  return {
+    platform: messages[0].platform,
+    messagesIn: messages.filter((m) => m.direction === 'inbound').length,
+    messagesOut: messages.filter((m) => m.direction === 'outbound').length,
+    awaitingReplySince: waiting?.sentAt ?? null,
+  };
+}
+
 /** The case as the case store last recorded it. */
 function recordedState(row: CaseRow, record: CaseRecordView): CaseStateView {
   return {
@@ -322,6 +362,7 @@ function recordedState(row: CaseRow, record: CaseRecordView): CaseStateView {
     pendingGrade: row.pendingGrade,
     assessmentCount: record.assessments.length,
     noteCount: record.notes.length,
+    conversation: recordedConversation(record),
     incident: row.openingCategory ? { openingCategory: row.openingCategory, qualifiers: row.qualifiers ?? [] } : null,
     crimeRecorded: row.crimeRecorded,
     resolution:
@@ -393,6 +434,21 @@ export function caseView(record: CaseRecordView | null, live: ContactCaseState |
       at: e.at,
       by: by(e),
       details: e.details,
+    })),
+    messages: rows<{ id: string; direction: 'inbound' | 'outbound'; platform: string; authorHandle: string | null; text: string; sentAt: string; deliveryState: DeliveryState; deliveryAttempts: number; deliveredAt: string | null; lastError: string | null }>(
+      record?.messages,
+    ).map((m) => ({
+      id: m.id,
+      direction: m.direction,
+      platform: m.platform,
+      handle: m.authorHandle,
+      by: by(m),
+      text: m.text,
+      sentAt: m.sentAt,
+      deliveryState: m.deliveryState,
+      deliveryAttempts: m.deliveryAttempts,
+      deliveredAt: m.deliveredAt,
+      lastError: m.lastError,
     })),
     live: live !== null,
   };

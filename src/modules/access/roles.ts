@@ -9,6 +9,8 @@ export enum Role {
   MediaTeam = 'media-team',
   Auditor = 'auditor',
   Administrator = 'administrator',
+  /** A platform connector service (webchat, social media, SMS and e-mail gateways): hands messages over, reads nothing. */
+  ChannelConnector = 'channel-connector',
 }
 
 export const allRoles: readonly Role[] = Object.values(Role);

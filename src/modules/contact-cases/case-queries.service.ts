@@ -5,6 +5,7 @@ import { wrap } from '@mikro-orm/core';
 import { CaseAccessLogSchema } from '../audit/audit.entity.js';
 import { Sql } from '../database/sql.js';
 import { CaseAssessmentSchema, CaseCrimeDecisionSchema, CaseEventSchema, CaseIncidentSchema, CaseNoteSchema, CaseReferralSchema } from './case-records.entity.js';
+import { CaseMessageSchema } from '../conversations/conversation.entity.js';
 import { ContactCaseSchema } from './contact-case.entity.js';
 
 /** Cases ahead that a queue position counts exactly; past this many it is a lower bound. */
@@ -118,13 +119,14 @@ export class CaseQueries {
     const em = this.orm.em.fork();
     const row = await em.findOne(ContactCaseSchema, { reference });
     if (!row) return null;
-    const [assessments, incidents, crimeDecisions, referrals, notes, timeline] = await Promise.all([
+    const [assessments, incidents, crimeDecisions, referrals, notes, timeline, messages] = await Promise.all([
       em.find(CaseAssessmentSchema, { reference }, { orderBy: { assessedAt: 'asc' } }),
       em.find(CaseIncidentSchema, { reference }, { orderBy: { recordedAt: 'asc' } }),
       em.find(CaseCrimeDecisionSchema, { reference }, { orderBy: { decidedAt: 'asc' } }),
       em.find(CaseReferralSchema, { reference }, { orderBy: { referredAt: 'asc' } }),
       em.find(CaseNoteSchema, { reference }, { orderBy: { writtenAt: 'asc' } }),
       em.find(CaseEventSchema, { reference }, { orderBy: { sequence: 'asc' } }),
+      em.find(CaseMessageSchema, { reference }, { orderBy: { sentAt: 'asc', id: 'asc' } }),
     ]);
     const view = (rows: object[]) => rows.map(apiFields);
     return {
@@ -135,6 +137,7 @@ export class CaseQueries {
       referrals: view(referrals),
       notes: view(notes),
       timeline: view(timeline),
+      messages: view(messages),
     };
   }
 }
@@ -147,6 +150,7 @@ export interface CaseRecordView {
   referrals: Array<Record<string, unknown>>;
   notes: Array<Record<string, unknown>>;
   timeline: Array<Record<string, unknown>>;
+  messages: Array<Record<string, unknown>>;
 }
 
 /** A record as the API gives it: its properties as they are, times as UTC ISO 8601, absent values as null. */

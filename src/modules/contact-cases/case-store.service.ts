@@ -22,6 +22,8 @@ import {
   CaseReferralSchema,
 } from './case-records.entity.js';
 import { ContactCaseSchema } from './contact-case.entity.js';
+import { CaseMessageSchema, ConversationSchema } from '../conversations/conversation.entity.js';
+import { inboundMessageKey } from '../conversations/conversation-keys.js';
 
 /** The projection of the workflow's state that the queue and the case view read. */
 function projection(state: ContactCaseState, at: Date) {
@@ -122,7 +124,17 @@ export class CaseStore {
         params,
       );
       // Keyed by the reference: the case row is there before its entries (and a retry adds nothing).
-      return { before: [`insert into ${row.table} (${row.columns}) values ${row.values} on conflict ("reference") do nothing`], after: [] };
+      const before = [`insert into ${row.table} (${row.columns}) values ${row.values} on conflict ("reference") do nothing`];
+      const conversation = intake.conversation;
+      if (conversation) {
+        const rows = this.sql.rows(
+          ConversationSchema,
+          [{ key: conversation.key, generation: conversation.generation, reference: intake.reference, channel: intake.channel, platform: conversation.platform, externalId: conversation.externalId, openedAt: receivedAt, unanswered: 0 }],
+          params,
+        );
+        before.push(`insert into ${rows.table} (${rows.columns}) values ${rows.values} on conflict do nothing`);
+      }
+      return { before, after: [] };
     });
   }
 
@@ -161,6 +173,46 @@ export class CaseStore {
           return { schema: CaseReferralSchema, row: { ...base, agency: command.referral.agency, kind: command.referral.kind, reason: command.referral.reason, referredAt: at } };
         case 'add-note':
           return { schema: CaseNoteSchema, row: { ...base, text: command.text, writtenAt: at } };
+        case 'receive-message': {
+          const { message } = command;
+          return {
+            schema: CaseMessageSchema,
+            row: {
+              ...base,
+              direction: 'inbound',
+              platform: message.platform,
+              inboundKey: inboundMessageKey(change.state.channel, message.platform, message.externalId),
+              authorHandle: message.handle,
+              text: message.text,
+              sentAt: new Date(message.sentAt),
+              recordedAt: at,
+              deliveryState: 'received',
+              deliveryAttempts: 0,
+              deliveredAt: null,
+              platformMessageId: message.externalId,
+              lastError: null,
+            },
+          };
+        }
+        case 'send-message':
+          return {
+            schema: CaseMessageSchema,
+            row: {
+              ...base,
+              direction: 'outbound',
+              platform: change.state.conversation?.platform ?? change.state.channel,
+              inboundKey: null,
+              authorHandle: null,
+              text: command.text,
+              sentAt: at,
+              recordedAt: at,
+              deliveryState: 'pending',
+              deliveryAttempts: 0,
+              deliveredAt: null,
+              platformMessageId: null,
+              lastError: null,
+            },
+          };
         default:
           return null; // the timeline entries and the projection hold everything else
       }
@@ -183,7 +235,22 @@ export class CaseStore {
       }
       if (record) {
         const rows = this.sql.rows(record.schema, [record.row], params);
-        after.push(`insert into ${rows.table} (${rows.columns}) select * from (values ${rows.values}) as v where ${applied}`);
+        after.push(`insert into ${rows.table} (${rows.columns}) select * from (values ${rows.values}) as v where ${applied}${record.schema === CaseMessageSchema ? ' on conflict do nothing' : ''}`);
+      }
+      const conversations = this.sql.table(ConversationSchema);
+      // Added only where used: a parameter no statement reads has no type, and PostgreSQL refuses it.
+      const reference = () => params.add(change.reference, 'varchar');
+      if (command?.type === 'receive-message') {
+        // The hub's inbox: who waits for a reply, since when, and how many messages are unanswered.
+        const waiting = change.state.conversation?.awaitingReplySince;
+        after.push(
+          `update ${conversations} set "unanswered" = "unanswered" + 1, "last_inbound_at" = greatest("last_inbound_at", ${params.add(at, 'timestamptz')}),
+             "awaiting_since" = coalesce("awaiting_since", ${params.add(waiting ? new Date(waiting) : at, 'timestamptz')})
+           where "reference" = ${reference()} and ${applied}`,
+        );
+      }
+      if (command?.type === 'send-message') {
+        after.push(`update ${conversations} set "unanswered" = 0, "awaiting_since" = null, "last_outbound_at" = ${params.add(at, 'timestamptz')} where "reference" = ${reference()} and ${applied}`);
       }
       // Only forward: a projection is never replaced by an older state of the case.
       after.push(

@@ -25,6 +25,8 @@ export interface IntakeRequest extends CaseRecordDetails {
   channel: ContactIntake['channel'];
   receivedAt?: string;
   flags?: ContactIntake['flags'];
+  /** Set when a platform connector's first message opens the case. */
+  conversation?: ContactIntake['conversation'];
 }
 
 export interface IntakeResult {
@@ -128,6 +130,7 @@ export class ContactCasesService {
         channelDetails: request.channelDetails,
       },
       linkedReferences: linkedTo(callerHistory),
+      ...(request.conversation ? { conversation: request.conversation } : {}),
     };
     const workflowId = contactCaseWorkflowId(reference);
     // The queue position does not depend on the start: look it up while the workflow starts.

@@ -15,6 +15,7 @@ import { PolicyVersionSchema } from '../policy/policy-version.entity.js';
 import { ContactCaseSchema } from '../contact-cases/contact-case.entity.js';
 import { SystemCheckSchema } from '../system-checks/system-check.entity.js';
 import { MiCountSchema, MiSettingSchema } from '../oversight/mi-count.entity.js';
+import { CaseMessageSchema, ConversationSchema, SocialMediaPostSchema } from '../conversations/conversation.entity.js';
 
 /** Every table the system keeps, as an entity: a database test checks them against the migrations. */
 export const entities = [
@@ -36,4 +37,7 @@ export const entities = [
   PolicyVersionSchema,
   MiCountSchema,
   MiSettingSchema,
+  ConversationSchema,
+  CaseMessageSchema,
+  SocialMediaPostSchema,
 ];

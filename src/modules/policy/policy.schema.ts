@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { allChannels } from '../../domain/channels.js';
-import { clockKinds, type ContactPolicy, gradedClockKinds } from '../../domain/policy.js';
+import { type ClockKind, clockKinds, type ContactPolicy, gradedClockKinds, type OptionalClockKind, optionalClockKinds } from '../../domain/policy.js';
+import { conversationChannels } from '../../domain/conversations.js';
 import { isValidTimeZone } from '../../domain/working-time.js';
 import { allRoles } from '../access/roles.js';
 
@@ -39,8 +40,15 @@ export const contactPolicySchema = z
       holidays: z.array(localDate),
     }),
     grades: z.strictObject({ 1: gradeRule, 2: gradeRule, 3: gradeRule, 4: gradeRule }),
-    clocks: z.strictObject(Object.fromEntries(clockKinds.map((kind) => [kind, clockRule])) as Record<(typeof clockKinds)[number], typeof clockRule>),
+    clocks: z.strictObject(
+      Object.fromEntries(clockKinds.map((kind) => [kind, (optionalClockKinds as readonly string[]).includes(kind) ? clockRule.optional() : clockRule])) as Record<
+        Exclude<ClockKind, OptionalClockKind>,
+        typeof clockRule
+      > &
+        Record<OptionalClockKind, z.ZodOptional<typeof clockRule>>,
+    ),
     digitalActionChannels: z.array(z.enum(allChannels as [string, ...string[]])),
+    firstResponseChannels: z.array(z.enum(conversationChannels as unknown as [string, ...string[]])).optional(),
     escalationChain: z.array(role).min(1),
     repeatCallers: z.strictObject({ windowDays: z.number().int().min(1).max(365), minimumContacts: z.number().int().min(2).max(100) }),
     targets: z
@@ -56,11 +64,15 @@ export const contactPolicySchema = z
     for (const kind of clockKinds) {
       const graded = (gradedClockKinds as readonly string[]).includes(kind);
       const rule = policy.clocks[kind];
+      if (!rule) continue;
       if (graded && rule.duration) context.addIssue({ code: 'custom', path: ['clocks', kind, 'duration'], message: 'a graded clock takes its duration from the grades' });
       if (!graded && !rule.duration) context.addIssue({ code: 'custom', path: ['clocks', kind, 'duration'], message: 'required' });
       if (rule.breachEscalatesTo && !policy.escalationChain.includes(rule.breachEscalatesTo)) {
         context.addIssue({ code: 'custom', path: ['clocks', kind, 'breachEscalatesTo'], message: 'must be a role in escalationChain' });
       }
+    }
+    if ((policy.firstResponseChannels ?? []).length > 0 && !policy.clocks['first-response']) {
+      context.addIssue({ code: 'custom', path: ['clocks', 'first-response'], message: 'required when firstResponseChannels names a channel' });
     }
     for (const grade of ['1', '2', '3', '4'] as const) {
       const target = policy.grades[grade].unresourcedEscalatesTo;

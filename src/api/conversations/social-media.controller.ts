@@ -1,0 +1,71 @@
+import { Body, Controller, Get, Headers, Post, Query } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Channel } from '../../domain/channels.js';
+import { Permission } from '../../modules/access/permissions.js';
+import { ConversationsService } from '../../modules/conversations/conversations.service.js';
+import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
+import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
+import { idempotencyKey, PathParam } from '../common/params.js';
+import { caseStateView } from '../contacts/contacts.views.js';
+import { InboxQueryDto, InboxView, PostDto, PostPageView, PostsQueryDto, PostView, ReplyDto, ReplyView } from './conversations.dto.js';
+
+type Caller = NonNullable<AuthenticatedRequest['actor']>;
+
+const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retried request harmless: the same key gives the same result' });
+
+/**
+ * The social media hub: conversations waiting for a reply, replies from the hub, and the media
+ * team's posts. Its users need not read case records: the hub shows what a reply needs, no more.
+ */
+@ApiTags('social-media')
+@Controller('social-media')
+export class SocialMediaController {
+  constructor(private readonly conversations: ConversationsService) {}
+
+  @Get('inbox')
+  @RequirePermission(Permission.SocialMediaRead)
+  @ApiOperation({ summary: 'Conversations waiting for a reply, longest wait first, with the time waited and the first-response clock' })
+  @ApiResponse({ status: 200, type: InboxView })
+  async inbox(@Query() query: InboxQueryDto): Promise<InboxView> {
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const { total, items } = await this.conversations.inbox(query.channel ?? Channel.SocialMedia, { limit, offset });
+    return { total, limit, offset, items };
+  }
+
+  @Post('inbox/:reference/replies')
+  @RequirePermission(Permission.SocialMediaRespond)
+  @idempotencyHeader
+  @ApiOperation({ summary: "Reply to a social media conversation from the hub: recorded on its case, then delivered to the platform" })
+  @ApiResponse({ status: 201, type: ReplyView })
+  @ApiResponse({ status: 409, description: 'The case is closed' })
+  @ApiResponse({ status: 422, description: 'The case is not a social media conversation' })
+  async reply(@PathParam('reference') reference: string, @Body() body: ReplyDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string): Promise<ReplyView> {
+    if ((await this.conversations.channelOf(reference)) !== (Channel.SocialMedia as string)) {
+      throw new DomainError(DomainErrorCode.RuleRefused, `Case ${reference} is not a social media conversation: reply to it from the case`, [{ field: 'reference', message: 'not a social media conversation' }]);
+    }
+    const { messageId, state } = await this.conversations.reply(reference, body.text, { subject: actor.subject, role: actor.role }, idempotencyKey(key));
+    return { messageId, deliveryState: 'pending', case: caseStateView(state) };
+  }
+
+  @Post('posts')
+  @RequirePermission(Permission.SocialMediaPost)
+  @idempotencyHeader
+  @ApiOperation({ summary: 'Post a public message (the media team): recorded for good with its author, then delivered to the platform' })
+  @ApiResponse({ status: 201, type: PostView })
+  @ApiResponse({ status: 422, description: 'The Idempotency-Key was used before for a different post' })
+  async post(@Body() body: PostDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string): Promise<PostView> {
+    const { post } = await this.conversations.post(body.platform, body.text, { subject: actor.subject, role: actor.role }, idempotencyKey(key));
+    return post;
+  }
+
+  @Get('posts')
+  @RequirePermission(Permission.SocialMediaRead)
+  @ApiOperation({ summary: "The media team's posts, newest first, with their delivery" })
+  @ApiResponse({ status: 200, type: PostPageView })
+  async posts(@Query() query: PostsQueryDto): Promise<PostPageView> {
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    return { limit, offset, items: await this.conversations.posts({ limit, offset }) };
+  }
+}
