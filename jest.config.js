@@ -50,7 +50,7 @@ export default {
     },
     // `npm run fixtures:histories` only: records the replay fixtures (never part of a test run).
     ...(process.env.GENERATE_HISTORY_FIXTURES === '1'
-      ? [{ ...shared, displayName: 'fixtures', testMatch: ['<rootDir>/test/fixtures/*.generate.ts'], testTimeout: 300_000 }]
+      ? [{ ...shared, displayName: 'fixtures', testMatch: ['<rootDir>/test/fixtures/*.generate.ts'], testTimeout: 300_000, globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' }]
       : []),
   ],
 };

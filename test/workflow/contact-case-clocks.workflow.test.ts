@@ -50,7 +50,7 @@ describe('case clocks at real durations (time-skipping server)', () => {
 
   const now = async () => env.currentTimeMs();
 
-  async function openCase(options: { channel?: Channel; flags?: RiskFlag[]; narrative?: string; policy?: ContactPolicy } = {}): Promise<{ reference: string; receivedAt: number }> {
+  async function openCase(options: { channel?: Channel; flags?: RiskFlag[]; narrative?: string; policy?: ContactPolicy; conversation?: ContactIntake['conversation'] } = {}): Promise<{ reference: string; receivedAt: number }> {
     sequence += 1;
     const channel = options.channel ?? Channel.WebForm;
     const flags = options.flags ?? [];
@@ -67,6 +67,7 @@ describe('case clocks at real durations (time-skipping server)', () => {
       flags,
       screening: screenContact({ channel, flags, narrative }, options.policy ?? defaultPolicy()),
       details: { caller: { name: 'Alex Example', phone: '+44 7700 900123' }, narrative },
+      ...(options.conversation ? { conversation: options.conversation } : {}),
     };
     await client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, harness.config.temporal.taskQueue));
     started.push(contactCaseWorkflowId(intake.reference));
@@ -134,6 +135,35 @@ describe('case clocks at real durations (time-skipping server)', () => {
     ]);
     const [{ count }] = await harness.database.query<{ count: string }>("select count(*)::text as count from case_event where reference = $1 and type = 'clock-breached'", [reference]);
     expect(count).toBe('1');
+  });
+
+  it('warns and breaches an unanswered direct message at its first-response clock, and the late reply stops the escalation', async () => {
+    const conversation = { platform: 'x', externalId: `dm-${sequence + 1}`, key: 'a'.repeat(63) + String((sequence + 1) % 10), generation: 1 };
+    const { reference } = await openCase({ channel: Channel.SocialMedia, narrative: 'Someone is trying car doors', conversation });
+    await settled(reference, (state) => state.version === 1);
+    const sentAt = await now();
+    const received = await send(reference, { type: 'receive-message', message: { platform: 'x', externalId: 'm-1', handle: '@someone', text: 'Someone is trying car doors', sentAt: new Date(sentAt).toISOString() } }, { subject: 'connector-x', role: 'channel-connector' });
+    expect(clock(received, 'first-response-1')).toMatchObject({ state: 'running', dueAt: new Date(sentAt + HOUR).toISOString() });
+
+    await skipTo(sentAt, 45 * MINUTE + MINUTE);
+    expect(clock(await settled(reference, (state) => clock(state, 'first-response-1').state === 'warned'), 'first-response-1').warnedAt).not.toBeNull();
+    await skipTo(sentAt, HOUR + MINUTE);
+    await settled(reference, (state) => clock(state, 'first-response-1').state === 'breached');
+
+    const replied = await send(reference, { type: 'send-message', text: 'Sorry for the wait: officers are on their way' });
+    expect(clock(replied, 'first-response-1')).toMatchObject({ state: 'met' });
+    expect(replied.conversation).toMatchObject({ messagesIn: 1, messagesOut: 1, awaitingReplySince: null });
+    // Answered: the breach does not escalate again at the policy's 30 min repeat.
+    await skipTo(sentAt, 3 * HOUR);
+    const firstResponse = await harness.database.query<{ reason: string; role: string }>("select reason, role from case_alert where reference = $1 and clock = 'first-response-1' order by raised_for", [reference]);
+    expect(firstResponse).toEqual([
+      { reason: 'clock-warning', role: 'contact-handler' },
+      { reason: 'clock-breach', role: 'team-leader' },
+    ]);
+    const [met] = await harness.database.query<{ details: Record<string, unknown> }>("select details from case_event where reference = $1 and type = 'clock-met'", [reference]);
+    expect(met.details).toMatchObject({ clock: 'first-response-1', late: true });
+    const [thread] = await harness.database.query<{ unanswered: number; awaiting_since: Date | null }>('select unanswered, awaiting_since from conversation where reference = $1', [reference]);
+    expect(thread).toEqual({ unanswered: 0, awaiting_since: null });
   });
 
   it('does not breach a 48 h web submission actioned a minute before its deadline', async () => {

@@ -47,6 +47,7 @@ describe('replaying the recorded case histories', () => {
         'escalation-breach',
         'clock-pause',
         'regrade',
+        'conversation',
       ]),
     );
   });
