@@ -30,7 +30,7 @@ import {
   type IncidentRecord,
   needsCrimeDecision,
 } from './recording.js';
-import { type RiskFlag, type RiskScreening } from './risk-screening.js';
+import { type RiskFlag, type RiskScreening, screenContact } from './risk-screening.js';
 import { assessmentProblems, type Grade, isDowngrade, needsSafeguarding, type ThriveAssessment } from './thrive.js';
 
 /**
@@ -304,6 +304,26 @@ function resolutionRejection(state: ContactCaseState, resolution: Resolution): R
 }
 
 /**
+ * What screening a message adds to the case's: the reasons it finds that the case did not have,
+ * and the screening with them (a risk marker, once set, stays). Null when it adds nothing.
+ */
+function raisedScreening(state: ContactCaseState, text: string, policy: ContactPolicy): { screening: RiskScreening; reasons: string[] } | null {
+  const found = screenContact({ channel: state.channel, flags: [], narrative: text }, policy);
+  const reasons = found.reasons.filter((reason) => !state.screening.reasons.includes(reason));
+  if (reasons.length === 0) return null;
+  return {
+    reasons,
+    screening: {
+      riskMarker: state.screening.riskMarker ?? found.riskMarker,
+      domesticAbuse: state.screening.domesticAbuse || found.domesticAbuse,
+      sexualOffence: state.screening.sexualOffence || found.sexualOffence,
+      vulnerable: state.screening.vulnerable || found.vulnerable,
+      reasons: [...state.screening.reasons, ...reasons],
+    },
+  };
+}
+
+/**
  * Applies an accepted command: the new state and the timeline entries that record it, the
  * command's own first and then what it did to the clocks and the escalation level.
  */
@@ -317,6 +337,7 @@ export function applyCommand(
   // Plain JSON, cloned without structuredClone (which Temporal's workflow sandbox does not provide).
   const next = JSON.parse(JSON.stringify(state)) as ContactCaseState;
   let entry: TimelineEntry | null;
+  const extra: TimelineEntry[] = [];
   switch (command.type) {
     case 'assess': {
       const proposed = command.assessment.proposedGrade;
@@ -403,6 +424,13 @@ export function applyCommand(
       // The wait is the public's: from when the message was sent, if it reached us later.
       conversation.awaitingReplySince ??= Date.parse(command.message.sentAt) < Date.parse(now) ? command.message.sentAt : now;
       entry = { type: 'message-received', details: { platform: command.message.platform, messages: conversation.messagesIn } };
+      // Every message is screened as the first was: a risk it shows is added to the case's.
+      const raised = raisedScreening(state, command.message.text, policy);
+      if (raised) {
+        next.screening = raised.screening;
+        next.safeguardingRequired = next.safeguardingRequired || raised.screening.domesticAbuse || raised.screening.sexualOffence;
+        extra.push({ type: 'screening-raised', details: { reasons: raised.reasons.join(','), riskMarker: raised.screening.riskMarker } });
+      }
       break;
     }
     case 'send-message': {
@@ -425,7 +453,7 @@ export function applyCommand(
   const effects = clockEffects(state, next, command, actor, Date.parse(now), policy);
   next.clocks = effects.book.clocks;
   next.escalationLevel = effects.book.escalationLevel;
-  const entries = [...(entry ? [entry] : []), ...effects.entries];
+  const entries = [...(entry ? [entry] : []), ...extra, ...effects.entries];
   next.version = state.version + 1;
   next.timelineLength = state.timelineLength + entries.length;
   return { state: next, entries };
@@ -504,6 +532,10 @@ function clockEffects(state: ContactCaseState, next: ContactCaseState, command: 
       if (state.stage === 'triage') then(alertRole(book, policy, { role: 'team-leader', reason: 'manual:caller-recontacted', raisedFor: nowMs }));
       break;
     case 'receive-message': {
+      // A later message showed a risk the case had not: a supervisor re-screens it while it is untriaged.
+      if (state.stage === 'triage' && next.screening.reasons.length > state.screening.reasons.length) {
+        then(alertRole(book, policy, { role: 'team-leader', reason: 'manual:risk-in-message', raisedFor: nowMs }));
+      }
       // The first message waits for a first response, where the policy times one for the channel.
       const timed = (policy.firstResponseChannels ?? []).includes(next.channel) && hasClockRule(policy, 'first-response');
       if (timed && state.conversation?.messagesOut === 0 && !book.clocks.some((clock) => clock.kind === 'first-response')) {

@@ -155,6 +155,22 @@ describe('conversations: webchat and the social media hub', () => {
     expect(queue.body.items[0].reference).toBe(received.body.reference);
   });
 
+  it('screens every later message too: a risk it shows marks the case IR and alerts a team leader to re-screen it', async () => {
+    const message = (messageId: string, text: string) => ({ platform: 'facebook', conversationId: 'fb-7000', messageId, handle: 'fb.user.7000', text, sentAt: ago(5) });
+    const first = await connector.post<Received>('/channels/social-media/messages', message('fb-7000-1', 'Can someone call me back about my neighbour'));
+    expect((await view(first.body.reference)).case.screening.riskMarker).toBeNull();
+    expect((await connector.post<Received>('/channels/social-media/messages', message('fb-7000-2', 'My husband is threatening me again tonight'))).body.reference).toBe(first.body.reference);
+    const raised = await view(first.body.reference);
+    expect(raised.case.screening).toMatchObject({ riskMarker: 'IR', domesticAbuse: true });
+    expect(raised.timeline.find((entry) => entry.type === 'screening-raised')?.details).toEqual({ reasons: 'narrative:domestic-abuse', riskMarker: 'IR' });
+    const teamLeader = await apiAs(stack.apiUrl, Role.TeamLeader, 'sgt-7001');
+    const alerts = await teamLeader.get<{ items: Array<{ reason: string; role: string }> }>(`/alerts?reference=${first.body.reference}`);
+    expect(alerts.body.items).toEqual([expect.objectContaining({ reason: 'manual:risk-in-message', role: 'team-leader' })]);
+    // The queue puts it first among the untriaged, as an IR case.
+    const [row] = await database.query<{ risk_marker: string | null; priority_rank: number }>('select risk_marker, priority_rank from contact_case where reference = $1', [first.body.reference]);
+    expect(row).toEqual({ risk_marker: 'IR', priority_rank: 0 });
+  });
+
   it('lists the conversation in the hub with the time waited, to the media team too, who still cannot read the case', async () => {
     const inbox = await media.get<Inbox>('/social-media/inbox');
     expect(inbox.status).toBe(200);

@@ -40,8 +40,13 @@ function projection(state: ContactCaseState, at: Date) {
     closingCategory: state.resolution?.closingCategory ?? null,
     firstContactResolution: state.resolution?.firstContactResolution ?? null,
     escalationLevel: state.escalationLevel,
-    // An assessment may find the caller vulnerable after intake: later contacts carry it forward.
+    // An assessment may find the caller vulnerable after intake, and a later message may show a
+    // risk: the screening follows the case (and later contacts carry vulnerability forward).
     vulnerable: state.screening.vulnerable,
+    riskMarker: state.screening.riskMarker,
+    domesticAbuse: state.screening.domesticAbuse,
+    sexualOffence: state.screening.sexualOffence,
+    screeningReasons: [...state.screening.reasons],
     nextDueAt: due === null ? null : new Date(due),
     clocks: state.clocks,
     breached: hasBreach(state),
@@ -108,10 +113,6 @@ export class CaseStore {
             createdBySubject: intake.actor.subject,
             createdByRole: intake.actor.role,
             flags: [...intake.flags],
-            riskMarker: intake.screening.riskMarker,
-            domesticAbuse: intake.screening.domesticAbuse,
-            sexualOffence: intake.screening.sexualOffence,
-            screeningReasons: [...intake.screening.reasons],
             caller: { ...intake.details.caller },
             narrative: intake.details.narrative,
             location: intake.details.location ? { ...intake.details.location } : null,
