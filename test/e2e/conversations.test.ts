@@ -277,6 +277,23 @@ describe('conversations: webchat and the social media hub', () => {
     expect(nextCase.reference).not.toBe(chat.reference);
   });
 
+  it('carries an SMS exchange the same way, the sender known by their number as any caller is', async () => {
+    const text = { platform: 'sms', conversationId: 'sms-+447700900461', messageId: 'sms-1', handle: '07700 900461', text: 'Is the road by the school open yet?', sentAt: ago(2) };
+    const received = await connector.post<Received>('/channels/sms/messages', text);
+    expect(received.status).toBe(201);
+    const lookup = await handler.post<{ items: Array<{ reference: string; channel: string }> }>('/caller-lookups', { phone: '+44 7700 900461' });
+    expect(lookup.body.items).toEqual([expect.objectContaining({ reference: received.body.reference, channel: 'sms' })]);
+    const reply = await handler.post<{ messageId: string }>(`/contacts/${received.body.reference}/messages`, { text: 'Yes, it reopened at noon.' });
+    expect(reply.status).toBe(201);
+    await waitUntil(async () => ((await view(received.body.reference)).messages.at(-1)?.deliveryState === 'delivered' ? true : undefined), { timeoutMs: 20_000, what: 'the SMS reply delivered' });
+    expect(platform.taken.filter((m) => m.platform === 'sms')).toEqual([expect.objectContaining({ conversationId: 'sms-+447700900461', text: 'Yes, it reopened at noon.' })]);
+    // A case that came by telephone has no conversation to reply on.
+    const call = await handler.post<{ reference: string }>('/contacts', { channel: 'non-emergency-call', caller: { name: 'A Caller' }, narrative: 'Lost dog' });
+    const refused = await handler.post<{ fields: Array<{ field: string }> }>(`/contacts/${call.body.reference}/messages`, { text: 'Hello' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.fields.map((f) => f.field)).toEqual(['text']);
+  });
+
   it('refuses a message the channel cannot carry, naming the field', async () => {
     const wrong = await connector.post<{ fields: Array<{ field: string }> }>('/channels/webchat/messages', { ...dm('x-msg-9', 'hello'), platform: 'x' });
     expect(wrong.status).toBe(400);

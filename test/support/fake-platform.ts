@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { findFreePort } from '../../src/infra/child-process.js';
+import { signBody } from '../../src/modules/common/signed-post.js';
 
 /** A message the fake platform took: a reply to a conversation, or a post. */
 export interface PlatformMessage {
@@ -12,10 +13,8 @@ export interface PlatformMessage {
   platformId: string;
 }
 
-/** Signs a body as the platform adapter and connectors do: `t=<seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
-export function signPlatformBody(secret: string, body: string, timestampSeconds = Math.floor(Date.now() / 1_000)): string {
-  return `t=${timestampSeconds},v1=${createHmac('sha256', secret).update(`${timestampSeconds}.${body}`).digest('hex')}`;
-}
+/** Signs a body as the platform adapter and connectors do (for the signed webhook). */
+export const signPlatformBody = (secret: string, body: string, timestampSeconds = Math.floor(Date.now() / 1_000)) => signBody(secret, timestampSeconds, body);
 
 function verifies(secret: string, signature: string, body: string): boolean {
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature);

@@ -1,17 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHmac } from 'node:crypto';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type AppConfig } from '../../config/app-config.js';
 import { Sql } from '../database/sql.js';
+import { postSigned } from '../common/signed-post.js';
 import { AlertQueries } from './alert-queries.service.js';
 
 /** The header that carries a delivery's signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
 export const SIGNATURE_HEADER = 'x-alert-signature';
-
-/** Signs a webhook body: HMAC-SHA256 over the timestamp, a dot, and the body, so a replayed old delivery can be refused. */
-export function signWebhook(secret: string, timestampSeconds: number, body: string): string {
-  return `t=${timestampSeconds},v1=${createHmac('sha256', secret).update(`${timestampSeconds}.${body}`).digest('hex')}`;
-}
 
 export class WebhookDeliveryError extends Error {
   constructor(message: string) {
@@ -42,25 +37,9 @@ export class AlertWebhooks {
       return 'not-configured';
     }
     const body = JSON.stringify({ alert });
-    const timestamp = Math.floor(Date.now() / 1_000);
-    let failure: string | null = null;
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'idempotency-key': alert.id,
-          [SIGNATURE_HEADER]: signWebhook(this.config.alerts.webhookSecret, timestamp, body),
-          'user-agent': 'police-contact-alerts',
-        },
-        body,
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (!response.ok) failure = `the endpoint answered ${response.status}`;
-      await response.body?.cancel();
-    } catch (error) {
-      failure = `the endpoint could not be reached: ${(error as Error).message}`;
-    }
+    const posted = await postSigned(url, body, { secret: this.config.alerts.webhookSecret, signatureHeader: SIGNATURE_HEADER, idempotencyKey: alert.id, userAgent: 'police-contact-alerts' });
+    if (posted.ok) await posted.response.body?.cancel();
+    const failure = posted.ok ? null : posted.failure;
     if (failure) {
       await this.sql.query(`update "case_alert" set "delivery_state" = 'retrying', "delivery_attempts" = "delivery_attempts" + 1 where "id" = $1 and "delivery_state" <> 'delivered'`, [alertId]);
       throw new WebhookDeliveryError(`Alert ${alertId} to ${alert.role}: ${failure}`);

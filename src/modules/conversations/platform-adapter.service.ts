@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type OutboundDeliveryInput } from '../../workflows/outbound-delivery.messages.js';
-import { signWebhook } from '../alerts/alert-webhooks.service.js';
+import { postSigned } from '../common/signed-post.js';
 import { Sql } from '../database/sql.js';
 
 /** The header that signs what goes to the platform and what a platform's webhook sends us. */
@@ -69,29 +69,12 @@ export class PlatformAdapter {
     const base = platformUrl.replace(/\/+$/, '');
     const url = message.conversationId === null ? `${base}/posts` : `${base}/conversations/${encodeURIComponent(message.conversationId)}/messages`;
     const body = JSON.stringify({ platform: message.platform, ...(message.conversationId === null ? {} : { conversationId: message.conversationId }), text: message.text });
-    let failure: string | null = null;
+    const posted = await postSigned(url, body, { secret, signatureHeader: PLATFORM_SIGNATURE_HEADER, idempotencyKey: input.id, userAgent: 'police-contact-platform-adapter' });
+    const failure = posted.ok ? null : posted.failure.replace('the receiver', 'the platform');
     let platformId: string | null = null;
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'idempotency-key': input.id,
-          [PLATFORM_SIGNATURE_HEADER]: signWebhook(secret, Math.floor(Date.now() / 1_000), body),
-          'user-agent': 'police-contact-platform-adapter',
-        },
-        body,
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (response.ok) {
-        const answer = (await response.json().catch(() => ({}))) as { id?: unknown };
-        platformId = typeof answer.id === 'string' ? answer.id.slice(0, 200) : null;
-      } else {
-        failure = `the platform answered ${response.status}`;
-        await response.body?.cancel();
-      }
-    } catch (error) {
-      failure = `the platform could not be reached: ${(error as Error).message}`;
+    if (posted.ok) {
+      const answer = (await posted.response.json().catch(() => ({}))) as { id?: unknown };
+      platformId = typeof answer.id === 'string' ? answer.id.slice(0, 200) : null;
     }
     if (failure) {
       await this.sql.query(
