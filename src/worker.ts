@@ -5,6 +5,7 @@ import { untilShutdownSignal, within } from './infra/shutdown-signal.js';
 import { AppLogger } from './modules/logging/app-logger.js';
 import { installTemporalRuntime } from './modules/temporal/temporal-runtime.js';
 import { TemporalWorkerService } from './modules/temporal/temporal-worker.service.js';
+import { TemporalClientService } from './modules/temporal/temporal-client.module.js';
 import { WorkerModule } from './worker/worker.module.js';
 
 /** The worker process. Scale by running more of them on the same task queue. */
@@ -14,6 +15,12 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger });
   const worker = app.get(TemporalWorkerService);
+  void app
+    .get(TemporalClientService)
+    .namespaceReady(10_000)
+    .then((ready) => {
+      if (ready.status === 'down') logger.error({ msg: 'the Temporal namespace is not ready for cases', namespace: config.temporal.namespace, problem: ready.error }, 'Main');
+    });
 
   const stopped = await Promise.race([
     untilShutdownSignal((forced) => logger.warn({ msg: 'forced exit', signal: forced }, 'Main')).then((signal) => ({ signal })),

@@ -1,4 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Client, Connection } from '@temporalio/client';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { configToEnvironment } from '../../src/config/app-config.js';
+import { savedViews } from '../../src/infra/saved-views.js';
+import { ensureNamespace } from '../../src/infra/search-attribute-registration.js';
+import { Role } from '../../src/modules/access/roles.js';
+import { caseSearchAttributeKeys } from '../../src/workflows/search-attributes.js';
+import { apiAs } from '../support/api-client.js';
 import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
 import { resolveTemporalCli } from '../../src/infra/temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/infra/temporal-dev-server.js';
@@ -9,7 +18,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 interface Health {
   status: string;
   down: string[];
-  checks: Record<'database' | 'temporal', { status: string; error?: string }>;
+  checks: Record<'database' | 'temporal' | 'namespace', { status: string; error?: string }>;
 }
 
 const health = async (apiUrl: string) => {
@@ -62,6 +71,7 @@ describe('GET /health when Temporal goes away', () => {
     expect(after.body.checks.temporal.status).toBe('down');
     expect(after.body.checks.temporal.error).toEqual(expect.any(String));
     expect(after.body.checks.database.status).toBe('up');
+    expect(after.body.checks.namespace.error).toBe('Temporal is down');
   });
 });
 
@@ -87,5 +97,106 @@ describe('GET /health when the database is unreachable', () => {
     } finally {
       await api.stop();
     }
+  });
+});
+
+describe('a namespace that is not set up for cases', () => {
+  let database: TestDatabase;
+  let temporal: TemporalDevServer;
+  let connection: Connection;
+  let stack: Stack;
+  const bare = 'police-contact-bare';
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    temporal = await startTemporalDevServer({ cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI, process.env), port: await findFreePort(), headless: true, namespace: 'police-contact-other' });
+    connection = await Connection.connect({ address: temporal.address });
+    // A namespace made by hand, as an operator might: none of the case search attributes.
+    expect(await ensureNamespace(connection, bare, 1)).toBe('created');
+    stack = await startStack(testConfig(database.url, { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: bare }), { worker: false, expectHealthy: false });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await connection?.close();
+    await temporal?.stop();
+    await database?.drop();
+  });
+
+  /** `npm run temporal:setup`, as an operator runs it, against this suite's server. */
+  const setUp = (namespace: string, ...args: string[]) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const env = { ...process.env, ...configToEnvironment(testConfig(database.url, { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: namespace })) };
+      execFile(process.execPath, [fileURLToPath(new URL('../../dist/cli/temporal-setup.js', import.meta.url)), ...args], { env }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` }),
+      );
+    });
+
+  it('answers 503 on /health naming every missing search attribute, and a clear 503 to an intake', async () => {
+    const answer = await health(stack.apiUrl);
+    expect(answer.status).toBe(503);
+    expect(answer.body.down).toEqual(['namespace']);
+    expect(answer.body.checks.temporal.status).toBe('up');
+    for (const key of caseSearchAttributeKeys) expect(answer.body.checks.namespace.error).toContain(key.name);
+    expect(answer.body.checks.namespace.error).toContain('npm run temporal:setup');
+    // The API said so as it started, in its log.
+    const said = await waitUntil(async () => Promise.resolve(stack.api.output.join('').includes('the Temporal namespace is not ready for cases') ? stack.api.output.join('') : undefined), { timeoutMs: 10_000, what: 'the start-up check in the log' });
+    expect(said).toContain('CaseOpenAlert');
+
+    const handler = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-404');
+    const intake = await handler.post<{ code: string; message: string }>('/contacts', { channel: 'non-emergency-call', caller: { name: 'A Caller' }, narrative: 'Lost wallet' });
+    expect(intake.status).toBe(503);
+    expect(intake.body.code).toBe('dependency_unavailable');
+    expect(intake.body.message).toContain('npm run temporal:setup');
+  });
+
+  it('is set up by temporal:setup, which says what it did in words; then cases start and every saved view runs', async () => {
+    const setup = await setUp(bare);
+    expect(setup.code).toBe(0);
+    expect(setup.output).toContain(`The namespace ${bare} is there`);
+    expect(setup.output).toContain(`Registered on ${bare}: ${caseSearchAttributeKeys.map((key) => key.name).join(', ')}`);
+    expect(setup.output).not.toContain('http://');
+    expect((await setUp(bare)).output).toContain(`Every case search attribute is already registered on ${bare}`);
+
+    const healthy = await waitUntil(async () => ((await health(stack.apiUrl)).status === 200 ? true : undefined), { timeoutMs: 20_000, what: '/health to pass once set up' });
+    expect(healthy).toBe(true);
+    const handler = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-404');
+    expect((await handler.post('/contacts', { channel: 'non-emergency-call', caller: { name: 'A Caller' }, narrative: 'Lost wallet' })).status).toBe(201);
+
+    // Every view runs on the namespace's visibility store (none has an ORDER BY, which SQL visibility
+    // refuses), and finds what it should: the one open case, which is in no other view yet.
+    const client = new Client({ connection, namespace: bare });
+    const counts = async () => {
+      const found: Record<string, number> = {};
+      for (const view of savedViews) {
+        found[view.name] = 0;
+        for await (const _workflow of client.workflow.list({ query: view.query })) found[view.name] += 1;
+      }
+      return found;
+    };
+    const expected = Object.fromEntries(savedViews.map((view) => [view.name, view.name === 'All open cases' ? 1 : 0]));
+    const seen = await waitUntil(async () => {
+      const found = await counts();
+      return JSON.stringify(found) === JSON.stringify(expected) ? found : undefined;
+    }, { timeoutMs: 15_000, what: 'the views to find the open case' });
+    expect(seen).toEqual(expected);
+  });
+
+  it('creates a missing namespace with the retention asked for, and fails in words when Temporal cannot be reached', async () => {
+    const created = await setUp('police-contact-new', '--retention-days', '7', '--ui-url', 'https://temporal-ui.force.example');
+    expect(created.code).toBe(0);
+    expect(created.output).toContain('Created the namespace police-contact-new');
+    expect(created.output).toContain('for 7 days');
+    expect(created.output).toContain('https://temporal-ui.force.example/namespaces/police-contact-new/workflows?query=');
+    const described = await connection.workflowService.describeNamespace({ namespace: 'police-contact-new' });
+    expect(Number(described.config?.workflowExecutionRetentionTtl?.seconds)).toBe(7 * 86_400);
+
+    const unreachable = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const env = { ...process.env, ...configToEnvironment(testConfig(database.url, { TEMPORAL_ADDRESS: `127.0.0.1:${1}` })) };
+      execFile(process.execPath, [fileURLToPath(new URL('../../dist/cli/temporal-setup.js', import.meta.url))], { env }, (error, stdout, stderr) => resolve({ code: error ? 1 : 0, output: `${stdout}${stderr}` }));
+    });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.output).toMatch(/^Cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS\)/);
+    expect(unreachable.output).not.toMatch(/\n\s+at /);
   });
 });

@@ -16,6 +16,7 @@ class ComponentHealthDto {
 class ChecksDto {
   @ApiProperty({ type: ComponentHealthDto }) database!: ComponentHealthDto;
   @ApiProperty({ type: ComponentHealthDto }) temporal!: ComponentHealthDto;
+  @ApiProperty({ type: ComponentHealthDto, description: 'The namespace exists and has every case search attribute (`error` names what is missing)' }) namespace!: ComponentHealthDto;
 }
 
 export class HealthDto {
@@ -34,17 +35,19 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Whether the case store and Temporal answer' })
-  @ApiResponse({ status: 200, type: HealthDto, description: 'Both are up' })
+  @ApiOperation({ summary: 'Whether the case store and Temporal answer, and the namespace has what a case needs' })
+  @ApiResponse({ status: 200, type: HealthDto, description: 'All are up' })
   @ApiResponse({ status: 503, type: HealthDto, description: 'At least one is down; `down` names it' })
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthDto> {
-    const [database, temporal] = await Promise.all([
+    const [database, temporal, namespace] = await Promise.all([
       this.database.check(PROBE_TIMEOUT_MS),
       this.temporal.health(PROBE_TIMEOUT_MS),
+      this.temporal.namespaceReady(PROBE_TIMEOUT_MS),
     ]);
-    const checks = { database, temporal };
+    // With Temporal down, the namespace cannot be read: only Temporal is named.
+    const checks = { database, temporal, namespace: temporal.status === 'down' ? { ...namespace, error: 'Temporal is down' } : namespace };
     const down = Object.entries(checks)
-      .filter(([, health]) => health.status === 'down')
+      .filter(([name, health]) => health.status === 'down' && !(name === 'namespace' && temporal.status === 'down'))
       .map(([name]) => name);
     response.status(down.length === 0 ? 200 : 503);
     return { status: down.length === 0 ? 'ok' : 'degraded', down, checks };

@@ -71,6 +71,19 @@ export function caseStartOptions(intake: ContactIntake, taskQueue: string, keyed
   };
 }
 
+/**
+ * A namespace without the case search attributes refuses every new case: that is the system's
+ * set-up, not the request, so it is a 503 saying what to do (and /health names what is missing).
+ */
+function notReadyOr(error: unknown): unknown {
+  // The client's error says only that the start failed; the server's words are in its cause.
+  const message = [error, (error as { cause?: unknown } | undefined)?.cause].map((part) => (part as Error | undefined)?.message ?? '').find((text) => /search attribute/i.test(text)) ?? '';
+  if (/search attribute/i.test(message) && /(not defined|no mapping|unknown|not registered|invalid)/i.test(message)) {
+    return new DomainError(DomainErrorCode.DependencyUnavailable, `The Temporal namespace is not set up for cases (${message}). An administrator runs npm run temporal:setup; /health names what is missing.`);
+  }
+  return error;
+}
+
 /** The earlier cases a new one is linked to: the latest, and every one still open. */
 const linkedTo = (history: CallerHistory) => [...new Set([...(history.lastReference ? [history.lastReference] : []), ...history.openReferences])];
 
@@ -141,7 +154,7 @@ export class ContactCasesService {
     // started by a repeat of this same request (which may have overtaken this one), never another case.
     const keyed = idempotency !== undefined;
     const start = this.temporal.client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, this.temporal.taskQueue, keyed, opened)).catch((error: unknown) => {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw notReadyOr(error);
       // A repeat whose case has already closed: the case is there, which is all a repeat needs.
       if (keyed) return undefined;
       this.logger.error({ msg: 'case reference already has a workflow: the case store and Temporal disagree', reference }, 'Intake');

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import { type ComponentHealth, probeWithin } from '../health/component-health.js';
 import { encryptingDataConverter } from './payload-codec.js';
 import { temporalConnectionSettings } from './temporal-connection-options.js';
+import { missingSearchAttributes } from '../../infra/search-attribute-registration.js';
 
 /**
  * The API's Temporal client. The connection is lazy, so the API starts (and reports Temporal as
@@ -32,8 +33,37 @@ export class TemporalClientService implements OnApplicationShutdown {
     );
   }
 
+  /**
+   * Whether the namespace is ready for cases: it exists and has every case search attribute (a
+   * case cannot start without them). Down, naming what is missing, when it is not.
+   */
+  namespaceReady(timeoutMs: number): Promise<ComponentHealth> {
+    return probeWithin(timeoutMs, () =>
+      this.connection.withDeadline(Date.now() + timeoutMs, async () => {
+        const missing = await missingSearchAttributes(this.connection, this.namespace).catch((error: unknown) => {
+          if ((error as { code?: number }).code === GRPC_NOT_FOUND) throw new Error(`namespace ${this.namespace} does not exist: run npm run temporal:setup`);
+          throw error;
+        });
+        if (missing.length > 0) throw new NamespaceNotReadyError(this.namespace, missing);
+      }),
+    );
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.connection.close();
+  }
+}
+
+const GRPC_NOT_FOUND = 5;
+
+/** The namespace lacks search attributes a case needs: named, with the command that adds them. */
+export class NamespaceNotReadyError extends Error {
+  constructor(
+    readonly namespace: string,
+    readonly missing: string[],
+  ) {
+    super(`namespace ${namespace} lacks the search attributes ${missing.join(', ')}: run npm run temporal:setup`);
+    this.name = 'NamespaceNotReadyError';
   }
 }
 
