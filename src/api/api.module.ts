@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccessTokenVerifier } from '../modules/access/access-token.verifier.js';
 import { AccessGuard } from './access/access.guard.js';
 import { RateLimiter } from './access/rate-limiter.js';
+import { RateLimitStore } from '../modules/access/rate-limit.store.js';
 import { type AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../modules/database/database.module.js';
@@ -56,6 +57,7 @@ export class ApiModule implements NestModule {
       providers: [
         AccessTokenVerifier,
         RateLimiter,
+        RateLimitStore,
         RouteMethods,
         PlatformSignatureGuard,
         { provide: APP_GUARD, useClass: AccessGuard },

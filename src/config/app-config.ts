@@ -73,8 +73,8 @@ export const environmentSchema = z.object({
   AUTH_ROLES_CLAIM: z.string().min(1).default('roles').meta({ description: 'the claim that lists the caller\'s roles' }),
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30).meta({ description: 'allowed clock skew for `exp` and `nbf`' }),
 
-  RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().positive().default(300).meta({ description: 'intakes per caller per minute (per API process)' }),
-  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(30).meta({ description: 'failed authentications per client address per minute (per API process)' }),
+  RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().positive().default(300).meta({ description: 'intakes per caller per minute (one limit across every API replica)' }),
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(30).meta({ description: 'failed authentications per client address per minute (one limit across every API replica)' }),
 
   ALERT_STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15).meta({ description: 'how often an open alert stream sends a comment line, so that proxies keep it open' }),
   ALERT_WEBHOOKS: optionalText.meta({ description: 'where alerts to a role are also posted: a JSON object of role to http(s) URL, for example `{"duty-inspector":"https://pager.example/hooks/di"}`', shownDefault: 'unset: no webhooks' }),

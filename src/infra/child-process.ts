@@ -38,6 +38,24 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/**
+ * A TCP port below 32768 that is free on loopback right now (the real Temporal server keeps its
+ * services' ports in a SMALLINT column, so the system's ephemeral ports will not do).
+ */
+export async function findFreeLowPort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen(port, host, () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('No free port below 32768 on loopback');
+}
+
 export async function waitUntil<T>(
   probe: () => Promise<T | undefined> | T | undefined,
   { timeoutMs, intervalMs = 200, what }: { timeoutMs: number; intervalMs?: number; what: string },

@@ -338,7 +338,7 @@ describe('conversations: webchat and the social media hub', () => {
       const payloads = payloadText(payloadsIn(history));
       // The words went through Temporal (the updates carried them), sealed.
       expect(history.events!.filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes).length).toBeGreaterThanOrEqual(4);
-      const logs = [...stack.api.output, ...(stack.worker?.output ?? [])].join('');
+      const logs = stack.processes.flatMap((running) => running.output).join('');
       expect(logs.length).toBeGreaterThan(0);
       for (const secret of secrets) {
         expect(visible).not.toContain(secret);

@@ -17,13 +17,14 @@ import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { hostileTokens, testAuthEnvironment, tokenFor } from '../support/test-tokens.js';
 
-describe('failed authentication, limited per client address (the API process)', () => {
+describe('failed authentication, limited per client address, across API replicas', () => {
   let database: TestDatabase;
   let stack: Stack;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    stack = await startStack(testConfig(database.url, { RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3' }), { worker: false });
+    // Two replicas behind a round-robin balancer: the failures count against one limit, not one each.
+    stack = await startStack(testConfig(database.url, { RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3' }), { worker: false, replicas: 2 });
   });
 
   afterAll(async () => {
@@ -42,6 +43,10 @@ describe('failed authentication, limited per client address (the API process)', 
 
     const valid = await fetch(url, { headers: { authorization: `Bearer ${await tokenFor(Role.Administrator)}` } });
     expect(valid.status).toBe(404); // authorised; the check simply does not exist
+    // Both replicas answered: the limit held across them.
+    expect(stack.balanced?.every((count) => count >= 3)).toBe(true);
+    const [{ count }] = await database.query<{ count: number }>(`select count::int from rate_limit_window where key like 'auth-failures:%'`);
+    expect(count).toBe(6);
   });
 });
 

@@ -9,6 +9,15 @@ type ChildProcessModule = typeof import('../../src/infra/child-process.js');
 type TemporalCliModule = typeof import('../../src/infra/temporal-cli.js');
 type DevServerModule = typeof import('../../src/infra/temporal-dev-server.js');
 type EmbeddedDatabaseModule = typeof import('../../src/infra/embedded-database.js');
+type TemporalServerModule = typeof import('../../src/infra/temporal-server.js');
+type RegistrationModule = typeof import('../../src/infra/search-attribute-registration.js');
+
+/**
+ * `TEST_TEMPORAL=cluster` (npm run test:cluster): the real Temporal server, on the run's PostgreSQL
+ * with SQL visibility, instead of the CLI's dev server; its namespace is set up as temporal:setup does.
+ */
+export const clusterProfile = () => process.env.TEST_TEMPORAL === 'cluster';
+export const temporalServerDir = () => join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '/root', '.cache'), 'police-contact', 'temporal-server-v1.29.1');
 
 /** How the shared servers are handed to the suites (see temporal-env.ts and test-database.ts). */
 export const TEST_NAMESPACE = 'police-contact-test';
@@ -43,6 +52,25 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
 
   const project = typeof projectConfig?.displayName === 'string' ? projectConfig.displayName : projectConfig?.displayName?.name;
   if (project === 'database' || shared.temporal) return;
+  if (clusterProfile()) {
+    const { startTemporalServer } = await built<TemporalServerModule>('infra/temporal-server.js');
+    const { ensureNamespace, registerSearchAttributes } = await built<RegistrationModule>('infra/search-attribute-registration.js');
+    const { findFreeLowPort } = await built<ChildProcessModule>('infra/child-process.js');
+    const { Connection } = await import('@temporalio/client');
+    const serverUrl = process.env.TEST_DATABASE_URL ?? process.env[testDatabaseServerVariable]!;
+    const workDir = mkdtempSync(join(tmpdir(), 'police-contact-test-temporal-'));
+    const server = await startTemporalServer({ binDir: temporalServerDir(), databaseUrl: serverUrl, databasePrefix: `temporal_${process.pid}`, workDir, port: await findFreeLowPort() });
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      await ensureNamespace(connection, TEST_NAMESPACE, 1);
+      await registerSearchAttributes(connection, TEST_NAMESPACE);
+    } finally {
+      await connection.close();
+    }
+    shared.temporal = { stop: async () => { await server.stop(); rmSync(workDir, { recursive: true, force: true }); } };
+    process.env[temporalAddressVariable] = server.address;
+    return;
+  }
   const { resolveTemporalCli } = await built<TemporalCliModule>('infra/temporal-cli.js');
   const { startTemporalDevServer } = await built<DevServerModule>('infra/temporal-dev-server.js');
   const server = await startTemporalDevServer({

@@ -1,4 +1,4 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type Request } from 'express';
 import { type AppConfig } from '../../config/app-config.js';
@@ -16,6 +16,7 @@ import {
   REQUIRED_PERMISSION,
 } from './access.decorators.js';
 import { RateLimiter } from './rate-limiter.js';
+import { RateLimitStore } from '../../modules/access/rate-limit.store.js';
 
 /**
  * Every route passes here (a global guard). Public routes go through; every other route needs a
@@ -30,7 +31,23 @@ export class AccessGuard implements CanActivate {
     private readonly rateLimiter: RateLimiter,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly sharedLimits?: RateLimitStore,
   ) {}
+
+  /**
+   * Counts a use against the limit every replica shares (in the case store); should the store not
+   * answer, against this process's own count, so that a database outage never locks everyone out.
+   */
+  private async hit(key: string, limitPerMinute: number): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+    if (this.sharedLimits) {
+      try {
+        return await this.sharedLimits.hit(key, limitPerMinute);
+      } catch (error) {
+        this.logger.pino.warn({ context: 'Access', msg: 'shared rate limits unavailable: counting in this process', error: (error as Error).message });
+      }
+    }
+    return this.rateLimiter.hit(key, limitPerMinute);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -49,7 +66,7 @@ export class AccessGuard implements CanActivate {
       if (!(error instanceof AccessTokenError)) throw error;
       // Failed attempts are limited per client address. A valid token always passes, so that one
       // broken client behind a control room's shared address cannot lock out everyone else.
-      const failures = this.rateLimiter.hit(`auth-failures:${request.ip ?? 'unknown'}`, this.config.rateLimits.authFailuresPerMinute);
+      const failures = await this.hit(`auth-failures:${request.ip ?? 'unknown'}`, this.config.rateLimits.authFailuresPerMinute);
       if (!failures.allowed) {
         throw this.deny(DomainErrorCode.RateLimited, 'Too many failed attempts to authenticate from this address', route, {
           reason: error.reason,
@@ -73,7 +90,7 @@ export class AccessGuard implements CanActivate {
     const bucket = this.reflector.getAllAndOverride<RateLimitBucket | undefined>(RATE_LIMIT_BUCKET, targets);
     if (bucket) {
       const limit = this.config.rateLimits.intakePerMinute;
-      const used = this.rateLimiter.hit(`${bucket}:${actor.subject}`, limit);
+      const used = await this.hit(`${bucket}:${actor.subject}`, limit);
       if (!used.allowed) {
         throw this.deny(DomainErrorCode.RateLimited, `Rate limit of ${limit} a minute reached`, route, { subject: actor.subject, retryAfter: used.retryAfterSeconds });
       }

@@ -8,9 +8,9 @@ interface Window {
 const WINDOW_MS = 60_000;
 
 /**
- * Fixed one-minute windows per key, in this API process's memory. Behind a load balancer each
- * replica counts for itself, so a caller gets at most limit × replicas; the gateway in front is
- * the place for a global limit.
+ * Fixed one-minute windows per key, in this API process's memory: what the access guard counts
+ * against when the shared limits (RateLimitStore, in the case store, one limit for every replica)
+ * cannot be reached, and all it has where no database is wired (a probe module in a test).
  */
 @Injectable()
 export class RateLimiter implements OnModuleDestroy {

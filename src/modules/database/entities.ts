@@ -16,6 +16,7 @@ import { ContactCaseSchema } from '../contact-cases/contact-case.entity.js';
 import { SystemCheckSchema } from '../system-checks/system-check.entity.js';
 import { MiCountSchema, MiSettingSchema } from '../oversight/mi-count.entity.js';
 import { CaseMessageSchema, ConversationSchema, SocialMediaPostSchema } from '../conversations/conversation.entity.js';
+import { RateLimitWindowSchema } from '../access/rate-limit.entity.js';
 
 /** Every table the system keeps, as an entity: a database test checks them against the migrations. */
 export const entities = [
@@ -40,4 +41,5 @@ export const entities = [
   ConversationSchema,
   CaseMessageSchema,
   SocialMediaPostSchema,
+  RateLimitWindowSchema,
 ];

@@ -7,6 +7,7 @@ import { Migration20261201000000Alerts } from './migration-20261201000000-alerts
 import { Migration20261201010000CallerIdentity } from './migration-20261201010000-caller-identity.js';
 import { Migration20261202000000Oversight } from './migration-20261202000000-oversight.js';
 import { Migration20261203000000Conversations } from './migration-20261203000000-conversations.js';
+import { Migration20261204000000RateLimits } from './migration-20261204000000-rate-limits.js';
 
 /** Every migration, in order. Listed explicitly so that built and test runs find the same set. */
 export const migrationsList = [
@@ -19,4 +20,5 @@ export const migrationsList = [
   { name: 'Migration20261201010000CallerIdentity', class: Migration20261201010000CallerIdentity },
   { name: 'Migration20261202000000Oversight', class: Migration20261202000000Oversight },
   { name: 'Migration20261203000000Conversations', class: Migration20261203000000Conversations },
+  { name: 'Migration20261204000000RateLimits', class: Migration20261204000000RateLimits },
 ];
