@@ -30,6 +30,8 @@ export interface TemporalServer {
   address: string;
   process: ChildProcess;
   stop(): Promise<void>;
+  /** Starts a stopped server again, on the same databases and ports. */
+  start(): Promise<void>;
   /** Stops the server (SIGTERM) and starts it again on the same databases and ports. */
   restart(): Promise<void>;
 }
@@ -189,6 +191,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       return child;
     },
     stop: () => stopChild(child, 20_000),
+    start: launch,
     restart: async () => {
       await stopChild(child, 20_000);
       await launch();

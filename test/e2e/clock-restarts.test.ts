@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
 import { screenContact } from '../../src/domain/risk-screening.js';
-import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
+import { findFreeLowPort, findFreePort, waitUntil } from '../../src/infra/child-process.js';
+import { ensureNamespace, registerSearchAttributes } from '../../src/infra/search-attribute-registration.js';
+import { startTemporalServer, type TemporalServer } from '../../src/infra/temporal-server.js';
+import { clusterProfile, temporalServerDir, testDatabaseServerVariable } from '../support/global-setup.js';
 import { resolveTemporalCli } from '../../src/infra/temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/infra/temporal-dev-server.js';
 import { caseStartOptions } from '../../src/modules/contact-cases/contact-cases.service.js';
@@ -42,12 +45,32 @@ describe('overdue clocks after a restart', () => {
   let sequence = 0;
   const started: string[] = [];
 
+  let real: TemporalServer | undefined;
+  /**
+   * The dev server on its SQLite file; under the cluster profile, the real Temporal server on
+   * PostgreSQL (its own databases), its namespace set up as temporal:setup does.
+   */
   const startServer = async () => {
-    server = await startTemporalDevServer({ cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI, process.env), port, headless: true, namespace: NAMESPACE, dbFile });
+    if (!clusterProfile()) {
+      server = await startTemporalDevServer({ cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI, process.env), port, headless: true, namespace: NAMESPACE, dbFile });
+      return;
+    }
+    if (real) {
+      await real.start();
+    } else {
+      const databaseUrl = process.env.TEST_DATABASE_URL ?? process.env[testDatabaseServerVariable]!;
+      real = await startTemporalServer({ binDir: temporalServerDir(), databaseUrl, databasePrefix: `temporal_restarts_${process.pid}`, workDir: join(dataDir, 'temporal'), port });
+      const setup = await Connection.connect({ address: real.address });
+      await ensureNamespace(setup, NAMESPACE, 1);
+      await registerSearchAttributes(setup, NAMESPACE);
+      await setup.close();
+    }
+    const running = real;
+    server = { address: running.address, process: running.process, stop: () => running.stop() };
   };
 
   beforeAll(async () => {
-    port = await findFreePort();
+    port = clusterProfile() ? await findFreeLowPort() : await findFreePort();
     await startServer();
     database = await createTestDatabase();
     config = testConfig(database.url, { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE, DATABASE_MIGRATE_ON_START: 'false' });
@@ -132,7 +155,7 @@ describe('overdue clocks after a restart', () => {
     expect(slowest).toBeLessThan(10_000);
   });
 
-  it('fires every clock that fell due while the Temporal server was down, once, after it restarts on its data file', async () => {
+  it('fires every clock that fell due while the Temporal server was down, once, after it restarts on its data', async () => {
     const { references, dueBy } = await openCases();
     await server.stop();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, dueBy - Date.now()) + 3_000));

@@ -11,23 +11,31 @@ export async function startRoundRobinProxy(upstreams: string[]): Promise<{ url: 
   const counts = upstreams.map(() => 0);
   let next = 0;
   const server: Server = createServer((incoming, outgoing) => {
-    const forward = (attempt: number) => {
-      const index = next++ % upstreams.length;
-      const target = new URL(incoming.url ?? '/', upstreams[index]);
-      const proxied = httpRequest(target, { method: incoming.method, headers: incoming.headers }, (answer) => {
-        counts[index] += 1;
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-      });
-      proxied.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ECONNREFUSED' && attempt < upstreams.length && !outgoing.headersSent) return forward(attempt + 1);
-        if (!outgoing.headersSent) outgoing.writeHead(502).end();
-        else outgoing.destroy();
-      });
-      outgoing.on('close', () => proxied.destroy());
-      incoming.pipe(proxied);
-    };
-    forward(1);
+    // The body is read first (requests here are small), so that it can be sent again to the other
+    // replica when the first refuses the connection.
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const forward = (attempt: number) => {
+        const index = next++ % upstreams.length;
+        const target = new URL(incoming.url ?? '/', upstreams[index]);
+        // A connection of its own each time: a kept-alive socket to a replica that has died would fail late.
+        const proxied = httpRequest(target, { method: incoming.method, headers: incoming.headers, agent: false }, (answer) => {
+          counts[index] += 1;
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        });
+        proxied.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ECONNREFUSED' && attempt < upstreams.length && !outgoing.headersSent) return forward(attempt + 1);
+          if (!outgoing.headersSent) outgoing.writeHead(502).end();
+          else outgoing.destroy();
+        });
+        outgoing.on('close', () => proxied.destroy());
+        proxied.end(body);
+      };
+      forward(1);
+    });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {

@@ -40,6 +40,8 @@ export interface Stack {
   processes: RunningProcess[];
   /** How many requests the balancer sent to each API replica (absent with one replica). */
   balanced?: number[];
+  /** Each API replica's own address, in the order of `processes`. */
+  apiUrls: string[];
   stop(): Promise<void>;
 }
 
@@ -80,5 +82,5 @@ export async function startStack(config: AppConfig, options: { worker?: boolean;
     await stop();
     throw error;
   }
-  return { apiUrl, api: apis[0], worker: workers[0], processes: [...apis, ...workers], balanced: balancer?.counts, stop };
+  return { apiUrl, api: apis[0], worker: workers[0], processes: [...apis, ...workers], balanced: balancer?.counts, apiUrls: upstreams, stop };
 }
