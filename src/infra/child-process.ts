@@ -93,3 +93,20 @@ export function collectOutput(child: ChildProcess, onLine?: (line: string) => vo
   child.stderr?.on('data', collect);
   return lines;
 }
+
+/**
+ * Waits until `ready` resolves, unless the child exits first: then it says so with the child's last
+ * output. Either failure stops the child before it is thrown.
+ */
+export async function readyUnlessExited(child: ChildProcess, ready: Promise<unknown>, name: string, output: readonly string[]): Promise<void> {
+  const exitedEarly = new Promise<never>((_, reject) => {
+    child.once('exit', (code) => reject(new Error(`${name} exited (code ${code}) before it was ready:\n${output.join('\n')}`)));
+  });
+  exitedEarly.catch(() => undefined);
+  try {
+    await Promise.race([ready, exitedEarly]);
+  } catch (error) {
+    await stopChild(child, 5_000);
+    throw error;
+  }
+}

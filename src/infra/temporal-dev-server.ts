@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { collectOutput, stopChild, waitUntil } from './child-process.js';
+import { collectOutput, readyUnlessExited, stopChild, waitUntil } from './child-process.js';
 import { searchAttributeCliPairs } from './search-attribute-registration.js';
 
 /** Workflows whose state the dev server's history service keeps in memory (see the start command). */
@@ -65,11 +65,6 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const output = collectOutput(child, options.onOutput);
 
   const address = `${ip}:${options.port}`;
-  const exitedEarly = new Promise<never>((_, reject) => {
-    child.once('exit', (code) =>
-      reject(new Error(`Temporal dev server exited (code ${code}) before it was ready:\n${output.join('\n')}`)),
-    );
-  });
   const ready = waitUntil(
     async () => {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
@@ -84,13 +79,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     },
     { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 250, what: `the Temporal dev server at ${address}` },
   );
-  try {
-    await Promise.race([ready, exitedEarly]);
-  } catch (error) {
-    await stopChild(child, 5_000);
-    throw error;
-  }
-  exitedEarly.catch(() => undefined);
+  await readyUnlessExited(child, ready, 'Temporal dev server', output);
 
   return {
     address,

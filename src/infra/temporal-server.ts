@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
-import { collectOutput, findFreeLowPort, stopChild, waitUntil } from './child-process.js';
+import { collectOutput, findFreeLowPort, readyUnlessExited, stopChild, waitUntil } from './child-process.js';
 
 const run = promisify(execFile);
 
@@ -159,9 +159,6 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output = collectOutput(child, options.onOutput, 80);
-    const exitedEarly = new Promise<never>((_, reject) => {
-      child.once('exit', (code) => reject(new Error(`The Temporal server exited (code ${code}) before it was ready:\n${output.join('\n')}`)));
-    });
     const ready = waitUntil(
       async () => {
         const connection = await Connection.connect({ address, connectTimeout: 1_000 });
@@ -176,13 +173,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       },
       { timeoutMs: 90_000, intervalMs: 500, what: `the Temporal server at ${address}` },
     );
-    try {
-      await Promise.race([ready, exitedEarly]);
-    } catch (error) {
-      await stopChild(child, 5_000);
-      throw error;
-    }
-    exitedEarly.catch(() => undefined);
+    await readyUnlessExited(child, ready, 'The Temporal server', output);
   };
   await launch();
   return {
