@@ -57,6 +57,21 @@ export class RouteMethods {
   }
 }
 
+/** Network and server-shutdown codes that mean "down", not "wrong": PostgreSQL's and Node's. */
+const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const GRPC_UNAVAILABLE = 14;
+
+/** Which dependency an error says is down (following its causes), if any. */
+function unreachableDependency(exception: unknown): string | undefined {
+  for (let error = exception as { code?: unknown; cause?: unknown; message?: unknown; name?: unknown } | undefined, depth = 0; error && depth < 5; depth++) {
+    if (typeof error.code === 'string' && DATABASE_DOWN.has(error.code)) return 'The case store';
+    if (typeof error.message === 'string' && /Connection terminated|connection timeout exceeded/i.test(error.message)) return 'The case store';
+    if (error.code === GRPC_UNAVAILABLE || (error.name === 'ServiceError' && /UNAVAILABLE/.test(String(error.message)))) return 'Temporal';
+    error = error.cause as typeof error;
+  }
+  return undefined;
+}
+
 /** The one place where errors become HTTP answers. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -87,6 +102,8 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorBody {
+    const dependency = unreachableDependency(exception);
+    if (dependency) return body(HttpStatus.SERVICE_UNAVAILABLE, DomainErrorCode.DependencyUnavailable, `${dependency} cannot be reached just now: nothing was recorded; try again`);
     if (exception instanceof DomainError) {
       return body(statusOf[exception.code], exception.code, exception.message, exception.fields);
     }
