@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { type AppConfig, loadConfig } from '../config/app-config.js';
 import { findFreePort, stopChild, waitUntil } from '../infra/child-process.js';
+import { startEmbeddedDatabase } from '../infra/embedded-database.js';
 import { readPidFile } from '../infra/dev-run-files.js';
 import { resolveTemporalCli } from '../infra/temporal-cli.js';
 import { signAccessToken } from '../modules/access/access-token.js';
@@ -162,4 +163,22 @@ function childrenOf(parent: number): number[] {
     }
   }
   return children;
+}
+
+/**
+ * A benchmark's database: the one at `databaseUrl`, or an embedded PostgreSQL of its own in a
+ * throw-away directory (also the benchmark's data directory). `stop` removes what it made.
+ */
+export async function benchDatabase(name: string, maxConnections: number, databaseUrl?: string): Promise<{ url: string; dataDir: string; embedded: boolean; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), `${name}-`));
+  const embedded = databaseUrl ? null : await startEmbeddedDatabase({ dataDir: join(dataDir, 'cluster'), port: await findFreePort(), maxConnections });
+  return {
+    url: databaseUrl ?? embedded!.url,
+    dataDir,
+    embedded: embedded !== null,
+    stop: async () => {
+      await embedded?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

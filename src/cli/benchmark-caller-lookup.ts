@@ -1,19 +1,15 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '../config/app-config.js';
 import { callerIdentifiers } from '../domain/caller-identity.js';
-import { findFreePort } from '../infra/child-process.js';
-import { startEmbeddedDatabase } from '../infra/embedded-database.js';
 import { CallerIdentities } from '../modules/contact-cases/caller-identities.service.js';
 import { Sql } from '../modules/database/sql.js';
 import { migrateDatabase } from '../modules/database/migrate.js';
 import { createOrmOptions } from '../modules/database/orm-config.js';
-import { percentile } from './bench-system.js';
+import { benchDatabase, percentile } from './bench-system.js';
 
 /**
  * What recognising a caller adds to an intake, against a case store that already holds many earlier
@@ -32,9 +28,8 @@ const { values } = parseArgs({
 const earlier = Number(values.earlier);
 const lookups = Number(values.lookups);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'bench-caller-lookup-'));
-const embedded = values['database-url'] ? null : await startEmbeddedDatabase({ dataDir: join(dataDir, 'cluster'), port: await findFreePort(), maxConnections: 50 });
-const url = values['database-url'] ?? embedded!.url;
+const store = await benchDatabase('bench-caller-lookup', 50, values['database-url']);
+const { url, dataDir } = store;
 const keys = [1, 2].map((n) => `bench-${n}:${randomBytes(32).toString('base64')}`).join(',');
 const config = loadConfig({ DATABASE_URL: url, CALLER_IDENTITY_KEYS: keys, DATA_DIR: dataDir });
 const seed = new pg.Client({ connectionString: url });
@@ -97,7 +92,7 @@ try {
   const both = read.map((ms, index) => ms + write[index]);
   console.log(`
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}
-Store:   ${embedded ? 'embedded PostgreSQL 18' : 'PostgreSQL at --database-url'}; ${earlier} earlier contacts (${count} identity hashes, 2 keys), seeded in ${seedSeconds.toFixed(0)} s
+Store:   ${store.embedded ? 'embedded PostgreSQL 18' : 'PostgreSQL at --database-url'}; ${earlier} earlier contacts (${count} identity hashes, 2 keys), seeded in ${seedSeconds.toFixed(0)} s
 
 ${lookups} intakes' caller recognition, one at a time (half frequent callers, half new):
 ${line('history read', read)}
@@ -108,6 +103,5 @@ ${line('added to an intake', both)}
 } finally {
   await orm?.close(true);
   await seed.end().catch(() => undefined);
-  await embedded?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await store.stop();
 }

@@ -1,18 +1,14 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { defaultPolicyFile, loadConfig } from '../config/app-config.js';
-import { findFreePort } from '../infra/child-process.js';
-import { startEmbeddedDatabase } from '../infra/embedded-database.js';
 import { migrateDatabase } from '../modules/database/migrate.js';
 import { createOrmOptions } from '../modules/database/orm-config.js';
 import { Sql } from '../modules/database/sql.js';
 import { miReport } from '../modules/oversight/mi-measures.service.js';
 import { loadPolicyFile } from '../modules/policy/policy.loader.js';
-import { percentile } from './bench-system.js';
+import { benchDatabase, percentile } from './bench-system.js';
 
 /**
  * Management information at a large force's scale: a year of closed cases (1,000,000 by default)
@@ -33,9 +29,8 @@ const requests = Number(values.requests);
 // Small batches: each counted row is updated once per batch, as a case change updates it once per transaction.
 const BATCH = 200;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'bench-mi-'));
-const embedded = values['database-url'] ? null : await startEmbeddedDatabase({ dataDir: join(dataDir, 'cluster'), port: await findFreePort(), maxConnections: 20 });
-const url = values['database-url'] ?? embedded!.url;
+const store = await benchDatabase('bench-mi', 20, values['database-url']);
+const { url, dataDir } = store;
 const config = loadConfig({ DATABASE_URL: url, DATA_DIR: dataDir });
 const policy = loadPolicyFile(defaultPolicyFile).policy;
 const seed = new pg.Client({ connectionString: url });
@@ -103,7 +98,7 @@ try {
   };
   console.log(`
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}
-Store:   ${embedded ? 'embedded PostgreSQL 18' : 'PostgreSQL at --database-url'}
+Store:   ${store.embedded ? 'embedded PostgreSQL 18' : 'PostgreSQL at --database-url'}
 Seeded:  ${total} closed cases over 2026, ${events} timeline events through the counting triggers in ${seedSeconds.toFixed(0)} s (${(Number(events) / seedSeconds).toFixed(0)} events/s); ${rows} count rows
 Check:   the year's report counts ${report.total.measures.demand.contacts} contacts in ${report.periods.length} months
 
@@ -114,6 +109,5 @@ ${line('one team', oneTeam)}
 } finally {
   await orm?.close(true);
   await seed.end().catch(() => undefined);
-  await embedded?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await store.stop();
 }

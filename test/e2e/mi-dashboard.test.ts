@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { Channel } from '../../src/domain/channels.js';
 import { waitUntil } from '../../src/infra/child-process.js';
 import { Role } from '../../src/modules/access/roles.js';
@@ -44,8 +44,7 @@ describe('the management information page', () => {
       expect((await handler.post(`${path}/resolution`, { outcome: 'resolved-at-first-contact', closingCategory: 'advice' })).status).toBe(201);
     }
     await waitUntil(async () => ((await database.query("select 1 from case_event where type = 'closed'")).length === CALLERS.length ? true : undefined), { timeoutMs: 15_000, what: 'the closures recorded' });
-    const executablePath = execFileSync('sh', ['scripts/ensure-chromium.sh'], { encoding: 'utf8' }).trim();
-    browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     mkdirSync(artifacts, { recursive: true });
   });
 

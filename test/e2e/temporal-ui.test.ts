@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
 import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
@@ -76,8 +76,7 @@ describe('the Temporal Web UI for supervisors', () => {
     } finally {
       await connection.close();
     }
-    const executablePath = execFileSync('sh', ['scripts/ensure-chromium.sh'], { encoding: 'utf8' }).trim();
-    browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     mkdirSync(artifacts, { recursive: true });
   });
 

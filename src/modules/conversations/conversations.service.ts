@@ -194,7 +194,7 @@ export class ConversationsService {
         platform: row.platform,
         handle: row.handle,
         waitingSince: iso(row.awaiting_since)!,
-        waitedSeconds: Math.max(0, Math.floor((Date.parse(new Date(row.now).toISOString()) - Date.parse(new Date(row.awaiting_since).toISOString())) / 1_000)),
+        waitedSeconds: Math.max(0, Math.floor((new Date(row.now).getTime() - new Date(row.awaiting_since).getTime()) / 1_000)),
         unanswered: row.unanswered,
         lastMessage: row.last_message,
         firstResponse: clock ? { state: clock.state, dueAt: clock.dueAt } : null,
