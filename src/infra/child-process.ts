@@ -24,36 +24,32 @@ export async function stopChild(child: ChildProcess, graceMs = 10_000, signal: N
   }
 }
 
-/** A TCP port that is free on loopback right now. */
-export function findFreePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** Ports this process has handed out already: never the same one twice. */
+const handedOut = new Set<number>();
 
 /**
- * A TCP port below 32768 that is free on loopback right now (the real Temporal server keeps its
- * services' ports in a SMALLINT column, so the system's ephemeral ports will not do).
+ * A TCP port free on loopback right now, for a server a test or the dev command is about to start.
+ * It is drawn from below the system's ephemeral range (32768 and up on Linux): a port the system
+ * chose would be free to it again at once, so an outgoing connection made meanwhile could take it
+ * before the server binds it ("address already in use"). Below 32768 only a server asks for it.
+ * The real Temporal server needs this anyway: it keeps its services' ports in a SMALLINT column.
  */
-export async function findFreeLowPort(host = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
+export async function findFreePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
     const free = await new Promise<boolean>((resolve) => {
       const server = createServer();
       server.unref();
       server.once('error', () => resolve(false));
       server.listen(port, host, () => server.close(() => resolve(true)));
     });
-    if (free) return port;
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
   }
-  throw new Error('No free port below 32768 on loopback');
+  throw new Error('No free port from 20000 to 31999 on loopback');
 }
 
 export async function waitUntil<T>(

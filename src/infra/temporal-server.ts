@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
-import { collectOutput, findFreeLowPort, readyUnlessExited, stopChild, waitUntil } from './child-process.js';
+import { collectOutput, findFreePort, readyUnlessExited, stopChild, waitUntil } from './child-process.js';
 
 const run = promisify(execFile);
 
@@ -21,7 +21,7 @@ export interface TemporalServerOptions {
   databasePrefix: string;
   /** Where the server's configuration is written. */
   workDir: string;
-  /** The frontend's gRPC port, below 32768 (the others are found free; see findFreeLowPort). */
+  /** The frontend's gRPC port, below 32768 (the others are found free; see findFreePort). */
   port: number;
   onOutput?: (line: string) => void;
 }
@@ -136,7 +136,7 @@ history.hostLevelCacheMaxSize:
 /** Starts one node of the real Temporal server on PostgreSQL, its schemas set up first. */
 export async function startTemporalServer(options: TemporalServerOptions): Promise<TemporalServer> {
   await prepareTemporalDatabases(options);
-  const free = async () => findFreeLowPort();
+  const free = async () => findFreePort();
   const ports = {
     frontend: options.port,
     frontendHttp: await free(),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
 import { screenContact } from '../../src/domain/risk-screening.js';
-import { findFreeLowPort, findFreePort, waitUntil } from '../../src/infra/child-process.js';
+import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
 import { ensureNamespace, registerSearchAttributes } from '../../src/infra/search-attribute-registration.js';
 import { startTemporalServer, type TemporalServer } from '../../src/infra/temporal-server.js';
 import { clusterProfile, temporalServerDir, testDatabaseServerVariable } from '../support/global-setup.js';
@@ -70,7 +70,7 @@ describe('overdue clocks after a restart', () => {
   };
 
   beforeAll(async () => {
-    port = clusterProfile() ? await findFreeLowPort() : await findFreePort();
+    port = await findFreePort();
     await startServer();
     database = await createTestDatabase();
     config = testConfig(database.url, { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE, DATABASE_MIGRATE_ON_START: 'false' });

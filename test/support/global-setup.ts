@@ -55,11 +55,11 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
   if (clusterProfile()) {
     const { startTemporalServer } = await built<TemporalServerModule>('infra/temporal-server.js');
     const { ensureNamespace, registerSearchAttributes } = await built<RegistrationModule>('infra/search-attribute-registration.js');
-    const { findFreeLowPort } = await built<ChildProcessModule>('infra/child-process.js');
+    const { findFreePort } = await built<ChildProcessModule>('infra/child-process.js');
     const { Connection } = await import('@temporalio/client');
     const serverUrl = process.env.TEST_DATABASE_URL ?? process.env[testDatabaseServerVariable]!;
     const workDir = mkdtempSync(join(tmpdir(), 'police-contact-test-temporal-'));
-    const server = await startTemporalServer({ binDir: temporalServerDir(), databaseUrl: serverUrl, databasePrefix: `temporal_${process.pid}`, workDir, port: await findFreeLowPort() });
+    const server = await startTemporalServer({ binDir: temporalServerDir(), databaseUrl: serverUrl, databasePrefix: `temporal_${process.pid}`, workDir, port: await findFreePort() });
     const connection = await Connection.connect({ address: server.address });
     try {
       await ensureNamespace(connection, TEST_NAMESPACE, 1);
