@@ -7,6 +7,7 @@ import { installTemporalRuntime } from './modules/temporal/temporal-runtime.js';
 import { TemporalWorkerService } from './modules/temporal/temporal-worker.service.js';
 import { TemporalClientService } from './modules/temporal/temporal-client.module.js';
 import { WorkerModule } from './worker/worker.module.js';
+import { ensureDrillSchedule } from './modules/drills/drill-schedule.js';
 
 /** The worker process. Scale by running more of them on the same task queue. */
 async function main(): Promise<void> {
@@ -21,6 +22,11 @@ async function main(): Promise<void> {
     .then((ready) => {
       if (ready.status === 'down') logger.error({ msg: 'the Temporal namespace is not ready for cases', namespace: config.temporal.namespace, problem: ready.error }, 'Main');
     });
+  // The continuity drill's schedule follows DRILL_SCHEDULE; a failure here never stops the worker.
+  void ensureDrillSchedule(app.get(TemporalClientService).client, config).then(
+    (done) => logger.log({ msg: 'continuity drill schedule', schedule: config.drills.schedule, timeZone: config.drills.timeZone, done }, 'Main'),
+    (error: unknown) => logger.warn({ msg: 'could not set the continuity drill schedule', error: (error as Error).message }, 'Main'),
+  );
 
   const stopped = await Promise.race([
     untilShutdownSignal((forced) => logger.warn({ msg: 'forced exit', signal: forced }, 'Main')).then((signal) => ({ signal })),

@@ -201,11 +201,31 @@ function comparison(report) {
   );
 }
 
+function drills(report) {
+  const { schedule, timeZone, latest } = report.continuityDrills;
+  $('drills-note').textContent = `${schedule === 'off' ? 'No drill is scheduled.' : `Drills run by themselves on the schedule ${schedule} (${timeZone}).`} The last ${latest.length || 'none'}${latest.length ? ', newest first' : ''}: synthetic cases, a worker restarted, every clock and alert checked.`;
+  const seconds = (ms) => (ms === null ? '–' : `${(ms / 1000).toFixed(1)} s`);
+  $('drills').querySelector('tbody').replaceChildren(
+    ...latest.map((drill) => {
+      const row = document.createElement('tr');
+      const values = [drill.finishedAt.slice(0, 16).replace('T', ' '), drill.trigger === 'schedule' ? 'schedule' : 'by hand', drill.outcome, `${drill.alarmsOnTime} of ${drill.alarmsExpected}`, seconds(drill.maxLatenessMs), `${drill.alertsDelivered} of ${drill.alertsExpected}`, seconds(drill.workerDownMs)];
+      for (const value of values) {
+        const cell = document.createElement('td');
+        cell.textContent = value;
+        if (value === 'failed') cell.className = 'failed';
+        row.append(cell);
+      }
+      return row;
+    }),
+  );
+}
+
 function render(report) {
   for (const old of charts.splice(0)) old.destroy();
   $('charts').replaceChildren();
   $('period-note').textContent = `${report.from.slice(0, 10)} to ${report.to.slice(0, 10)} (${report.timeZone}), by ${report.groupBy}${report.team ? `, team ${report.team}` : ', every team'}; compared with ${report.previous.start.slice(0, 10)} to ${report.previous.end.slice(0, 10)}.`;
   comparison(report);
+  drills(report);
   const labels = report.periods.map((period) => label(period, report.groupBy));
   const series = (pick) => report.periods.map((period) => pick(period.measures));
   const n = labels.length;

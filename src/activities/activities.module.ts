@@ -11,10 +11,14 @@ import { ContactCaseActivitiesProvider } from './contact-case.activities.js';
 import { SystemCheckActivitiesProvider } from './system-check.activities.js';
 import { OutboundDeliveryActivitiesProvider } from './outbound-delivery.activities.js';
 import { PlatformAdapter } from '../modules/conversations/platform-adapter.service.js';
+import { ContactCasesModule } from '../modules/contact-cases/contact-cases.module.js';
+import { DrillsModule } from '../modules/drills/drills.module.js';
+import { PolicyModule } from '../modules/policy/policy.module.js';
+import { ContinuityDrillActivitiesProvider } from './continuity-drill.activities.js';
 
 /** Every activity provider the worker registers. */
 @Module({
-  imports: [SystemChecksModule, CaseStoreModule, AlertsModule],
-  providers: [AlertDeliveryActivitiesProvider, SystemCheckActivitiesProvider, ContactCaseActivitiesProvider, CaseHistoryActivitiesProvider, CaseReplayActivitiesProvider, CaseHistoryStore, CaseHistoryReader, OutboundDeliveryActivitiesProvider, PlatformAdapter],
+  imports: [SystemChecksModule, CaseStoreModule, AlertsModule, ContactCasesModule, PolicyModule, DrillsModule],
+  providers: [AlertDeliveryActivitiesProvider, SystemCheckActivitiesProvider, ContactCaseActivitiesProvider, CaseHistoryActivitiesProvider, CaseReplayActivitiesProvider, CaseHistoryStore, CaseHistoryReader, OutboundDeliveryActivitiesProvider, PlatformAdapter, ContinuityDrillActivitiesProvider],
 })
 export class ActivitiesModule {}

@@ -26,6 +26,8 @@ import { CodecController } from './codec/codec.controller.js';
 import { ContactsController } from './contacts/contacts.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { SystemChecksController } from './system-checks/system-checks.controller.js';
+import { DrillsController } from './drills/drills.controller.js';
+import { DrillsModule } from '../modules/drills/drills.module.js';
 import { ConversationsModule } from '../modules/conversations/conversations.module.js';
 import { ChannelsController } from './conversations/channels.controller.js';
 import { SocialMediaController } from './conversations/social-media.controller.js';
@@ -47,13 +49,14 @@ export class ApiModule implements NestModule {
         DatabaseModule,
         TemporalClientModule,
         SystemChecksModule,
+        DrillsModule,
         ContactCasesModule,
         AuditModule,
         AlertsModule,
         OversightModule,
         ConversationsModule,
       ],
-      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, CodecController, AuditController, MiController, MiPageController, ChannelsController, SocialMediaController],
+      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, DrillsController, CodecController, AuditController, MiController, MiPageController, ChannelsController, SocialMediaController],
       providers: [
         AccessTokenVerifier,
         RateLimiter,

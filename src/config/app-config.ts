@@ -85,6 +85,12 @@ export const environmentSchema = z.object({
   OIDC_SCOPE: z.string().min(1).default('openid').meta({ description: 'the scopes the page asks for' }),
   ALERT_WEBHOOK_SECRET: optionalText.meta({ description: 'the HMAC-SHA256 key that signs each webhook delivery (at least 32 characters; required with `ALERT_WEBHOOKS`)', shownDefault: 'unset' }),
   CHANNEL_PLATFORM_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the platform adapter\'s base URL: replies go to `<url>/conversations/<id>/messages` and the media team\'s posts to `<url>/posts`, signed with `CHANNEL_PLATFORM_SECRET`', shownDefault: 'unset: replies and posts are recorded as `not-configured`' }),
+  DRILL_SCHEDULE: z.string().trim().min(1).default('0 4 * * 1').meta({ description: 'when the continuity drill runs by itself: a cron expression in `DRILL_TIME_ZONE` (the worker keeps a Temporal Schedule to it), or `off`', shownDefault: '`0 4 * * 1` (Mondays 04:00)' }),
+  DRILL_TIME_ZONE: z.string().min(1).default('Europe/London').meta({ description: 'the IANA time zone `DRILL_SCHEDULE` is read in' }),
+  DRILL_CASES: z.coerce.number().int().min(1).max(20).default(3).meta({ description: 'synthetic cases a drill opens (in the `continuity-drill` team, kept out of queues, alert lists and MI)' }),
+  DRILL_CLOCK_SECONDS: z.coerce.number().int().min(10).max(3600).default(30).meta({ description: 'how long each drill case\'s clock runs (it warns at half)' }),
+  DRILL_WORKER_DOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(5).meta({ description: 'how long the drill keeps the restarted worker down' }),
+  DRILL_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(300).default(5).meta({ description: 'how late a drill clock may fire and still be on time' }),
   CHANNEL_PLATFORM_SECRET: optionalText.meta({ description: 'the HMAC-SHA256 key shared with the platform connector: it signs what is sent to the platform and checks signed inbound webhooks (at least 32 characters)', shownDefault: 'unset: the signed webhook route refuses every call' }),
 });
 
@@ -173,6 +179,15 @@ export interface AppConfig {
   browserSignIn: { authorizationUrl?: string; tokenUrl?: string; clientId?: string; scope: Settings['OIDC_SCOPE'] };
   /** The platform adapter that replies and posts go out through, and the key shared with connectors. */
   channels: { platformUrl?: string; secret?: string };
+  /** The continuity drill: its schedule (`off` for none) and its settings. */
+  drills: {
+    schedule: Settings['DRILL_SCHEDULE'];
+    timeZone: Settings['DRILL_TIME_ZONE'];
+    cases: Settings['DRILL_CASES'];
+    clockSeconds: Settings['DRILL_CLOCK_SECONDS'];
+    workerDownSeconds: Settings['DRILL_WORKER_DOWN_SECONDS'];
+    toleranceSeconds: Settings['DRILL_TOLERANCE_SECONDS'];
+  };
 }
 
 /**
@@ -217,6 +232,12 @@ const copied = {
   OIDC_SCOPE: ['browserSignIn', 'scope'],
   CHANNEL_PLATFORM_URL: ['channels', 'platformUrl'],
   CHANNEL_PLATFORM_SECRET: ['channels', 'secret'],
+  DRILL_SCHEDULE: ['drills', 'schedule'],
+  DRILL_TIME_ZONE: ['drills', 'timeZone'],
+  DRILL_CASES: ['drills', 'cases'],
+  DRILL_CLOCK_SECONDS: ['drills', 'clockSeconds'],
+  DRILL_WORKER_DOWN_SECONDS: ['drills', 'workerDownSeconds'],
+  DRILL_TOLERANCE_SECONDS: ['drills', 'toleranceSeconds'],
 } as const satisfies Partial<Record<keyof Settings, readonly [string] | readonly [string, string]>>;
 
 type Section = Record<string, unknown>;
@@ -314,6 +335,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   }
   if (e.CHANNEL_PLATFORM_SECRET !== undefined && e.CHANNEL_PLATFORM_SECRET.length < 32) issues.push('CHANNEL_PLATFORM_SECRET: at least 32 characters');
   if (e.CHANNEL_PLATFORM_URL && !e.CHANNEL_PLATFORM_SECRET) issues.push('CHANNEL_PLATFORM_SECRET: required with CHANNEL_PLATFORM_URL (deliveries are signed)');
+  if (e.DRILL_SCHEDULE !== 'off' && e.DRILL_SCHEDULE.split(/\s+/).length !== 5) issues.push('DRILL_SCHEDULE: a cron expression of five fields (minute hour day-of-month month day-of-week), or off');
   const signIn = [e.OIDC_AUTHORIZATION_URL, e.OIDC_TOKEN_URL, e.OIDC_CLIENT_ID];
   if (signIn.some(Boolean) && !signIn.every(Boolean)) issues.push('OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL and OIDC_CLIENT_ID: give all three for browser sign-in, or none');
   if (issues.length > 0 || !keys || !payloadKeys || !identityKeys || typeof webhooks === 'string') throw new ConfigError(issues);
@@ -338,6 +360,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     alerts: { ...sections.alerts, webhooks, webhookSecret: e.ALERT_WEBHOOK_SECRET },
     callerIdentity: { keys: identityKeys },
     channels: { ...sections.channels },
+    drills: { ...sections.drills },
   };
 }
 

@@ -24,6 +24,8 @@ export function testConfig(databaseUrl: string, overrides: Environment = {}): Ap
     // keeps its case references, and so its workflow ids, apart from every other suite's.
     FORCE_CODE: Array.from({ length: 4 }, () => String.fromCharCode(65 + randomInt(26))).join(''),
     TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: '2000',
+    // Each suite's worker would keep a drill schedule for its own task queue: only the drill's tests want one.
+    DRILL_SCHEDULE: 'off',
     ...testAuthEnvironment,
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     CALLER_IDENTITY_KEYS: TEST_IDENTITY_KEYS,

@@ -76,6 +76,14 @@ describe('configuration', () => {
     expect(loadConfig({ CHANNEL_PLATFORM_URL: 'https://connector.force/platform', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40) }).channels).toEqual({ platformUrl: 'https://connector.force/platform', secret: 'c'.repeat(40) });
   });
 
+  it('runs the continuity drill weekly by default, and refuses a schedule that is not a cron expression, naming the variable', () => {
+    expect(loadConfig({}).drills).toEqual({ schedule: '0 4 * * 1', timeZone: 'Europe/London', cases: 3, clockSeconds: 30, workerDownSeconds: 5, toleranceSeconds: 5 });
+    expect(loadConfig({ DRILL_SCHEDULE: 'off' }).drills.schedule).toBe('off');
+    expect(() => loadConfig({ DRILL_SCHEDULE: 'weekly' })).toThrow(/DRILL_SCHEDULE: a cron expression of five fields/);
+    expect(() => loadConfig({ DRILL_CLOCK_SECONDS: '5' })).toThrow(/DRILL_CLOCK_SECONDS/);
+    expect(() => loadConfig({ DRILL_CASES: '21' })).toThrow(/DRILL_CASES/);
+  });
+
   it('hands on every variable: each one set away from its default survives the trip to a child process', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const everything: Record<string, string> = {
@@ -92,6 +100,7 @@ describe('configuration', () => {
       ALERT_WEBHOOKS: JSON.stringify({ 'duty-inspector': 'https://pager.example/di' }), ALERT_WEBHOOK_SECRET: 'a'.repeat(40),
       OIDC_AUTHORIZATION_URL: 'https://idp.example/authorize', OIDC_TOKEN_URL: 'https://idp.example/token', OIDC_CLIENT_ID: 'mi-page', OIDC_SCOPE: 'openid profile',
       CHANNEL_PLATFORM_URL: 'https://connector.force/platform', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40),
+      DRILL_SCHEDULE: '30 2 * * 3', DRILL_TIME_ZONE: 'UTC', DRILL_CASES: '4', DRILL_CLOCK_SECONDS: '60', DRILL_WORKER_DOWN_SECONDS: '9', DRILL_TOLERANCE_SECONDS: '3',
     };
     // Every variable of the schema but AUTH_JWKS (the other source of token keys, tried next) is set.
     expect(Object.keys(environmentSchema.shape).filter((name) => !(name in everything))).toEqual(['AUTH_JWKS']);

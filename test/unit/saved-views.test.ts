@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { DRILL_TEAM } from '../../src/domain/continuity-drill.js';
 import { savedViews, savedViewUrl } from '../../src/infra/saved-views.js';
 import { caseSearchAttributeKeys } from '../../src/workflows/search-attributes.js';
 
@@ -14,9 +15,11 @@ describe('saved views for supervisors', () => {
   it('filter only on the case search attributes and the execution status', () => {
     const known = new Set(['ExecutionStatus', ...caseSearchAttributeKeys.map((key) => key.name)]);
     for (const { query } of savedViews) {
-      const names = [...query.matchAll(/\b([A-Z][A-Za-z]+)\s*(?:=|>=|<=|<|>|\s+ORDER|$)/g)].map(([, name]) => name);
+      const names = [...query.matchAll(/\b([A-Z][A-Za-z]+)\s*(?:=|!=|>=|<=|<|>|\s+ORDER|$)/g)].map(([, name]) => name);
       expect(names.every((name) => known.has(name))).toBe(true);
     }
+    // No view shows a continuity drill's synthetic cases.
+    for (const { query } of savedViews) expect(query).toContain(`CaseTeam != "${DRILL_TEAM}"`);
     expect(savedViewUrl('http://127.0.0.1:8233/', 'police-contact', 'CaseGrade = 1')).toBe('http://127.0.0.1:8233/namespaces/police-contact/workflows?query=CaseGrade%20%3D%201');
   });
 });

@@ -30,6 +30,11 @@ export const pathParameters = {
     schema: { type: 'string', format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$' },
     message: 'checkId must be a UUID (version 4)',
   },
+  drillId: {
+    pattern: UUID_V4,
+    schema: { type: 'string', format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$' },
+    message: 'drillId must be a UUID (version 4)',
+  },
 } satisfies Record<string, PathParameterRule>;
 
 export type PathParameterName = keyof typeof pathParameters;

@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, Matches } from 'class-validator';
@@ -6,6 +6,9 @@ import { Permission } from '../../modules/access/permissions.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { groupings, type Grouping, MiMeasures, type MiReport } from '../../modules/oversight/mi-measures.service.js';
 import { RequirePermission } from '../access/access.decorators.js';
+import { type AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { DrillsService } from '../../modules/drills/drills.service.js';
 import { Optional } from '../common/text.js';
 
 const DAY = /^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
@@ -65,6 +68,26 @@ class MiTotalView extends MiPeriodView {
   @ApiProperty({ type: DemandProfileView }) demandProfile!: DemandProfileView;
 }
 
+class DrillSummaryView {
+  @ApiProperty({ type: 'string', format: 'date-time' }) finishedAt!: string;
+  @ApiProperty({ enum: ['manual', 'schedule'] }) trigger!: string;
+  @ApiProperty({ enum: ['passed', 'failed'] }) outcome!: string;
+  @ApiProperty({ type: 'integer' }) cases!: number;
+  @ApiProperty({ type: 'integer' }) alarmsExpected!: number;
+  @ApiProperty({ type: 'integer' }) alarmsOnTime!: number;
+  @ApiProperty({ type: 'integer', nullable: true }) maxLatenessMs!: number | null;
+  @ApiProperty({ type: 'integer' }) alertsExpected!: number;
+  @ApiProperty({ type: 'integer' }) alertsDelivered!: number;
+  @ApiProperty({ type: 'integer' }) workerDownMs!: number;
+}
+
+/** Whether the 24/7 service's continuity is tested, and how the tests went (whatever the period asked for). */
+class ContinuityDrillsView {
+  @ApiProperty({ description: 'When drills run by themselves (a cron expression), or `off`' }) schedule!: string;
+  @ApiProperty() timeZone!: string;
+  @ApiProperty({ type: [DrillSummaryView], description: 'The last five, newest first' }) latest!: DrillSummaryView[];
+}
+
 class MiReportView {
   @ApiProperty({ type: 'string', format: 'date-time' }) from!: string;
   @ApiProperty({ type: 'string', format: 'date-time' }) to!: string;
@@ -76,13 +99,19 @@ class MiReportView {
   @ApiProperty({ type: MiTotalView }) total!: MiTotalView;
   @ApiProperty({ type: MiPeriodView, description: 'The period of the same length just before' }) previous!: MiPeriodView;
   @ApiProperty({ type: 'integer' }) unacknowledgedAlertsNow!: number;
+  @ApiProperty({ type: ContinuityDrillsView }) continuityDrills!: ContinuityDrillsView;
 }
+
 
 /** The police authority's figures: counts only, never a caller. */
 @ApiTags('oversight')
 @Controller('mi')
 export class MiController {
-  constructor(private readonly measures: MiMeasures) {}
+  constructor(
+    private readonly measures: MiMeasures,
+    private readonly drills: DrillsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get('measures')
   @RequirePermission(Permission.ManagementInformationRead)
@@ -90,8 +119,24 @@ export class MiController {
   @ApiResponse({ status: 200, type: MiReportView, description: 'The figures; see docs/management-information.md for what each counts' })
   @ApiResponse({ status: 422, description: 'A day that does not exist, a period that is empty or longer than three years; `fields` names it' })
   async json(@Query() query: MiQueryDto): Promise<MiReportView> {
-    const report: MiReport = await this.measures.report(checked(query));
-    return { ...report, periods: report.periods.map((period) => ({ ...period, measures: { ...period.measures } })), total: { ...report.total, measures: { ...report.total.measures } }, previous: { ...report.previous, measures: { ...report.previous.measures } } };
+    const [report, drills]: [MiReport, Awaited<ReturnType<DrillsService['latest']>>] = await Promise.all([this.measures.report(checked(query)), this.drills.latest(5)]);
+    const continuityDrills = {
+      schedule: this.config.drills.schedule,
+      timeZone: this.config.drills.timeZone,
+      latest: drills.map((row) => ({
+        finishedAt: row.finishedAt.toISOString(),
+        trigger: row.trigger,
+        outcome: row.outcome,
+        cases: row.cases,
+        alarmsExpected: row.alarmsExpected,
+        alarmsOnTime: row.alarmsOnTime,
+        maxLatenessMs: row.maxLatenessMs ?? null,
+        alertsExpected: row.alertsExpected,
+        alertsDelivered: row.alertsDelivered,
+        workerDownMs: row.workerDownMs,
+      })),
+    };
+    return { ...report, continuityDrills, periods: report.periods.map((period) => ({ ...period, measures: { ...period.measures } })), total: { ...report.total, measures: { ...report.total.measures } }, previous: { ...report.previous, measures: { ...report.previous.measures } } };
   }
 
   @Get('measures.csv')

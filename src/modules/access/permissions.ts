@@ -31,6 +31,8 @@ export enum Permission {
   ManagementInformationRead = 'mi:read',
   SystemCheckRun = 'system:check',
   SystemCheckRead = 'system:read',
+  DrillRun = 'drill:run',
+  DrillRead = 'drill:read',
 }
 
 interface PermissionInfo {
@@ -71,6 +73,8 @@ export const permissionInfo: Record<Permission, PermissionInfo> = {
   [Permission.ManagementInformationRead]: { kind: 'read', description: 'management information for oversight (counts only, no personal data)' },
   [Permission.SystemCheckRun]: { kind: 'change', description: 'run an end-to-end system check' },
   [Permission.SystemCheckRead]: { kind: 'read', description: 'read system check results' },
+  [Permission.DrillRun]: { kind: 'change', description: 'start a continuity drill (synthetic cases, a worker restarted, every clock and alert checked)' },
+  [Permission.DrillRead]: { kind: 'read', description: 'the continuity drills and their results' },
 };
 
 const allPermissions = Object.values(Permission);
@@ -122,6 +126,8 @@ export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   [Role.Administrator]: new Set([
     Permission.SystemCheckRun,
     Permission.SystemCheckRead,
+    Permission.DrillRun,
+    Permission.DrillRead,
     Permission.AuditVerify,
     Permission.ManagementInformationRead,
   ]),

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DRILL_TEAM } from '../../domain/continuity-drill.js';
 import { type AlertKind } from '../../domain/alerts.js';
 import { Sql } from '../database/sql.js';
 
@@ -112,6 +113,11 @@ export class AlertQueries {
     const values: unknown[] = [roles];
     const conditions = ['"role" = any($1::varchar[])'];
     if (filter.state) conditions.push(STATE_CONDITION[filter.state]);
+    // Continuity drills' alerts are not operational: shown only when their team is asked for.
+    if (filter.team === undefined) {
+      values.push(DRILL_TEAM);
+      conditions.push(`"team" <> $${values.length}`);
+    }
     for (const [column, value] of [['reference', filter.reference], ['clock', filter.clock], ['level', filter.level], ['team', filter.team]] as const) {
       if (value === undefined) continue;
       values.push(value);
@@ -148,9 +154,9 @@ export class AlertQueries {
   async streamBatch(roles: readonly string[], cursor: StreamCursor, limit: number): Promise<Array<{ cursor: StreamCursor; alert: AlertView }>> {
     const rows = await this.sql.query<AlertRow>(
       `select ${COLUMNS} from "case_alert"
-       where "role" = any($1::varchar[]) and ("xid", "id") > ($2::xid8, $3::varchar) and "xid" < pg_snapshot_xmin(pg_current_snapshot())
+       where "role" = any($1::varchar[]) and ("xid", "id") > ($2::xid8, $3::varchar) and "xid" < pg_snapshot_xmin(pg_current_snapshot()) and "team" <> $5
        order by "xid", "id" limit $4`,
-      [roles, cursor.xid, cursor.id, limit],
+      [roles, cursor.xid, cursor.id, limit, DRILL_TEAM],
     );
     return rows.map((row) => ({ cursor: { xid: row.xid, id: row.id }, alert: view(row) }));
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DRILL_TEAM } from '../../domain/continuity-drill.js';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { type Stage } from '../../domain/contact-case.js';
 import { wrap } from '@mikro-orm/core';
@@ -61,7 +62,13 @@ export class CaseQueries {
   /** Open cases in queue order: IR and grade 1 first, then by nearest due time, then oldest first. */
   async queue(filter: QueueFilter, page: { limit: number; offset: number }): Promise<{ total: number; items: QueueEntry[] }> {
     const { breached, ...equal } = filter;
-    const where = { closedAt: null, ...Object.fromEntries(Object.entries(equal).filter(([, value]) => value !== undefined)), ...(breached === undefined ? {} : { breached }) };
+    const where = {
+      closedAt: null,
+      // A continuity drill's synthetic cases are in no one's queue unless their team is asked for.
+      team: { $ne: DRILL_TEAM },
+      ...Object.fromEntries(Object.entries(equal).filter(([, value]) => value !== undefined)),
+      ...(breached === undefined ? {} : { breached }),
+    };
     const [rows, total] = await this.orm.em.fork().findAndCount(ContactCaseSchema, where, {
       fields: QUEUE_FIELDS,
       orderBy: [{ priorityRank: 'asc' }, { nextDueAt: 'asc nulls last' }, { receivedAt: 'asc' }, { reference: 'asc' }],
@@ -100,11 +107,11 @@ export class CaseQueries {
     const [{ ahead }] = await this.sql.query<{ ahead: number }>(
       `select count(*)::int as ahead from (
          select 1 from contact_case
-         where closed_at is null
+         where closed_at is null and team <> $6
            and (priority_rank, coalesce(next_due_at, 'infinity'::timestamptz), received_at, reference)
              < ($1::smallint, coalesce($2::timestamptz, 'infinity'::timestamptz), $3::timestamptz, $4::varchar)
          limit $5) as ahead`,
-      [rank, due, receivedAt, reference, QUEUE_POSITION_EXACT_UP_TO],
+      [rank, due, receivedAt, reference, QUEUE_POSITION_EXACT_UP_TO, DRILL_TEAM],
     );
     return { position: ahead + 1, exact: ahead < QUEUE_POSITION_EXACT_UP_TO };
   }

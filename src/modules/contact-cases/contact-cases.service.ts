@@ -7,6 +7,7 @@ import { type ActorRef } from '../../domain/actor.js';
 import { channelDetailProblems } from '../../domain/channels.js';
 import { caseSummary } from '../../domain/case-summary.js';
 import { type CaseClock, nextDueAt } from '../../domain/clocks.js';
+import { type ContactPolicy } from '../../domain/policy.js';
 import { type CaseCommand, type ContactCaseState, priorityRank } from '../../domain/contact-case.js';
 import { type CallerHistory, callerIdentifiers, isRepeatCaller } from '../../domain/caller-identity.js';
 import { RiskFlag, screenContact } from '../../domain/risk-screening.js';
@@ -103,7 +104,11 @@ export class ContactCasesService {
     private readonly callers: CallerIdentities,
   ) {}
 
-  async intake(request: IntakeRequest, actor: ActorRef, idempotency?: { key: string; requestHash: string }): Promise<IntakeResult> {
+  /**
+   * `options` is for the system's own cases alone (a continuity drill's): a team, and a policy in
+   * place of the force's current one. Requests from outside never set it.
+   */
+  async intake(request: IntakeRequest, actor: ActorRef, idempotency?: { key: string; requestHash: string }, options: { team?: string; policy?: ContactPolicy } = {}): Promise<IntakeResult> {
     const problems: FieldProblem[] = channelDetailProblems(request.channel, request.channelDetails);
     const arrivedAt = request.receivedAt ? new Date(request.receivedAt) : new Date();
     if (problems.length > 0) throw new DomainError(DomainErrorCode.InvalidInput, `Invalid ${problems.map((p) => p.field).join(', ')}`, problems);
@@ -112,7 +117,7 @@ export class ContactCasesService {
     }
 
     await this.policies.ensureRecorded();
-    const policy = this.policies.current;
+    const policy = options.policy ?? this.policies.current;
     const { reference, replayed, firstReceivedAt } = await this.store.allocateReference(this.config.force.code, arrivedAt.toISOString().slice(0, 10), idempotency);
     const receivedAt = !request.receivedAt && firstReceivedAt ? firstReceivedAt : arrivedAt;
     // Earlier contacts from the same caller (matched by keyed hashes, never the identifiers).
@@ -130,7 +135,7 @@ export class ContactCasesService {
       channel: request.channel,
       receivedAt: receivedAt.toISOString(),
       policy,
-      team: this.config.force.defaultTeam,
+      team: options.team ?? this.config.force.defaultTeam,
       area: request.location?.area ?? 'urban',
       actor,
       flags,

@@ -17,6 +17,7 @@ import { SystemCheckSchema } from '../system-checks/system-check.entity.js';
 import { MiCountSchema, MiSettingSchema } from '../oversight/mi-count.entity.js';
 import { CaseMessageSchema, ConversationSchema, SocialMediaPostSchema } from '../conversations/conversation.entity.js';
 import { RateLimitWindowSchema } from '../access/rate-limit.entity.js';
+import { ContinuityDrillSchema } from '../drills/continuity-drill.entity.js';
 
 /** Every table the system keeps, as an entity: a database test checks them against the migrations. */
 export const entities = [
@@ -42,4 +43,5 @@ export const entities = [
   CaseMessageSchema,
   SocialMediaPostSchema,
   RateLimitWindowSchema,
+  ContinuityDrillSchema,
 ];

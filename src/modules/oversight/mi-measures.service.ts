@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DRILL_TEAM } from '../../domain/continuity-drill.js';
 import { defaultOversightTargets, type Measures, measureRows, measuresFrom, type MiCount, type OversightTargets } from '../../domain/oversight.js';
 import { type ContactPolicy } from '../../domain/policy.js';
 import { Sql } from '../database/sql.js';
@@ -66,14 +67,15 @@ export async function miReport(sql: Sql, policy: Pick<ContactPolicy, 'calendar' 
   const counts = (from: string, to: string, groupBy: Grouping) =>
     sql.query<CountRow>(
       `select date_trunc($4, period::timestamp)::date::text as period, measure, dimension, sum(count)::float8 as count, sum(total_ms)::float8 as total_ms
-         from mi_count where grain = $1 and period >= $2::date and period < $3::date and ($5::varchar is null or team = $5)
+         from mi_count where grain = $1 and period >= $2::date and period < $3::date and (($5::varchar is null and team <> $6) or team = $5)
          group by 1, 2, 3`,
-      [grainFor(from, to, groupBy), from, to, groupBy, team],
+      // Continuity drills' synthetic cases are no one's demand: left out unless their team is asked for.
+      [grainFor(from, to, groupBy), from, to, groupBy, team, DRILL_TEAM],
     );
   const [current, previous, open, bounds] = await Promise.all([
     counts(query.from, query.to, query.groupBy),
     counts(previousFrom, query.from, 'month'),
-    sql.query<{ open: number }>(`select count(*)::int as open from case_alert where acknowledged_at is null and closed_at is null and ($1::varchar is null or team = $1)`, [team]),
+    sql.query<{ open: number }>(`select count(*)::int as open from case_alert where acknowledged_at is null and closed_at is null and (($1::varchar is null and team <> $2) or team = $1)`, [team, DRILL_TEAM]),
     // Each period's first day (the first may be before `from`), and the instant each day begins in the policy's time zone.
     sql.query<{ day: string; starts: Date | string; first: boolean }>(
       `select d::date::text as day, (d::timestamp at time zone $4) as starts, true as first

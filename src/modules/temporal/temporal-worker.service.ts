@@ -9,6 +9,7 @@ import { ACTIVITIES_PROVIDER } from './activities.decorator.js';
 import { encryptingDataConverter } from './payload-codec.js';
 import { temporalConnectionSettings } from './temporal-connection-options.js';
 import { workerIdentity } from './worker-identity.js';
+import { workerRestarts } from './worker-restarts.js';
 import { workflowSource } from './workflow-source.js';
 
 type ActivityFunction = (...args: unknown[]) => Promise<unknown>;
@@ -23,6 +24,11 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
   private connection?: NativeConnection;
   private worker?: Worker;
   private running?: Promise<void>;
+  /** Set while a drill's restart has the worker down: its stop then is not the process's end. */
+  private restarting?: Promise<void>;
+  private activities: Record<string, ActivityFunction> = {};
+  private stopping = false;
+  private wake?: () => void;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -33,15 +39,22 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
 
   async onApplicationBootstrap(): Promise<void> {
     const { temporal } = this.config;
-    const activities = this.collectActivities();
+    this.activities = this.collectActivities();
     // The worker may start before the Temporal server is reachable (a cluster restart, or dev start-up).
     this.connection = await waitUntil(() => NativeConnection.connect(temporalConnectionSettings(temporal)), {
       timeoutMs: 120_000,
       intervalMs: 1_000,
       what: `Temporal at ${temporal.address}`,
     });
+    await this.startWorker();
+    workerRestarts.register((downMs) => this.restart(downMs));
+  }
+
+  private async startWorker(): Promise<void> {
+    const { temporal } = this.config;
+    const activities = this.activities;
     this.worker = await Worker.create({
-      connection: this.connection,
+      connection: this.connection!,
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       identity: workerIdentity(),
@@ -63,13 +76,52 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
     );
   }
 
-  /** Settles when the worker stops: after shutdown, or at once with its error if it fails. */
-  completion(): Promise<void> {
+  /**
+   * A continuity drill's restart: the worker stops polling and drains as on shutdown (losing its
+   * cache of cases), stays down for `downMs`, and a new worker starts on the same task queue.
+   */
+  async restart(downMs: number): Promise<void> {
+    if (this.restarting || !this.worker || this.worker.getState() !== 'RUNNING') return;
+    let done!: () => void;
+    this.restarting = new Promise((resolve) => (done = resolve));
+    try {
+      this.logger.warn({ msg: 'worker stopping for a continuity drill', downMs }, 'Worker');
+      this.worker.shutdown();
+      await this.running;
+      // Down for the drill's time, unless the process is told to stop meanwhile.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, downMs);
+        this.wake = () => (clearTimeout(timer), resolve());
+      });
+      if (this.stopping) return;
+      await this.startWorker();
+      this.logger.warn({ msg: 'worker back after a continuity drill restart', downMs }, 'Worker');
+    } catch (error) {
+      this.logger.error({ msg: 'the worker could not start again after a drill restart', err: error }, 'Worker');
+    } finally {
+      this.restarting = undefined;
+      done();
+    }
+  }
+
+  /** Settles when the worker stops for good: after shutdown, or at once with its error if it fails. */
+  async completion(): Promise<void> {
     if (!this.running) throw new Error('The worker has not started');
-    return this.running;
+    for (;;) {
+      const running: Promise<void> | undefined = this.running;
+      await running;
+      // A drill's restart stops the worker and starts a new one: wait for that one instead.
+      const restarting = this.restarting;
+      if (!restarting) return;
+      await restarting;
+      if (this.running === running) return;
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.restarting;
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch((error: unknown) => this.logger.error({ msg: 'worker stopped with an error', err: error }, 'Worker'));
     await this.connection?.close();
