@@ -1,31 +1,35 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { type AppConfig, loadConfig } from '../config/app-config.js';
+import { type AppConfig, configToEnvironment, loadConfig } from '../config/app-config.js';
 import { findFreePort, stopChild, waitUntil } from '../infra/child-process.js';
 import { startEmbeddedDatabase } from '../infra/embedded-database.js';
+import { ensureNamespace, registerSearchAttributes } from '../infra/search-attribute-registration.js';
+import { startTemporalServer, type TemporalServer } from '../infra/temporal-server.js';
+import { migrateDatabase } from '../modules/database/migrate.js';
 import { readPidFile } from '../infra/dev-run-files.js';
 import { resolveTemporalCli } from '../infra/temporal-cli.js';
 import { signAccessToken } from '../modules/access/access-token.js';
 import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/access/development-signing-key.js';
 import { Role } from '../modules/access/roles.js';
-import { encryptingDataConverter } from '../modules/temporal/payload-codec.js';
+import { encryptingDataConverter, loadPayloadKeys } from '../modules/temporal/payload-codec.js';
 import { ApiClient } from './api-client.js';
 
 export interface BenchSystem {
   config: AppConfig;
-  api: ApiClient;
+  /** The API: under the cluster profile each request goes to the next replica in turn, as a balancer sends it. */
+  api: Pick<ApiClient, 'get' | 'post'>;
   apiUrl: string;
   /** An access token for other staff (for example a supervisor's alert stream). */
   tokenFor(roles: Role[], subject: string): Promise<string>;
   client: Client;
   /** The case store, for counting what the worker has recorded. */
   database: pg.Client;
-  /** The process ids the dev command started: Temporal, the worker, the API (and PostgreSQL when embedded). */
+  /** The process ids the dev command started: Temporal, the worker, the API (and PostgreSQL when embedded); the first of each kind under the cluster profile. */
   pids(): { temporal: number; worker: number; api: number; postgres?: number };
   /** CPU seconds used so far by each part of the system (PostgreSQL with all its backends), and by this benchmark. */
   cpuSeconds(): Record<'api' | 'worker' | 'temporal' | 'postgres' | 'benchmark', number>;
@@ -76,13 +80,7 @@ export async function startBenchSystem(options: { databaseUrl?: string; environm
       intervalMs: 250,
       what: 'the system to start',
     });
-    if (config.auth.keys.kind !== 'development') throw new Error('a benchmark needs the development key');
-    const key = await loadOrCreateDevelopmentSigningKey(config.auth.keys.keyFile);
-    const tokenFor = (roles: Role[], subject: string) =>
-      signAccessToken(
-        { privateJwk: key.privateJwk, kid: key.kid, alg: DEVELOPMENT_ALGORITHM },
-        { subject, roles, issuer: config.auth.issuer, audience: config.auth.audience, ttlSeconds: 7200 },
-      );
+    const tokenFor = await developmentTokens(config);
     const token = await tokenFor([Role.ContactHandler], 'pc-bench');
     const connection = await Connection.connect({ address: config.temporal.address });
     const database = new pg.Client({ connectionString: config.database.url });
@@ -112,7 +110,7 @@ export async function startBenchSystem(options: { databaseUrl?: string; environm
       },
       describe: () =>
         [
-          `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
+          machineLine(),
           `System:  ${cliVersion}; ${config.database.embedded ? 'embedded PostgreSQL 18' : 'PostgreSQL at DATABASE_URL'}; one API and one worker process (npm run dev)`,
         ].join('\n'),
       async stop() {
@@ -125,6 +123,17 @@ export async function startBenchSystem(options: { databaseUrl?: string; environm
     await cleanUp();
     throw error;
   }
+}
+
+/** The machine a benchmark ran on, as each prints it first. */
+const machineLine = () => `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
+
+/** Signs access tokens with the data directory's development key, as the system's processes verify them. */
+async function developmentTokens(config: AppConfig): Promise<(roles: Role[], subject: string) => Promise<string>> {
+  if (config.auth.keys.kind !== 'development') throw new Error('a benchmark needs the development key');
+  const key = await loadOrCreateDevelopmentSigningKey(config.auth.keys.keyFile);
+  return (roles, subject) =>
+    signAccessToken({ privateJwk: key.privateJwk, kid: key.kid, alg: DEVELOPMENT_ALGORITHM }, { subject, roles, issuer: config.auth.issuer, audience: config.auth.audience, ttlSeconds: 7200 });
 }
 
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
@@ -181,4 +190,101 @@ export async function benchDatabase(name: string, maxConnections: number, databa
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The cluster profile for a benchmark: embedded PostgreSQL 18 holding the case store and Temporal's
+ * own databases, the real Temporal server 1.29.1 (one node, SQL visibility; built once by
+ * `scripts/ensure-temporal-server.sh`), its namespace prepared as `temporal:setup` prepares one, and
+ * `replicas` API and worker processes started as `npm run start:api` / `start:worker` start them.
+ */
+export async function startBenchCluster(options: { replicas: number; databaseUrl?: string }): Promise<BenchSystem> {
+  const binDir = execFileSync('sh', [fileURLToPath(new URL('../../scripts/ensure-temporal-server.sh', import.meta.url))], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  const database = await benchDatabase('police-contact-bench-cluster', 300, options.databaseUrl);
+  const workDir = join(database.dataDir, 'temporal');
+  mkdirSync(workDir, { recursive: true });
+  const children: ChildProcess[] = [];
+  let server: TemporalServer | undefined;
+  let embeddedPid: number | undefined;
+  const cleanUp = async () => {
+    await Promise.all(children.map((child) => stopChild(child, 30_000)));
+    await server?.stop();
+    await database.stop();
+  };
+  try {
+    server = await startTemporalServer({ binDir, databaseUrl: database.url, databasePrefix: 'temporal_bench', workDir, port: await findFreePort() });
+    const apiPorts = await Promise.all(Array.from({ length: options.replicas }, () => findFreePort()));
+    const config = loadConfig({
+      ...process.env,
+      DATA_DIR: database.dataDir,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: database.url,
+      DATABASE_MIGRATE_ON_START: 'false',
+      TEMPORAL_ADDRESS: server.address,
+      RATE_LIMIT_INTAKE_PER_MINUTE: '1000000',
+      DRILL_SCHEDULE: 'off',
+    });
+    await migrateDatabase(config.database);
+    const setup = await Connection.connect({ address: server.address });
+    try {
+      await ensureNamespace(setup, config.temporal.namespace, 1);
+      await registerSearchAttributes(setup, config.temporal.namespace);
+    } finally {
+      await setup.close();
+    }
+    // Made here, once, so that the replicas never race to make the data directory's keys.
+    loadPayloadKeys(config.codec.keys);
+    loadPayloadKeys(config.callerIdentity.keys);
+    const tokenFor = await developmentTokens(config);
+    const environment = { ...process.env, ...configToEnvironment(config) };
+    const start = (script: string, flags: string[], extra: Record<string, string> = {}) => {
+      const child = spawn(process.execPath, [...flags, fileURLToPath(new URL(`../${script}`, import.meta.url))], { env: { ...environment, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
+      children.push(child);
+      return child;
+    };
+    const workers = apiPorts.map(() => start('worker.js', [`--max-old-space-size=${config.temporal.workerHeapLimitMib}`, '--max-semi-space-size=4'], { MALLOC_ARENA_MAX: '2' }));
+    const apis = apiPorts.map((port) => start('main.js', [], { API_PORT: String(port) }));
+    const urls = apiPorts.map((port) => `http://127.0.0.1:${port}`);
+    for (const url of urls) {
+      await waitUntil(async () => ((await fetch(`${url}/health`)).status === 200 ? true : undefined), { timeoutMs: 120_000, intervalMs: 250, what: `the API at ${url}` });
+    }
+    const token = await tokenFor([Role.ContactHandler], 'pc-bench');
+    const clients = urls.map((url) => new ApiClient(url, token));
+    let turn = 0;
+    const next = () => clients[turn++ % clients.length];
+    const connection = await Connection.connect({ address: server.address });
+    const store = new pg.Client({ connectionString: database.url });
+    await store.connect();
+    embeddedPid = database.embedded ? Number(readFileSync(join(database.dataDir, 'cluster', 'postmaster.pid'), 'utf8').split('\n')[0]) : undefined;
+    const temporalPid = server.process.pid!;
+    return {
+      config,
+      api: { get: (path, ...rest) => next().get(path, ...rest), post: (path, body, ...rest) => next().post(path, body, ...rest) },
+      apiUrl: urls[0],
+      tokenFor,
+      client: new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.codec.keys) }),
+      database: store,
+      pids: () => ({ temporal: temporalPid, worker: workers[0].pid!, api: apis[0].pid!, postgres: embeddedPid }),
+      cpuSeconds: () => ({
+        api: cpuSecondsOf(apis.map((child) => child.pid!)),
+        worker: cpuSecondsOf(workers.map((child) => child.pid!)),
+        temporal: cpuSecondsOf([temporalPid]),
+        postgres: embeddedPid ? cpuSecondsOf([embeddedPid, ...childrenOf(embeddedPid)]) : 0,
+        benchmark: cpuSecondsOf([process.pid]),
+      }),
+      describe: () =>
+        [
+          machineLine(),
+          `System:  Temporal server 1.29.1 (one node; persistence and SQL visibility on the same PostgreSQL as the case store); ${database.embedded ? 'embedded PostgreSQL 18' : 'PostgreSQL at --database-url'}; ${options.replicas} API and ${options.replicas} worker processes (requests to the APIs in turn)`,
+        ].join('\n'),
+      async stop() {
+        await store.end();
+        await connection.close();
+        await cleanUp();
+      },
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
 }

@@ -10,14 +10,16 @@ import { loadPolicyFile } from '../modules/policy/policy.loader.js';
 import { type ContactIntake } from '../domain/case-records.js';
 import { contactCaseWorkflowType } from '../workflows/contact-case.messages.js';
 import { assessment } from '../domain/assessment-builder.js';
-import { percentile, startBenchSystem } from './bench-system.js';
+import { percentile, startBenchCluster, startBenchSystem } from './bench-system.js';
 
 /**
  * Intake through the API against raw workflow starts, in the same run on the same dev server, and
  * the rate of whole case lifecycles. Starts the system with the dev command on a throw-away data
  * directory and free ports, and stops it after.
- *   npm run bench:intake -- [--count 1000] [--concurrency 16] [--lifecycles 100] [--database-url postgres://…]
+ *   npm run bench:intake -- [--count 1000] [--concurrency 16] [--lifecycles 100] [--database-url postgres://…] [--temporal dev|cluster] [--replicas 2]
  * With --database-url the case store is that PostgreSQL database (emptied first) instead of the embedded one.
+ * With --temporal cluster the system is the cluster profile instead of the dev command: the real
+ * Temporal server on PostgreSQL, and --replicas API and worker processes (see startBenchCluster).
  */
 const { values } = parseArgs({
   options: {
@@ -25,8 +27,14 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     lifecycles: { type: 'string', default: '100' },
     'database-url': { type: 'string' },
+    temporal: { type: 'string', default: 'dev' },
+    replicas: { type: 'string', default: '2' },
   },
 });
+if (values.temporal !== 'dev' && values.temporal !== 'cluster') {
+  console.error('--temporal: dev (the dev command, the default) or cluster (the real Temporal server and --replicas API and worker processes)');
+  process.exit(2);
+}
 const count = Number(values.count);
 const concurrency = Number(values.concurrency);
 const lifecycles = Number(values.lifecycles);
@@ -75,7 +83,8 @@ const cpuLine = (run: Run) =>
 const format = (run: Run, unit = 'intakes/s') =>
   `${run.rate.toFixed(1).padStart(7)} ${unit}   p50 ${run.p50.toFixed(1).padStart(6)} ms   p99 ${run.p99.toFixed(1).padStart(6)} ms   (${run.seconds.toFixed(1)} s)`;
 
-const system = await startBenchSystem({ databaseUrl: values['database-url'] });
+const system =
+  values.temporal === 'cluster' ? await startBenchCluster({ replicas: Number(values.replicas), databaseUrl: values['database-url'] }) : await startBenchSystem({ databaseUrl: values['database-url'] });
 const { config, api, client } = system;
 
 try {

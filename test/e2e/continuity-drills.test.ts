@@ -168,6 +168,11 @@ describe('continuity drills', () => {
         { timeoutMs: 90_000, intervalMs: 1_000, what: 'the scheduled drill recorded' },
       );
       expect(row).toEqual({ outcome: 'passed', requested_by_subject: 'continuity-drill-schedule' });
+      // The drill closes its cases after recording its verdict.
+      await waitUntil(
+        async () => ((await database.query('select 1 from contact_case where team = $1 and closed_at is null', [DRILL_TEAM])).length === 0 ? true : undefined),
+        { timeoutMs: 30_000, what: "the scheduled drill's cases closed" },
+      );
     } finally {
       await temporal.onApplicationShutdown();
     }
@@ -178,11 +183,12 @@ describe('continuity drills', () => {
     const bad = await administrator.post<{ fields: Array<{ field: string }> }>('/drills', { workerDownSeconds: 99_999 });
     expect(bad.status).toBe(400);
     expect(bad.body.fields.map((problem) => problem.field)).toContain('workerDownSeconds');
+    const earlier = (await database.query<{ reference: string }>('select reference from contact_case')).map((row) => row.reference);
     const started = await administrator.post<{ workflowId: string }>('/drills', { workerDownSeconds: 20 });
     expect(started.status).toBe(202);
     // While the drill runs its cases are open, yet in the queue only when their team is asked for.
     const open = await waitUntil(async () => {
-      const rows = await database.query<{ reference: string }>('select reference from contact_case where closed_at is null and team = $1 order by reference', [DRILL_TEAM]);
+      const rows = await database.query<{ reference: string }>('select reference from contact_case where closed_at is null and team = $1 and reference <> all($2::varchar[]) order by reference', [DRILL_TEAM, earlier]);
       return rows.length === 2 ? rows.map((row) => row.reference) : undefined;
     }, { timeoutMs: 15_000, what: 'the drill cases open' });
     const leader = await apiAs(stack.apiUrl, Role.TeamLeader, 'tl-drill');

@@ -8,29 +8,31 @@ import { type RunningProcess, startProcess, startStack, type Stack } from '../su
 import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
+/** A database and the system on it for one suite, with the worker a test may start in place of a killed one. */
+function systemForSuite() {
+  const system = {} as { database: TestDatabase; config: AppConfig; stack: Stack; replacement?: RunningProcess };
+  beforeAll(async () => {
+    system.database = await createTestDatabase();
+    system.config = testConfig(system.database.url, { DATABASE_MIGRATE_ON_START: 'false' });
+    system.stack = await startStack(system.config);
+  });
+  afterAll(async () => {
+    await system.replacement?.stop();
+    await system.stack?.stop();
+    await system.database?.drop();
+  });
+  return system;
+}
+
 const TOTAL = 30;
 const LANES = 3;
 const KILL_AFTER = 8;
 
 describe('the worker killed during a stream of intakes', () => {
-  let database: TestDatabase;
-  let config: AppConfig;
-  let stack: Stack;
-  let replacement: RunningProcess | undefined;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    config = testConfig(database.url, { DATABASE_MIGRATE_ON_START: 'false' });
-    stack = await startStack(config);
-  });
-
-  afterAll(async () => {
-    await replacement?.stop();
-    await stack?.stop();
-    await database?.drop();
-  });
+  const system = systemForSuite();
 
   it('loses no case and writes no row twice once a worker is back', async () => {
+    const { database, config, stack } = system;
     const handler = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-4401');
     const answers: Array<{ status: number; reference: string }> = [];
     let killedAt: number | undefined;
@@ -51,7 +53,7 @@ describe('the worker killed during a stream of intakes', () => {
             // A new worker after a pause, as a supervisor (systemd, Kubernetes) would start one.
             setTimeout(() => {
               recordedWhenReplaced = database.query<{ n: number }>('select count(*)::int as n from contact_case').then(([row]) => row.n);
-              replacement = startProcess('worker.js', config);
+              system.replacement = startProcess('worker.js', config);
             }, 2_000);
           }
         }
@@ -96,24 +98,10 @@ const STORM_CASES = 8;
  * every intake one case and one `received` entry, every command one row, every timeline gapless.
  */
 describe('a worker SIGKILLed during a storm of intakes and commands', () => {
-  let database: TestDatabase;
-  let config: AppConfig;
-  let stack: Stack;
-  let replacement: RunningProcess | undefined;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    config = testConfig(database.url, { DATABASE_MIGRATE_ON_START: 'false' });
-    stack = await startStack(config);
-  });
-
-  afterAll(async () => {
-    await replacement?.stop();
-    await stack?.stop();
-    await database?.drop();
-  });
+  const system = systemForSuite();
 
   it('loses no case and writes no case, note or assessment twice', async () => {
+    const { database, config, stack } = system;
     const handler = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-4402');
     const count = async (sql: string) => (await database.query<{ n: number }>(sql))[0].n;
     const open: string[] = [];
@@ -133,7 +121,7 @@ describe('a worker SIGKILLed during a storm of intakes and commands', () => {
       if (answered !== 10 || killedAt !== undefined) return;
       killedAt = Date.now() - started;
       stack.worker!.child.kill('SIGKILL');
-      if (workers === 1) setTimeout(() => (replacement = startProcess('worker.js', config)), 2_000);
+      if (workers === 1) setTimeout(() => (system.replacement = startProcess('worker.js', config)), 2_000);
     };
 
     const intakes: Array<{ key: string; status: number; reference: string }> = [];
