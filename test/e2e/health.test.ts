@@ -13,6 +13,8 @@ import { resolveTemporalCli } from '../../src/infra/temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/infra/temporal-dev-server.js';
 import { startProcess, startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
+import { clusterProfile } from '../support/global-setup.js';
+import { testTemporalAddress } from '../support/temporal-env.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 interface Health {
@@ -100,16 +102,22 @@ describe('GET /health when the database is unreachable', () => {
   });
 });
 
+/**
+ * On a server of its own (the dev server), or under the cluster profile on the run's real Temporal
+ * server, whose SQL visibility is the one production has: every view must run there.
+ */
 describe('a namespace that is not set up for cases', () => {
   let database: TestDatabase;
-  let temporal: TemporalDevServer;
+  let temporal: Pick<TemporalDevServer, 'address' | 'stop'>;
   let connection: Connection;
   let stack: Stack;
   const bare = 'police-contact-bare';
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    temporal = await startTemporalDevServer({ cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI, process.env), port: await findFreePort(), headless: true, namespace: 'police-contact-other' });
+    temporal = clusterProfile()
+      ? { address: testTemporalAddress(), stop: () => Promise.resolve() }
+      : await startTemporalDevServer({ cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI, process.env), port: await findFreePort(), headless: true, namespace: 'police-contact-other' });
     connection = await Connection.connect({ address: temporal.address });
     // A namespace made by hand, as an operator might: none of the case search attributes.
     expect(await ensureNamespace(connection, bare, 1)).toBe('created');
