@@ -101,6 +101,12 @@ describe("the case store's PostgreSQL stopped for 20 s", () => {
     // Sent again with the same key after the outage: the same note, not a second.
     expect((await handler.post(`/contacts/${references[0]}/notes`, { text: 'Called back during the outage (0)' }, { 'Idempotency-Key': 'outage-note-0' })).status).toBe(201);
     expect((await query('select 1 from case_note where reference = $1', [references[0]])).length).toBe(1);
+    // The failed writes were retried, and said so in the workers' logs: the reference and the attempt,
+    // never the note's words.
+    const logged = stack.processes.flatMap((running) => running.output.join('').split('\n')).filter((line) => line.includes('a case store write failed'));
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.some((line) => references.some((reference) => line.includes(reference)) && /"attempt":\d+/.test(line))).toBe(true);
+    expect(logged.some((line) => line.includes('Called back during the outage'))).toBe(false);
     process.stdout.write(`[database-outage] down ${OUTAGE_MS} ms: /health 200 again ${healthyAfterMs} ms after the restart; all ${CASES} notes written ${allWrittenAfterMs} ms after it\n`);
   });
 });
