@@ -4,7 +4,7 @@ import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiRespons
 import { IsIn, Matches } from 'class-validator';
 import { Permission } from '../../modules/access/permissions.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
-import { groupings, type Grouping, MiMeasures, type MiReport } from '../../modules/oversight/mi-measures.service.js';
+import { groupings, type Grouping, MiMeasures } from '../../modules/oversight/mi-measures.service.js';
 import { RequirePermission } from '../access/access.decorators.js';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -119,7 +119,7 @@ export class MiController {
   @ApiResponse({ status: 200, type: MiReportView, description: 'The figures; see docs/management-information.md for what each counts' })
   @ApiResponse({ status: 422, description: 'A day that does not exist, a period that is empty or longer than three years; `fields` names it' })
   async json(@Query() query: MiQueryDto): Promise<MiReportView> {
-    const [report, drills]: [MiReport, Awaited<ReturnType<DrillsService['latest']>>] = await Promise.all([this.measures.report(checked(query)), this.drills.latest(5)]);
+    const [report, drills] = await Promise.all([this.measures.report(checked(query)), this.drills.latest(5)]);
     const continuityDrills = {
       schedule: this.config.drills.schedule,
       timeZone: this.config.drills.timeZone,
