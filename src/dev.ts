@@ -189,7 +189,7 @@ async function main(): Promise<number> {
           `  Health         ${apiUrl}/health`,
           `  Temporal UI    ${temporalUiUrl}`,
           `  Temporal gRPC  ${temporal.address}   namespace ${config.temporal.namespace}`,
-          `  Database       ${config.database.embedded ? `${config.database.url} (embedded PostgreSQL, ${join(config.dataDir, 'postgres')})` : 'DATABASE_URL'}`,
+          `  Database       ${database ? `${config.database.url} (embedded PostgreSQL, ${database.clusterDir})` : 'DATABASE_URL'}`,
           `  Data           ${config.dataDir}`,
           '',
           '  Ctrl-C stops everything; the data directory keeps the cases for the next start.',

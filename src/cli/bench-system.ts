@@ -186,7 +186,7 @@ export async function benchDatabase(name: string, maxConnections: number, databa
     dataDir,
     embedded: embedded !== null,
     stop: async () => {
-      await embedded?.stop();
+      await embedded?.discard();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

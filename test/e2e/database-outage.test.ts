@@ -52,7 +52,7 @@ describe("the case store's PostgreSQL stopped for 20 s", () => {
 
   afterAll(async () => {
     await stack?.stop();
-    await database?.stop();
+    await database?.discard();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -46,7 +46,7 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
     const { startEmbeddedDatabase } = await built<EmbeddedDatabaseModule>('infra/embedded-database.js');
     const dir = mkdtempSync(join(tmpdir(), 'police-contact-test-postgres-'));
     const server = await startEmbeddedDatabase({ dataDir: join(dir, 'cluster'), port: await findFreePort(), maxConnections: 200, durable: false });
-    shared.database = { stop: async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); }, dir };
+    shared.database = { stop: async () => { await server.discard(); rmSync(dir, { recursive: true, force: true }); }, dir };
     process.env[testDatabaseServerVariable] = server.url;
   }
 
