@@ -37,7 +37,7 @@ const built = <T>(path: string): Promise<T> => import(fileURLToPath(new URL(`../
  * teardown: a Temporal dev server (in memory), and, unless TEST_DATABASE_URL names a server, the
  * embedded PostgreSQL on a throw-away cluster, in which each suite makes a database of its own.
  */
-export default async function globalSetup(_globalConfig: unknown, projectConfig: { displayName?: { name?: string } | string }): Promise<void> {
+export default async function globalSetup(globalConfig: { selectProjects?: string[] }, _projectConfig: unknown): Promise<void> {
   const shared = ((globalThis as { __testServers?: Shared }).__testServers ??= { users: 0 });
   shared.users += 1;
   const { findFreePort } = await built<ChildProcessModule>('infra/child-process.js');
@@ -50,8 +50,11 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
     process.env[testDatabaseServerVariable] = server.url;
   }
 
-  const project = typeof projectConfig?.displayName === 'string' ? projectConfig.displayName : projectConfig?.displayName?.name;
-  if (project === 'database' || shared.temporal) return;
+  // Jest runs a global set-up file once for all the projects that name it, with the first project's
+  // configuration (which one is first depends on the order its cache gives the tests): so Temporal
+  // is left out only when the database project alone was asked for.
+  const selected = globalConfig?.selectProjects;
+  if (shared.temporal || (selected !== undefined && selected.length > 0 && selected.every((name) => name === 'database'))) return;
   if (clusterProfile()) {
     const { startTemporalServer } = await built<TemporalServerModule>('infra/temporal-server.js');
     const { ensureNamespace, registerSearchAttributes } = await built<RegistrationModule>('infra/search-attribute-registration.js');
