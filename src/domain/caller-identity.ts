@@ -8,11 +8,20 @@ import { Channel, type ChannelDetails } from './channels.js';
  */
 
 /** What the API takes as a telephone number, at intake and in a lookup (then normalised below). */
-export const phonePattern = /^\+?[0-9][0-9 ()-]{5,24}$/;
+/**
+ * A telephone number as written: 6 to 15 digits, with spaces, brackets and dashes between them, at
+ * most 26 characters. Every number it admits is one `normalisePhone` takes (the API document says
+ * this pattern, so nothing it admits may be refused).
+ */
+export const phonePattern = /^(?=.{6,26}$)\+?[0-9](?:[ ()-]*[0-9]){5,14}[ ()-]*$/;
 
 /** A UK number written any usual way as E.164 (`07700 900123`, `+44 (0)7700 900123` → `+447700900123`); other international numbers kept as given, digits only. Null when it is not a number. */
 export function normalisePhone(raw: string): string | null {
-  const digits = raw.trim().replace(/\(0\)/g, '').replace(/[\s().-]/g, '');
+  const written = raw.trim();
+  // `(0)` is the UK trunk prefix written inside an international number; dropped, unless what is
+  // left would be too short to be a number at all.
+  const withoutTrunk = written.replace(/\(0\)/g, '');
+  const digits = (/\d{6}/.test(withoutTrunk.replace(/\D/g, '')) ? withoutTrunk : written).replace(/[\s().-]/g, '');
   if (!/^\+?\d{6,15}$/.test(digits)) return null;
   if (digits.startsWith('+')) return digits;
   if (digits.startsWith('00')) return `+${digits.slice(2)}`;

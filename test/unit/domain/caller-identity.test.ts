@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { callerIdentifiers, isRepeatCaller, normaliseEmail, normaliseHandle, normalisePhone } from '../../../src/domain/caller-identity.js';
+import { callerIdentifiers, isRepeatCaller, normaliseEmail, normaliseHandle, normalisePhone, phonePattern } from '../../../src/domain/caller-identity.js';
 import { Channel, SocialMediaPlatform } from '../../../src/domain/channels.js';
 
 describe('caller identity', () => {
@@ -15,6 +15,17 @@ describe('caller identity', () => {
     expect(normalisePhone('0121 496 0000')).toBe('+441214960000');
     expect(normalisePhone('call me')).toBeNull();
     expect(normalisePhone('12')).toBeNull();
+  });
+
+  it('takes every number the API document admits, and the document admits no number it would refuse', () => {
+    // Found by the API fuzzer: admitted by the pattern, five digits, refused by the lookup (a 400 the document did not allow).
+    expect(phonePattern.test('+79 8 (47')).toBe(false);
+    const admitted = ['+79 8 (478', '123456', '+1 (0)2345', '+44 (0)7700 900123', '1-2-3-4-5-6', `+${'1'.repeat(15)}`, '0121 496 0000  '];
+    for (const written of admitted) {
+      expect([written, phonePattern.test(written)]).toEqual([written, true]);
+      expect([written, normalisePhone(written)]).toEqual([written, expect.stringMatching(/^\+\d{6,17}$/)]);
+    }
+    for (const refused of ['12345', `+${'1'.repeat(16)}`, '+44 7700 900123 ext', ' 0121 496 0000', '+(0)12345', '(0)12345']) expect([refused, phonePattern.test(refused)]).toEqual([refused, false]);
   });
 
   it('lower-cases e-mail and handles, without the @ of a handle', () => {
