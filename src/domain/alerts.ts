@@ -1,3 +1,5 @@
+import { isEntry, type TimelineEntry } from './timeline.js';
+
 /**
  * Alerts: every escalation a case raises (a clock's warning, breach or repeat, or a person's
  * escalation by hand) is an alert addressed to a role in the policy's chain. An alert stays open
@@ -46,14 +48,12 @@ export function alertKindOf(reason: string): AlertKind {
 }
 
 /** The alerts raised by a change's recorded entries: one per `escalated` entry. */
-export function raisedAlerts(entries: ReadonlyArray<{ id: string; type: string; details: Record<string, string | number | boolean | null> }>): OpenAlert[] {
-  return entries
-    .filter((entry) => entry.type === 'escalated')
-    .map((entry) => ({
-      id: entry.id,
-      kind: alertKindOf(String(entry.details.reason)),
-      level: Number(entry.details.level),
-      role: String(entry.details.role),
-      clock: typeof entry.details.clock === 'string' ? entry.details.clock : null,
-    }));
+export function raisedAlerts(entries: ReadonlyArray<{ id: string } & TimelineEntry>): OpenAlert[] {
+  return entries.filter(isEntry('escalated')).map((entry) => ({
+    id: entry.id,
+    kind: alertKindOf(entry.details.reason),
+    level: entry.details.level,
+    role: entry.details.role,
+    clock: entry.details.clock,
+  }));
 }

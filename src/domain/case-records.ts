@@ -59,10 +59,10 @@ export interface IntakeRecord {
 export const SYSTEM_ACTOR: ActorRef = { subject: 'system', role: 'system' };
 
 /** A timeline entry as the case store keeps it: its id makes a retried write harmless. */
-export interface RecordedEntry extends TimelineEntry {
+export type RecordedEntry = TimelineEntry & {
   id: string;
   sequence: number;
-}
+};
 
 /**
  * What the case store is told after each change (written by an idempotent activity): a command, or

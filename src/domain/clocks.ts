@@ -1,6 +1,7 @@
 import { type ActorRef } from './actor.js';
 import { type ClockKind, type ClockRule, type ContactPolicy, type GradedClockKind, gradeRule } from './policy.js';
 import { type Grade } from './thrive.js';
+import { type TimelineEntry } from './timeline.js';
 import { addDuration, describeDuration, type PolicyDuration, spanMs } from './working-time.js';
 
 /**
@@ -67,11 +68,7 @@ export interface CaseClock {
   rebaselines: ClockRebaseline[];
 }
 
-export interface TimelineEntry {
-  type: string;
-  /** Codes, numbers and times only: never a narrative, a note's text or a caller's details. */
-  details: Record<string, string | number | boolean | null>;
-}
+export type { TimelineEntry } from './timeline.js';
 
 /** What the clocks act on: the case's clocks and its escalation level. */
 export interface ClockBook {
@@ -171,7 +168,7 @@ function armIn(
     rebaselines: [],
   };
   book.clocks.push(clock);
-  entries.push({ type: 'clock-armed', details: { clock: clock.id, label: clock.label, startedAt: clock.startedAt, dueAt: clock.dueAt } });
+  entries.push({ type: 'clock-armed', details: { clock: clock.id, clockKind: clock.kind, grade: clock.grade, label: clock.label, startedAt: clock.startedAt, dueAt: clock.dueAt } });
   return clock;
 }
 
@@ -189,7 +186,10 @@ function meetIn(book: ClockBook, entries: TimelineEntry[], kind: ClockKind, nowM
     if (clock.pausedAt) closePause(clock, nowMs, null);
     // Late if it breached, or if its due time had passed before its breach timer fired (a contact
     // recorded after the fact, acted on at once).
-    entries.push({ type: 'clock-met', details: { clock: clock.id, late: clock.breachedAt !== null || nowMs > ms(clock.dueAt), dueAt: clock.dueAt } });
+    entries.push({
+      type: 'clock-met',
+      details: { clock: clock.id, clockKind: clock.kind, grade: clock.grade, late: clock.breachedAt !== null || nowMs > ms(clock.dueAt), startedAt: clock.startedAt, dueAt: clock.dueAt },
+    });
   }
 }
 
@@ -206,7 +206,7 @@ function stopIn(clock: CaseClock, entries: TimelineEntry[], reason: string, nowM
   clock.resumeTo = null;
   clock.nextEscalationAt = null;
   if (clock.pausedAt) closePause(clock, nowMs, null);
-  entries.push({ type: 'clock-stopped', details: { clock: clock.id, reason } });
+  entries.push({ type: 'clock-stopped', details: { clock: clock.id, clockKind: clock.kind, reason } });
 }
 
 export interface Regrade {
@@ -243,7 +243,7 @@ function regradeIn(book: ClockBook, entries: TimelineEntry[], policy: ContactPol
       // A re-baselined clock counts afresh; an earlier warning or breach stays on its record.
       if (current.state === 'paused') current.resumeTo = 'running';
       else current.state = 'running';
-      entries.push({ type: 'clock-rebaselined', details: { clock: current.id, fromDueAt, toDueAt: current.dueAt, fromGrade: change.fromGrade, toGrade: change.toGrade } });
+      entries.push({ type: 'clock-rebaselined', details: { clock: current.id, clockKind: current.kind, fromDueAt, toDueAt: current.dueAt, fromGrade: change.fromGrade, toGrade: change.toGrade } });
     } else if (duration && !satisfied[kind]) {
       armIn(book, entries, policy, kind, nowMs, { duration, grade: change.toGrade });
     }
@@ -263,7 +263,7 @@ export const alertRole = (book: ClockBook, policy: ContactPolicy, cause: { role:
     const index = policy.escalationChain.indexOf(cause.role);
     const level = index >= 0 ? index + 1 : Math.min(2, policy.escalationChain.length);
     copy.escalationLevel = Math.max(copy.escalationLevel, level);
-    entries.push({ type: 'escalated', details: { level, role: policy.escalationChain[level - 1], reason: cause.reason, clock: null, raisedFor: iso(cause.raisedFor) } });
+    entries.push({ type: 'escalated', details: { level, role: policy.escalationChain[level - 1], reason: cause.reason, clock: null, clockKind: null, raisedFor: iso(cause.raisedFor) } });
   });
 
 /** Raises the escalation level (to at least `minLevel`) and records who is told: an `escalated` entry raises an alert. */
@@ -274,7 +274,7 @@ function escalateIn(book: ClockBook, entries: TimelineEntry[], policy: ContactPo
   if (cause.clock) cause.clock.escalations += 1;
   entries.push({
     type: 'escalated',
-    details: { level, role: policy.escalationChain[level - 1], reason: cause.reason, clock: cause.clock?.id ?? null, raisedFor: iso(cause.raisedFor) },
+    details: { level, role: policy.escalationChain[level - 1], reason: cause.reason, clock: cause.clock?.id ?? null, clockKind: cause.clock?.kind ?? null, raisedFor: iso(cause.raisedFor) },
   });
 }
 
@@ -286,7 +286,7 @@ export const pauseClock = (book: ClockBook, id: string, reason: PauseReason, act
     clock.state = 'paused';
     clock.pausedAt = iso(nowMs);
     clock.pauses.push({ reason, by: actor, at: iso(nowMs), resumedAt: null, resumedBy: null, pausedMs: null });
-    entries.push({ type: 'clock-paused', details: { clock: clock.id, reason } });
+    entries.push({ type: 'clock-paused', details: { clock: clock.id, clockKind: clock.kind, reason } });
   });
 
 function closePause(clock: CaseClock, nowMs: number, actor: ActorRef | null): number {
@@ -304,6 +304,7 @@ function closePause(clock: CaseClock, nowMs: number, actor: ActorRef | null): nu
 export const resumeClock = (book: ClockBook, id: string, actor: ActorRef, nowMs: number) => onCopy(book, (copy, entries) => resumeIn(clockIn(copy, id), entries, actor, nowMs));
 
 function resumeIn(clock: CaseClock, entries: TimelineEntry[], actor: ActorRef, nowMs: number): void {
+  const reason = clock.pauses[clock.pauses.length - 1].reason;
   const span = closePause(clock, nowMs, actor);
   const state = clock.resumeTo ?? 'running';
   if (state !== 'breached') {
@@ -313,7 +314,7 @@ function resumeIn(clock: CaseClock, entries: TimelineEntry[], actor: ActorRef, n
   if (clock.nextEscalationAt) clock.nextEscalationAt = iso(ms(clock.nextEscalationAt) + span);
   clock.state = state;
   clock.resumeTo = null;
-  entries.push({ type: 'clock-resumed', details: { clock: clock.id, pausedMs: span, dueAt: clock.dueAt } });
+  entries.push({ type: 'clock-resumed', details: { clock: clock.id, clockKind: clock.kind, reason, pausedMs: span, dueAt: clock.dueAt } });
 }
 
 /**
@@ -387,14 +388,14 @@ function fireIn(book: ClockBook, entries: TimelineEntry[], policy: ContactPolicy
         clock.state = 'warned';
         if (ms(clock.dueAt) <= nowMs) break; // the breach is due too: it alone is raised
         clock.warnedAt = iso(nowMs);
-        entries.push({ type: 'clock-warned', details: { clock: clock.id, dueAt: clock.dueAt } });
+        entries.push({ type: 'clock-warned', details: { clock: clock.id, clockKind: clock.kind, dueAt: clock.dueAt } });
         escalateIn(book, entries, policy, { reason: 'clock-warning', clock, raisedFor: alarm.atMs });
         break;
       case 'due': {
         clock.state = 'breached';
         clock.breachedAt = iso(nowMs);
         clock.nextEscalationAt = iso(nextRepeat(alarm.atMs, spanMs(rule.repeatEvery), nowMs));
-        entries.push({ type: 'clock-breached', details: { clock: clock.id, dueAt: clock.dueAt } });
+        entries.push({ type: 'clock-breached', details: { clock: clock.id, clockKind: clock.kind, dueAt: clock.dueAt } });
         const target = clock.kind === 'unresourced' && clock.grade !== null ? (gradeRule(policy, clock.grade).unresourcedEscalatesTo ?? rule.breachEscalatesTo) : rule.breachEscalatesTo;
         escalateIn(book, entries, policy, { reason: 'clock-breach', clock, raisedFor: alarm.atMs, minLevel: target ? policy.escalationChain.indexOf(target) + 1 : 0 });
         break;

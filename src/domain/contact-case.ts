@@ -347,7 +347,7 @@ export function applyCommand(
       if (['medium', 'high'].includes(command.assessment.factors.vulnerability.level)) next.screening = { ...next.screening, vulnerable: true };
       if (isDowngrade(state.grade, proposed)) {
         next.pendingDowngrade = { fromGrade: state.grade!, toGrade: proposed, requestedBy: actor, requestedAt: now };
-        entry = { type: 'downgrade-proposed', details: { fromGrade: state.grade, toGrade: proposed, assessment: next.assessmentCount } };
+        entry = { type: 'downgrade-proposed', details: { fromGrade: state.grade!, toGrade: proposed, assessment: next.assessmentCount } };
       } else {
         next.pendingDowngrade = null;
         next.grade = proposed;
@@ -362,7 +362,14 @@ export function applyCommand(
       const pending = state.pendingDowngrade!;
       next.pendingDowngrade = null;
       if (command.approve) next.grade = pending.toGrade;
-      entry = { type: command.approve ? 'downgrade-approved' : 'downgrade-refused', details: { fromGrade: pending.fromGrade, toGrade: pending.toGrade } };
+      const decided = {
+        fromGrade: pending.fromGrade,
+        toGrade: pending.toGrade,
+        requestedBy: pending.requestedBy.subject,
+        requestedByRole: pending.requestedBy.role,
+        requestedAt: pending.requestedAt,
+      };
+      entry = command.approve ? { type: 'downgrade-approved', details: decided } : { type: 'downgrade-refused', details: decided };
       break;
     }
     case 'record-incident':
@@ -560,7 +567,7 @@ function clockEffects(state: ContactCaseState, next: ContactCaseState, command: 
  * The case with the alerts its newly recorded entries raise (one per `escalated` entry, known by
  * the entry's id once the change has ids): what the workflow adopts and the case store writes.
  */
-export function withRaisedAlerts(state: ContactCaseState, entries: ReadonlyArray<{ id: string; type: string; details: TimelineEntry['details'] }>): ContactCaseState {
+export function withRaisedAlerts(state: ContactCaseState, entries: ReadonlyArray<{ id: string } & TimelineEntry>): ContactCaseState {
   const raised = raisedAlerts(entries);
   return raised.length === 0 ? state : { ...state, alerts: [...state.alerts, ...raised] };
 }

@@ -1,4 +1,6 @@
+import { type CaseProjection } from './case-projection.js';
 import { Channel } from './channels.js';
+import { type TimelineEntry } from './timeline.js';
 
 /**
  * The police authority's measures, from counts. Pure: the case store keeps the counts (per hour,
@@ -211,4 +213,80 @@ export function measureRows(measures: Measures): Array<{ measure: string; value:
   };
   walk(measures, '');
   return rows;
+}
+
+/**
+ * A count a change adds to the management information: at a time (its day and month are taken in
+ * the force's time zone by the store), for a team. A `dimension` of null stands for the hour of the
+ * week at that time, which is also the force's local time.
+ */
+export interface MiDelta {
+  at: string;
+  team: string;
+  measure: string;
+  dimension: string | null;
+  count: number;
+  totalMs: number;
+}
+
+/** What the counts of a change need to know of its case, after the change. */
+export type CountedCase = Pick<CaseProjection, 'team' | 'area' | 'receivedAt' | 'vulnerable' | 'riskMarker' | 'screeningReasons' | 'closedAt'>;
+
+const elapsedMs = (from: string, to: string) => Math.max(0, Date.parse(to) - Date.parse(from));
+
+/**
+ * The counts one change adds, from its typed timeline entries: what each measure of
+ * docs/management-information.md counts, decided here and written by the store in the same
+ * statement as the change. (Recontact after a first contact resolution needs the callers of other
+ * cases, so the store counts it at intake.)
+ */
+export function countsOfChange(counted: CountedCase, entries: readonly TimelineEntry[], at: string): MiDelta[] {
+  const deltas: MiDelta[] = [];
+  const add = (when: string, measure: string, dimension: string | null, totalMs = 0) => deltas.push({ at: when, team: counted.team, measure, dimension, count: 1, totalMs });
+  for (const entry of entries) {
+    switch (entry.type) {
+      case 'received':
+        add(counted.receivedAt, 'contacts', entry.details.channel);
+        add(counted.receivedAt, 'contacts-hour', null);
+        if (entry.details.riskMarker === 'IR') add(counted.receivedAt, 'screening', 'ir');
+        if (counted.vulnerable) add(counted.receivedAt, 'screening', 'vulnerable');
+        if (counted.screeningReasons.includes('history:repeat-caller')) add(counted.receivedAt, 'screening', 'repeat-caller');
+        break;
+      case 'assessed':
+        add(at, 'first-grade', String(entry.details.grade));
+        break;
+      case 'clock-met': {
+        const { clockKind, late, startedAt, grade } = entry.details;
+        const spent = elapsedMs(startedAt, at);
+        add(at, late ? 'clock-met-late' : 'clock-met-on-time', clockKind, spent);
+        add(at, 'clock-time-to-meet', `${clockKind}|${durationBucket(spent)}`, spent);
+        if (clockKind === 'attendance') add(at, 'attendance', `${grade ?? 'ungraded'}|${counted.area}|${late ? 'late' : 'on-time'}`, spent);
+        break;
+      }
+      case 'clock-breached':
+        add(at, 'clock-breached', entry.details.clockKind);
+        break;
+      case 'clock-stopped':
+        add(at, 'clock-stopped', entry.details.clockKind);
+        break;
+      case 'clock-resumed':
+        add(at, 'clock-paused', entry.details.reason, entry.details.pausedMs);
+        break;
+      case 'downgrade-proposed':
+      case 'downgrade-approved':
+      case 'downgrade-refused':
+        add(at, 'downgrades', entry.type.slice('downgrade-'.length));
+        break;
+      case 'closed': {
+        const closedAt = counted.closedAt ?? at;
+        add(closedAt, 'closed-outcome', entry.details.outcome);
+        add(closedAt, 'closed-category', entry.details.closingCategory);
+        add(closedAt, 'fcr', String(entry.details.firstContactResolution));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return deltas;
 }

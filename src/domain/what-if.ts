@@ -52,9 +52,10 @@ export interface WhatIfReport {
   wouldHaveBeenOnTime: Array<{ reference: string; clock: string; dueAt: string; metAt: string | null }>;
 }
 
-const kindOf = (clock: string): ClockKind | null => {
-  const kind = clock.replace(/-[0-9]+$/, '');
-  return (clockKinds as readonly string[]).includes(kind) ? (kind as ClockKind) : null;
+/** The clock's kind, as its entry states it (a kind this policy does not know is left out). */
+const kindOf = (entry: RecordedEntry): ClockKind | null => {
+  const kind = entry.details.clockKind;
+  return typeof kind === 'string' && (clockKinds as readonly string[]).includes(kind) ? (kind as ClockKind) : null;
 };
 const ms = (time: string) => Date.parse(time);
 const iso = (time: number) => new Date(time).toISOString();
@@ -66,7 +67,7 @@ export function clockOutcomes(recorded: RecordedCase, policy: ContactPolicy, now
   const armed = recorded.timeline.filter((entry) => entry.type === 'clock-armed');
   for (const arming of armed) {
     const clock = String(arming.details.clock);
-    const kind = kindOf(clock);
+    const kind = kindOf(arming);
     if (!kind) continue;
     const about = (type: string) => recorded.timeline.filter((entry) => entry.type === type && entry.details.clock === clock && entry.sequence > arming.sequence);
     const met = about('clock-met')[0];
@@ -85,7 +86,7 @@ export function clockOutcomes(recorded: RecordedCase, policy: ContactPolicy, now
 
     // Under the other policy: the same start (or re-baseline), the other length, the same pauses.
     const startMs = lastRebaseline ? ms(lastRebaseline.at) : ms(String(arming.details.startedAt));
-    const grade = (lastRebaseline ? Number(lastRebaseline.details.toGrade) : Number(/grade ([1-4])/.exec(String(arming.details.label))?.[1])) as Grade;
+    const grade = Number(lastRebaseline ? lastRebaseline.details.toGrade : arming.details.grade) as Grade;
     const graded = (gradedClockKinds as readonly string[]).includes(kind);
     const duration = graded ? (Number.isInteger(grade) ? gradedDuration(policy, kind as GradedClockKind, grade, recorded.area) : null) : policy.clocks[kind]?.duration;
     let whatIf: ClockOutcome['whatIf'] = null;

@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, type SearchAttributePair, SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
-import { activeClocks, hasBreach, nextDueAt } from '../domain/clocks.js';
+import { type CaseProjection, projectCase } from '../domain/case-projection.js';
 import type { ContactCaseState } from '../domain/contact-case.js';
 
 /**
@@ -37,33 +37,27 @@ export const caseSearchAttributeKeys = [
   caseOpenAlertKey,
 ] as const;
 
-/** The kinds of the clocks still counting, for `CaseOpenClocks`. */
-const openClockKinds = (state: ContactCaseState) => [...new Set(activeClocks(state).map((clock) => clock.kind))].sort();
-
 type Pair = SearchAttributePair;
 
 /**
- * How each attribute follows from the case's state, in one order. A `null` value is left unset on a
- * new case; on a change it is `unset` (removed) or `kept` (the last value stays).
+ * How each attribute follows from the case's projection, in one order. A `null` value is left unset
+ * on a new case; on a change it is `unset` (removed) or `kept` (the last value stays).
  */
-const fromState: Array<{ key: Pair['key']; value: (state: ContactCaseState) => Pair['value'] | null; whenNull: 'unset' | 'kept'; same?: (a: unknown, b: unknown) => boolean }> = [
-  { key: caseChannelKey, value: (state) => state.channel, whenNull: 'kept' },
-  { key: caseStageKey, value: (state) => state.stage, whenNull: 'kept' },
-  { key: caseRiskMarkerKey, value: (state) => state.screening.riskMarker ?? 'none', whenNull: 'kept' },
-  { key: caseVulnerableKey, value: (state) => state.screening.vulnerable, whenNull: 'kept' },
-  { key: caseOpenClocksKey, value: openClockKinds, whenNull: 'kept', same: (a, b) => (a as string[]).join() === (b as string[]).join() },
-  { key: caseBreachedKey, value: hasBreach, whenNull: 'kept' },
-  { key: caseOpenAlertKey, value: (state) => (state.alerts ?? []).length > 0, whenNull: 'kept' },
-  { key: caseGradeKey, value: (state) => state.grade, whenNull: 'kept' },
-  { key: caseEscalationLevelKey, value: (state) => state.escalationLevel, whenNull: 'kept' },
-  { key: caseTeamKey, value: (state) => state.team, whenNull: 'kept' },
-  { key: casePolicyVersionKey, value: (state) => state.policyVersion, whenNull: 'kept' },
+const fromProjection: Array<{ key: Pair['key']; value: (projected: CaseProjection) => Pair['value'] | null; whenNull: 'unset' | 'kept'; same?: (a: unknown, b: unknown) => boolean }> = [
+  { key: caseChannelKey, value: (projected) => projected.channel, whenNull: 'kept' },
+  { key: caseStageKey, value: (projected) => projected.stage, whenNull: 'kept' },
+  { key: caseRiskMarkerKey, value: (projected) => projected.riskMarker ?? 'none', whenNull: 'kept' },
+  { key: caseVulnerableKey, value: (projected) => projected.vulnerable, whenNull: 'kept' },
+  { key: caseOpenClocksKey, value: (projected) => projected.openClockKinds, whenNull: 'kept', same: (a, b) => (a as string[]).join() === (b as string[]).join() },
+  { key: caseBreachedKey, value: (projected) => projected.breached, whenNull: 'kept' },
+  { key: caseOpenAlertKey, value: (projected) => projected.openAlert, whenNull: 'kept' },
+  { key: caseGradeKey, value: (projected) => projected.grade, whenNull: 'kept' },
+  { key: caseEscalationLevelKey, value: (projected) => projected.escalationLevel, whenNull: 'kept' },
+  { key: caseTeamKey, value: (projected) => projected.team, whenNull: 'kept' },
+  { key: casePolicyVersionKey, value: (projected) => projected.policyVersion, whenNull: 'kept' },
   {
     key: caseNextDueAtKey,
-    value: (state) => {
-      const due = nextDueAt(state);
-      return due === null ? null : new Date(due);
-    },
+    value: (projected) => (projected.nextDueAt === null ? null : new Date(projected.nextDueAt)),
     whenNull: 'unset',
     same: (a, b) => (a as Date | null)?.getTime() === (b as Date | null)?.getTime(),
   },
@@ -72,8 +66,9 @@ const fromState: Array<{ key: Pair['key']; value: (state: ContactCaseState) => P
 /** Every search attribute of a case in this state: what its workflow starts with. */
 export function caseSearchAttributes(state: ContactCaseState): Pair[] {
   const pairs: Pair[] = [];
-  for (const { key, value } of fromState) {
-    const current = value(state);
+  const projected = projectCase(state);
+  for (const { key, value } of fromProjection) {
+    const current = value(projected);
     if (current !== null) pairs.push({ key, value: current } as Pair);
   }
   return pairs;
@@ -82,8 +77,9 @@ export function caseSearchAttributes(state: ContactCaseState): Pair[] {
 /** What a change to the case changed, for one upsert (empty when nothing did). */
 export function changedSearchAttributes(before: ContactCaseState, after: ContactCaseState): SearchAttributeUpdatePair[] {
   const changed: SearchAttributeUpdatePair[] = [];
-  for (const { key, value, whenNull, same } of fromState) {
-    const [was, now] = [value(before), value(after)];
+  const [beforeProjected, afterProjected] = [projectCase(before), projectCase(after)];
+  for (const { key, value, whenNull, same } of fromProjection) {
+    const [was, now] = [value(beforeProjected), value(afterProjected)];
     if (same ? same(was, now) : was === now) continue;
     if (now !== null) changed.push({ key, value: now } as SearchAttributeUpdatePair);
     else if (whenNull === 'unset') changed.push({ key, value: null } as SearchAttributeUpdatePair);

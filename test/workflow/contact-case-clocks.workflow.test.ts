@@ -211,8 +211,8 @@ describe('case clocks at real durations (time-skipping server)', () => {
       [reference],
     );
     expect(timeline).toEqual([
-      { type: 'clock-paused', details: { clock: 'attendance-1', reason: 'victim-unavailable' } },
-      { type: 'clock-resumed', details: { clock: 'attendance-1', pausedMs: pause.pausedMs, dueAt: resumed.dueAt } },
+      { type: 'clock-paused', details: { clock: 'attendance-1', clockKind: 'attendance', reason: 'victim-unavailable' } },
+      { type: 'clock-resumed', details: { clock: 'attendance-1', clockKind: 'attendance', reason: 'victim-unavailable', pausedMs: pause.pausedMs, dueAt: resumed.dueAt } },
     ]);
   });
 

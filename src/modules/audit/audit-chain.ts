@@ -24,9 +24,9 @@ export const auditHash = (previousHash: string, content: AuditEntryContent) => s
 /** The rule behind a decision the workflow made itself, named from the entry's codes. */
 function ruleOf(actor: ActorRef, entry: RecordedEntry): string | null {
   if (actor.role !== 'system') return null;
-  const clock = typeof entry.details.clock === 'string' ? entry.details.clock.replace(/-\d+$/, '') : null;
-  const reason = typeof entry.details.reason === 'string' ? entry.details.reason : entry.type;
-  return clock ? `${reason}:${clock}` : reason;
+  const reason = 'reason' in entry.details ? entry.details.reason : entry.type;
+  const clockKind = 'clockKind' in entry.details ? entry.details.clockKind : null;
+  return clockKind ? `${reason}:${clockKind}` : reason;
 }
 
 /** An audit entry as its row is written: the content, the hash it follows, and its own. */

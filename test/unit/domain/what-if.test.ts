@@ -10,7 +10,7 @@ const at = (hours: number) => new Date(t0 + hours * hour).toISOString();
 const timeline = (...rest: Array<Omit<RecordedEntry, 'sequence'>>): RecordedEntry[] =>
   [
     { type: 'received', at: at(0), details: {} },
-    { type: 'clock-armed', at: at(0), details: { clock: 'digital-action-1', label: 'web submission actioned (48 h)', startedAt: at(0), dueAt: at(48) } },
+    { type: 'clock-armed', at: at(0), details: { clock: 'digital-action-1', clockKind: 'digital-action', grade: null, label: 'web submission actioned (48 h)', startedAt: at(0), dueAt: at(48) } },
     ...rest,
   ].map((entry, index) => ({ ...entry, sequence: index + 1 }));
 
