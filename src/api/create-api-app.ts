@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { type AppConfig } from '../config/app-config.js';
 import { type AppLogger } from '../modules/logging/app-logger.js';
 import { ApiModule } from './api.module.js';
-import { createValidationPipe } from './common/validation.js';
+import { createValidationPipe, WellFormedTextPipe } from './common/validation.js';
 import { allowedMethods, createOpenApiDocument, mountOpenApi } from './openapi.js';
 import { RouteMethods } from './common/error.filter.js';
 
@@ -30,7 +30,7 @@ export async function createApiApp(config: AppConfig, logger: AppLogger): Promis
     credentials: true,
     maxAge: 600,
   });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new WellFormedTextPipe(), createValidationPipe());
   const document = createOpenApiDocument(app);
   mountOpenApi(app, document);
   app.get(RouteMethods).set(allowedMethods(document));

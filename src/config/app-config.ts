@@ -91,6 +91,12 @@ export const environmentSchema = z.object({
   DRILL_CLOCK_SECONDS: z.coerce.number().int().min(10).max(3600).default(30).meta({ description: 'how long each drill case\'s clock runs (it warns at half)' }),
   DRILL_WORKER_DOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(5).meta({ description: 'how long the drill keeps the restarted worker down' }),
   DRILL_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(300).default(5).meta({ description: 'how late a drill clock may fire and still be on time' }),
+  STORE_WRITE_DATA_ERROR_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3).meta({ description: 'how many times a case store write that fails with a data error (not an outage) is tried before it is given up, an administrators\' store alert raised, and the case carries on (`npm run store:resync` writes it later)' }),
+  FAULT_KILL_WORKER_AFTER_STORE_WRITES: z.coerce.number().int().min(0).default(0).meta({ description: 'tests only (refused in production): the worker kills itself (SIGKILL) right after its Nth case store write has committed and before the activity reports it; 0 never' }),
+  COMMAND_UPDATES_IN_FLIGHT: z.coerce.number().int().min(1).max(10).default(8).meta({ description: 'commands one API process has in flight to one case at once (Temporal takes 10 per case); more wait their turn' }),
+  COMMAND_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(30).meta({ description: 'how long a command waits for its turn, or retries a command the engine could not take yet, before the API answers 503 with `Retry-After`' }),
+  RECONCILE_SCHEDULE: z.string().trim().min(1).default('30 3 * * *').meta({ description: 'when the case store is compared with the workflows by itself: a cron expression in `RECONCILE_TIME_ZONE` (the worker keeps a Temporal Schedule to it; each run compares the cases changed since the last), or `off`', shownDefault: '`30 3 * * *` (daily 03:30)' }),
+  RECONCILE_TIME_ZONE: z.string().min(1).default('Europe/London').meta({ description: 'the IANA time zone `RECONCILE_SCHEDULE` is read in' }),
   CHANNEL_PLATFORM_SECRET: optionalText.meta({ description: 'the HMAC-SHA256 key shared with the platform connector: it signs what is sent to the platform and checks signed inbound webhooks (at least 32 characters)', shownDefault: 'unset: the signed webhook route refuses every call' }),
 });
 
@@ -179,6 +185,16 @@ export interface AppConfig {
   browserSignIn: { authorizationUrl?: string; tokenUrl?: string; clientId?: string; scope: Settings['OIDC_SCOPE'] };
   /** The platform adapter that replies and posts go out through, and the key shared with connectors. */
   channels: { platformUrl?: string; secret?: string };
+  /** How the case store is written, checked and reconciled with the workflows. */
+  store: {
+    dataErrorAttempts: Settings['STORE_WRITE_DATA_ERROR_ATTEMPTS'];
+    /** Tests only: see FAULT_KILL_WORKER_AFTER_STORE_WRITES. */
+    killWorkerAfterWrites: Settings['FAULT_KILL_WORKER_AFTER_STORE_WRITES'];
+    reconcileSchedule: Settings['RECONCILE_SCHEDULE'];
+    reconcileTimeZone: Settings['RECONCILE_TIME_ZONE'];
+  };
+  /** How the API sends commands to a case's workflow. */
+  commands: { inFlightPerCase: Settings['COMMAND_UPDATES_IN_FLIGHT']; waitSeconds: Settings['COMMAND_WAIT_SECONDS'] };
   /** The continuity drill: its schedule (`off` for none) and its settings. */
   drills: {
     schedule: Settings['DRILL_SCHEDULE'];
@@ -238,6 +254,12 @@ const copied = {
   DRILL_CLOCK_SECONDS: ['drills', 'clockSeconds'],
   DRILL_WORKER_DOWN_SECONDS: ['drills', 'workerDownSeconds'],
   DRILL_TOLERANCE_SECONDS: ['drills', 'toleranceSeconds'],
+  STORE_WRITE_DATA_ERROR_ATTEMPTS: ['store', 'dataErrorAttempts'],
+  FAULT_KILL_WORKER_AFTER_STORE_WRITES: ['store', 'killWorkerAfterWrites'],
+  RECONCILE_SCHEDULE: ['store', 'reconcileSchedule'],
+  RECONCILE_TIME_ZONE: ['store', 'reconcileTimeZone'],
+  COMMAND_UPDATES_IN_FLIGHT: ['commands', 'inFlightPerCase'],
+  COMMAND_WAIT_SECONDS: ['commands', 'waitSeconds'],
 } as const satisfies Partial<Record<keyof Settings, readonly [string] | readonly [string, string]>>;
 
 type Section = Record<string, unknown>;
@@ -336,6 +358,8 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   if (e.CHANNEL_PLATFORM_SECRET !== undefined && e.CHANNEL_PLATFORM_SECRET.length < 32) issues.push('CHANNEL_PLATFORM_SECRET: at least 32 characters');
   if (e.CHANNEL_PLATFORM_URL && !e.CHANNEL_PLATFORM_SECRET) issues.push('CHANNEL_PLATFORM_SECRET: required with CHANNEL_PLATFORM_URL (deliveries are signed)');
   if (e.DRILL_SCHEDULE !== 'off' && e.DRILL_SCHEDULE.split(/\s+/).length !== 5) issues.push('DRILL_SCHEDULE: a cron expression of five fields (minute hour day-of-month month day-of-week), or off');
+  if (e.RECONCILE_SCHEDULE !== 'off' && e.RECONCILE_SCHEDULE.split(/\s+/).length !== 5) issues.push('RECONCILE_SCHEDULE: a cron expression of five fields (minute hour day-of-month month day-of-week), or off');
+  if (e.NODE_ENV === 'production' && e.FAULT_KILL_WORKER_AFTER_STORE_WRITES > 0) issues.push('FAULT_KILL_WORKER_AFTER_STORE_WRITES: a fault for tests, refused in production');
   const signIn = [e.OIDC_AUTHORIZATION_URL, e.OIDC_TOKEN_URL, e.OIDC_CLIENT_ID];
   if (signIn.some(Boolean) && !signIn.every(Boolean)) issues.push('OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL and OIDC_CLIENT_ID: give all three for browser sign-in, or none');
   if (issues.length > 0 || !keys || !payloadKeys || !identityKeys || typeof webhooks === 'string') throw new ConfigError(issues);
@@ -361,6 +385,8 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     callerIdentity: { keys: identityKeys },
     channels: { ...sections.channels },
     drills: { ...sections.drills },
+    store: { ...sections.store },
+    commands: { ...sections.commands },
   };
 }
 

@@ -48,11 +48,21 @@ export interface ConversationRef {
   generation: number;
 }
 
+/**
+ * The case as a change hands it to the store: its whole state but the open alerts, which the store
+ * keeps as alert rows (each raised by an `escalated` entry, closed by an acknowledgement or the
+ * case's closure). Left out, a case breached for weeks does not carry its growing list of
+ * unacknowledged alerts in every change its history holds.
+ */
+export type StoredCaseState = Omit<ContactCaseState, 'alerts'>;
+
+export const storedState = ({ alerts: _alerts, ...state }: ContactCaseState): StoredCaseState => state;
+
 /** What the intake activity writes: the contact, the case as it opens, and its first timeline entries. */
 export interface IntakeRecord {
   intake: ContactIntake;
   entries: RecordedEntry[];
-  state: ContactCaseState;
+  state: StoredCaseState;
 }
 
 /** Who changes a case when no person does: the rule that fired is named in the entry. */
@@ -75,7 +85,7 @@ export interface CaseChange {
   at: string;
   command: CaseCommand | null;
   entries: RecordedEntry[];
-  state: ContactCaseState;
+  state: StoredCaseState;
 }
 
 /** The case as its workflow opens it from the intake: the one place the intake becomes a case. */

@@ -124,13 +124,16 @@ dynamicConfigClient:
 
 /**
  * What this deployment changes from the server's defaults: search attributes are read fresh (a
- * namespace set up a moment ago can take cases at once), and the history cache holds a busy day's
- * open cases (as the dev server is told).
+ * namespace set up a moment ago can take cases at once), the history cache holds a busy day's
+ * open cases (as the dev server is told), and activities go eagerly to the worker that scheduled
+ * them (every change to a case is a store-write activity its own workflow task schedules).
  */
 const dynamicConfig = `system.forceSearchAttributesCacheRefreshOnRead:
   - value: true
 history.hostLevelCacheMaxSize:
   - value: 32768
+system.enableActivityEagerExecution:
+  - value: true
 `;
 
 /** Starts one node of the real Temporal server on PostgreSQL, its schemas set up first. */

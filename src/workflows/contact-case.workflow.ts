@@ -1,10 +1,12 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
   makeContinueAsNewFunc,
   ParentClosePolicy,
   patched,
+  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -23,31 +25,57 @@ import { outboundDeliveryWorkflowId } from './outbound-delivery.messages.js';
 import { outboundDeliveryWorkflow } from './outbound-delivery.workflow.js';
 import { nextAlarm } from '../domain/clocks.js';
 import { applyAlarms, applyCommand, type CaseCommand, type ContactCaseState, rejectionOf, type TimelineEntry, withRaisedAlerts } from '../domain/contact-case.js';
-import { type ContactIntake, openCaseFromIntake, type RecordedEntry, SYSTEM_ACTOR } from '../domain/case-records.js';
+import { type CaseChange, type ContactIntake, openCaseFromIntake, type RecordedEntry, storedState, SYSTEM_ACTOR } from '../domain/case-records.js';
+import { malformedTextProblems } from '../domain/well-formed-text.js';
 import {
+  type AppliedChange,
   type CaseContinuation,
   caseStateQuery,
+  COMMAND_ID_CONFLICT,
   type CommandEnvelope,
   commandUpdates,
   type ContactCaseActivities,
   INVALID_COMMAND,
   STAGE_CONFLICT,
+  STORE_REFUSED,
+  STORE_WRITE_FAILED,
 } from './contact-case.messages.js';
 import { caseOpenAlertKey, caseSearchAttributes, changedSearchAttributes } from './search-attributes.js';
 
 /**
- * Case store writes are local activities: each is one short, idempotent database transaction, run
- * by the worker inside the workflow task that needs it. A clock alarm or a command then costs half
- * the round trips to the Temporal server, which is what a storm of alarms is bound by (measured in
- * `npm run bench:clocks`). If the worker dies mid-write, the next worker replays and writes again,
- * harmlessly.
+ * Case store writes are regular activities: the change is in the history (the activity's input)
+ * before anything is written, so what the store holds is exactly what the history holds, however
+ * often a workflow task or the write itself is retried (docs/architecture.md, "The case store: an
+ * exact projection"). An outage is retried for as long as it lasts; a write that can never succeed
+ * is given up by the activity after a few attempts, and the case carries on.
  */
-const { recordIntake, applyCaseChange } = proxyLocalActivities<ContactCaseActivities>({
+const exactStore = proxyActivities<ContactCaseActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
+/**
+ * Cases that started before writes were exact keep their local activities (a replayed history
+ * must schedule what it scheduled then).
+ */
+const legacyStore = proxyLocalActivities<ContactCaseActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/** Command ids a run remembers (and hands on), at most: a client's retry comes within minutes, not thousands of commands later. */
+const REMEMBERED_COMMANDS = 1_000;
+
+/** The store gave a change up for good (an administrators' store alert says why): the case carries on. */
+const storeGaveUp = (error: unknown) =>
+  error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && (error.cause.type === STORE_WRITE_FAILED || error.cause.type === STORE_REFUSED);
+
 function refuse(state: ContactCaseState, command: CaseCommand, actor: ActorRef): void {
+  // Text that is not well-formed Unicode could never be recorded: refused here too, whoever sends it.
+  const malformed = malformedTextProblems(command);
+  if (malformed.length > 0) {
+    throw ApplicationFailure.create({ type: INVALID_COMMAND, message: malformed.map((problem) => problem.message).join('; '), details: [{ stage: state.stage, fields: malformed }], nonRetryable: true });
+  }
   const rejection = rejectionOf(state, command, actor);
   if (!rejection) return;
   throw ApplicationFailure.create({
@@ -58,9 +86,23 @@ function refuse(state: ContactCaseState, command: CaseCommand, actor: ActorRef):
   });
 }
 
-/** Entries as the store keeps them: ids from the change's id, sequences after the case's last entry. */
-function recorded(entries: TimelineEntry[], changeId: string, previousLength: number): RecordedEntry[] {
-  return entries.map((entry, index) => ({ ...entry, id: index === 0 ? changeId : `${changeId}:${index}`, sequence: previousLength + index + 1 }));
+/**
+ * Entries as the store keeps them: ids from the change's id, sequences after the case's last entry.
+ * `/` never appears in an Idempotency-Key, so an entry's id cannot be another command's (before exact
+ * writes the separator was `:`, which a key may hold).
+ */
+function recorded(entries: TimelineEntry[], changeId: string, previousLength: number, separator: '/' | ':'): RecordedEntry[] {
+  return entries.map((entry, index) => ({ ...entry, id: index === 0 ? changeId : `${changeId}${separator}${index}`, sequence: previousLength + index + 1 }));
+}
+
+/** A command id a client may send again, with its request's hash: known to the run, or a conflict. */
+function commandIdConflict(commandId: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: COMMAND_ID_CONFLICT,
+    message: `The id ${commandId.slice(commandId.indexOf('/') + 1)} was used for another request on this case`,
+    details: [{ fields: [{ field: 'Idempotency-Key', message: 'already used for a different request' }] }],
+    nonRetryable: true,
+  });
 }
 
 /**
@@ -76,6 +118,33 @@ function recorded(entries: TimelineEntry[], changeId: string, previousLength: nu
  */
 export async function contactCaseWorkflow(intake: ContactIntake, continued?: CaseContinuation): Promise<ContactCaseState> {
   const policy = intake.policy;
+  // Decided once per run: a case that started before writes were exact replays as it ran.
+  const exact = patched('exact-store-writes');
+  const separator = exact ? '/' : ':';
+  /** Writes one change to the store; undefined when the store gave it up (the case carries on). */
+  const write = async (change: CaseChange): Promise<AppliedChange | undefined> => {
+    if (!exact) return legacyStore.applyCaseChange(change);
+    try {
+      return await exactStore.writeCaseChange(change);
+    } catch (error) {
+      if (storeGaveUp(error)) return undefined;
+      throw error;
+    }
+  };
+  /** The commands taken that a client may send again, by id, with their requests' hashes (oldest first). */
+  const commands = new Map<string, string>(Object.entries(continued?.commands ?? {}));
+  const remember = (envelope: CommandEnvelope) => {
+    if (!exact || !envelope.requestHash) return;
+    commands.set(envelope.commandId, envelope.requestHash);
+    if (commands.size > REMEMBERED_COMMANDS) commands.delete(commands.keys().next().value!);
+  };
+  /** True when the command was taken before (a repeat: the case is answered as it stands); a conflict when the id came with another request. */
+  const takenBefore = (envelope: CommandEnvelope): boolean => {
+    const known = commands.get(envelope.commandId);
+    if (known === undefined) return false;
+    if (envelope.requestHash !== undefined && known !== envelope.requestHash) throw commandIdConflict(envelope.commandId);
+    return true;
+  };
   const opened = continued ? null : openCaseFromIntake(intake);
   // A run continued from one that kept no alerts starts with none open.
   let state: ContactCaseState = continued ? { ...continued.state, alerts: continued.state.alerts ?? [] } : opened!.state;
@@ -86,6 +155,25 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
     const run = queue.then(work);
     queue = run.catch(() => undefined);
     return run;
+  };
+  /**
+   * As `serially`, for work that can answer before it is done: the answer is given as soon as it is
+   * known, and the queue waits for `after` (the change's store write, and what follows from it)
+   * before the next command or alarm is taken.
+   */
+  const answeringEarly = <T>(work: () => Promise<{ answer: T; after?: Promise<unknown> }>): Promise<T> => {
+    const run = queue.then(work);
+    queue = run.then((done) => done.after).catch(() => undefined);
+    return run.then((done) => done.answer);
+  };
+  /** Every command answered and every change it made written: what must hold before the run ends. */
+  const settled = async () => {
+    for (;;) {
+      await condition(allHandlersFinished);
+      const tail = queue;
+      await tail;
+      if (tail === queue && allHandlersFinished()) return;
+    }
   };
 
   /** Starts the delivery of each alert that has a webhook to reach: apart from the case, so a failing endpoint never holds it up. */
@@ -112,7 +200,13 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
   // moment its handler is set, and must still find the intake recorded first.
   const intakeRecorded = opened
     ? serially(async () => {
-        await recordIntake({ intake, entries: recorded(opened.entries, `${intake.reference}:received`, 0), state });
+        const record = { intake, entries: recorded(opened.entries, `${intake.reference}${separator}received`, 0, separator), state: storedState(state) };
+        if (!exact) return legacyStore.recordIntake(record);
+        try {
+          await exactStore.recordCaseIntake(record);
+        } catch (error) {
+          if (!storeGaveUp(error)) throw error;
+        }
       })
     : Promise.resolve();
 
@@ -122,24 +216,41 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
     setHandler(
       update,
       (envelope) =>
-        serially(async () => {
+        answeringEarly(async () => {
+          if (takenBefore(envelope)) return { answer: state };
           // Checked again here: an earlier command may have changed the case since validation.
           refuse(state, envelope.command, envelope.actor);
           const at = new Date().toISOString();
           const applied = applyCommand(state, envelope.command, envelope.actor, at, policy);
-          const entries = recorded(applied.entries, envelope.commandId, state.timelineLength);
+          const entries = recorded(applied.entries, envelope.commandId, state.timelineLength, separator);
           const next = withRaisedAlerts(applied.state, entries);
-          const written = await applyCaseChange({ reference: state.reference, changeId: envelope.commandId, actor: envelope.actor, at, command: envelope.command, entries, state: next });
-          adopt(next);
-          await deliver(written?.alertDeliveries);
-          if (envelope.command.type === 'send-message') {
-            // The reply goes out apart from the case: a platform that is down never holds it up.
-            const input = { kind: 'reply' as const, id: envelope.commandId };
-            await startChild(outboundDeliveryWorkflow, { workflowId: outboundDeliveryWorkflowId(input), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
+          remember(envelope);
+          const change: CaseChange = { reference: state.reference, changeId: envelope.commandId, actor: envelope.actor, at, command: envelope.command, entries, state: storedState(next) };
+          const afterWrite = async (written: AppliedChange | undefined) => {
+            await deliver(written?.alertDeliveries);
+            if (envelope.command.type === 'send-message') {
+              // The reply goes out apart from the case (a platform that is down never holds it up), once its record is written.
+              const input = { kind: 'reply' as const, id: envelope.commandId };
+              await startChild(outboundDeliveryWorkflow, { workflowId: outboundDeliveryWorkflowId(input), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
+            }
+          };
+          if (!exact) {
+            // As cases that started before exact writes ran it: the answer after the write.
+            const written = await write(change);
+            adopt(next);
+            await afterWrite(written);
+            return { answer: state };
           }
-          return state;
+          // The command is the case's now (the history holds it): answered at once, while its
+          // write (whose input the history also holds) runs before the next command is taken.
+          adopt(next);
+          return { answer: state, after: write(change).then(afterWrite) };
         }),
-      { validator: (envelope: CommandEnvelope) => refuse(state, envelope.command, envelope.actor) },
+      {
+        validator: (envelope: CommandEnvelope) => {
+          if (!takenBefore(envelope)) refuse(state, envelope.command, envelope.actor);
+        },
+      },
     );
   }
 
@@ -157,9 +268,9 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
   // The clocks: sleep until the nearest alarm (a timer named after it), or until a change moves it.
   while (state.stage !== 'closed') {
     if (workflowInfo().continueAsNewSuggested) {
-      // Every accepted command is answered by this run; then the case goes on in a new one.
-      await condition(allHandlersFinished);
-      const carried: CaseContinuation = { state, previousRunId: workflowInfo().runId };
+      // Every accepted command is answered and written by this run; then the case goes on in a new one.
+      await settled();
+      const carried: CaseContinuation = { state, previousRunId: workflowInfo().runId, ...(exact ? { commands: Object.fromEntries(commands) } : {}) };
       // The search attributes follow from the case, so the new run starts with them current.
       await makeContinueAsNewFunc<typeof contactCaseWorkflow>({ typedSearchAttributes: caseSearchAttributes(state) })(intake, carried);
     }
@@ -175,16 +286,16 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
       const now = Date.now();
       const fired = applyAlarms(state, policy, now);
       if (fired.entries.length === 0) return;
-      const changeId = `${state.reference}:clocks:${fired.state.version}`;
-      const entries = recorded(fired.entries, changeId, state.timelineLength);
+      const changeId = exact ? `${state.reference}/clocks/${fired.state.version}` : `${state.reference}:clocks:${fired.state.version}`;
+      const entries = recorded(fired.entries, changeId, state.timelineLength, separator);
       const next = withRaisedAlerts(fired.state, entries);
-      const written = await applyCaseChange({ reference: state.reference, changeId, actor: SYSTEM_ACTOR, at: new Date(now).toISOString(), command: null, entries, state: next });
+      const written = await write({ reference: state.reference, changeId, actor: SYSTEM_ACTOR, at: new Date(now).toISOString(), command: null, entries, state: storedState(next) });
       adopt(next);
       await deliver(written?.alertDeliveries);
     });
   }
-  // Answer every accepted command before the workflow completes.
-  await condition(allHandlersFinished);
+  // Answer every accepted command, and write every change, before the workflow completes.
+  await settled();
   // Guarded by patched(): histories recorded before this step existed still replay unchanged.
   if (patched('archive-history-on-close')) {
     const { workflowId, runId } = workflowInfo();

@@ -11,6 +11,7 @@ import { migrateDatabase } from '../../src/modules/database/migrate.js';
 import { Sql } from '../../src/modules/database/sql.js';
 import { createOrmOptions } from '../../src/modules/database/orm-config.js';
 import { type ContactIntake, type RecordedEntry } from '../../src/domain/case-records.js';
+import { type TimelineEntry } from '../../src/domain/timeline.js';
 import { assessment } from '../support/assessments.js';
 import { defaultPolicy } from '../support/policies.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -45,9 +46,9 @@ describe('the audit trail', () => {
       details: { caller: { anonymous: true }, narrative },
     };
     const opened = openCase({ ...intake, policyVersion: policy.version, assignee: handler.subject }, policy);
-    const recorded = (entries: Array<{ type: string; details: RecordedEntry['details'] }>, changeId: string, before: number): RecordedEntry[] =>
-      entries.map((entry, index) => ({ ...entry, id: index === 0 ? changeId : `${changeId}:${index}`, sequence: before + index + 1 }));
-    await store.recordIntake({ intake, entries: recorded(opened.entries, `${reference}:received`, 0), state: opened.state });
+    const recorded = (entries: TimelineEntry[], changeId: string, before: number): RecordedEntry[] =>
+      entries.map((entry, index) => ({ ...entry, id: index === 0 ? changeId : `${changeId}/${index}`, sequence: before + index + 1 }));
+    await store.recordIntake({ intake, entries: recorded(opened.entries, `${reference}/received`, 0), state: opened.state }, 'exact');
     let state: ContactCaseState = opened.state;
     const commands: CaseCommand[] = [
       { type: 'assess', assessment: assessment({}, 3) },
@@ -58,7 +59,7 @@ describe('the audit trail', () => {
       const at = `2026-11-23T09:0${index + 1}:00.000Z`;
       const { state: next, entries } = applyCommand(state, command, handler, at, policy);
       const changeId = `${reference}/c${index}`;
-      await store.applyChange({ reference, changeId, actor: handler, at, command, entries: recorded(entries, changeId, state.timelineLength), state: next });
+      await store.applyChange({ reference, changeId, actor: handler, at, command, entries: recorded(entries, changeId, state.timelineLength), state: next }, 'exact');
       state = next;
     }
   }
@@ -124,7 +125,7 @@ describe('the audit trail', () => {
     expect(report.broken).toEqual([
       { reference: 'XP-20261123-000002', sequence: 3, entryId: 'XP-20261123-000002/c0', reason: 'entry 3 (assessed) was altered: its content no longer matches its hash' },
       { reference: 'XP-20261123-000003', sequence: 5, entryId: null, reason: 'entry 5 is missing: it was deleted (the chain goes from 4 to 6)' },
-      { reference: 'XP-20261123-000004', sequence: 6, entryId: 'XP-20261123-000004/c1:1', reason: 'entry 6 does not follow entry 5: the chain was reordered or an earlier entry replaced' },
+      { reference: 'XP-20261123-000004', sequence: 6, entryId: 'XP-20261123-000004/c1/1', reason: 'entry 6 does not follow entry 5: the chain was reordered or an earlier entry replaced' },
     ]);
     expect(await verifier.verify('XP-20261123-000001')).toMatchObject({ intact: true, cases: 1 });
   });

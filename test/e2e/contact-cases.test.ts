@@ -226,7 +226,11 @@ describe('contact cases through the REST API, against the real stack', () => {
     expect(view.body.assessments).toHaveLength(2);
     expect(typeof view.body.live).toBe('boolean');
     // Each fact once: no second copy of the clocks or the state, and none of the workflow's bookkeeping.
-    expect(Object.keys(view.body).sort()).toEqual(['assessments', 'case', 'contact', 'crimeDecisions', 'incidents', 'live', 'messages', 'notes', 'referrals', 'timeline']);
+    expect(Object.keys(view.body).sort()).toEqual(['assessments', 'case', 'contact', 'crimeDecisions', 'downgradeDecisions', 'incidents', 'live', 'messages', 'notes', 'referrals', 'timeline']);
+    // The downgrade's decision, with its reasons and who proposed it, stays readable on the closed case.
+    expect((view.body as unknown as { downgradeDecisions: unknown[] }).downgradeDecisions).toEqual([
+      expect.objectContaining({ fromGrade: 2, toGrade: 4, approved: true, rationale: 'Suspect arrested; risk now low', requestedBy: { subject: 'pc-2101', role: 'contact-handler' }, by: expect.objectContaining({ subject: 'sgt-77' }) }),
+    ]);
     // A telephone contact is no conversation: its thread is empty.
     expect(view.body.messages).toEqual([]);
     expect(view.body.case).not.toHaveProperty('version');

@@ -243,7 +243,7 @@ describe('management information for the police authority', () => {
       async () => (await database.query<{ id: string }>("select id from case_alert where reference = $1 and kind = 'breach'", [waiting]))[0],
       { timeoutMs: 20_000, what: 'the breach alert' },
     );
-    await ok(teamLeader.post(`/alerts/${breach.id}/acknowledgement`, { action: 'contacted-caller' }));
+    await ok(teamLeader.post(`/alerts/${encodeURIComponent(breach.id)}/acknowledgement`, { action: 'contacted-caller' }));
     await ok(teamLeader.post(`/contacts/${waiting}/clock-pauses`, { clock: 'digital-action-1', action: 'pause', reason: 'victim-unavailable' }));
     await ok(teamLeader.post(`/contacts/${waiting}/clock-pauses`, { clock: 'digital-action-1', action: 'resume' }));
 

@@ -76,10 +76,10 @@ describe('personal data and the Temporal server', () => {
     const payloads = payloadsIn(history);
     expect(payloads.length).toBeGreaterThan(5);
     const plain = payloads.filter((payload) => Buffer.from(payload.metadata?.encoding ?? '', 'base64').toString() !== 'binary/encrypted');
-    // The one exception is the SDK's own bookkeeping for a local activity (its sequence number,
-    // type and time), which the SDK writes without the codec; everything from the case is sealed.
-    expect(plain.filter((payload) => !/^\.events\.\d+\.markerRecordedEventAttributes\.details\.data\./.test(payload.path!))).toEqual([]);
-    for (const payload of plain) expect(Object.keys(JSON.parse(Buffer.from(payload.data!, 'base64').toString()) as object).sort()).toEqual(['activity_id', 'activity_type', 'attempt', 'backoff', 'complete_time', 'original_schedule_time', 'seq']);
+    // The one exception is the SDK's own bookkeeping for a patch (which patch the code took), which
+    // the SDK writes without the codec; everything from the case is sealed.
+    expect(plain.filter((payload) => !/^\.events\.\d+\.markerRecordedEventAttributes\.details\.patch-data\./.test(payload.path!))).toEqual([]);
+    for (const payload of plain) expect(JSON.parse(Buffer.from(payload.data!, 'base64').toString())).toEqual({ id: expect.stringMatching(/^[a-z-]+$/), deprecated: false });
     const raw = `${JSON.stringify(history)}\n${text(payloads)}`;
     for (const fragment of personal) expect(raw).not.toContain(fragment);
   });
@@ -147,7 +147,10 @@ describe('personal data and the Temporal server', () => {
       currentDetails: metadata.currentDetails,
     });
     for (const fragment of personal) expect(visible).not.toContain(fragment);
-    const custom = description.typedSearchAttributes.getAll().map((pair) => pair.key.name).filter((name) => name !== 'BuildIds');
+    // The SDK's own list of the patches a workflow took: patch names, nothing of the case.
+    const patches = description.typedSearchAttributes.getAll().find((pair) => pair.key.name === 'TemporalChangeVersion');
+    expect(patches?.value).toEqual(['exact-store-writes']);
+    const custom = description.typedSearchAttributes.getAll().map((pair) => pair.key.name).filter((name) => name !== 'BuildIds' && name !== 'TemporalChangeVersion');
     expect(custom.sort()).toEqual(
       ['CaseBreached', 'CaseChannel', 'CaseEscalationLevel', 'CaseGrade', 'CaseNextDueAt', 'CaseOpenAlert', 'CaseOpenClocks', 'CasePolicyVersion', 'CaseRiskMarker', 'CaseStage', 'CaseTeam', 'CaseVulnerable'].sort(),
     );

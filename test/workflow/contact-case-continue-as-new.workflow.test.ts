@@ -8,7 +8,8 @@ import { waitUntil } from '../../src/infra/child-process.js';
 import { AuditVerifier } from '../../src/modules/audit/audit-verifier.service.js';
 import { CaseHistoryReader } from '../../src/modules/audit/case-history.reader.js';
 import { replayCaseHistory } from '../../src/modules/audit/case-replayer.js';
-import { addNoteUpdate, caseStateQuery, contactCaseWorkflowId, contactCaseWorkflowType } from '../../src/workflows/contact-case.messages.js';
+import { addNoteUpdate, caseStateQuery, COMMAND_ID_CONFLICT, commandIds, commandUpdateId, contactCaseWorkflowId, contactCaseWorkflowType } from '../../src/workflows/contact-case.messages.js';
+import { canonicalJson, sha256 } from '../../src/modules/common/canonical-json.js';
 import { defaultPolicy } from '../support/policies.js';
 import { startWorkerHarness, type WorkerHarness } from '../support/worker-harness.js';
 
@@ -54,13 +55,14 @@ describe('a case with thousands of updates', () => {
     expect(opened.clocks.map((clock) => [clock.kind, clock.state])).toEqual([['digital-action', 'running']]);
 
     // One handler after another, as a case is worked: each note waits for the one before.
+    // As the API sends them: an id from an Idempotency-Key, bound to the request by its hash.
+    const envelopeOf = (note: number, text = `Update ${note} for the caller`) => {
+      const command = { type: 'add-note' as const, text };
+      return { commandId: commandIds.keyed(input.reference, `note-${note}`), actor: input.actor, command, requestHash: sha256(canonicalJson({ command, actor: input.actor })) };
+    };
+    const send = (envelope: ReturnType<typeof envelopeOf>) => client.workflow.getHandle(workflowId).executeUpdate(addNoteUpdate, { args: [envelope], updateId: commandUpdateId(envelope) });
     let last: ContactCaseState = opened;
-    for (let note = 1; note <= NOTES; note += 1) {
-      last = await client.workflow.getHandle(workflowId).executeUpdate(addNoteUpdate, {
-        args: [{ commandId: `${input.reference}:note-${note}`, actor: input.actor, command: { type: 'add-note', text: `Update ${note} for the caller` } }],
-        updateId: `${input.reference}:note-${note}`,
-      });
-    }
+    for (let note = 1; note <= NOTES; note += 1) last = await send(envelopeOf(note));
     expect(last).toMatchObject({ noteCount: NOTES, version: NOTES + 1, timelineLength: opened.timelineLength + NOTES });
 
     // Several runs, the first of them the one started.
@@ -88,6 +90,15 @@ describe('a case with thousands of updates', () => {
     const lastTimer = timers[timers.length - 1];
     const timerFiresAt = Number(lastTimer.eventTime!.seconds) * 1000 + Number(lastTimer.timerStartedEventAttributes!.startToFireTimeout!.seconds) * 1000;
     expect(Math.abs(timerFiresAt - Date.parse(opened.clocks[0].warnAt))).toBeLessThan(2_000);
+
+    // A note taken by an earlier run, sent again: the current run knows its id (handed on), so it
+    // changes nothing; the same id with another request is refused.
+    const takenHere = new Set((current.events ?? []).map((event) => event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId).filter(Boolean));
+    const earlier = Array.from({ length: 900 }, (_, index) => NOTES - 899 + index).find((note) => !takenHere.has(commandUpdateId(envelopeOf(note))))!;
+    expect(earlier).toBeDefined();
+    expect(await send(envelopeOf(earlier))).toMatchObject({ noteCount: NOTES, version: NOTES + 1 });
+    await expect(send(envelopeOf(earlier, 'Another text under the same key'))).rejects.toMatchObject({ cause: { type: COMMAND_ID_CONFLICT } });
+    expect(await client.workflow.getHandle(workflowId).query(caseStateQuery)).toMatchObject({ noteCount: NOTES, version: NOTES + 1 });
 
     // The case store has every change once, in order, and the audit chain holds.
     const [{ count, max }] = await database.query<{ count: number; max: number }>('select count(*)::int as count, max(sequence) as max from case_event where reference = $1', [input.reference]);

@@ -1,14 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
-import { randomUUID } from 'node:crypto';
 import { Permission } from '../../modules/access/permissions.js';
 import { AlertQueries, type StreamCursor } from '../../modules/alerts/alert-queries.service.js';
 import { AlertStream } from '../../modules/alerts/alert-stream.service.js';
 import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
-import { alertIdPattern, idempotencyKey, PathParam } from '../common/params.js';
+import { alertIdPattern, commandIdFor, PathParam } from '../common/params.js';
 import { AcknowledgementDto, AlertsPageView, AlertsQueryDto, AlertView } from './alerts.dto.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
@@ -101,7 +100,7 @@ export class AlertsController {
     if (!alert) throw new DomainError(DomainErrorCode.NotFound, 'No such alert');
     if (!(actor.roles as string[]).includes(alert.role)) throw new DomainError(DomainErrorCode.Forbidden, `This alert is addressed to ${alert.role}`);
     if (alert.state !== 'open') throw new DomainError(DomainErrorCode.StageConflict, `This alert is ${alert.state}`);
-    const commandId = `${alert.reference}/${idempotencyKey(key) ?? randomUUID()}`;
+    const commandId = commandIdFor(alert.reference, key);
     await this.cases.command(
       alert.reference,
       { type: 'acknowledge-alert', alert: alert.id, action: body.action, note: body.note },

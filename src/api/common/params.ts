@@ -1,4 +1,6 @@
 import { type ArgumentMetadata, Param, type PipeTransform } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { commandIds } from '../../workflows/contact-case.messages.js';
 import { referencePattern, referenceSource } from '../../domain/reference.js';
 import { conversationChannels } from '../../domain/conversations.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
@@ -57,6 +59,12 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,64}$/;
 
 /** The Idempotency-Key header's rule, as the OpenAPI document states it. */
 export const idempotencyKeySchema = { type: 'string', pattern: IDEMPOTENCY_KEY.source, minLength: 8, maxLength: 64 };
+
+/** The id a client's command on a case goes by: from its Idempotency-Key (checked), or a new one. */
+export const commandIdFor = (reference: string, key: string | undefined) => {
+  const checked = idempotencyKey(key);
+  return checked ? commandIds.keyed(reference, checked) : commandIds.generated(reference, randomUUID());
+};
 
 /** An Idempotency-Key header, checked: a bad one is a 400 naming the header. */
 export function idempotencyKey(value: string | undefined): string | undefined {

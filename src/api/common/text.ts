@@ -4,6 +4,8 @@ import { IsString, Length, Matches, ValidateIf } from 'class-validator';
 /**
  * Free text: any characters but the control characters other than tab and line breaks. NUL above
  * all: PostgreSQL cannot store it in text or JSON, so a case holding one could never be recorded.
+ * Half of a character (a lone surrogate) is refused too, in every field, by `WellFormedTextPipe`:
+ * a JSON Schema pattern cannot say it in a way every client's regular expressions read alike.
  */
 // eslint-disable-next-line no-control-regex -- the pattern exists to find control characters
 export const TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;

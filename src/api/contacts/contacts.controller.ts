@@ -1,7 +1,6 @@
 import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
-import { randomUUID } from 'node:crypto';
 import { type ActorRef } from '../../domain/actor.js';
 import { type CaseCommand } from '../../domain/contact-case.js';
 import { grantingRole, Permission } from '../../modules/access/permissions.js';
@@ -14,7 +13,7 @@ import { ReplyDto, ReplyView } from '../conversations/conversations.dto.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RateLimited, RequirePermission } from '../access/access.decorators.js';
 import { canonicalJson, sha256 } from '../../modules/common/canonical-json.js';
-import { idempotencyKey, PathParam } from '../common/params.js';
+import { commandIdFor, idempotencyKey, PathParam } from '../common/params.js';
 import {
   AssessmentDto,
   AssignmentDto,
@@ -251,7 +250,6 @@ export class ContactsController {
   }
 
   private async run(ref: string, command: CaseCommand, actor: Caller, key: string | undefined): Promise<CaseStateView> {
-    const commandId = `${ref}/${idempotencyKey(key) ?? randomUUID()}`;
-    return caseStateView(await this.cases.command(ref, command, actorRef(actor), commandId));
+    return caseStateView(await this.cases.command(ref, command, actorRef(actor), commandIdFor(ref, key)));
   }
 }

@@ -3,7 +3,9 @@ import { ApiProperty } from '@nestjs/swagger';
 import { alertKinds } from '../../domain/alerts.js';
 import { type CallerHistory } from '../../domain/caller-identity.js';
 import { allChannels } from '../../domain/channels.js';
-import { type CaseClock, hasBreach, nextDueAt, pauseReasons } from '../../domain/clocks.js';
+import { projectCase } from '../../domain/case-projection.js';
+import { type StoredCaseState } from '../../domain/case-records.js';
+import { type CaseClock, pauseReasons } from '../../domain/clocks.js';
 import { type ContactCaseState, outcomes, referralKinds, stages } from '../../domain/contact-case.js';
 import { clockKinds } from '../../domain/policy.js';
 import { allIncidentCategories, incidentQualifiers } from '../../domain/recording.js';
@@ -82,6 +84,10 @@ export class ResolutionView {
   @ApiProperty({ enum: allIncidentCategories }) closingCategory!: string;
   @ApiProperty() firstContactResolution!: boolean;
   @ApiProperty(dateTime) closedAt!: string;
+  @ApiProperty({ type: ActorView, nullable: true, description: 'Who closed it (null on cases closed before it was kept with the case)' }) closedBy!: ActorView | null;
+  @ApiProperty({ ...nullableDateTime, description: 'The appointment made (`appointment`)' }) appointmentAt!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Where the caller was signposted (`signposted`)' }) signpostedTo!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Why no further action (`no-further-action`)' }) noFurtherActionReason!: string | null;
 }
 
 export class OpenAlertView {
@@ -125,38 +131,42 @@ export class CaseStateView {
   @ApiProperty({ type: ConversationView, nullable: true, description: 'The conversation, when the contact came as one' }) conversation!: ConversationView | null;
 }
 
-/** The case's answer to a command. */
+/** A case as it stands (a command's answer, and the head of the case view, live or closed), from its state and its projection. */
 export function caseStateView(state: ContactCaseState): CaseStateView {
-  const due = nextDueAt(state);
+  const projected = projectCase(state);
   return {
-    reference: state.reference,
-    channel: state.channel,
-    receivedAt: state.receivedAt,
-    policyVersion: state.policyVersion,
-    team: state.team,
-    area: state.area,
-    assignee: state.assignee,
-    flags: [...state.flags],
-    screening: { ...state.screening, reasons: [...state.screening.reasons] },
-    stage: state.stage,
-    grade: state.grade,
-    pendingGrade: state.pendingDowngrade?.toGrade ?? null,
+    reference: projected.reference,
+    channel: projected.channel,
+    receivedAt: projected.receivedAt,
+    policyVersion: projected.policyVersion,
+    team: projected.team,
+    area: projected.area,
+    assignee: projected.assignee,
+    flags: projected.flags,
+    screening: { riskMarker: projected.riskMarker, domesticAbuse: projected.domesticAbuse, sexualOffence: projected.sexualOffence, vulnerable: projected.vulnerable, reasons: projected.screeningReasons },
+    stage: projected.stage,
+    grade: projected.grade,
+    pendingGrade: projected.pendingGrade,
     assessmentCount: state.assessmentCount,
     noteCount: state.noteCount,
     incident: state.incident ? { openingCategory: state.incident.openingCategory, qualifiers: [...state.incident.qualifiers] } : null,
-    crimeRecorded: state.crimeDecision?.crimeRecorded ?? null,
+    crimeRecorded: projected.crimeRecorded,
     resolution: state.resolution
       ? {
           outcome: state.resolution.outcome,
           closingCategory: state.resolution.closingCategory,
           firstContactResolution: state.resolution.firstContactResolution,
           closedAt: state.resolution.closedAt,
+          closedBy: state.resolution.closedBy ? { subject: state.resolution.closedBy.subject, role: state.resolution.closedBy.role } : null,
+          appointmentAt: state.resolution.appointmentAt ?? null,
+          signpostedTo: state.resolution.signpostedTo ?? null,
+          noFurtherActionReason: state.resolution.noFurtherActionReason ?? null,
         }
       : null,
-    escalationLevel: state.escalationLevel,
-    clocks: state.clocks.map(clockView),
-    nextDueAt: due === null ? null : new Date(due).toISOString(),
-    breached: hasBreach(state),
+    escalationLevel: projected.escalationLevel,
+    clocks: projected.clocks.map(clockView),
+    nextDueAt: projected.nextDueAt,
+    breached: projected.breached,
     conversation: state.conversation ? { ...state.conversation } : null,
   };
 }
@@ -236,6 +246,18 @@ export class ReferralView {
   @ApiProperty(dateTime) referredAt!: string;
 }
 
+export class DowngradeDecisionView {
+  @ApiProperty() id!: string;
+  @ApiProperty(grade) fromGrade!: number;
+  @ApiProperty(grade) toGrade!: number;
+  @ApiProperty({ description: 'Approved (the grade changed), or refused' }) approved!: boolean;
+  @ApiProperty({ description: "The supervisor's reasons" }) rationale!: string;
+  @ApiProperty({ type: ActorView, description: 'Who proposed the downgrade' }) requestedBy!: ActorView;
+  @ApiProperty(dateTime) requestedAt!: string;
+  @ApiProperty({ type: ActorView, description: 'Who decided' }) by!: ActorView;
+  @ApiProperty(dateTime) decidedAt!: string;
+}
+
 export class NoteView {
   @ApiProperty() id!: string;
   @ApiProperty() text!: string;
@@ -275,6 +297,7 @@ export class CaseView {
   @ApiProperty({ type: [IncidentRecordView] }) incidents!: IncidentRecordView[];
   @ApiProperty({ type: [CrimeDecisionView] }) crimeDecisions!: CrimeDecisionView[];
   @ApiProperty({ type: [ReferralView] }) referrals!: ReferralView[];
+  @ApiProperty({ type: [DowngradeDecisionView], description: 'Each decision on a proposed downgrade, with its rationale' }) downgradeDecisions!: DowngradeDecisionView[];
   @ApiProperty({ type: [NoteView] }) notes!: NoteView[];
   @ApiProperty({ type: [TimelineEntryView], description: 'Every change, in order' }) timeline!: TimelineEntryView[];
   @ApiProperty({ type: [MessageView], description: "The case's conversation, in and out, in order (empty when the contact was not a conversation)" }) messages!: MessageView[];
@@ -301,6 +324,8 @@ interface CaseRow {
   sexualOffence: boolean;
   vulnerable: boolean;
   screeningReasons: string[];
+  /** The case's state as its last recorded change left it (absent on cases recorded before it was kept). */
+  state: StoredCaseState | null;
   caller: Row;
   narrative: string;
   location: Row | null;
@@ -345,8 +370,10 @@ function recordedConversation(record: CaseRecordView): ConversationView | null {
   };
 }
 
-/** The case as the case store last recorded it. */
+/** The case as the case store last recorded it: its state, read as a live one is. */
 function recordedState(row: CaseRow, record: CaseRecordView): CaseStateView {
+  if (row.state) return caseStateView({ ...row.state, alerts: [] });
+  // Recorded before the store kept the state: what its columns say.
   return {
     reference: row.reference,
     channel: row.channel,
@@ -367,7 +394,16 @@ function recordedState(row: CaseRow, record: CaseRecordView): CaseStateView {
     crimeRecorded: row.crimeRecorded,
     resolution:
       row.outcome && row.closingCategory && row.closedAt
-        ? { outcome: row.outcome, closingCategory: row.closingCategory, firstContactResolution: row.firstContactResolution ?? false, closedAt: row.closedAt }
+        ? {
+            outcome: row.outcome,
+            closingCategory: row.closingCategory,
+            firstContactResolution: row.firstContactResolution ?? false,
+            closedAt: row.closedAt,
+            closedBy: null,
+            appointmentAt: null,
+            signpostedTo: null,
+            noFurtherActionReason: null,
+          }
         : null,
     escalationLevel: row.escalationLevel,
     clocks: row.clocks.map(clockView),
@@ -425,6 +461,27 @@ export function caseView(record: CaseRecordView | null, live: ContactCaseState |
       reason: r.reason,
       by: by(r),
       referredAt: r.referredAt,
+    })),
+    downgradeDecisions: rows<{
+      id: string;
+      fromGrade: number;
+      toGrade: number;
+      approved: boolean;
+      rationale: string;
+      requestedBySubject: string;
+      requestedByRole: string;
+      requestedAt: string;
+      decidedAt: string;
+    }>(record?.downgradeDecisions).map((d) => ({
+      id: d.id,
+      fromGrade: d.fromGrade,
+      toGrade: d.toGrade,
+      approved: d.approved,
+      rationale: d.rationale,
+      requestedBy: { subject: d.requestedBySubject, role: d.requestedByRole },
+      requestedAt: d.requestedAt,
+      by: by(d),
+      decidedAt: d.decidedAt,
     })),
     notes: rows<{ id: string; text: string; writtenAt: string }>(record?.notes).map((n) => ({ id: n.id, text: n.text, by: by(n), writtenAt: n.writtenAt })),
     timeline: rows<{ id: string; sequence: number; type: string; at: string; details: Row }>(record?.timeline).map((e) => ({

@@ -55,3 +55,24 @@ export const CaseHistorySchema = defineEntity({
     exportedAt: p.datetime(),
   },
 });
+
+/** One comparison of the case store with the workflows (npm run audit:reconcile, or its schedule). */
+export const StoreReconciliationSchema = defineEntity({
+  name: 'StoreReconciliation',
+  tableName: 'store_reconciliation',
+  properties: {
+    id: p.uuid().primary(),
+    trigger: p.string().length(16),
+    requestedBy: p.string().length(128),
+    /** Only cases changed since then were compared (null: every case). */
+    since: p.datetime().nullable(),
+    startedAt: p.datetime(),
+    finishedAt: p.datetime(),
+    cases: p.integer(),
+    divergentCases: p.integer(),
+    /** Each divergence: the case, what differs, in codes and counts (never a value from the case). */
+    divergences: p.json<Array<{ reference: string; kind: string; detail: string }>>(),
+    outcome: p.string().length(12),
+  },
+  indexes: [{ name: 'store_reconciliation_finished', properties: ['finishedAt'] }],
+});

@@ -1,5 +1,6 @@
 import { defaultPayloadConverter, type PayloadCodec } from '@temporalio/common';
 import { type temporal } from '@temporalio/proto';
+import { exactWriteActivities } from './recorded-writes.js';
 
 export interface TimelineItem {
   eventId: number;
@@ -54,8 +55,10 @@ export async function historyTimeline(history: temporal.api.history.v1.IHistory,
       const fields = event.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields ?? {};
       const shown = Object.entries(fields).map(([name, payload]) => `${name}=${JSON.stringify(defaultPayloadConverter.fromPayload(payload))}`);
       items.push({ ...base, kind: 'search-attributes', actor: 'system', text: shown.join(', ') });
-    } else if (event.markerRecordedEventAttributes) {
+    } else if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity') {
       items.push({ ...base, kind: 'recorded', actor: 'system', text: 'written to the case store' });
+    } else if (event.activityTaskScheduledEventAttributes && Object.values(exactWriteActivities).includes(event.activityTaskScheduledEventAttributes.activityType?.name as never)) {
+      items.push({ ...base, kind: 'recorded', actor: 'system', text: 'change handed to the case store (as the history holds it)' });
     } else if (event.startChildWorkflowExecutionInitiatedEventAttributes) {
       items.push({ ...base, kind: 'archive', actor: 'system', text: 'history archive started' });
     } else if (event.workflowExecutionCompletedEventAttributes) {

@@ -5,7 +5,8 @@ import { type Stage } from '../../domain/contact-case.js';
 import { wrap } from '@mikro-orm/core';
 import { CaseAccessLogSchema } from '../audit/audit.entity.js';
 import { Sql } from '../database/sql.js';
-import { CaseAssessmentSchema, CaseCrimeDecisionSchema, CaseEventSchema, CaseIncidentSchema, CaseNoteSchema, CaseReferralSchema } from './case-records.entity.js';
+import { StoreAlertSchema } from './case-records.entity.js';
+import { CaseAssessmentSchema, CaseCrimeDecisionSchema, CaseDowngradeDecisionSchema, CaseEventSchema, CaseIncidentSchema, CaseNoteSchema, CaseReferralSchema } from './case-records.entity.js';
 import { CaseMessageSchema } from '../conversations/conversation.entity.js';
 import { ContactCaseSchema } from './contact-case.entity.js';
 
@@ -116,6 +117,23 @@ export class CaseQueries {
     return { position: ahead + 1, exact: ahead < QUEUE_POSITION_EXACT_UP_TO };
   }
 
+  /** The store alerts for administrators and auditors: the unsettled first, newest first. */
+  async storeAlerts(limit: number) {
+    const rows = await this.orm.em.fork().find(StoreAlertSchema, {}, { orderBy: [{ resolvedAt: 'desc nulls first' }, { raisedAt: 'desc' }], limit });
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      reference: row.reference,
+      changeId: row.changeId ?? null,
+      version: row.version ?? null,
+      sqlState: row.sqlState ?? null,
+      errorName: row.errorName ?? null,
+      attempts: row.attempts,
+      raisedAt: row.raisedAt.toISOString(),
+      resolvedAt: row.resolvedAt?.toISOString() ?? null,
+    }));
+  }
+
   /** Who read which case, and how: appended to the access log (which the database keeps append-only). */
   async logAccess(reference: string | null, actor: { subject: string; role: string }, action: 'view' | 'history' | 'replay' | 'caller-lookup'): Promise<void> {
     await this.orm.em.fork().insert(CaseAccessLogSchema, { reference, subject: actor.subject, role: actor.role, action, at: new Date() });
@@ -126,11 +144,12 @@ export class CaseQueries {
     const em = this.orm.em.fork();
     const row = await em.findOne(ContactCaseSchema, { reference });
     if (!row) return null;
-    const [assessments, incidents, crimeDecisions, referrals, notes, timeline, messages] = await Promise.all([
+    const [assessments, incidents, crimeDecisions, referrals, downgradeDecisions, notes, timeline, messages] = await Promise.all([
       em.find(CaseAssessmentSchema, { reference }, { orderBy: { assessedAt: 'asc' } }),
       em.find(CaseIncidentSchema, { reference }, { orderBy: { recordedAt: 'asc' } }),
       em.find(CaseCrimeDecisionSchema, { reference }, { orderBy: { decidedAt: 'asc' } }),
       em.find(CaseReferralSchema, { reference }, { orderBy: { referredAt: 'asc' } }),
+      em.find(CaseDowngradeDecisionSchema, { reference }, { orderBy: { decidedAt: 'asc' } }),
       em.find(CaseNoteSchema, { reference }, { orderBy: { writtenAt: 'asc' } }),
       em.find(CaseEventSchema, { reference }, { orderBy: { sequence: 'asc' } }),
       em.find(CaseMessageSchema, { reference }, { orderBy: { sentAt: 'asc', id: 'asc' } }),
@@ -142,6 +161,7 @@ export class CaseQueries {
       incidents: view(incidents),
       crimeDecisions: view(crimeDecisions),
       referrals: view(referrals),
+      downgradeDecisions: view(downgradeDecisions),
       notes: view(notes),
       timeline: view(timeline),
       messages: view(messages),
@@ -155,6 +175,7 @@ export interface CaseRecordView {
   incidents: Array<Record<string, unknown>>;
   crimeDecisions: Array<Record<string, unknown>>;
   referrals: Array<Record<string, unknown>>;
+  downgradeDecisions: Array<Record<string, unknown>>;
   notes: Array<Record<string, unknown>>;
   timeline: Array<Record<string, unknown>>;
   messages: Array<Record<string, unknown>>;

@@ -99,6 +99,88 @@ export const CaseNoteSchema = defineEntity({
   indexes: [{ name: 'case_note_reference', properties: ['reference'] }],
 });
 
+/**
+ * The changes the store holds of a case, one per version, each once: the hash is of the change as
+ * its workflow's history holds it, so a second write of a version is known to be the same change
+ * or not (see CaseStore.write).
+ */
+export const CaseChangeSchema = defineEntity({
+  name: 'CaseChange',
+  tableName: 'case_change',
+  properties: {
+    reference: caseReference('case_change').primary(),
+    version: p.integer().primary(),
+    changeId: p.string().length(128).unique('case_change_change_id_key'),
+    hash: p.character().length(64),
+    at: p.datetime(),
+  },
+});
+
+/** How a case was closed, with the reasons its outcome needs (signposting, appointment, no further action). */
+export const CaseResolutionSchema = defineEntity({
+  name: 'CaseResolution',
+  tableName: 'case_resolution',
+  properties: {
+    id: p.string().primary().length(128),
+    reference: caseReference('case_resolution'),
+    outcome: p.string().length(32),
+    closingCategory: p.string().length(48),
+    firstContactResolution: p.boolean(),
+    appointmentAt: p.datetime().nullable(),
+    signpostedTo: p.text().nullable(),
+    noFurtherActionReason: p.text().nullable(),
+    ...actorColumns(),
+    resolvedAt: p.datetime(),
+  },
+  indexes: [{ name: 'case_resolution_reference', properties: ['reference'] }],
+});
+
+/** A supervisor's decision on a proposed downgrade, with its rationale and who proposed it. */
+export const CaseDowngradeDecisionSchema = defineEntity({
+  name: 'CaseDowngradeDecision',
+  tableName: 'case_downgrade_decision',
+  properties: {
+    id: p.string().primary().length(128),
+    reference: caseReference('case_downgrade_decision'),
+    fromGrade: p.smallint(),
+    toGrade: p.smallint(),
+    approved: p.boolean(),
+    rationale: p.text(),
+    requestedBySubject: p.string().length(128),
+    requestedByRole: p.string().length(64),
+    requestedAt: p.datetime(),
+    ...actorColumns(),
+    decidedAt: p.datetime(),
+  },
+  indexes: [{ name: 'case_downgrade_decision_reference', properties: ['reference'] }],
+});
+
+/**
+ * What administrators must look at about the case store: a change that could never be written (a
+ * data error, retried a few times), or a change arriving again with other content. Names the case,
+ * the change and codes; never a value from the case.
+ */
+export const StoreAlertSchema = defineEntity({
+  name: 'StoreAlert',
+  tableName: 'store_alert',
+  properties: {
+    id: p.string().primary().length(200),
+    kind: p.string().length(24),
+    reference: p.string().length(32),
+    changeId: p.string().length(160).nullable(),
+    version: p.integer().nullable(),
+    sqlState: p.string().length(5).nullable(),
+    errorName: p.string().length(64).nullable(),
+    attempts: p.integer(),
+    raisedAt: p.datetime(),
+    resolvedAt: p.datetime().nullable(),
+  },
+  indexes: [
+    { name: 'store_alert_open', expression: 'create index "store_alert_open" on "store_alert" ("raised_at") where "resolved_at" is null' },
+    { name: 'store_alert_reference', properties: ['reference'] },
+  ],
+});
+
 /** An intake seen before, by its Idempotency-Key: a retry gets the same case. */
 export const IntakeRequestSchema = defineEntity({
   name: 'IntakeRequest',

@@ -2,80 +2,138 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type AppConfig } from '../../config/app-config.js';
 import { type ActorRef } from '../../domain/actor.js';
-import { hasBreach, nextDueAt } from '../../domain/clocks.js';
-import { type ContactCaseState, priorityRank } from '../../domain/contact-case.js';
+import { alertKindOf } from '../../domain/alerts.js';
+import { type CaseProjection, projectCase } from '../../domain/case-projection.js';
+import type { CaseChange, IntakeRecord, RecordedEntry, StoredCaseState } from '../../domain/case-records.js';
+import { countsOfChange } from '../../domain/oversight.js';
+import { miCountsStatement } from '../oversight/mi-counts.statement.js';
 import { REFERENCE_SEQUENCE_DIGITS, referencePrefix } from '../../domain/reference.js';
-import type { CaseChange, IntakeRecord, RecordedEntry } from '../../domain/case-records.js';
+import { isEntry } from '../../domain/timeline.js';
 import { chainAuditEntries, GENESIS_HASH } from '../audit/audit-chain.js';
+import { canonicalJson, sha256 } from '../common/canonical-json.js';
 import { Sql, SqlParams } from '../database/sql.js';
 import { recordPolicyVersion } from '../policy/policy-version.store.js';
 import { contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
 import { DomainError, DomainErrorCode } from '../errors/domain-error.js';
-import { alertKindOf } from '../../domain/alerts.js';
 import {
   CaseAlertSchema,
   CaseAssessmentSchema,
+  CaseChangeSchema,
   CaseCrimeDecisionSchema,
+  CaseDowngradeDecisionSchema,
   CaseEventSchema,
   CaseIncidentSchema,
   CaseNoteSchema,
   CaseReferralSchema,
+  CaseResolutionSchema,
+  StoreAlertSchema,
 } from './case-records.entity.js';
 import { ContactCaseSchema } from './contact-case.entity.js';
 import { CaseMessageSchema, ConversationSchema } from '../conversations/conversation.entity.js';
 import { inboundMessageKey } from '../conversations/conversation-keys.js';
 
-/** The projection of the workflow's state that the queue and the case view read. */
-function projection(state: ContactCaseState, at: Date) {
-  const due = nextDueAt(state);
+/**
+ * How a change is written.
+ * - `exact`: the change comes from the workflow's history (a regular activity's input), so it is
+ *   the one and only version of that change. It is written on top of the change before it, once; a
+ *   change of the same version with other content is refused (a `conflict`), and a change whose
+ *   predecessor is missing waits (`held`) until a resync writes what is missing.
+ * - `legacy`: cases recorded before writes were exact (local activities, whose retried workflow
+ *   task could compute a change anew). The first version written stays, as it always did; another
+ *   version of it is raised to administrators rather than kept quietly.
+ */
+export type WriteMode = 'exact' | 'legacy';
+
+/** Why a change was not written. */
+export type StoreRefusalKind = 'conflict' | 'held';
+
+/** A change the store will not write: the same version with other content, or one whose predecessor is missing. */
+export class StoreRefusal extends Error {
+  constructor(
+    readonly kind: StoreRefusalKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreRefusal';
+  }
+}
+
+export interface WriteResult {
+  /** `already-written`: the same change was there (a retried activity, or a resync). */
+  outcome: 'written' | 'already-written';
+  /** Alerts the change raised whose role has a webhook: each gets a delivery workflow of its own. */
+  alertDeliveries: string[];
+}
+
+/** The hash a change is known by: of the change exactly as the workflow handed it over. */
+export const changeHash = (change: IntakeRecord | CaseChange) => sha256(canonicalJson(change));
+
+/** The case row's columns that follow from the state, as the case store holds them. */
+function caseRowOf(projected: CaseProjection, state: StoredCaseState, at: Date) {
+  const date = (value: string | null) => (value === null ? null : new Date(value));
   return {
-    stage: state.stage,
-    grade: state.grade,
-    pendingGrade: state.pendingDowngrade?.toGrade ?? null,
-    priorityRank: priorityRank(state),
-    openingCategory: state.incident?.openingCategory ?? null,
-    qualifiers: state.incident ? [...state.incident.qualifiers] : null,
-    crimeRecorded: state.crimeDecision?.crimeRecorded ?? null,
-    outcome: state.resolution?.outcome ?? null,
-    closingCategory: state.resolution?.closingCategory ?? null,
-    firstContactResolution: state.resolution?.firstContactResolution ?? null,
-    escalationLevel: state.escalationLevel,
-    // An assessment may find the caller vulnerable after intake, and a later message may show a
-    // risk: the screening follows the case (and later contacts carry vulnerability forward).
-    vulnerable: state.screening.vulnerable,
-    riskMarker: state.screening.riskMarker,
-    domesticAbuse: state.screening.domesticAbuse,
-    sexualOffence: state.screening.sexualOffence,
-    screeningReasons: [...state.screening.reasons],
-    nextDueAt: due === null ? null : new Date(due),
-    clocks: state.clocks,
-    breached: hasBreach(state),
-    closedAt: state.resolution ? new Date(state.resolution.closedAt) : null,
-    assignee: state.assignee,
-    team: state.team,
-    version: state.version,
+    stage: projected.stage,
+    grade: projected.grade,
+    pendingGrade: projected.pendingGrade,
+    priorityRank: projected.priorityRank,
+    openingCategory: projected.openingCategory,
+    qualifiers: projected.qualifiers,
+    crimeRecorded: projected.crimeRecorded,
+    outcome: projected.outcome,
+    closingCategory: projected.closingCategory,
+    firstContactResolution: projected.firstContactResolution,
+    escalationLevel: projected.escalationLevel,
+    vulnerable: projected.vulnerable,
+    riskMarker: projected.riskMarker,
+    domesticAbuse: projected.domesticAbuse,
+    sexualOffence: projected.sexualOffence,
+    screeningReasons: projected.screeningReasons,
+    nextDueAt: date(projected.nextDueAt),
+    clocks: projected.clocks,
+    breached: projected.breached,
+    closedAt: date(projected.closedAt),
+    assignee: projected.assignee,
+    team: projected.team,
+    version: projected.version,
+    state,
     updatedAt: at,
   };
 }
 
-/** One change to write: its timeline entries, who made it, and when. */
-interface ChangeEntries {
+/** One change, ready to write. */
+interface Write {
   reference: string;
+  changeId: string;
+  version: number;
+  hash: string;
   policyVersion: string;
-  /** The case after the change: its team and clocks go on the alerts the change raises. */
-  state: ContactCaseState;
+  state: StoredCaseState;
   actor: ActorRef;
   at: Date;
   entries: RecordedEntry[];
+  /** The statement that writes the case row (insert at intake, update after): it must return `reference`. */
+  caseRow: (params: SqlParams, exact: boolean) => string;
+  /** The change's own statements (its record, the conversation), each guarded by `guard`. */
+  parts: (params: SqlParams, guard: string) => string[];
+  /** Extra counts for the management information, as a statement guarded by `guard`. */
+  extraCounts?: (params: SqlParams, guard: string) => string;
+}
+
+interface Found {
+  version: number | null;
+  writtenHash: string | null;
+  entryWritten: boolean;
+  head: string | null;
+  last: number;
 }
 
 /**
- * Writes to the case store, for the workflow's activities. Every write is idempotent: a retried
- * activity finds its work done and changes nothing, so nothing accepted is ever written twice.
- *
- * A change is two round trips and no explicit transaction: one read (is the change written? what
- * is the head of the case's audit chain?), then one statement that writes everything the change
- * adds. A statement is atomic, so a change is written whole or not at all.
+ * Writes to the case store, for the workflow's activities. What it writes comes from the workflow's
+ * history, and a change is two round trips and no explicit transaction: one read (what does the
+ * store hold of the case?), then one statement that writes everything the change adds (the case row,
+ * its timeline and audit entries, its alerts, its record, its management-information counts and
+ * the change's own row). A statement is atomic, so a change is written whole or not at all, and the
+ * case row's version is the guard every part of it is written under.
  */
 @Injectable()
 export class CaseStore {
@@ -92,216 +150,334 @@ export class CaseStore {
     return Object.hasOwn(this.config.alerts.webhooks, role);
   }
 
-  async recordIntake({ intake, entries, state }: IntakeRecord): Promise<void> {
+  /** The contact, the case as it opens, and its first timeline entries. */
+  async recordIntake(record: IntakeRecord, mode: WriteMode): Promise<WriteResult> {
+    const { intake, entries, state } = record;
     const receivedAt = new Date(intake.receivedAt);
     // Every policy a case opened under is kept, by version (a conflict was refused at the API).
     if (!this.recordedPolicies.has(intake.policy.version)) {
       await recordPolicyVersion(this.sql, intake.policy);
       this.recordedPolicies.add(intake.policy.version);
     }
-    await this.writeChange({ reference: intake.reference, policyVersion: intake.policy.version, state, actor: intake.actor, at: receivedAt, entries }, (params) => {
-      const row = this.sql.rows(
-        ContactCaseSchema,
-        [
-          {
-            reference: intake.reference,
-            workflowId: contactCaseWorkflowId(intake.reference),
-            channel: intake.channel,
-            receivedAt,
-            policyVersion: intake.policy.version,
-            area: intake.area,
-            createdBySubject: intake.actor.subject,
-            createdByRole: intake.actor.role,
-            flags: [...intake.flags],
-            caller: { ...intake.details.caller },
-            narrative: intake.details.narrative,
-            location: intake.details.location ? { ...intake.details.location } : null,
-            interpreterLanguage: intake.details.interpreterLanguage ?? null,
-            channelDetails: intake.details.channelDetails ? { ...intake.details.channelDetails } : null,
-            linkedReferences: [...(intake.linkedReferences ?? [])],
-            ...projection(state, new Date()),
-          },
-        ],
-        params,
-      );
-      // Keyed by the reference: the case row is there before its entries (and a retry adds nothing).
-      const before = [`insert into ${row.table} (${row.columns}) values ${row.values} on conflict ("reference") do nothing`];
-      const conversation = intake.conversation;
-      if (conversation) {
-        const rows = this.sql.rows(
-          ConversationSchema,
-          [{ key: conversation.key, generation: conversation.generation, reference: intake.reference, channel: intake.channel, platform: conversation.platform, externalId: conversation.externalId, openedAt: receivedAt, unanswered: 0 }],
-          params,
-        );
-        before.push(`insert into ${rows.table} (${rows.columns}) values ${rows.values} on conflict do nothing`);
-      }
-      return { before, after: [] };
-    });
+    return this.write(
+      {
+        reference: intake.reference,
+        changeId: entries[0].id,
+        version: state.version,
+        hash: changeHash(record),
+        policyVersion: intake.policy.version,
+        state,
+        actor: intake.actor,
+        at: receivedAt,
+        entries,
+        caseRow: (params) => {
+          const row = this.sql.rows(
+            ContactCaseSchema,
+            [
+              {
+                reference: intake.reference,
+                workflowId: contactCaseWorkflowId(intake.reference),
+                channel: intake.channel,
+                receivedAt,
+                policyVersion: intake.policy.version,
+                area: intake.area,
+                createdBySubject: intake.actor.subject,
+                createdByRole: intake.actor.role,
+                flags: [...intake.flags],
+                caller: { ...intake.details.caller },
+                narrative: intake.details.narrative,
+                location: intake.details.location ? { ...intake.details.location } : null,
+                interpreterLanguage: intake.details.interpreterLanguage ?? null,
+                channelDetails: intake.details.channelDetails ? { ...intake.details.channelDetails } : null,
+                linkedReferences: [...(intake.linkedReferences ?? [])],
+                ...caseRowOf(projectCase(state), state, receivedAt),
+              },
+            ],
+            params,
+          );
+          // Keyed by the reference: a retry, or a second version of the intake, adds nothing.
+          return `insert into ${row.table} (${row.columns}) values ${row.values} on conflict ("reference") do nothing returning "reference"`;
+        },
+        parts: (params, guard) => {
+          const conversation = intake.conversation;
+          if (!conversation) return [];
+          const rows = this.sql.rows(
+            ConversationSchema,
+            [{ key: conversation.key, generation: conversation.generation, reference: intake.reference, channel: intake.channel, platform: conversation.platform, externalId: conversation.externalId, openedAt: receivedAt, unanswered: 0 }],
+            params,
+          );
+          return [`insert into ${rows.table} (${rows.columns}) select * from (values ${rows.values}) as v where ${guard} on conflict do nothing`];
+        },
+        // A case resolved at first contact whose caller comes back within 7 days of its closure is
+        // counted once (at the first such contact), in the day and team of the closure. It needs the
+        // callers of other cases (written before the case's workflow started), so it is counted here.
+        extraCounts: (params, guard) => {
+          const reference = params.add(intake.reference, 'varchar');
+          const received = params.add(receivedAt, 'timestamptz');
+          return `insert into mi_count (grain, period, team, measure, dimension, count, total_ms)
+            select g.grain, case g.grain when 'day' then mi_local(x.closed_at)::date else date_trunc('month', mi_local(x.closed_at))::date end,
+                   x.team, 'fcr-recontacted', 'within-7-days', count(*), 0
+            from contact_case x cross join (values ('day'), ('month')) as g(grain)
+            where ${guard} and x.first_contact_resolution
+              and x.reference <> ${reference}
+              and x.closed_at < ${received} and x.closed_at >= ${received} - interval '7 days'
+              and exists (select 1 from caller_identity mine join caller_identity theirs on theirs.hash = mine.hash
+                          where mine.reference = ${reference} and theirs.reference = x.reference)
+              and not exists (select 1 from caller_identity mine join caller_identity other on other.hash = mine.hash
+                              where mine.reference = ${reference} and other.reference not in (${reference}, x.reference)
+                                and other.received_at > x.closed_at and other.received_at < ${received})
+            group by 1, 2, 3
+            on conflict (grain, period, team, measure, dimension) do update set count = mi_count.count + excluded.count`;
+        },
+      },
+      mode,
+    );
   }
 
-  /** Writes one change; answers the ids of the alerts it raised that have a webhook to reach. */
-  async applyChange(change: CaseChange): Promise<string[]> {
+  /** One later change: a command, or the case's clocks firing. */
+  async applyChange(change: CaseChange, mode: WriteMode): Promise<WriteResult> {
     const at = new Date(change.at);
     const base = { id: change.changeId, reference: change.reference, actorSubject: change.actor.subject, actorRole: change.actor.role };
+    const record = this.recordOf(change, base, at);
+    return this.write(
+      {
+        reference: change.reference,
+        changeId: change.changeId,
+        version: change.state.version,
+        hash: changeHash(change),
+        policyVersion: change.state.policyVersion,
+        state: change.state,
+        actor: change.actor,
+        at,
+        entries: change.entries,
+        caseRow: (params, exact) =>
+          // Exact: only on top of the change before it. Legacy: only forward, never back to an older state.
+          `update ${this.sql.table(ContactCaseSchema)} set ${this.sql.assignments(ContactCaseSchema, caseRowOf(projectCase(change.state), change.state, at), params)}
+           where "reference" = ${params.add(change.reference, 'varchar')} and "version" ${exact ? '=' : '<'} ${params.add(exact ? change.state.version - 1 : change.state.version, 'int')}
+           returning "reference"`,
+        parts: (params, guard) => {
+          const steps: string[] = [];
+          const command = change.command;
+          const alerts = this.sql.table(CaseAlertSchema);
+          if (command?.type === 'acknowledge-alert') {
+            const acknowledged = this.sql.assignments(
+              CaseAlertSchema,
+              { acknowledgedAt: at, acknowledgedBySubject: change.actor.subject, acknowledgedByRole: change.actor.role, acknowledgementAction: command.action, acknowledgementNote: command.note ?? null },
+              params,
+            );
+            steps.push(`update ${alerts} set ${acknowledged} where "id" = ${params.add(command.alert, 'varchar')} and "acknowledged_at" is null and ${guard}`);
+          }
+          if (command?.type === 'resolve') {
+            // The case is closed: what it still had open closes with it.
+            steps.push(`update ${alerts} set "closed_at" = ${params.add(at, 'timestamptz')} where "reference" = ${params.add(change.reference, 'varchar')} and "acknowledged_at" is null and "closed_at" is null and ${guard}`);
+          }
+          if (record) {
+            const rows = this.sql.rows(record.schema, [record.row], params);
+            steps.push(`insert into ${rows.table} (${rows.columns}) select * from (values ${rows.values}) as v where ${guard}${record.schema === CaseMessageSchema ? ' on conflict do nothing' : ''}`);
+          }
+          const conversations = this.sql.table(ConversationSchema);
+          if (command?.type === 'receive-message') {
+            // The hub's inbox: who waits for a reply, since when, and how many messages are unanswered.
+            const waiting = change.state.conversation?.awaitingReplySince;
+            steps.push(
+              `update ${conversations} set "unanswered" = "unanswered" + 1, "last_inbound_at" = greatest("last_inbound_at", ${params.add(at, 'timestamptz')}),
+                 "awaiting_since" = coalesce("awaiting_since", ${params.add(waiting ? new Date(waiting) : at, 'timestamptz')})
+               where "reference" = ${params.add(change.reference, 'varchar')} and ${guard}`,
+            );
+          }
+          if (command?.type === 'send-message') {
+            steps.push(
+              `update ${conversations} set "unanswered" = 0, "awaiting_since" = null, "last_outbound_at" = ${params.add(at, 'timestamptz')} where "reference" = ${params.add(change.reference, 'varchar')} and ${guard}`,
+            );
+          }
+          return steps;
+        },
+      },
+      mode,
+    );
+  }
+
+  /** The record a command keeps beside the timeline (the timeline and the case row hold everything else). */
+  private recordOf(change: CaseChange, base: { id: string; reference: string; actorSubject: string; actorRole: string }, at: Date) {
     const command = change.command;
-    const record = (() => {
-      switch (command?.type) {
-        case 'assess':
-          return {
-            schema: CaseAssessmentSchema,
-            row: {
-              ...base,
-              factors: command.assessment.factors,
-              proposedGrade: command.assessment.proposedGrade,
-              result: change.entries[0].type === 'downgrade-proposed' ? 'pending-downgrade' : 'applied',
-              assessedAt: at,
-            },
-          };
-        case 'record-incident':
-          return { schema: CaseIncidentSchema, row: { ...base, openingCategory: command.incident.openingCategory, qualifiers: [...command.incident.qualifiers], recordedAt: at } };
-        case 'decide-crime':
-          return {
-            schema: CaseCrimeDecisionSchema,
-            row: {
-              ...base,
-              crimeRecorded: command.decision.crimeRecorded,
-              classification: command.decision.classification ?? null,
-              noCrimeReason: command.decision.noCrimeReason ?? null,
-              decidedAt: at,
-            },
-          };
-        case 'refer':
-          return { schema: CaseReferralSchema, row: { ...base, agency: command.referral.agency, kind: command.referral.kind, reason: command.referral.reason, referredAt: at } };
-        case 'add-note':
-          return { schema: CaseNoteSchema, row: { ...base, text: command.text, writtenAt: at } };
-        case 'receive-message': {
-          const { message } = command;
-          return {
-            schema: CaseMessageSchema,
-            row: {
-              ...base,
-              direction: 'inbound',
-              platform: message.platform,
-              inboundKey: inboundMessageKey(change.state.channel, message.platform, message.externalId),
-              authorHandle: message.handle,
-              text: message.text,
-              sentAt: new Date(message.sentAt),
-              recordedAt: at,
-              deliveryState: 'received',
-              deliveryAttempts: 0,
-              deliveredAt: null,
-              platformMessageId: message.externalId,
-              lastError: null,
-            },
-          };
-        }
-        case 'send-message':
-          return {
-            schema: CaseMessageSchema,
-            row: {
-              ...base,
-              direction: 'outbound',
-              platform: change.state.conversation?.platform ?? change.state.channel,
-              inboundKey: null,
-              authorHandle: null,
-              text: command.text,
-              sentAt: at,
-              recordedAt: at,
-              deliveryState: 'pending',
-              deliveryAttempts: 0,
-              deliveredAt: null,
-              platformMessageId: null,
-              lastError: null,
-            },
-          };
-        default:
-          return null; // the timeline entries and the projection hold everything else
+    switch (command?.type) {
+      case 'assess':
+        return {
+          schema: CaseAssessmentSchema,
+          row: { ...base, factors: command.assessment.factors, proposedGrade: command.assessment.proposedGrade, result: change.entries[0].type === 'downgrade-proposed' ? 'pending-downgrade' : 'applied', assessedAt: at },
+        };
+      case 'decide-downgrade': {
+        const decided = change.entries.find((entry) => entry.type === 'downgrade-approved' || entry.type === 'downgrade-refused');
+        if (!decided || (decided.type !== 'downgrade-approved' && decided.type !== 'downgrade-refused')) return null;
+        const { fromGrade, toGrade, requestedBy, requestedByRole, requestedAt } = decided.details;
+        return {
+          schema: CaseDowngradeDecisionSchema,
+          row: {
+            ...base,
+            fromGrade,
+            toGrade,
+            approved: command.approve,
+            rationale: command.rationale,
+            requestedBySubject: requestedBy,
+            requestedByRole,
+            requestedAt: new Date(requestedAt),
+            decidedAt: at,
+          },
+        };
       }
-    })();
-    const deliveries = change.entries.filter((entry) => entry.type === 'escalated' && this.hasWebhook(String(entry.details.role))).map((entry) => entry.id);
-    await this.writeChange({ reference: change.reference, policyVersion: change.state.policyVersion, state: change.state, actor: change.actor, at, entries: change.entries }, (params, applied) => {
-      const after: string[] = [];
-      const alerts = this.sql.table(CaseAlertSchema);
-      if (command?.type === 'acknowledge-alert') {
-        const acknowledged = this.sql.assignments(
-          CaseAlertSchema,
-          { acknowledgedAt: at, acknowledgedBySubject: change.actor.subject, acknowledgedByRole: change.actor.role, acknowledgementAction: command.action, acknowledgementNote: command.note ?? null },
-          params,
-        );
-        after.push(`update ${alerts} set ${acknowledged} where "id" = ${params.add(command.alert, 'varchar')} and "acknowledged_at" is null and ${applied}`);
+      case 'record-incident':
+        return { schema: CaseIncidentSchema, row: { ...base, openingCategory: command.incident.openingCategory, qualifiers: [...command.incident.qualifiers], recordedAt: at } };
+      case 'decide-crime':
+        return {
+          schema: CaseCrimeDecisionSchema,
+          row: { ...base, crimeRecorded: command.decision.crimeRecorded, classification: command.decision.classification ?? null, noCrimeReason: command.decision.noCrimeReason ?? null, decidedAt: at },
+        };
+      case 'refer':
+        return { schema: CaseReferralSchema, row: { ...base, agency: command.referral.agency, kind: command.referral.kind, reason: command.referral.reason, referredAt: at } };
+      case 'add-note':
+        return { schema: CaseNoteSchema, row: { ...base, text: command.text, writtenAt: at } };
+      case 'resolve': {
+        const { resolution } = command;
+        return {
+          schema: CaseResolutionSchema,
+          row: {
+            ...base,
+            outcome: resolution.outcome,
+            closingCategory: resolution.closingCategory,
+            firstContactResolution: resolution.outcome === 'resolved-at-first-contact',
+            appointmentAt: resolution.appointmentAt ? new Date(resolution.appointmentAt) : null,
+            signpostedTo: resolution.signpostedTo ?? null,
+            noFurtherActionReason: resolution.noFurtherActionReason ?? null,
+            resolvedAt: at,
+          },
+        };
       }
-      if (command?.type === 'resolve') {
-        // The case is closed: what it still had open closes with it.
-        after.push(`update ${alerts} set "closed_at" = ${params.add(at, 'timestamptz')} where "reference" = ${params.add(change.reference, 'varchar')} and "acknowledged_at" is null and "closed_at" is null and ${applied}`);
+      case 'receive-message': {
+        const { message } = command;
+        return {
+          schema: CaseMessageSchema,
+          row: {
+            ...base,
+            direction: 'inbound',
+            platform: message.platform,
+            inboundKey: inboundMessageKey(change.state.channel, message.platform, message.externalId),
+            authorHandle: message.handle,
+            text: message.text,
+            sentAt: new Date(message.sentAt),
+            recordedAt: at,
+            deliveryState: 'received',
+            deliveryAttempts: 0,
+            deliveredAt: null,
+            platformMessageId: message.externalId,
+            lastError: null,
+          },
+        };
       }
-      if (record) {
-        const rows = this.sql.rows(record.schema, [record.row], params);
-        after.push(`insert into ${rows.table} (${rows.columns}) select * from (values ${rows.values}) as v where ${applied}${record.schema === CaseMessageSchema ? ' on conflict do nothing' : ''}`);
-      }
-      const conversations = this.sql.table(ConversationSchema);
-      // Added only where used: a parameter no statement reads has no type, and PostgreSQL refuses it.
-      const reference = () => params.add(change.reference, 'varchar');
-      if (command?.type === 'receive-message') {
-        // The hub's inbox: who waits for a reply, since when, and how many messages are unanswered.
-        const waiting = change.state.conversation?.awaitingReplySince;
-        after.push(
-          `update ${conversations} set "unanswered" = "unanswered" + 1, "last_inbound_at" = greatest("last_inbound_at", ${params.add(at, 'timestamptz')}),
-             "awaiting_since" = coalesce("awaiting_since", ${params.add(waiting ? new Date(waiting) : at, 'timestamptz')})
-           where "reference" = ${reference()} and ${applied}`,
-        );
-      }
-      if (command?.type === 'send-message') {
-        after.push(`update ${conversations} set "unanswered" = 0, "awaiting_since" = null, "last_outbound_at" = ${params.add(at, 'timestamptz')} where "reference" = ${reference()} and ${applied}`);
-      }
-      // Only forward: a projection is never replaced by an older state of the case.
-      after.push(
-        `update ${this.sql.table(ContactCaseSchema)} set ${this.sql.assignments(ContactCaseSchema, projection(change.state, at), params)}
-         where "reference" = ${params.add(change.reference)} and "version" < ${params.add(change.state.version, 'int')} and ${applied}`,
-      );
-      return { before: [], after };
-    });
-    return deliveries;
+      case 'send-message':
+        return {
+          schema: CaseMessageSchema,
+          row: {
+            ...base,
+            direction: 'outbound',
+            platform: change.state.conversation?.platform ?? change.state.channel,
+            inboundKey: null,
+            authorHandle: null,
+            text: command.text,
+            sentAt: at,
+            recordedAt: at,
+            deliveryState: 'pending',
+            deliveryAttempts: 0,
+            deliveredAt: null,
+            platformMessageId: null,
+            lastError: null,
+          },
+        };
+      default:
+        return null;
+    }
+  }
+
+  /** What the store holds of the case, for the change of `version` whose first entry is `firstEntryId`. */
+  private async found(reference: string, version: number, firstEntryId: string): Promise<Found> {
+    const [found] = await this.sql.query<Found>(
+      `select (select version from contact_case where reference = $1) as version,
+              (select hash from case_change where reference = $1 and version = $2) as "writtenHash",
+              exists (select 1 from case_event where id = $3) as "entryWritten",
+              (select hash from audit_entry where reference = $1 order by sequence desc limit 1) as head,
+              (select coalesce(max(sequence), 0)::int from case_event where reference = $1) as last`,
+      [reference, version, firstEntryId],
+    );
+    return found;
+  }
+
+  private deliveriesOf(entries: RecordedEntry[]): string[] {
+    return entries.filter(isEntry('escalated')).filter((entry) => this.hasWebhook(entry.details.role)).map((entry) => entry.id);
   }
 
   /**
-   * Writes a change's timeline entries, their audit entries (hash-chained), an alert for each
-   * escalation among them, and what `parts` adds: `before` statements always (idempotent in
-   * themselves), `after` statements only when the entries were new. False when the change was
-   * written before (its first entry is there).
+   * Writes one change (see WriteMode): the case row, the timeline and audit entries, an alert for
+   * each escalation, the change's own record and statements, its management-information counts and
+   * its `case_change` row. Idempotent: the same change written again changes nothing.
    */
-  private async writeChange(change: ChangeEntries, parts: (params: SqlParams, applied: string) => { before: string[]; after: string[] }): Promise<boolean> {
-    const { reference, policyVersion, actor, at } = change;
-    const [found] = await this.sql.query<{ written: boolean; head: string | null; last: number }>(
-      `select exists (select 1 from case_event where id = $1) as written,
-              (select hash from audit_entry where reference = $2 order by sequence desc limit 1) as head,
-              (select coalesce(max(sequence), 0)::int from case_event where reference = $2) as last`,
-      [change.entries[0].id, reference],
-    );
-    if (found.written) return false;
-    // The store numbers the entries after its own last one. The workflow's numbering agrees with it
-    // but for one case: a workflow task that wrote, then failed (a timeout under load), is run
-    // again, and commands that came together may then be taken in another order. The change the
-    // failed task wrote is already here (its id is found and it is not written twice), and the
-    // next one must follow it, not take its number: otherwise it could never be written.
-    const entries = change.entries.map((entry, index) => ({ ...entry, sequence: found.last + index + 1 }));
+  private async write(change: Write, mode: WriteMode): Promise<WriteResult> {
+    const deliveries = this.deliveriesOf(change.entries);
+    const already: WriteResult = { outcome: 'already-written', alertDeliveries: deliveries };
+    for (let attempt = 1; ; attempt++) {
+      const found = await this.found(change.reference, change.version, change.entries[0].id);
+      if (found.writtenHash !== null) {
+        if (found.writtenHash === change.hash) return already;
+        const message = `Change ${change.changeId} (version ${change.version} of ${change.reference}) arrived with other content than the one written`;
+        await this.raiseAlert({ kind: 'change-conflict', reference: change.reference, changeId: change.changeId, version: change.version, attempts: 1 });
+        if (mode === 'legacy') return already; // the first version stays, as it always did
+        throw new StoreRefusal('conflict', message);
+      }
+      // Written by the writer before changes were counted: nothing to compare it with.
+      if (found.entryWritten) return already;
+      const held = (found.version ?? 0) < change.version - 1;
+      if (mode === 'exact' && held) {
+        await this.raiseAlert({ kind: 'write-held', reference: change.reference, changeId: change.changeId, version: change.version, attempts: 1 });
+        throw new StoreRefusal('held', `Change ${change.changeId} (version ${change.version} of ${change.reference}) waits: the store holds version ${found.version ?? 0}; run store:resync`);
+      }
+      if (mode === 'exact' && (found.version ?? 0) >= change.version) {
+        // Another change holds this version: only a case recorded before changes were counted can.
+        await this.raiseAlert({ kind: 'change-conflict', reference: change.reference, changeId: change.changeId, version: change.version, attempts: 1 });
+        throw new StoreRefusal('conflict', `Version ${change.version} of ${change.reference} is written already, by another change than ${change.changeId}`);
+      }
+      if (await this.writeStatement(change, found, mode)) return { outcome: 'written', alertDeliveries: deliveries };
+      // Someone else moved the case between the read and the write (a resync): look again.
+      if (attempt >= 3) throw new Error(`Change ${change.changeId} of ${change.reference} could not be written: the case kept moving under it`);
+    }
+  }
 
+  /** The one statement that writes a change; false when its guard found the case moved on. */
+  private async writeStatement(change: Write, found: Found, mode: WriteMode): Promise<boolean> {
+    const exact = mode === 'exact';
+    const { reference, policyVersion, actor, at } = change;
+    // The store numbers the entries after its own last one (a case recorded before writes were
+    // exact may number its timeline apart from its workflow; the entries' ids are what match).
+    const entries = change.entries.map((entry, index) => ({ ...entry, sequence: found.last + index + 1 }));
     const params = new SqlParams();
-    const applied = `exists (select 1 from new_entries where id = ${params.add(entries[0].id, 'varchar')})`;
-    const { before, after } = parts(params, applied);
+    const steps: Array<[string, string]> = [];
+    // Exact: everything is written only when the case row moved from the version before this one.
+    // Legacy: only when the change's entries were new.
     const timeline = this.sql.rows(
       CaseEventSchema,
-      entries.map((entry) => ({
-        id: entry.id,
-        reference,
-        sequence: entry.sequence,
-        type: entry.type,
-        at,
-        actorSubject: actor.subject,
-        actorRole: actor.role,
-        details: entry.details,
-      })),
+      entries.map((entry) => ({ id: entry.id, reference, sequence: entry.sequence, type: entry.type, at, actorSubject: actor.subject, actorRole: actor.role, details: entry.details })),
       params,
     );
+    let guard: string;
+    if (exact) {
+      steps.push(['advanced', change.caseRow(params, true)]);
+      guard = 'exists (select 1 from advanced)';
+      steps.push(['new_entries', `insert into ${timeline.table} (${timeline.columns}) select * from (values ${timeline.values}) as v where ${guard} returning id`]);
+    } else {
+      const intake = change.version === 1;
+      if (intake) steps.push(['advanced', change.caseRow(params, false)]);
+      steps.push(['new_entries', `insert into ${timeline.table} (${timeline.columns}) values ${timeline.values} on conflict ("id") do nothing returning id`]);
+      guard = `exists (select 1 from new_entries where id = ${params.add(entries[0].id, 'varchar')})`;
+      if (!intake) steps.push(['advanced', `${change.caseRow(params, false).replace(/returning "reference"$/, '')} and ${guard} returning "reference"`]);
+    }
+
     const audit = chainAuditEntries(found.head ?? GENESIS_HASH, reference, policyVersion, actor, at, entries).map(
       (row) =>
         `(${[
@@ -319,48 +495,85 @@ export class CaseStore {
           params.add(row.hash, 'char(64)'),
         ].join(', ')})`,
     );
-    const createdAt = new Date();
-    const raised = entries.filter((entry) => entry.type === 'escalated');
-    const alerts =
-      raised.length === 0
-        ? null
-        : this.sql.rows(
-            CaseAlertSchema,
-            raised.map((entry) => {
-              const details = entry.details as { level: number; role: string; reason: string; clock: string | null; raisedFor: string };
-              const clock = details.clock === null ? undefined : change.state.clocks.find((candidate) => candidate.id === details.clock);
-              return {
-                id: entry.id,
-                reference,
-                kind: alertKindOf(details.reason),
-                level: details.level,
-                role: details.role,
-                team: change.state.team,
-                reason: details.reason,
-                clock: details.clock,
-                raisedFor: new Date(details.raisedFor),
-                dueAt: clock ? new Date(clock.dueAt) : null,
-                createdAt,
-                deliveryState: this.hasWebhook(details.role) ? 'pending' : 'not-configured',
-              };
-            }),
-            params,
-          );
-    const steps = [
-      ...before,
-      `insert into ${timeline.table} (${timeline.columns}) values ${timeline.values} on conflict ("id") do nothing returning id`,
+    steps.push([
+      'audit',
       `insert into audit_entry (reference, sequence, entry_id, at, actor_subject, actor_role, rule, action, summary, policy_version, prev_hash, hash)
-       select * from (values ${audit.join(', ')}) as v where ${applied}`,
-      ...(alerts ? [`insert into ${alerts.table} (${alerts.columns}) select * from (values ${alerts.values}) as v where ${applied} on conflict ("id") do nothing`] : []),
-      ...after,
-    ];
-    const names = steps.map((_, index) => (index === before.length ? 'new_entries' : `step_${index}`));
+       select * from (values ${audit.join(', ')}) as v where ${guard}`,
+    ]);
+
+    const raised = entries.filter(isEntry('escalated'));
+    if (raised.length > 0) {
+      const alerts = this.sql.rows(
+        CaseAlertSchema,
+        raised.map((entry) => {
+          const { details } = entry;
+          const clock = details.clock === null ? undefined : change.state.clocks.find((candidate) => candidate.id === details.clock);
+          return {
+            id: entry.id,
+            reference,
+            kind: alertKindOf(details.reason),
+            level: details.level,
+            role: details.role,
+            team: change.state.team,
+            reason: details.reason,
+            clock: details.clock,
+            raisedFor: new Date(details.raisedFor),
+            dueAt: clock ? new Date(clock.dueAt) : null,
+            // The change's time, from the workflow: a resync writes the same row.
+            createdAt: at,
+            deliveryState: this.hasWebhook(details.role) ? 'pending' : 'not-configured',
+          };
+        }),
+        params,
+      );
+      steps.push(['alerts', `insert into ${alerts.table} (${alerts.columns}) select * from (values ${alerts.values}) as v where ${guard} on conflict ("id") do nothing`]);
+    }
+
+    for (const [index, part] of change.parts(params, guard).entries()) steps.push([`part_${index}`, part]);
+
+    const counts = countsOfChange(projectCase(change.state), change.entries, at.toISOString());
+    if (counts.length > 0) steps.push(['counts', miCountsStatement(counts, params, guard)]);
+    if (change.extraCounts) steps.push(['recontacts', change.extraCounts(params, guard)]);
+
+    const changeRow = this.sql.rows(CaseChangeSchema, [{ reference, version: change.version, changeId: change.changeId, hash: change.hash, at }], params);
+    steps.push(['change_row', `insert into ${changeRow.table} (${changeRow.columns}) select * from (values ${changeRow.values}) as v where ${guard}${exact ? '' : ' on conflict do nothing'}`]);
+
     const [result] = await this.sql.query<{ written: number }>(
-      `with ${steps.map((step, index) => `${names[index]} as (${step})`).join(',\n')}
+      `with ${steps.map(([name, step]) => `${name} as (${step})`).join(',\n')}
        select count(*)::int as written from new_entries`,
       params.values,
     );
-    return result.written > 0;
+    return result.written > 0 || !exact;
+  }
+
+  /** Raises (once per change and kind) what administrators must look at about the store. */
+  async raiseAlert(alert: { kind: 'write-failed' | 'change-conflict' | 'write-held'; reference: string; changeId: string; version: number; attempts: number; sqlState?: string; errorName?: string }): Promise<void> {
+    const params = new SqlParams();
+    const rows = this.sql.rows(
+      StoreAlertSchema,
+      [
+        {
+          id: `${alert.kind}:${alert.changeId}`,
+          kind: alert.kind,
+          reference: alert.reference,
+          changeId: alert.changeId,
+          version: alert.version,
+          sqlState: alert.sqlState ?? null,
+          errorName: alert.errorName?.slice(0, 64) ?? null,
+          attempts: alert.attempts,
+          raisedAt: new Date(),
+          resolvedAt: null,
+        },
+      ],
+      params,
+    );
+    await this.sql.query(`insert into ${rows.table} (${rows.columns}) values ${rows.values} on conflict ("id") do nothing`, params.values);
+  }
+
+  /** The case's store alerts are settled: a resync has written what was missing. */
+  async resolveAlerts(reference: string): Promise<number> {
+    const rows = await this.sql.query<{ id: string }>(`update store_alert set resolved_at = now() where reference = $1 and resolved_at is null returning id`, [reference]);
+    return rows.length;
   }
 
   /**

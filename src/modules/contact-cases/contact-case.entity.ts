@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import type { StoredCaseState } from '../../domain/case-records.js';
 
 const queueOrder = '"priority_rank", "next_due_at" nulls last, "received_at", "reference"';
 const queueIndex = (name: string, columns: string, alsoWhere = '') => ({
@@ -54,6 +55,8 @@ export const ContactCaseSchema = defineEntity({
     closedAt: p.datetime().nullable(),
     version: p.integer(),
     updatedAt: p.datetime(),
+    /** The case's state (codes only, its open alerts aside: they are alert rows) at `version`: what a closed case reads as, exactly as its workflow left it. */
+    state: p.json<StoredCaseState>().nullable(),
     /** Earlier cases of the same caller, found at intake. */
     linkedReferences: p.array().defaultRaw(`'{}'::text[]`),
   },

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -13,7 +13,18 @@ import { type CallerHistory, callerIdentifiers, isRepeatCaller } from '../../dom
 import { RiskFlag, screenContact } from '../../domain/risk-screening.js';
 import { CallerIdentities } from './caller-identities.service.js';
 import { type CaseRecordDetails, type ContactIntake, openCaseFromIntake } from '../../domain/case-records.js';
-import { commandUpdates, contactCaseWorkflowId, contactCaseWorkflowType, caseStateQuery, INVALID_COMMAND, STAGE_CONFLICT } from '../../workflows/contact-case.messages.js';
+import {
+  COMMAND_ID_CONFLICT,
+  commandIds,
+  commandUpdateId,
+  commandUpdates,
+  contactCaseWorkflowId,
+  contactCaseWorkflowType,
+  caseStateQuery,
+  INVALID_COMMAND,
+  STAGE_CONFLICT,
+} from '../../workflows/contact-case.messages.js';
+import { canonicalJson, sha256 } from '../common/canonical-json.js';
 import { caseSearchAttributes } from '../../workflows/search-attributes.js';
 import { DomainError, DomainErrorCode, type FieldProblem } from '../errors/domain-error.js';
 import { AppLogger } from '../logging/app-logger.js';
@@ -91,6 +102,74 @@ const linkedTo = (history: CallerHistory) => [...new Set([...(history.lastRefere
 /** A contact may be recorded after the fact, but not from the future (allowing for clock skew). */
 const FUTURE_SKEW_MS = 5 * 60_000;
 
+/**
+ * Whether Temporal could not take an update just now, and the same update, sent again with the
+ * same id, will be taken: the worker did not get to it ("wasn't processed by worker", as when its
+ * cached case was evicted or a worker restarted), the case already has as many updates in flight
+ * as the server allows, or the call itself timed out. None of these is a refusal by the case.
+ */
+function isTransientUpdateFailure(error: unknown): boolean {
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  if (error instanceof WorkflowUpdateFailedError) {
+    const type = error.cause instanceof ApplicationFailure ? error.cause.type : undefined;
+    if (type === STAGE_CONFLICT || type === INVALID_COMMAND || type === COMMAND_ID_CONFLICT) return false;
+    return /wasn't processed by worker|not processed by worker/i.test(error.cause?.message ?? error.message);
+  }
+  // RESOURCE_EXHAUSTED: too many updates in flight on the case, or the namespace's rate limit.
+  const exhausted = (candidate: unknown) => isGrpcServiceError(candidate) && (candidate.code as number) === GRPC_RESOURCE_EXHAUSTED;
+  return exhausted(error) || exhausted((error as { cause?: unknown } | undefined)?.cause);
+}
+
+const GRPC_RESOURCE_EXHAUSTED = 8;
+
+/**
+ * At most `limit` commands in flight to one case from this process; the rest wait their turn, in
+ * the order they came. Temporal takes ten updates in flight per case; past that it refuses them.
+ */
+class PerCaseTurns {
+  private readonly cases = new Map<string, { running: number; waiting: Array<() => void> }>();
+
+  constructor(private readonly limit: number) {}
+
+  /** Waits for a turn on `key` (false when `deadline` passes first); `release` gives it back. */
+  async take(key: string, deadline: number): Promise<boolean> {
+    const turns = this.cases.get(key) ?? { running: 0, waiting: [] };
+    this.cases.set(key, turns);
+    if (turns.running < this.limit) {
+      turns.running += 1;
+      return true;
+    }
+    return new Promise<boolean>((resolve) => {
+      const granted = () => {
+        clearTimeout(timer);
+        turns.running += 1;
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        turns.waiting.splice(turns.waiting.indexOf(granted), 1);
+        this.forget(key, turns);
+        resolve(false);
+      }, Math.max(0, deadline - Date.now()));
+      turns.waiting.push(granted);
+    });
+  }
+
+  release(key: string): void {
+    const turns = this.cases.get(key);
+    if (!turns) return;
+    turns.running -= 1;
+    turns.waiting.shift()?.();
+    this.forget(key, turns);
+  }
+
+  private forget(key: string, turns: { running: number; waiting: unknown[] }): void {
+    if (turns.running === 0 && turns.waiting.length === 0) this.cases.delete(key);
+  }
+}
+
+/** How long to wait before sending an update again: 50 ms, doubling to 1 s, with jitter. */
+const retryDelay = (attempt: number) => Math.min(1_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
+
 /** The handlers' operations on contact cases: intake, commands (workflow updates) and reads. */
 @Injectable()
 export class ContactCasesService {
@@ -102,7 +181,11 @@ export class ContactCasesService {
     private readonly policies: PolicyService,
     private readonly logger: AppLogger,
     private readonly callers: CallerIdentities,
-  ) {}
+  ) {
+    this.turns = new PerCaseTurns(config.commands.inFlightPerCase);
+  }
+
+  private readonly turns: PerCaseTurns;
 
   /**
    * `options` is for the system's own cases alone (a continuity drill's): a team, and a policy in
@@ -191,27 +274,57 @@ export class ContactCasesService {
   private async askForRescreening(openReferences: readonly string[], by: string, actor: ActorRef): Promise<void> {
     for (const earlier of await this.callers.openInTriage(openReferences)) {
       try {
-        await this.command(earlier, { type: 'caller-recontacted', by }, actor, `${earlier}/recontact-${by}`);
+        await this.command(earlier, { type: 'caller-recontacted', by }, actor, commandIds.recontact(earlier, by), { by });
       } catch (error) {
         this.logger.warn({ msg: 'could not ask for an earlier case to be re-screened', reference: earlier, by, error: (error as Error).message }, 'Intake');
       }
     }
   }
 
-  /** Sends a command to the case's workflow as an update, and answers with the case's new state. */
-  async command(reference: string, command: CaseCommand, actor: ActorRef, commandId: string): Promise<ContactCaseState> {
+  /**
+   * Sends a command to the case's workflow as an update, and answers with the case's new state.
+   * The command's id is bound to its request (the command and who sent it): the same id with the
+   * same request is answered as the first was, with another request it is refused (422 naming
+   * `Idempotency-Key`). What the engine cannot take just now is sent again with the same update id
+   * until COMMAND_WAIT_SECONDS pass; then 503 with `Retry-After`, never a refusal.
+   *
+   * `request` is what the id is bound to when it is not the command itself: a message from the
+   * public is the same message by its platform's id, whatever else a connector's retry carries.
+   */
+  async command(reference: string, command: CaseCommand, actor: ActorRef, commandId: string, request: unknown = { command, actor }): Promise<ContactCaseState> {
     const handle = this.temporal.client.workflow.getHandle(contactCaseWorkflowId(reference));
     const update = commandUpdates[command.type] as typeof commandUpdates.assess;
+    const envelope = { commandId, actor, command: command as Extract<CaseCommand, { type: 'assess' }>, requestHash: sha256(canonicalJson(request)) };
+    const waitMs = this.config.commands.waitSeconds * 1_000;
+    const deadline = Date.now() + waitMs;
+    const busy = () =>
+      new DomainError(DomainErrorCode.DependencyUnavailable, `Case ${reference} is taking many commands at once; this one was not taken yet. Send it again with the same Idempotency-Key.`, [], {
+        'Retry-After': String(Math.ceil(waitMs / 1_000 / 4)),
+      });
+    if (!(await this.turns.take(reference, deadline))) throw busy();
     try {
-      return await handle.executeUpdate(update, { args: [{ commandId, actor, command: command as Extract<CaseCommand, { type: 'assess' }> }], updateId: commandId });
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await handle.executeUpdate(update, { args: [envelope], updateId: commandUpdateId(envelope) });
+        } catch (error) {
+          if (!isTransientUpdateFailure(error)) throw error;
+          const delay = retryDelay(attempt);
+          if (Date.now() + delay >= deadline) throw busy();
+          this.logger.warn({ msg: 'the engine could not take a command yet; sending it again', reference, attempt: attempt + 1 }, 'Commands');
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const details = (error.cause.details?.[0] ?? {}) as { fields?: FieldProblem[] };
         if (error.cause.type === STAGE_CONFLICT) throw new DomainError(DomainErrorCode.StageConflict, error.cause.message);
         if (error.cause.type === INVALID_COMMAND) throw new DomainError(DomainErrorCode.UpdateRejected, error.cause.message, details.fields ?? []);
+        if (error.cause.type === COMMAND_ID_CONFLICT) throw new DomainError(DomainErrorCode.IdempotencyConflict, 'This Idempotency-Key was used for a different request on this case', details.fields ?? []);
       }
       if (error instanceof WorkflowNotFoundError) throw await this.notRunning(reference);
       throw error;
+    } finally {
+      this.turns.release(reference);
     }
   }
 

@@ -6,6 +6,7 @@ import { type ActorRef } from '../../domain/actor.js';
 import { type ContactCaseState } from '../../domain/contact-case.js';
 import { type ConversationChannel, type DeliveryState, inboundMessageProblems, senderDetails } from '../../domain/conversations.js';
 import { type CaseClock } from '../../domain/clocks.js';
+import { commandIds } from '../../workflows/contact-case.messages.js';
 import { outboundDeliveryWorkflowId, outboundDeliveryWorkflowType, type OutboundDeliveryInput } from '../../workflows/outbound-delivery.messages.js';
 import { ContactCasesService } from '../contact-cases/contact-cases.service.js';
 import { Sql } from '../database/sql.js';
@@ -94,13 +95,15 @@ export class ConversationsService {
     const key = conversationKey(channel, message.platform, message.conversationId);
     for (let attempt = 1; ; attempt++) {
       const { reference, caseOpened } = await this.caseFor(channel, key, message, actor);
-      const commandId = `${reference}/message-${inboundKey.slice(0, 40)}`;
+      const commandId = commandIds.message(reference, inboundKey);
       try {
         await this.cases.command(
           reference,
           { type: 'receive-message', message: { platform: message.platform, externalId: message.messageId, handle: message.handle, text: message.text, sentAt: new Date(message.sentAt).toISOString() } },
           actor,
           commandId,
+          // The same message whatever a connector's retry carries besides: known by its platform's id.
+          { inboundKey },
         );
         return { reference, messageId: commandId, caseOpened, replayed: false };
       } catch (error) {
@@ -151,7 +154,7 @@ export class ConversationsService {
 
   /** A reply on the case's conversation: recorded on the case, then delivered through the platform adapter. */
   async reply(reference: string, text: string, actor: ActorRef, key: string | undefined): Promise<{ messageId: string; state: ContactCaseState }> {
-    const messageId = `${reference}/${key ?? randomUUID()}`;
+    const messageId = key ? commandIds.keyed(reference, key) : commandIds.generated(reference, randomUUID());
     const state = await this.cases.command(reference, { type: 'send-message', text }, actor, messageId);
     return { messageId, state };
   }

@@ -6,11 +6,15 @@ import {
   CaseIncidentSchema,
   CaseNoteSchema,
   CaseAlertSchema,
+  CaseChangeSchema,
+  CaseDowngradeDecisionSchema,
   CaseReferralSchema,
+  CaseResolutionSchema,
   IntakeRequestSchema,
+  StoreAlertSchema,
   ReferenceSequenceSchema,
 } from '../contact-cases/case-records.entity.js';
-import { AuditEntrySchema, CaseAccessLogSchema, CaseHistorySchema } from '../audit/audit.entity.js';
+import { AuditEntrySchema, CaseAccessLogSchema, CaseHistorySchema, StoreReconciliationSchema } from '../audit/audit.entity.js';
 import { PolicyVersionSchema } from '../policy/policy-version.entity.js';
 import { ContactCaseSchema } from '../contact-cases/contact-case.entity.js';
 import { SystemCheckSchema } from '../system-checks/system-check.entity.js';
@@ -44,4 +48,9 @@ export const entities = [
   SocialMediaPostSchema,
   RateLimitWindowSchema,
   ContinuityDrillSchema,
+  CaseChangeSchema,
+  CaseResolutionSchema,
+  CaseDowngradeDecisionSchema,
+  StoreAlertSchema,
+  StoreReconciliationSchema,
 ];

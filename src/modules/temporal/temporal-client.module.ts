@@ -19,7 +19,9 @@ export class TemporalClientService implements OnApplicationShutdown {
   readonly taskQueue: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.connection = Connection.lazy(temporalConnectionSettings(config.temporal));
+    // A page of a long case's history (every change is in it, as its store write's input) can pass
+    // gRPC's default 4 MiB: archiving and replaying it must not fail for that.
+    this.connection = Connection.lazy({ ...temporalConnectionSettings(config.temporal), channelArgs: { 'grpc.max_receive_message_length': 64 * 1024 * 1024 } });
     this.namespace = config.temporal.namespace;
     this.taskQueue = config.temporal.taskQueue;
     this.client = new Client({ connection: this.connection, namespace: this.namespace, dataConverter: encryptingDataConverter(config.codec.keys) });

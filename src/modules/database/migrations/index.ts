@@ -10,6 +10,7 @@ import { Migration20261203000000Conversations } from './migration-20261203000000
 import { Migration20261204000000RateLimits } from './migration-20261204000000-rate-limits.js';
 import { Migration20261205000000ContinuityDrills } from './migration-20261205000000-continuity-drills.js';
 import { Migration20261205010000QueuePositionTeam } from './migration-20261205010000-queue-position-team.js';
+import { Migration20261206000000ExactProjection } from './migration-20261206000000-exact-projection.js';
 
 /** Every migration, in order. Listed explicitly so that built and test runs find the same set. */
 export const migrationsList = [
@@ -25,4 +26,5 @@ export const migrationsList = [
   { name: 'Migration20261204000000RateLimits', class: Migration20261204000000RateLimits },
   { name: 'Migration20261205000000ContinuityDrills', class: Migration20261205000000ContinuityDrills },
   { name: 'Migration20261205010000QueuePositionTeam', class: Migration20261205010000QueuePositionTeam },
+  { name: 'Migration20261206000000ExactProjection', class: Migration20261206000000ExactProjection },
 ];
