@@ -8,6 +8,7 @@ import { TemporalWorkerService } from './modules/temporal/temporal-worker.servic
 import { TemporalClientService } from './modules/temporal/temporal-client.module.js';
 import { WorkerModule } from './worker/worker.module.js';
 import { ensureDrillSchedule } from './modules/drills/drill-schedule.js';
+import { ensureReconciliationSchedule } from './modules/audit/reconciliation-schedule.js';
 
 /** The worker process. Scale by running more of them on the same task queue. */
 async function main(): Promise<void> {
@@ -26,6 +27,11 @@ async function main(): Promise<void> {
   void ensureDrillSchedule(app.get(TemporalClientService).client, config).then(
     (done) => logger.log({ msg: 'continuity drill schedule', schedule: config.drills.schedule, timeZone: config.drills.timeZone, done }, 'Main'),
     (error: unknown) => logger.warn({ msg: 'could not set the continuity drill schedule', error: (error as Error).message }, 'Main'),
+  );
+  // So does the store reconciliation's, RECONCILE_SCHEDULE.
+  void ensureReconciliationSchedule(app.get(TemporalClientService).client, config).then(
+    (done) => logger.log({ msg: 'store reconciliation schedule', schedule: config.store.reconcileSchedule, timeZone: config.store.reconcileTimeZone, done }, 'Main'),
+    (error: unknown) => logger.warn({ msg: 'could not set the store reconciliation schedule', error: (error as Error).message }, 'Main'),
   );
 
   const stopped = await Promise.race([

@@ -203,20 +203,40 @@ function comparison(report) {
 
 function drills(report) {
   const { schedule, timeZone, latest } = report.continuityDrills;
-  $('drills-note').textContent = `${schedule === 'off' ? 'No drill is scheduled.' : `Drills run by themselves on the schedule ${schedule} (${timeZone}).`} The last ${latest.length || 'none'}${latest.length ? ', newest first' : ''}: synthetic cases, a worker restarted, every clock and alert checked.`;
+  const scheduled = schedule === 'off' ? 'No drill is scheduled.' : `Drills run by themselves on the schedule ${schedule} (${timeZone}).`;
+  const done = latest.length === 0 ? 'No drill has run yet.' : `The last ${latest.length}, newest first: synthetic cases, a worker restarted, every clock and alert checked.`;
+  $('drills-note').textContent = `${scheduled} ${done}`;
   const seconds = (ms) => (ms === null ? '–' : `${(ms / 1000).toFixed(1)} s`);
-  $('drills').querySelector('tbody').replaceChildren(
-    ...latest.map((drill) => {
+  fillTable(
+    'drills',
+    latest.map((drill) => [drill.finishedAt.slice(0, 16).replace('T', ' '), drill.trigger === 'schedule' ? 'schedule' : 'by hand', drill.outcome, `${drill.alarmsOnTime} of ${drill.alarmsExpected}`, seconds(drill.maxLatenessMs), `${drill.alertsDelivered} of ${drill.alertsExpected}`, seconds(drill.workerDownMs)]),
+  );
+}
+
+/** A table body of rows, each cell's text as given (a `failed` or `divergent` cell marked). */
+function fillTable(id, rows) {
+  $(id).querySelector('tbody').replaceChildren(
+    ...rows.map((values) => {
       const row = document.createElement('tr');
-      const values = [drill.finishedAt.slice(0, 16).replace('T', ' '), drill.trigger === 'schedule' ? 'schedule' : 'by hand', drill.outcome, `${drill.alarmsOnTime} of ${drill.alarmsExpected}`, seconds(drill.maxLatenessMs), `${drill.alertsDelivered} of ${drill.alertsExpected}`, seconds(drill.workerDownMs)];
       for (const value of values) {
         const cell = document.createElement('td');
         cell.textContent = value;
-        if (value === 'failed') cell.className = 'failed';
+        if (value === 'failed' || value === 'divergent') cell.className = 'failed';
         row.append(cell);
       }
       return row;
     }),
+  );
+}
+
+function reconciliations(report) {
+  const { schedule, timeZone, latest } = report.storeReconciliations;
+  const scheduled = schedule === 'off' ? 'No comparison is scheduled.' : `The case store is compared with every case's workflow on the schedule ${schedule} (${timeZone}).`;
+  const done = latest.length === 0 ? 'No comparison has run yet.' : `The last ${latest.length}, newest first (auditors read each difference).`;
+  $('reconciliations-note').textContent = `${scheduled} ${done}`;
+  fillTable(
+    'reconciliations',
+    latest.map((run) => [run.finishedAt.slice(0, 16).replace('T', ' '), run.trigger === 'schedule' ? 'schedule' : 'by hand', run.outcome, String(run.cases), String(run.divergentCases)]),
   );
 }
 
@@ -226,6 +246,7 @@ function render(report) {
   $('period-note').textContent = `${report.from.slice(0, 10)} to ${report.to.slice(0, 10)} (${report.timeZone}), by ${report.groupBy}${report.team ? `, team ${report.team}` : ', every team'}; compared with ${report.previous.start.slice(0, 10)} to ${report.previous.end.slice(0, 10)}.`;
   comparison(report);
   drills(report);
+  reconciliations(report);
   const labels = report.periods.map((period) => label(period, report.groupBy));
   const series = (pick) => report.periods.map((period) => pick(period.measures));
   const n = labels.length;

@@ -15,10 +15,12 @@ import { ContactCasesModule } from '../modules/contact-cases/contact-cases.modul
 import { DrillsModule } from '../modules/drills/drills.module.js';
 import { PolicyModule } from '../modules/policy/policy.module.js';
 import { ContinuityDrillActivitiesProvider } from './continuity-drill.activities.js';
+import { StoreReconciliationActivitiesProvider } from './store-reconciliation.activities.js';
+import { StoreReconciler } from '../modules/audit/store-reconciler.service.js';
 
 /** Every activity provider the worker registers. */
 @Module({
   imports: [SystemChecksModule, CaseStoreModule, AlertsModule, ContactCasesModule, PolicyModule, DrillsModule],
-  providers: [AlertDeliveryActivitiesProvider, SystemCheckActivitiesProvider, ContactCaseActivitiesProvider, CaseHistoryActivitiesProvider, CaseReplayActivitiesProvider, CaseHistoryStore, CaseHistoryReader, OutboundDeliveryActivitiesProvider, PlatformAdapter, ContinuityDrillActivitiesProvider],
+  providers: [AlertDeliveryActivitiesProvider, SystemCheckActivitiesProvider, ContactCaseActivitiesProvider, CaseHistoryActivitiesProvider, CaseReplayActivitiesProvider, CaseHistoryStore, CaseHistoryReader, OutboundDeliveryActivitiesProvider, PlatformAdapter, ContinuityDrillActivitiesProvider, StoreReconciler, StoreReconciliationActivitiesProvider],
 })
 export class ActivitiesModule {}

@@ -6,3 +6,4 @@ export { caseReplayWorkflow } from './case-replay.workflow.js';
 export { alertDeliveryWorkflow } from './alert-delivery.workflow.js';
 export { outboundDeliveryWorkflow } from './outbound-delivery.workflow.js';
 export { continuityDrillWorkflow } from './continuity-drill.workflow.js';
+export { storeReconciliationWorkflow } from './store-reconciliation.workflow.js';

@@ -7,6 +7,7 @@ import { assessment } from '../support/assessments.js';
 import { type RunningProcess, startProcess, startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { reconcile } from '../support/store-tools.js';
 
 /** A database and the system on it for one suite, with the worker a test may start in place of a killed one. */
 function systemForSuite() {
@@ -176,6 +177,9 @@ describe('a worker SIGKILLed during a storm of intakes and commands', () => {
     expect((await handler.post(`/contacts/${open[0]}/notes`, { text: 'Storm note 0' }, { 'Idempotency-Key': 'storm-note-0' })).status).toBe(201);
     expect(await count('select count(*)::int as n from contact_case')).toBe(references.length);
     expect(await count('select count(*)::int as n from case_note')).toBe(STORM_CASES);
+    // And the store is exactly what the workflows decided.
+    const reconciled = await reconcile(config);
+    expect({ status: reconciled.status, output: reconciled.stdout }).toEqual({ status: 0, output: expect.stringContaining(`${references.length} cases compared: 0 divergences`) });
     process.stdout.write(
       `[worker-crash storm] ${workers} worker(s); killed one ${killedAt} ms in; ${STORM_INTAKES} intakes and ${STORM_CASES * 2} commands answered in ${stormMs} ms, all recorded ${settledMs} ms after the start; ${references.length} cases, ${STORM_CASES} notes, ${STORM_CASES} assessments, each once\n`,
     );

@@ -26,6 +26,8 @@ export function testConfig(databaseUrl: string, overrides: Environment = {}): Ap
     TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: '2000',
     // Each suite's worker would keep a drill schedule for its own task queue: only the drill's tests want one.
     DRILL_SCHEDULE: 'off',
+    // The same for the store reconciliation's schedule: only its own test wants one.
+    RECONCILE_SCHEDULE: 'off',
     ...testAuthEnvironment,
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     CALLER_IDENTITY_KEYS: TEST_IDENTITY_KEYS,

@@ -9,6 +9,7 @@ import { RequirePermission } from '../access/access.decorators.js';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { DrillsService } from '../../modules/drills/drills.service.js';
+import { StoreReconciler } from '../../modules/audit/store-reconciler.service.js';
 import { Optional } from '../common/text.js';
 
 const DAY = /^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
@@ -88,6 +89,22 @@ class ContinuityDrillsView {
   @ApiProperty({ type: [DrillSummaryView], description: 'The last five, newest first' }) latest!: DrillSummaryView[];
 }
 
+class ReconciliationSummaryView {
+  @ApiProperty({ type: 'string', format: 'date-time' }) finishedAt!: string;
+  @ApiProperty({ enum: ['cli', 'schedule', 'api'] }) trigger!: string;
+  @ApiProperty({ enum: ['clean', 'divergent'] }) outcome!: string;
+  @ApiProperty({ type: 'integer', description: 'Cases compared' }) cases!: number;
+  @ApiProperty({ type: 'integer', description: 'Cases whose store differed from their workflow' }) divergentCases!: number;
+  @ApiProperty({ type: 'integer' }) divergences!: number;
+}
+
+/** Whether what people read is what each case decided: the case store compared with the workflows. */
+class StoreReconciliationsView {
+  @ApiProperty({ description: 'When the comparison runs by itself (a cron expression), or `off`' }) schedule!: string;
+  @ApiProperty() timeZone!: string;
+  @ApiProperty({ type: [ReconciliationSummaryView], description: 'The last five, newest first (the divergences themselves are for auditors: GET /audit/reconciliations)' }) latest!: ReconciliationSummaryView[];
+}
+
 class MiReportView {
   @ApiProperty({ type: 'string', format: 'date-time' }) from!: string;
   @ApiProperty({ type: 'string', format: 'date-time' }) to!: string;
@@ -100,6 +117,7 @@ class MiReportView {
   @ApiProperty({ type: MiPeriodView, description: 'The period of the same length just before' }) previous!: MiPeriodView;
   @ApiProperty({ type: 'integer' }) unacknowledgedAlertsNow!: number;
   @ApiProperty({ type: ContinuityDrillsView }) continuityDrills!: ContinuityDrillsView;
+  @ApiProperty({ type: StoreReconciliationsView }) storeReconciliations!: StoreReconciliationsView;
 }
 
 
@@ -110,6 +128,7 @@ export class MiController {
   constructor(
     private readonly measures: MiMeasures,
     private readonly drills: DrillsService,
+    private readonly reconciler: StoreReconciler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -119,7 +138,7 @@ export class MiController {
   @ApiResponse({ status: 200, type: MiReportView, description: 'The figures; see docs/management-information.md for what each counts' })
   @ApiResponse({ status: 422, description: 'A day that does not exist, a period that is empty or longer than three years; `fields` names it' })
   async json(@Query() query: MiQueryDto): Promise<MiReportView> {
-    const [report, drills] = await Promise.all([this.measures.report(checked(query)), this.drills.latest(5)]);
+    const [report, drills, reconciliations] = await Promise.all([this.measures.report(checked(query)), this.drills.latest(5), this.reconciler.list(5)]);
     const continuityDrills = {
       schedule: this.config.drills.schedule,
       timeZone: this.config.drills.timeZone,
@@ -136,7 +155,12 @@ export class MiController {
         workerDownMs: row.workerDownMs,
       })),
     };
-    return { ...report, continuityDrills, periods: report.periods.map((period) => ({ ...period, measures: { ...period.measures } })), total: { ...report.total, measures: { ...report.total.measures } }, previous: { ...report.previous, measures: { ...report.previous.measures } } };
+    const storeReconciliations = {
+      schedule: this.config.store.reconcileSchedule,
+      timeZone: this.config.store.reconcileTimeZone,
+      latest: reconciliations.map((run) => ({ finishedAt: run.finishedAt, trigger: run.trigger, outcome: run.outcome, cases: run.cases, divergentCases: run.divergentCases, divergences: run.divergences.length })),
+    };
+    return { ...report, continuityDrills, storeReconciliations, periods: report.periods.map((period) => ({ ...period, measures: { ...period.measures } })), total: { ...report.total, measures: { ...report.total.measures } }, previous: { ...report.previous, measures: { ...report.previous.measures } } };
   }
 
   @Get('measures.csv')
