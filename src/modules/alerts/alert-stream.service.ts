@@ -1,14 +1,14 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import pg from 'pg';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type AppConfig } from '../../config/app-config.js';
+import { DatabaseNotifications } from '../database/notifications.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { AlertQueries, type AlertView, type StreamCursor } from './alert-queries.service.js';
 
 /** The channel each insert into `case_alert` notifies when it commits (a trigger of the alerts migration). */
 export const ALERT_CHANNEL = 'case_alert';
 const BATCH = 200;
-/** How often a stream looks again without being woken: for alerts held back behind a transaction still running. */
+/** How often a stream looks again without being woken: for alerts held back behind a transaction still running, or a notification lost. */
 const RECHECK_MS = 1_000;
 
 export interface AlertSubscriber {
@@ -25,8 +25,8 @@ interface Subscription extends AlertSubscriber {
 }
 
 /**
- * The live alert stream of one API process. One connection listens on the `case_alert` channel;
- * a notification (or a periodic recheck) wakes every open stream, which reads what is new for its
+ * The live alert stream of one API process. A notification on the `case_alert` channel (or a
+ * periodic recheck) wakes every open stream, which reads what is new for its
  * roles after its own cursor. The database is the only shared state, so any number of API
  * replicas serve streams, and a client that reconnects to another replica with its last event id
  * resumes exactly where it was.
@@ -34,8 +34,7 @@ interface Subscription extends AlertSubscriber {
 @Injectable()
 export class AlertStream implements OnModuleDestroy {
   private readonly subscriptions = new Set<Subscription>();
-  private listener?: pg.Client;
-  private connecting?: Promise<void>;
+  private unlisten?: Promise<() => void>;
   private timer?: NodeJS.Timeout;
   private heartbeats?: NodeJS.Timeout;
   private closed = false;
@@ -43,13 +42,18 @@ export class AlertStream implements OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly queries: AlertQueries,
+    private readonly notifications: DatabaseNotifications,
     private readonly logger: AppLogger,
   ) {}
 
   /** Opens a stream: alerts for `roles` after the cursor are sent as they are written. Returns its closer. */
   async subscribe(subscriber: AlertSubscriber): Promise<() => void> {
     if (this.closed) throw new Error('The alert stream is shutting down');
-    await this.listen();
+    this.unlisten ??= this.notifications.listen(ALERT_CHANNEL, () => this.wakeAll()).catch((error: unknown) => {
+      this.unlisten = undefined;
+      throw error;
+    });
+    await this.unlisten;
     const subscription: Subscription = { ...subscriber, reading: false, again: false };
     this.subscriptions.add(subscription);
     this.timer ??= setInterval(() => this.wakeAll(), RECHECK_MS);
@@ -103,39 +107,13 @@ export class AlertStream implements OnModuleDestroy {
     }
   }
 
-  /** The one listening connection, opened on first use and reopened if it drops. */
-  private listen(): Promise<void> {
-    if (this.listener) return Promise.resolve();
-    this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.config.database.url });
-      client.on('notification', () => this.wakeAll());
-      client.on('error', (error) => {
-        this.logger.warn({ msg: 'alert listener lost its connection; reconnecting', error: error.message }, 'Alerts');
-        this.listener = undefined;
-        void client.end().catch(() => undefined);
-        if (!this.closed) setTimeout(() => void this.listen().catch(() => undefined), RECHECK_MS);
-      });
-      try {
-        await client.connect();
-        await client.query(`listen ${ALERT_CHANNEL}`);
-        this.listener = client;
-      } catch (error) {
-        await client.end().catch(() => undefined);
-        throw error;
-      } finally {
-        this.connecting = undefined;
-      }
-    })();
-    return this.connecting;
-  }
-
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     for (const subscription of [...this.subscriptions]) {
       this.unsubscribe(subscription);
       subscription.end();
     }
-    await this.listener?.end().catch(() => undefined);
-    this.listener = undefined;
+    (await this.unlisten?.catch(() => undefined))?.();
+    this.unlisten = undefined;
   }
 }

@@ -5,6 +5,7 @@ import { type AppConfig } from '../../config/app-config.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { DatabaseHealth } from './database.health.js';
 import { migrateDatabase } from './migrate.js';
+import { DatabaseNotifications } from './notifications.js';
 import { createOrmOptions } from './orm-config.js';
 import { Sql } from './sql.js';
 
@@ -35,8 +36,9 @@ class OrmShutdown implements OnApplicationShutdown {
     OrmShutdown,
     DatabaseHealth,
     Sql,
+    DatabaseNotifications,
   ],
-  exports: [MikroORM, DatabaseHealth, Sql],
+  exports: [MikroORM, DatabaseHealth, Sql, DatabaseNotifications],
 })
 export class DatabaseModule {}
 
