@@ -95,6 +95,7 @@ export const environmentSchema = z.object({
   FAULT_KILL_WORKER_AFTER_STORE_WRITES: z.coerce.number().int().min(0).default(0).meta({ description: 'tests only (refused in production): the worker kills itself (SIGKILL) right after its Nth case store write has committed and before the activity reports it; 0 never' }),
   COMMAND_UPDATES_IN_FLIGHT: z.coerce.number().int().min(1).max(10).default(8).meta({ description: 'commands one API process has in flight to one case at once (Temporal takes 10 per case); more wait their turn' }),
   COMMAND_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(30).meta({ description: 'how long a command waits for its turn, or retries a command the engine could not take yet, before the API answers 503 with `Retry-After`' }),
+  COMMAND_STORE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000).meta({ description: 'how long the API waits, once the case has taken a command, for the case store to show it before answering (so the sender reads it back at once); past it the answer goes anyway and the store catches up; 0 answers at once' }),
   RECONCILE_SCHEDULE: z.string().trim().min(1).default('30 3 * * *').meta({ description: 'when the case store is compared with the workflows by itself: a cron expression in `RECONCILE_TIME_ZONE` (the worker keeps a Temporal Schedule to it; each run compares the cases changed since the last), or `off`', shownDefault: '`30 3 * * *` (daily 03:30)' }),
   RECONCILE_TIME_ZONE: z.string().min(1).default('Europe/London').meta({ description: 'the IANA time zone `RECONCILE_SCHEDULE` is read in' }),
   CHANNEL_PLATFORM_SECRET: optionalText.meta({ description: 'the HMAC-SHA256 key shared with the platform connector: it signs what is sent to the platform and checks signed inbound webhooks (at least 32 characters)', shownDefault: 'unset: the signed webhook route refuses every call' }),
@@ -194,7 +195,7 @@ export interface AppConfig {
     reconcileTimeZone: Settings['RECONCILE_TIME_ZONE'];
   };
   /** How the API sends commands to a case's workflow. */
-  commands: { inFlightPerCase: Settings['COMMAND_UPDATES_IN_FLIGHT']; waitSeconds: Settings['COMMAND_WAIT_SECONDS'] };
+  commands: { inFlightPerCase: Settings['COMMAND_UPDATES_IN_FLIGHT']; waitSeconds: Settings['COMMAND_WAIT_SECONDS']; storeWaitMs: Settings['COMMAND_STORE_WAIT_MS'] };
   /** The continuity drill: its schedule (`off` for none) and its settings. */
   drills: {
     schedule: Settings['DRILL_SCHEDULE'];
@@ -260,6 +261,7 @@ const copied = {
   RECONCILE_TIME_ZONE: ['store', 'reconcileTimeZone'],
   COMMAND_UPDATES_IN_FLIGHT: ['commands', 'inFlightPerCase'],
   COMMAND_WAIT_SECONDS: ['commands', 'waitSeconds'],
+  COMMAND_STORE_WAIT_MS: ['commands', 'storeWaitMs'],
 } as const satisfies Partial<Record<keyof Settings, readonly [string] | readonly [string, string]>>;
 
 type Section = Record<string, unknown>;

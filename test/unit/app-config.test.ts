@@ -86,7 +86,7 @@ describe('configuration', () => {
 
   it('keeps the store settings, refuses the tests\' worker-killing fault in production, and hands it on elsewhere', () => {
     expect(loadConfig({}).store).toEqual({ dataErrorAttempts: 3, killWorkerAfterWrites: 0, reconcileSchedule: '30 3 * * *', reconcileTimeZone: 'Europe/London' });
-    expect(loadConfig({}).commands).toEqual({ inFlightPerCase: 8, waitSeconds: 30 });
+    expect(loadConfig({}).commands).toEqual({ inFlightPerCase: 8, waitSeconds: 30, storeWaitMs: 5_000 });
     expect(() => loadConfig({ NODE_ENV: 'production', FAULT_KILL_WORKER_AFTER_STORE_WRITES: '2' })).toThrow(/FAULT_KILL_WORKER_AFTER_STORE_WRITES: a fault for tests, refused in production/);
     expect(() => loadConfig({ RECONCILE_SCHEDULE: 'nightly' })).toThrow(/RECONCILE_SCHEDULE: a cron expression of five fields/);
     expect(() => loadConfig({ COMMAND_UPDATES_IN_FLIGHT: '11' })).toThrow(/COMMAND_UPDATES_IN_FLIGHT/);
@@ -111,7 +111,7 @@ describe('configuration', () => {
       OIDC_AUTHORIZATION_URL: 'https://idp.example/authorize', OIDC_TOKEN_URL: 'https://idp.example/token', OIDC_CLIENT_ID: 'mi-page', OIDC_SCOPE: 'openid profile',
       CHANNEL_PLATFORM_URL: 'https://connector.force/platform', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40),
       DRILL_SCHEDULE: '30 2 * * 3', DRILL_TIME_ZONE: 'UTC', DRILL_CASES: '4', DRILL_CLOCK_SECONDS: '60', DRILL_WORKER_DOWN_SECONDS: '9', DRILL_TOLERANCE_SECONDS: '3',
-      STORE_WRITE_DATA_ERROR_ATTEMPTS: '5', COMMAND_UPDATES_IN_FLIGHT: '4', COMMAND_WAIT_SECONDS: '12', RECONCILE_SCHEDULE: '15 1 * * *', RECONCILE_TIME_ZONE: 'UTC',
+      STORE_WRITE_DATA_ERROR_ATTEMPTS: '5', COMMAND_UPDATES_IN_FLIGHT: '4', COMMAND_WAIT_SECONDS: '12', COMMAND_STORE_WAIT_MS: '750', RECONCILE_SCHEDULE: '15 1 * * *', RECONCILE_TIME_ZONE: 'UTC',
     };
     // Every variable of the schema but AUTH_JWKS (the other source of token keys, tried next) and
     // the tests' fault (refused in production, handed on in the test below) is set.

@@ -65,6 +65,9 @@ export interface WriteResult {
   alertDeliveries: string[];
 }
 
+/** The channel each written change notifies when it commits, with the case's reference as payload. */
+export const CASE_WRITTEN_CHANNEL = 'case_written';
+
 /** The hash a change is known by: of the change exactly as the workflow handed it over. */
 export const changeHash = (change: IntakeRecord | CaseChange) => sha256(canonicalJson(change));
 
@@ -538,9 +541,11 @@ export class CaseStore {
     const changeRow = this.sql.rows(CaseChangeSchema, [{ reference, version: change.version, changeId: change.changeId, hash: change.hash, at }], params);
     steps.push(['change_row', `insert into ${changeRow.table} (${changeRow.columns}) select * from (values ${changeRow.values}) as v where ${guard}${exact ? '' : ' on conflict do nothing'}`]);
 
+    // Those waiting to read the change (the API, before it answers the command) hear of it at commit.
+    const notice = params.add(reference, 'text');
     const [result] = await this.sql.query<{ written: number }>(
       `with ${steps.map(([name, step]) => `${name} as (${step})`).join(',\n')}
-       select count(*)::int as written from new_entries`,
+       select count(*)::int as written, (select count(pg_notify('${CASE_WRITTEN_CHANNEL}', ${notice})) from new_entries) as notified from new_entries`,
       params.values,
     );
     return result.written > 0 || !exact;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CallerIdentities } from './caller-identities.service.js';
 import { CaseQueries } from './case-queries.service.js';
 import { CaseStore } from './case-store.service.js';
+import { CaseStoreWatch } from './case-store-watch.service.js';
 import { ContactCasesService } from './contact-cases.service.js';
 import { PolicyModule } from '../policy/policy.module.js';
 
@@ -10,5 +11,5 @@ import { PolicyModule } from '../policy/policy.module.js';
 export class CaseStoreModule {}
 
 /** The API's operations on contact cases (needs the Temporal client). */
-@Module({ imports: [CaseStoreModule, PolicyModule], providers: [ContactCasesService, CallerIdentities], exports: [ContactCasesService, CallerIdentities, CaseStoreModule] })
+@Module({ imports: [CaseStoreModule, PolicyModule], providers: [ContactCasesService, CallerIdentities, CaseStoreWatch], exports: [ContactCasesService, CallerIdentities, CaseStoreModule] })
 export class ContactCasesModule {}

@@ -32,6 +32,7 @@ import { PolicyService } from '../policy/policy.service.js';
 import { TemporalClientService } from '../temporal/temporal-client.module.js';
 import { CaseQueries, type CaseRecordView } from './case-queries.service.js';
 import { CaseStore } from './case-store.service.js';
+import { CaseStoreWatch } from './case-store-watch.service.js';
 
 export interface IntakeRequest extends CaseRecordDetails {
   channel: ContactIntake['channel'];
@@ -181,6 +182,7 @@ export class ContactCasesService {
     private readonly policies: PolicyService,
     private readonly logger: AppLogger,
     private readonly callers: CallerIdentities,
+    private readonly watch: CaseStoreWatch,
   ) {
     this.turns = new PerCaseTurns(config.commands.inFlightPerCase);
   }
@@ -302,10 +304,11 @@ export class ContactCasesService {
         'Retry-After': String(Math.ceil(waitMs / 1_000 / 4)),
       });
     if (!(await this.turns.take(reference, deadline))) throw busy();
+    let taken: ContactCaseState | undefined;
     try {
-      for (let attempt = 0; ; attempt++) {
+      for (let attempt = 0; taken === undefined; attempt++) {
         try {
-          return await handle.executeUpdate(update, { args: [envelope], updateId: commandUpdateId(envelope) });
+          taken = await handle.executeUpdate(update, { args: [envelope], updateId: commandUpdateId(envelope) });
         } catch (error) {
           if (!isTransientUpdateFailure(error)) throw error;
           const delay = retryDelay(attempt);
@@ -326,6 +329,14 @@ export class ContactCasesService {
     } finally {
       this.turns.release(reference);
     }
+    // The case has taken the command and writes it straight after: answer once the store shows it,
+    // so the sender reads back what it sent. Past the wait the answer goes anyway (the command is
+    // the case's); the store catches up, and the log says the answer went first.
+    const storeWaitMs = this.config.commands.storeWaitMs;
+    if (storeWaitMs > 0 && !(await this.watch.written(reference, taken.version, Date.now() + storeWaitMs))) {
+      this.logger.warn({ msg: 'answered a command before the case store showed it', reference, version: taken.version }, 'Commands');
+    }
+    return taken;
   }
 
   /** The case record with its live workflow state (null once the case has closed). */

@@ -1,0 +1,90 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { DatabaseNotifications } from '../database/notifications.js';
+import { Sql } from '../database/sql.js';
+import { CASE_WRITTEN_CHANNEL } from './case-store.service.js';
+
+/** How often a waiter looks again unwoken: a notification lost while the listening connection was down. */
+const RECHECK_MS = 250;
+
+interface Waiter {
+  version: number;
+  wake(): void;
+}
+
+/**
+ * Waits for the case store to show a change the workflow has made. A case's workflow answers a
+ * command as soon as the command is its own (the history holds it), and writes the change straight
+ * after; the API waits here before it answers, so that whoever sent the command reads it back from
+ * the queue, the case view and the figures at once. Each written change notifies the
+ * `case_written` channel with its case's reference; one listening connection per process wakes the
+ * waiters for that case, and each waiter also looks again every RECHECK_MS.
+ */
+@Injectable()
+export class CaseStoreWatch implements OnModuleDestroy {
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private unlisten?: Promise<() => void>;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly notifications: DatabaseNotifications,
+  ) {}
+
+  /**
+   * Resolves true once the store holds `version` of the case (or a later one); false when
+   * `deadline` passes first, or when the store has given up a write of this case (an unsettled
+   * store alert names it: administrators repair it, and nobody should wait for that).
+   */
+  async written(reference: string, version: number, deadline: number): Promise<boolean> {
+    // Listening is a speed-up only: without it the waiter still looks again every RECHECK_MS.
+    await this.listening().catch(() => undefined);
+    let wake: () => void = () => undefined;
+    const waiter: Waiter = { version, wake: () => wake() };
+    let set = this.waiters.get(reference);
+    if (!set) this.waiters.set(reference, (set = new Set()));
+    set.add(waiter);
+    try {
+      for (;;) {
+        // Woken from here on: a notification that comes while the store is read is not missed.
+        const woken = new Promise<void>((resolve) => (wake = resolve));
+        // A store that cannot be read (an outage) is looked at again until the deadline.
+        const state = await this.state(reference).catch(() => null);
+        if (state && state.version >= version) return true;
+        if (state?.givenUp) return false;
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([woken, new Promise((resolve) => (timer = setTimeout(resolve, Math.min(left, RECHECK_MS))))]);
+        clearTimeout(timer);
+      }
+    } finally {
+      set.delete(waiter);
+      if (set.size === 0) this.waiters.delete(reference);
+    }
+  }
+
+  private async state(reference: string): Promise<{ version: number; givenUp: boolean }> {
+    const [row] = await this.sql.query<{ version: number | null; given_up: boolean }>(
+      `select (select version from contact_case where reference = $1) as version,
+              exists (select 1 from store_alert where reference = $1 and resolved_at is null) as given_up`,
+      [reference],
+    );
+    return { version: row.version ?? 0, givenUp: row.given_up };
+  }
+
+  private listening(): Promise<() => void> {
+    this.unlisten ??= this.notifications
+      .listen(CASE_WRITTEN_CHANNEL, (reference) => {
+        for (const waiter of this.waiters.get(reference) ?? []) waiter.wake();
+      })
+      .catch((error: unknown) => {
+        this.unlisten = undefined;
+        throw error;
+      });
+    return this.unlisten;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    (await this.unlisten?.catch(() => undefined))?.();
+    this.unlisten = undefined;
+  }
+}
