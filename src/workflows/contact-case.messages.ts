@@ -63,6 +63,11 @@ export const STAGE_CONFLICT = 'StageConflict';
 export const INVALID_COMMAND = 'InvalidCommand';
 /** A command id used before for another request (the API answers 422 naming `Idempotency-Key`). */
 export const COMMAND_ID_CONFLICT = 'CommandIdConflict';
+/**
+ * Not a refusal: the case is moving to a new run (continue-as-new) and takes no command until it
+ * has; the sender sends the same update again, which the new run takes (the API does this itself).
+ */
+export const CASE_CONTINUING = 'CaseContinuing';
 
 /** How a case store write fails for good (the workflow carries on; an administrators' store alert says why). */
 export const STORE_WRITE_FAILED = 'StoreWriteFailed';

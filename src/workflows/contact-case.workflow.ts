@@ -29,6 +29,7 @@ import { type CaseChange, type ContactIntake, openCaseFromIntake, type RecordedE
 import { malformedTextProblems } from '../domain/well-formed-text.js';
 import {
   type AppliedChange,
+  CASE_CONTINUING,
   type CaseContinuation,
   caseStateQuery,
   COMMAND_ID_CONFLICT,
@@ -65,6 +66,11 @@ const legacyStore = proxyLocalActivities<ContactCaseActivities>({
 
 /** Command ids a run remembers (and hands on), at most: a client's retry comes within minutes, not thousands of commands later. */
 const REMEMBERED_COMMANDS = 1_000;
+/**
+ * Commands one run takes before it continues as new, whatever Temporal suggests: the server takes
+ * at most 2,000 distinct updates in one run and refuses the rest, so a run moves on well before.
+ */
+const COMMANDS_PER_RUN = 1_500;
 
 /** The store gave a change up for good (an administrators' store alert says why): the case carries on. */
 const storeGaveUp = (error: unknown) =>
@@ -166,6 +172,9 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
     queue = run.then((done) => done.after).catch(() => undefined);
     return run.then((done) => done.answer);
   };
+  /** Commands this run has taken; and, once it is about to continue as new, that it takes no more. */
+  let takenThisRun = 0;
+  let continuing = false;
   /** Every command answered and every change it made written: what must hold before the run ends. */
   const settled = async () => {
     for (;;) {
@@ -217,6 +226,7 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
       update,
       (envelope) =>
         answeringEarly(async () => {
+          takenThisRun += 1;
           if (takenBefore(envelope)) return { answer: state };
           // Checked again here: an earlier command may have changed the case since validation.
           refuse(state, envelope.command, envelope.actor);
@@ -248,6 +258,9 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
         }),
       {
         validator: (envelope: CommandEnvelope) => {
+          // Commands that kept coming would keep the run from ever ending: while it moves to the
+          // next run, each is turned back (not written, so it leaves no trace) to be sent again there.
+          if (continuing) throw ApplicationFailure.create({ type: CASE_CONTINUING, message: 'The case is moving to a new run: send the command again', nonRetryable: true });
           if (!takenBefore(envelope)) refuse(state, envelope.command, envelope.actor);
         },
       },
@@ -267,8 +280,9 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
 
   // The clocks: sleep until the nearest alarm (a timer named after it), or until a change moves it.
   while (state.stage !== 'closed') {
-    if (workflowInfo().continueAsNewSuggested) {
+    if (workflowInfo().continueAsNewSuggested || (exact && takenThisRun >= COMMANDS_PER_RUN)) {
       // Every accepted command is answered and written by this run; then the case goes on in a new one.
+      continuing = true;
       await settled();
       const carried: CaseContinuation = { state, previousRunId: workflowInfo().runId, ...(exact ? { commands: Object.fromEntries(commands) } : {}) };
       // The search attributes follow from the case, so the new run starts with them current.

@@ -14,6 +14,7 @@ import { RiskFlag, screenContact } from '../../domain/risk-screening.js';
 import { CallerIdentities } from './caller-identities.service.js';
 import { type CaseRecordDetails, type ContactIntake, openCaseFromIntake } from '../../domain/case-records.js';
 import {
+  CASE_CONTINUING,
   COMMAND_ID_CONFLICT,
   commandIds,
   commandUpdateId,
@@ -113,6 +114,8 @@ function isTransientUpdateFailure(error: unknown): boolean {
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (error instanceof WorkflowUpdateFailedError) {
     const type = error.cause instanceof ApplicationFailure ? error.cause.type : undefined;
+    // The case was moving to a new run: the new run takes the command.
+    if (type === CASE_CONTINUING) return true;
     if (type === STAGE_CONFLICT || type === INVALID_COMMAND || type === COMMAND_ID_CONFLICT) return false;
     return /wasn't processed by worker|not processed by worker/i.test(error.cause?.message ?? error.message);
   }
