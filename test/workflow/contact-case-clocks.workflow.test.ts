@@ -10,6 +10,7 @@ import { RiskFlag, screenContact } from '../../src/domain/risk-screening.js';
 import { caseStartOptions } from '../../src/modules/contact-cases/contact-cases.service.js';
 import { type ContactIntake } from '../../src/domain/case-records.js';
 import { caseStateQuery, commandUpdates, contactCaseWorkflowId, contactCaseWorkflowType } from '../../src/workflows/contact-case.messages.js';
+import { waitUntil } from '../../src/infra/child-process.js';
 import { assessment } from '../support/assessments.js';
 import { defaultPolicy, policyWith } from '../support/policies.js';
 import { startTimeSkippingServer } from '../support/time-skipping.js';
@@ -42,10 +43,19 @@ describe('case clocks at real durations (time-skipping server)', () => {
     await env?.teardown();
   });
 
-  // Each test's cases end with it: their clocks would otherwise keep firing while later tests skip days.
+  // Each test's cases end with it: their clocks would otherwise keep firing while later tests skip
+  // days. A case answers a command before its store write is done; the write is let finish first,
+  // since the time-skipping server stops skipping time for good when a running activity's case is
+  // terminated under it.
   const started: string[] = [];
   afterEach(async () => {
-    await Promise.all(started.splice(0).map((id) => client.workflow.getHandle(id).terminate('test finished').catch(() => undefined)));
+    await Promise.all(
+      started.splice(0).map(async (id) => {
+        const handle = client.workflow.getHandle(id);
+        await waitUntil(async () => ((await handle.describe()).raw.pendingActivities?.length ? undefined : true), { timeoutMs: 15_000, what: `${id}'s store writes` });
+        await handle.terminate('test finished').catch(() => undefined);
+      }),
+    );
   });
 
   const now = async () => env.currentTimeMs();
