@@ -14,9 +14,9 @@ import { percentile, startBenchCluster, startBenchSystem } from './bench-system.
 
 /**
  * Intake through the API against raw workflow starts, in the same run on the same dev server, and
- * the rate of whole case lifecycles. Starts the system with the dev command on a throw-away data
+ * the rate of whole case lifecycles (300 by default: fewer are too short a run to be steady). Starts the system with the dev command on a throw-away data
  * directory and free ports, and stops it after.
- *   npm run bench:intake -- [--count 1000] [--concurrency 16] [--lifecycles 100] [--database-url postgres://…] [--temporal dev|cluster] [--replicas 2]
+ *   npm run bench:intake -- [--count 1000] [--concurrency 16] [--lifecycles 300] [--database-url postgres://…] [--temporal dev|cluster] [--replicas 2]
  * With --database-url the case store is that PostgreSQL database (emptied first) instead of the embedded one.
  * With --temporal cluster the system is the cluster profile instead of the dev command: the real
  * Temporal server on PostgreSQL, and --replicas API and worker processes (see startBenchCluster).
@@ -25,7 +25,7 @@ const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '16' },
-    lifecycles: { type: 'string', default: '100' },
+    lifecycles: { type: 'string', default: '300' },
     'database-url': { type: 'string' },
     temporal: { type: 'string', default: 'dev' },
     replicas: { type: 'string', default: '2' },
