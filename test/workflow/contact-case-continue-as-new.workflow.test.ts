@@ -119,7 +119,14 @@ describe('a case with thousands of updates', () => {
     expect(await client.workflow.getHandle(workflowId).query(caseStateQuery)).toMatchObject({ noteCount: NOTES, version: NOTES + 1 });
 
     // The case store has every change once, in order, and the audit chain holds.
-    const [{ count, max }] = await database.query<{ count: number; max: number }>('select count(*)::int as count, max(sequence) as max from case_event where reference = $1', [input.reference]);
+    // (The last note's write may still be running: the case answers a command before it writes it.)
+    const { count, max } = await waitUntil(
+      async () => {
+        const [row] = await database.query<{ count: number; max: number }>('select count(*)::int as count, max(sequence) as max from case_event where reference = $1', [input.reference]);
+        return row.count >= opened.timelineLength + NOTES ? row : undefined;
+      },
+      { timeoutMs: 10_000, what: 'every note to be written' },
+    );
     expect([count, max]).toEqual([opened.timelineLength + NOTES, opened.timelineLength + NOTES]);
     const report = await new AuditVerifier(worker.get(MikroORM)).verify(input.reference);
     expect(report).toMatchObject({ intact: true });

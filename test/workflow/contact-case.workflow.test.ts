@@ -5,6 +5,7 @@ import { type ContactCaseState } from '../../src/domain/contact-case.js';
 import { screenContact } from '../../src/domain/risk-screening.js';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { type ContactIntake } from '../../src/domain/case-records.js';
+import { waitUntil } from '../../src/infra/child-process.js';
 import { addNoteUpdate, caseStateQuery, contactCaseWorkflowId, contactCaseWorkflowType } from '../../src/workflows/contact-case.messages.js';
 import { defaultPolicy } from '../support/policies.js';
 import { type TestDatabase } from '../support/test-database.js';
@@ -57,7 +58,15 @@ describe('contact case workflow on a real Temporal server', () => {
     });
 
     expect(state).toMatchObject({ noteCount: 1, version: 2 });
-    const timeline = await database.query<{ type: string; sequence: number }>('select type, sequence from case_event where reference = $1 order by sequence', [input.reference]);
+    // The case answers once the note is its own and writes it straight after (the API waits for
+    // that write before it answers; a client of the workflow itself waits here).
+    const timeline = await waitUntil(
+      async () => {
+        const rows = await database.query<{ type: string; sequence: number }>('select type, sequence from case_event where reference = $1 order by sequence', [input.reference]);
+        return rows.length >= 2 ? rows : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the note to be written' },
+    );
     expect(timeline).toEqual([
       { type: 'received', sequence: 1 },
       { type: 'note', sequence: 2 },
