@@ -6,6 +6,11 @@ import { CASE_WRITTEN_CHANNEL } from './case-store.service.js';
 /** How often a waiter looks again unwoken: a notification lost while the listening connection was down. */
 const RECHECK_MS = 250;
 
+interface StoreState {
+  version: number;
+  givenUp: boolean;
+}
+
 interface Waiter {
   version: number;
   wake(): void;
@@ -22,6 +27,13 @@ interface Waiter {
 @Injectable()
 export class CaseStoreWatch implements OnModuleDestroy {
   private readonly waiters = new Map<string, Set<Waiter>>();
+  /**
+   * One read of a case's store state at a time, shared by all its waiters (fifty commands at once
+   * to one case would otherwise read it fifty times on every write); a notification starts a new
+   * generation, so nobody woken by it joins a read begun before the write it announces.
+   */
+  private readonly reads = new Map<string, { generation: number; read: Promise<StoreState> }>();
+  private readonly generations = new Map<string, number>();
   private unlisten?: Promise<() => void>;
 
   constructor(
@@ -58,23 +70,38 @@ export class CaseStoreWatch implements OnModuleDestroy {
       }
     } finally {
       set.delete(waiter);
-      if (set.size === 0) this.waiters.delete(reference);
+      if (set.size === 0) {
+        this.waiters.delete(reference);
+        this.generations.delete(reference);
+      }
     }
   }
 
-  private async state(reference: string): Promise<{ version: number; givenUp: boolean }> {
-    const [row] = await this.sql.query<{ version: number | null; given_up: boolean }>(
-      `select (select version from contact_case where reference = $1) as version,
-              exists (select 1 from store_alert where reference = $1 and resolved_at is null) as given_up`,
-      [reference],
-    );
-    return { version: row.version ?? 0, givenUp: row.given_up };
+  private state(reference: string): Promise<StoreState> {
+    const generation = this.generations.get(reference) ?? 0;
+    const shared = this.reads.get(reference);
+    if (shared?.generation === generation) return shared.read;
+    const read = this.sql
+      .query<{ version: number | null; given_up: boolean }>(
+        `select (select version from contact_case where reference = $1) as version,
+                exists (select 1 from store_alert where reference = $1 and resolved_at is null) as given_up`,
+        [reference],
+      )
+      .then(([row]) => ({ version: row.version ?? 0, givenUp: row.given_up }))
+      .finally(() => {
+        if (this.reads.get(reference)?.read === read) this.reads.delete(reference);
+      });
+    this.reads.set(reference, { generation, read });
+    return read;
   }
 
   private listening(): Promise<() => void> {
     this.unlisten ??= this.notifications
       .listen(CASE_WRITTEN_CHANNEL, (reference) => {
-        for (const waiter of this.waiters.get(reference) ?? []) waiter.wake();
+        const waiting = this.waiters.get(reference);
+        if (!waiting) return;
+        this.generations.set(reference, (this.generations.get(reference) ?? 0) + 1);
+        for (const waiter of waiting) waiter.wake();
       })
       .catch((error: unknown) => {
         this.unlisten = undefined;
