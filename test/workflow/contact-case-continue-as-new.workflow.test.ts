@@ -16,8 +16,8 @@ import { defaultPolicy } from '../support/policies.js';
 import { startWorkerHarness, type WorkerHarness } from '../support/worker-harness.js';
 
 /**
- * Enough notes for several runs: Temporal suggests continuing as new at some 4,000 events, some 300
- * notes; and more than the 2,000 updates the server takes in one run, so the run must move on in time.
+ * Enough notes for several runs (a run moves on after 250 commands, or sooner if Temporal suggests
+ * it), and more than the 2,000 updates the server takes in one run, so the runs must move on in time.
  */
 const NOTES = 2_100;
 
