@@ -34,7 +34,7 @@ interface Subscription extends AlertSubscriber {
 @Injectable()
 export class AlertStream implements OnModuleDestroy {
   private readonly subscriptions = new Set<Subscription>();
-  private unlisten?: Promise<() => void>;
+  private readonly wake = () => this.wakeAll();
   private timer?: NodeJS.Timeout;
   private heartbeats?: NodeJS.Timeout;
   private closed = false;
@@ -49,11 +49,7 @@ export class AlertStream implements OnModuleDestroy {
   /** Opens a stream: alerts for `roles` after the cursor are sent as they are written. Returns its closer. */
   async subscribe(subscriber: AlertSubscriber): Promise<() => void> {
     if (this.closed) throw new Error('The alert stream is shutting down');
-    this.unlisten ??= this.notifications.listen(ALERT_CHANNEL, () => this.wakeAll()).catch((error: unknown) => {
-      this.unlisten = undefined;
-      throw error;
-    });
-    await this.unlisten;
+    await this.notifications.listen(ALERT_CHANNEL, this.wake);
     const subscription: Subscription = { ...subscriber, reading: false, again: false };
     this.subscriptions.add(subscription);
     this.timer ??= setInterval(() => this.wakeAll(), RECHECK_MS);
@@ -107,13 +103,11 @@ export class AlertStream implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     this.closed = true;
     for (const subscription of [...this.subscriptions]) {
       this.unsubscribe(subscription);
       subscription.end();
     }
-    (await this.unlisten?.catch(() => undefined))?.();
-    this.unlisten = undefined;
   }
 }

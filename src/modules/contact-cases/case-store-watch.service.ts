@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DatabaseNotifications } from '../database/notifications.js';
 import { Sql } from '../database/sql.js';
 import { CASE_WRITTEN_CHANNEL } from './case-store.service.js';
@@ -25,7 +25,7 @@ interface Waiter {
  * waiters for that case, and each waiter also looks again every RECHECK_MS.
  */
 @Injectable()
-export class CaseStoreWatch implements OnModuleDestroy {
+export class CaseStoreWatch {
   private readonly waiters = new Map<string, Set<Waiter>>();
   /**
    * One read of a case's store state at a time, shared by all its waiters (fifty commands at once
@@ -34,7 +34,6 @@ export class CaseStoreWatch implements OnModuleDestroy {
    */
   private readonly reads = new Map<string, { generation: number; read: Promise<StoreState> }>();
   private readonly generations = new Map<string, number>();
-  private unlisten?: Promise<() => void>;
 
   constructor(
     private readonly sql: Sql,
@@ -48,7 +47,7 @@ export class CaseStoreWatch implements OnModuleDestroy {
    */
   async written(reference: string, version: number, deadline: number): Promise<boolean> {
     // Listening is a speed-up only: without it the waiter still looks again every RECHECK_MS.
-    await this.listening().catch(() => undefined);
+    await this.notifications.listen(CASE_WRITTEN_CHANNEL, this.onWritten).catch(() => undefined);
     let wake: () => void = () => undefined;
     const waiter: Waiter = { version, wake: () => wake() };
     let set = this.waiters.get(reference);
@@ -95,23 +94,10 @@ export class CaseStoreWatch implements OnModuleDestroy {
     return read;
   }
 
-  private listening(): Promise<() => void> {
-    this.unlisten ??= this.notifications
-      .listen(CASE_WRITTEN_CHANNEL, (reference) => {
-        const waiting = this.waiters.get(reference);
-        if (!waiting) return;
-        this.generations.set(reference, (this.generations.get(reference) ?? 0) + 1);
-        for (const waiter of waiting) waiter.wake();
-      })
-      .catch((error: unknown) => {
-        this.unlisten = undefined;
-        throw error;
-      });
-    return this.unlisten;
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    (await this.unlisten?.catch(() => undefined))?.();
-    this.unlisten = undefined;
-  }
+  private readonly onWritten = (reference: string) => {
+    const waiting = this.waiters.get(reference);
+    if (!waiting) return;
+    this.generations.set(reference, (this.generations.get(reference) ?? 0) + 1);
+    for (const waiter of waiting) waiter.wake();
+  };
 }

@@ -27,24 +27,20 @@ export class DatabaseNotifications implements OnModuleDestroy {
     private readonly logger: AppLogger,
   ) {}
 
-  /** Calls `listener` with each notification's payload on `channel` (a fixed name, never input). Returns its remover. */
-  async listen(channel: string, listener: Listener): Promise<() => void> {
+  /**
+   * Calls `listener` with each notification's payload on `channel` (a fixed name, never input), from
+   * now until the process stops; adding the same listener again changes nothing. Resolves once the
+   * connection listens; when it cannot connect, the listener stays and the next call, or the
+   * connection's own reconnecting, tries again.
+   */
+  async listen(channel: string, listener: Listener): Promise<void> {
     if (this.closed) throw new Error('Database notifications are shutting down');
     let set = this.listeners.get(channel);
     const first = set === undefined;
     if (!set) this.listeners.set(channel, (set = new Set()));
     set.add(listener);
-    try {
-      const client = await this.connect();
-      if (first) await client.query(`listen "${channel}"`);
-    } catch (error) {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(channel);
-      throw error;
-    }
-    return () => {
-      set.delete(listener);
-    };
+    const client = await this.connect();
+    if (first) await client.query(`listen "${channel}"`);
   }
 
   private connect(): Promise<pg.Client> {
