@@ -80,5 +80,9 @@ export interface CallerHistory {
   vulnerableReference: string | null;
 }
 
+/** The cases a caller history names: what reading it shows, for the access log. */
+export const referencesIn = (history: CallerHistory): string[] =>
+  [...new Set([history.lastReference, ...history.openReferences, history.vulnerableReference].filter((reference): reference is string => reference !== null))];
+
 /** A repeat caller: this contact makes `minimumContacts` within the window. */
 export const isRepeatCaller = (history: Pick<CallerHistory, 'previousContacts'>, rule: { minimumContacts: number }) => history.previousContacts + 1 >= rule.minimumContacts;

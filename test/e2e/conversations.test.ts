@@ -182,12 +182,13 @@ describe('conversations: webchat and the social media hub', () => {
   });
 
   it('delivers a handler’s reply to the platform once, meets the first-response clock and clears the hub', async () => {
-    const reply = await handler.post<{ messageId: string; deliveryState: string; case: { conversation: { awaitingReplySince: string | null } } }>(`/contacts/${dmReference}/messages`, {
+    const reply = await handler.post<Record<string, unknown> & { messageId: string; deliveryState: string; conversation: { awaitingReplySince: string | null } }>(`/contacts/${dmReference}/messages`, {
       text: 'Thank you, officers are on their way. Please do not approach him.',
     });
     expect(reply.status).toBe(201);
     expect(reply.body.deliveryState).toBe('pending');
-    expect(reply.body.case.conversation.awaitingReplySince).toBeNull();
+    expect(reply.body.conversation.awaitingReplySince).toBeNull();
+    expect(Object.keys(reply.body).sort()).toEqual(['conversation', 'deliveryState', 'messageId', 'reference']);
     await waitUntil(async () => ((await view(dmReference)).messages.find((m) => m.id === reply.body.messageId)?.deliveryState === 'delivered' ? true : undefined), {
       timeoutMs: 20_000,
       what: 'the reply delivered',

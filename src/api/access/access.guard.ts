@@ -110,6 +110,8 @@ export class AccessGuard implements CanActivate {
     const headers: Record<string, string> = {};
     if (code === DomainErrorCode.Unauthenticated) headers['WWW-Authenticate'] = `Bearer realm="police-contact", error="invalid_token"`;
     if (details.retryAfter) headers['Retry-After'] = String(details.retryAfter);
-    return new DomainError(code, message, [], headers);
+    const refusal = new DomainError(code, message, [], headers);
+    refusal.securityLogged = true;
+    return refusal;
   }
 }

@@ -86,7 +86,7 @@ export class CallerLookupsController {
     }
     const items = await this.callers.cases(identifiers);
     // Who looked up a caller, and which cases it showed them (a lookup that found none is logged too).
-    for (const reference of items.length > 0 ? items.map((item) => item.reference) : [null]) await this.queries.logAccess(reference, actor, 'caller-lookup');
+    await this.queries.logAccess(items.map((item) => item.reference), actor, 'caller-lookup');
     return { items };
   }
 }

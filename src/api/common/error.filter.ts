@@ -96,6 +96,16 @@ export class ErrorFilter implements ExceptionFilter {
       for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
     }
     if (answer.statusCode >= 500) this.logger.error({ msg: 'request failed', err: exception }, 'ErrorFilter');
+    // A refusal a route made itself (an alert of another role, an inbox the role may not read) is a
+    // failed authorization too: logged as the guard logs its own (the route pattern, who, which field).
+    if (exception instanceof DomainError && exception.code === DomainErrorCode.Forbidden && !exception.securityLogged) {
+      const actor = (request as Request & { actor?: { subject: string } }).actor;
+      const route = (request.route as { path?: string } | undefined)?.path;
+      this.logger.pino.warn(
+        { context: 'Access', code: exception.code, route: route ? `${request.baseUrl}${route}` : '(unmatched)', subject: actor?.subject, fields: exception.fields.map((field) => field.field) },
+        'access denied',
+      );
+    }
     // JSON whatever the route had set for its own answer (a CSV route, say).
     response.removeHeader('Content-Disposition');
     response.status(answer.statusCode).type('application/json').json(answer);

@@ -2,6 +2,7 @@ import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Post, Query,
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { type ActorRef } from '../../domain/actor.js';
+import { referencesIn } from '../../domain/caller-identity.js';
 import { type CaseCommand } from '../../domain/contact-case.js';
 import { grantingRole, Permission } from '../../modules/access/permissions.js';
 import { CaseHistoryReader } from '../../modules/audit/case-history.reader.js';
@@ -9,7 +10,7 @@ import { CaseReplayService } from '../../modules/audit/case-replay.service.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';
 import { ConversationsService } from '../../modules/conversations/conversations.service.js';
-import { ReplyDto, ReplyView } from '../conversations/conversations.dto.js';
+import { ReplyDto, ReplyView, replyView } from '../conversations/conversations.dto.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RateLimited, RequirePermission } from '../access/access.decorators.js';
 import { canonicalJson, sha256 } from '../../modules/common/canonical-json.js';
@@ -77,7 +78,13 @@ export class ContactsController {
     const result = await this.cases.intake(body, actorRef(actor), checkedKey ? { key: checkedKey, requestHash: sha256(canonicalJson(body)) } : undefined);
     response.setHeader('Location', `/api/v1/contacts/${result.reference}`);
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return { ...result, clocks: result.clocks.map(clockView), callerHistory: { ...result.callerHistory } };
+    const { callerHistory, ...intake } = result;
+    // The caller's history is a caller lookup: shown only to those who may look callers up, and logged.
+    const lookupRole = grantingRole(actor.roles, Permission.CallerLookup);
+    if (lookupRole === undefined) return { ...intake, clocks: intake.clocks.map(clockView) };
+    const shown = referencesIn(callerHistory);
+    if (shown.length > 0) await this.queries.logAccess(shown, { subject: actor.subject, role: lookupRole }, 'caller-lookup');
+    return { ...intake, clocks: intake.clocks.map(clockView), callerHistory: { ...callerHistory } };
   }
 
   @Get()
@@ -246,7 +253,7 @@ export class ContactsController {
   @ApiResponse({ status: 422, description: 'The case has no conversation to reply on' })
   async reply(@PathParam('reference') ref: string, @Body() body: ReplyDto, @CurrentActor() actor: Caller, @Headers('idempotency-key') key?: string): Promise<ReplyView> {
     const { messageId, state } = await this.conversations.reply(ref, body.text, actorRef(actor), idempotencyKey(key));
-    return { messageId, deliveryState: 'pending', case: caseStateView(state) };
+    return replyView(messageId, state);
   }
 
   private async run(ref: string, command: CaseCommand, actor: Caller, key: string | undefined): Promise<CaseStateView> {

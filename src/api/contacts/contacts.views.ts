@@ -1,5 +1,5 @@
 import { type DeliveryState, deliveryStates } from '../../domain/conversations.js';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { alertKinds } from '../../domain/alerts.js';
 import { type CallerHistory } from '../../domain/caller-identity.js';
 import { allChannels } from '../../domain/channels.js';
@@ -8,6 +8,7 @@ import { type StoredCaseState } from '../../domain/case-records.js';
 import { type CaseClock, pauseReasons } from '../../domain/clocks.js';
 import { type ContactCaseState, outcomes, referralKinds, stages } from '../../domain/contact-case.js';
 import { clockKinds } from '../../domain/policy.js';
+import { Permission } from '../../modules/access/permissions.js';
 import { allIncidentCategories, incidentQualifiers } from '../../domain/recording.js';
 import { RiskFlag } from '../../domain/risk-screening.js';
 import { type CaseRecordView } from '../../modules/contact-cases/case-queries.service.js';
@@ -557,7 +558,11 @@ export class IntakeView {
   @ApiProperty({ type: [ClockView] }) clocks!: ClockView[];
   @ApiProperty({ type: 'integer', description: '1 + the open cases ahead of this one' }) queuePosition!: number;
   @ApiProperty({ description: 'False when the queue was longer than the count goes: the position is then a lower bound' }) queuePositionExact!: boolean;
-  @ApiProperty({ type: CallerHistoryView }) callerHistory!: CallerHistoryView;
+  @ApiPropertyOptional({
+    type: CallerHistoryView,
+    description: `What earlier contacts from the caller show: only for a caller holding ${Permission.CallerLookup}, and logged as a caller lookup of each case it names`,
+  })
+  callerHistory?: CallerHistoryView;
   @ApiProperty({ description: 'The answer to an earlier request with the same Idempotency-Key' }) replayed!: boolean;
 }
 

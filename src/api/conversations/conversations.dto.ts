@@ -4,8 +4,8 @@ import { IsEnum, IsIn, IsInt, IsISO8601, Matches, Max, Min } from 'class-validat
 import { SocialMediaPlatform } from '../../domain/channels.js';
 import { conversationChannels, type DeliveryState, deliveryStates } from '../../domain/conversations.js';
 import { DATE_TIME, IsText, Optional } from '../common/text.js';
-import { ActorView } from '../contacts/contacts.views.js';
-import { CaseStateView } from '../contacts/contacts.views.js';
+import { type ContactCaseState } from '../../domain/contact-case.js';
+import { ActorView, ConversationView } from '../contacts/contacts.views.js';
 
 const platforms = ['webchat', 'sms', 'email', ...Object.values(SocialMediaPlatform)];
 const dateTime = { type: 'string', format: 'date-time' } as const;
@@ -33,10 +33,21 @@ export class ReplyDto {
   @ApiProperty({ minLength: 1, maxLength: 5000 }) @IsText(1, 5000) text!: string;
 }
 
+/**
+ * The answer to a reply: the reply and its conversation, never the case record (the hub's users
+ * may not read case records, and a reply needs nothing more).
+ */
 export class ReplyView {
+  @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
   @ApiProperty({ description: "The reply's id on the case; its delivery shows on the case's messages" }) messageId!: string;
   @ApiProperty({ enum: deliveryStates }) deliveryState!: DeliveryState;
-  @ApiProperty({ type: CaseStateView }) case!: CaseStateView;
+  @ApiProperty({ type: ConversationView }) conversation!: ConversationView;
+}
+
+/** A reply's answer from the case's state after it (a reply is only taken on a conversation). */
+export function replyView(messageId: string, state: ContactCaseState): ReplyView {
+  if (!state.conversation) throw new Error(`Case ${state.reference} has no conversation, yet a reply was taken on it`);
+  return { reference: state.reference, messageId, deliveryState: 'pending', conversation: { ...state.conversation } };
 }
 
 export class InboxQueryDto {

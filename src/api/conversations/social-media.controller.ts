@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Headers, Post, Query } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Channel } from '../../domain/channels.js';
-import { Permission } from '../../modules/access/permissions.js';
+import { grantingRole, inboxPermission, Permission } from '../../modules/access/permissions.js';
+import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { ConversationsService } from '../../modules/conversations/conversations.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 import { idempotencyKey, PathParam } from '../common/params.js';
-import { caseStateView } from '../contacts/contacts.views.js';
-import { InboxQueryDto, InboxView, PostDto, PostPageView, PostsQueryDto, PostView, ReplyDto, ReplyView } from './conversations.dto.js';
+import { InboxQueryDto, InboxView, PostDto, PostPageView, PostsQueryDto, PostView, ReplyDto, ReplyView, replyView } from './conversations.dto.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 
@@ -20,16 +20,28 @@ const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, 
 @ApiTags('social-media')
 @Controller('social-media')
 export class SocialMediaController {
-  constructor(private readonly conversations: ConversationsService) {}
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly cases: CaseQueries,
+  ) {}
 
   @Get('inbox')
   @RequirePermission(Permission.SocialMediaRead)
   @ApiOperation({ summary: 'Conversations waiting for a reply, longest wait first, with the time waited and the first-response clock' })
   @ApiResponse({ status: 200, type: InboxView })
-  async inbox(@Query() query: InboxQueryDto): Promise<InboxView> {
+  @ApiResponse({ status: 403, description: `The caller may not read that channel's inbox: webchat, SMS and e-mail need ${Permission.ContactRead} as well` })
+  async inbox(@Query() query: InboxQueryDto, @CurrentActor() actor: Caller): Promise<InboxView> {
+    const channel = query.channel ?? Channel.SocialMedia;
+    const needed = inboxPermission(channel);
+    const role = grantingRole(actor.roles, needed);
+    if (role === undefined) {
+      throw new DomainError(DomainErrorCode.Forbidden, `The ${channel} inbox needs ${needed}, which none of your roles grants`, [{ field: 'channel', message: `needs ${needed}` }]);
+    }
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
-    const { total, items } = await this.conversations.inbox(query.channel ?? Channel.SocialMedia, { limit, offset });
+    const { total, items } = await this.conversations.inbox(channel, { limit, offset });
+    // Each conversation listed shows a message from the public: a read of its case.
+    if (items.length > 0) await this.cases.logAccess(items.map((item) => item.reference), { subject: actor.subject, role }, 'inbox');
     return { total, limit, offset, items };
   }
 
@@ -45,7 +57,7 @@ export class SocialMediaController {
       throw new DomainError(DomainErrorCode.RuleRefused, `Case ${reference} is not a social media conversation: reply to it from the case`, [{ field: 'reference', message: 'not a social media conversation' }]);
     }
     const { messageId, state } = await this.conversations.reply(reference, body.text, { subject: actor.subject, role: actor.role }, idempotencyKey(key));
-    return { messageId, deliveryState: 'pending', case: caseStateView(state) };
+    return replyView(messageId, state);
   }
 
   @Post('posts')

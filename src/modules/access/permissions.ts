@@ -1,3 +1,5 @@
+import { Channel } from '../../domain/channels.js';
+import { type ConversationChannel } from '../../domain/conversations.js';
 import { allRoles, Role } from './roles.js';
 
 /** What a route lets its caller do. Every route names one (or is public). */
@@ -133,6 +135,16 @@ export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   ]),
   [Role.ChannelConnector]: new Set([Permission.ChannelReceive]),
 };
+
+/**
+ * What reading a channel's inbox needs, on top of the hub's own permission: the hub's channel
+ * (social media) is the hub's to read; the others (webchat, SMS, e-mail) are answered from the case,
+ * so their inbox is for those who may read cases. The media team and Communications & Engagement
+ * read the social media inbox alone.
+ */
+export function inboxPermission(channel: ConversationChannel): Permission {
+  return channel === Channel.SocialMedia ? Permission.SocialMediaRead : Permission.ContactRead;
+}
 
 /** The first of the caller's roles that grants the permission: the role the action is attributed to. */
 export function grantingRole(roles: readonly Role[], permission: Permission): Role | undefined {

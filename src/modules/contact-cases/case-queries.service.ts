@@ -10,6 +10,13 @@ import { CaseAssessmentSchema, CaseCrimeDecisionSchema, CaseDowngradeDecisionSch
 import { CaseMessageSchema } from '../conversations/conversation.entity.js';
 import { ContactCaseSchema } from './contact-case.entity.js';
 
+/**
+ * The kinds of read the access log records: a case viewed, its history or replay, a caller lookup
+ * (by hand, or with an intake, whose answer shows the caller's history), the hub's inbox, and payloads decoded
+ * for the Temporal Web UI.
+ */
+export type CaseAccessAction = 'view' | 'history' | 'replay' | 'caller-lookup' | 'inbox' | 'payload-decode';
+
 /** Cases ahead that a queue position counts exactly; past this many it is a lower bound. */
 export const QUEUE_POSITION_EXACT_UP_TO = 1_000;
 
@@ -134,9 +141,18 @@ export class CaseQueries {
     }));
   }
 
-  /** Who read which case, and how: appended to the access log (which the database keeps append-only). */
-  async logAccess(reference: string | null, actor: { subject: string; role: string }, action: 'view' | 'history' | 'replay' | 'caller-lookup'): Promise<void> {
-    await this.orm.em.fork().insert(CaseAccessLogSchema, { reference, subject: actor.subject, role: actor.role, action, at: new Date() });
+  /**
+   * Who read which case, and how: appended to the access log (which the database keeps
+   * append-only). A read that showed several cases logs one row for each; one that showed none (a
+   * caller lookup that matched nothing) logs one row with no reference.
+   */
+  async logAccess(references: string | null | ReadonlyArray<string | null>, actor: { subject: string; role: string }, action: CaseAccessAction): Promise<void> {
+    const list = references === null ? [null] : typeof references === 'string' ? [references] : references.length > 0 ? references : [null];
+    const at = new Date();
+    await this.orm.em.fork().insertMany(
+      CaseAccessLogSchema,
+      list.map((reference) => ({ reference, subject: actor.subject, role: actor.role, action, at })),
+    );
   }
 
   /** The case record with everything recorded on it (field names as the API gives them), or null. */

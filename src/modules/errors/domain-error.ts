@@ -30,4 +30,7 @@ export class DomainError extends Error {
     super(message);
     this.name = 'DomainError';
   }
+
+  /** Already in the security log (the access guard logs its own refusals, with their reason). */
+  securityLogged = false;
 }
