@@ -8,6 +8,7 @@ import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/infra/embedded-database.js';
 import { Role } from '../../src/modules/access/roles.js';
 import { apiAs } from '../support/api-client.js';
+import { tokenFor } from '../support/test-tokens.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
 
@@ -39,7 +40,7 @@ describe("the case store's PostgreSQL stopped for 20 s", () => {
     }
   };
   const health = async () => {
-    const answer = await fetch(`${stack.apiUrl}/health`);
+    const answer = await fetch(`${stack.apiUrl}/api/v1/health/details`, { headers: { authorization: `Bearer ${await tokenFor(Role.Administrator, 'admin-outage')}` } });
     return { status: answer.status, body: (await answer.json()) as { down: string[] } };
   };
 

@@ -29,8 +29,20 @@ describe('the running system, end to end', () => {
     await database?.drop();
   });
 
-  it('answers /health with both components up', async () => {
-    const response = await fetch(`${stack.apiUrl}/health`);
+  it('answers /health with up and nothing more to anyone, and each component up to an administrator', async () => {
+    const open = await fetch(`${stack.apiUrl}/health`);
+    expect({ status: open.status, body: await open.json() }).toEqual({ status: 200, body: { status: 'ok' } });
+    // Every answer carries the security headers.
+    expect(Object.fromEntries(['content-security-policy', 'x-content-type-options', 'referrer-policy', 'strict-transport-security', 'x-powered-by'].map((name) => [name, open.headers.get(name)]))).toEqual({
+      'content-security-policy': expect.stringMatching(/default-src 'self'.*frame-ancestors 'none'/),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': expect.stringContaining('max-age='),
+      'x-powered-by': null,
+    });
+    expect((await fetch(`${stack.apiUrl}/api/v1/health/details`)).status).toBe(401);
+    expect((await fetch(`${stack.apiUrl}/api/v1/health/details`, { headers: { authorization: `Bearer ${await tokenFor(Role.ContactHandler, 'pc-smoke')}` } })).status).toBe(403);
+    const response = await fetch(`${stack.apiUrl}/api/v1/health/details`, { headers: auth });
     const body = (await response.json()) as { status: string; down: string[]; checks: Record<string, { status: string }> };
     expect(response.status).toBe(200);
     expect(body.down).toEqual([]);

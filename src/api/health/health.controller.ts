@@ -3,7 +3,8 @@ import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger
 import { type Response } from 'express';
 import { DatabaseHealth } from '../../modules/database/database.health.js';
 import { TemporalClientService } from '../../modules/temporal/temporal-client.module.js';
-import { Public } from '../access/access.decorators.js';
+import { Permission } from '../../modules/access/permissions.js';
+import { Public, RequirePermission } from '../access/access.decorators.js';
 
 const PROBE_TIMEOUT_MS = 3_000;
 
@@ -25,6 +26,16 @@ export class HealthDto {
   @ApiProperty({ type: ChecksDto }) checks!: ChecksDto;
 }
 
+/** What the public (a load balancer) is told: up or not, nothing about why. */
+export class PublicHealthDto {
+  @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
+}
+
+/**
+ * Health twice over: `/health` is public and says only whether the API can work (for load
+ * balancers and probes); `/api/v1/health/details` names each component and its error (which may
+ * carry host and user names) to those who read system checks.
+ */
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
@@ -35,10 +46,27 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Whether the case store and Temporal answer, and the namespace has what a case needs' })
+  @ApiOperation({ summary: 'Whether the case store and Temporal answer, and the namespace has what a case needs: up or down, no details' })
+  @ApiResponse({ status: 200, type: PublicHealthDto, description: 'All are up' })
+  @ApiResponse({ status: 503, type: PublicHealthDto, description: 'At least one is down' })
+  async check(@Res({ passthrough: true }) response: Response): Promise<PublicHealthDto> {
+    const { status } = await this.probe();
+    response.status(status === 'ok' ? 200 : 503);
+    return { status };
+  }
+
+  @Get('details')
+  @RequirePermission(Permission.SystemCheckRead)
+  @ApiOperation({ summary: 'Each component: up or down, how long it took to answer, and the error when it did not' })
   @ApiResponse({ status: 200, type: HealthDto, description: 'All are up' })
   @ApiResponse({ status: 503, type: HealthDto, description: 'At least one is down; `down` names it' })
-  async check(@Res({ passthrough: true }) response: Response): Promise<HealthDto> {
+  async details(@Res({ passthrough: true }) response: Response): Promise<HealthDto> {
+    const health = await this.probe();
+    response.status(health.status === 'ok' ? 200 : 503);
+    return health;
+  }
+
+  private async probe(): Promise<HealthDto> {
     const [database, temporal, namespace] = await Promise.all([
       this.database.check(PROBE_TIMEOUT_MS),
       this.temporal.health(PROBE_TIMEOUT_MS),
@@ -49,7 +77,6 @@ export class HealthController {
     const down = Object.entries(checks)
       .filter(([name, health]) => health.status === 'down' && !(name === 'namespace' && temporal.status === 'down'))
       .map(([name]) => name);
-    response.status(down.length === 0 ? 200 : 503);
     return { status: down.length === 0 ? 'ok' : 'degraded', down, checks };
   }
 }
