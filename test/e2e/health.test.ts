@@ -8,6 +8,7 @@ import { ensureNamespace } from '../../src/infra/search-attribute-registration.j
 import { Role } from '../../src/modules/access/roles.js';
 import { caseSearchAttributeKeys } from '../../src/workflows/search-attributes.js';
 import { apiAs } from '../support/api-client.js';
+import { tokenFor } from '../support/test-tokens.js';
 import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
 import { resolveTemporalCli } from '../../src/infra/temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/infra/temporal-dev-server.js';
@@ -23,9 +24,18 @@ interface Health {
   checks: Record<'database' | 'temporal' | 'namespace', { status: string; error?: string }>;
 }
 
+/**
+ * The details, as an administrator reads them; each time, the public answer is checked to agree on
+ * up or down and to say nothing more.
+ */
 const health = async (apiUrl: string) => {
-  const response = await fetch(`${apiUrl}/health`);
-  return { status: response.status, body: (await response.json()) as Health };
+  const [response, open] = await Promise.all([
+    fetch(`${apiUrl}/api/v1/health/details`, { headers: { authorization: `Bearer ${await tokenFor(Role.Administrator, 'admin-health')}` } }),
+    fetch(`${apiUrl}/health`),
+  ]);
+  const body = (await response.json()) as Health;
+  expect({ status: open.status, body: await open.json() }).toEqual({ status: response.status, body: { status: body.status } });
+  return { status: response.status, body };
 };
 
 describe('GET /health when Temporal goes away', () => {
@@ -74,7 +84,14 @@ describe('GET /health when Temporal goes away', () => {
     expect(after.body.checks.temporal.error).toEqual(expect.any(String));
     expect(after.body.checks.database.status).toBe('up');
     expect(after.body.checks.namespace.error).toBe('Temporal is down');
-  });
+
+    // An intake now cannot start its case: 503, and the caller's identity is not kept either (it
+    // would match the caller, for ever, to an open case that does not exist).
+    const handler = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-health');
+    const refused = await handler.post('/contacts', { channel: 'non-emergency-call', caller: { name: 'Iris Fenwood', phone: '+447700900456' }, narrative: 'Fence panels stolen overnight' });
+    expect(refused.status).toBe(503);
+    expect(await database.query('select count(*)::int as n from caller_identity')).toEqual([{ n: 0 }]);
+  }, 120_000);
 });
 
 describe('GET /health when the database is unreachable', () => {

@@ -59,7 +59,7 @@ export class CallerIdentities {
     return this.keys.flatMap(({ key }) => identifiers.map((identifier) => this.hash(key, identifier)));
   }
 
-  /** Stores the identities of a new case's caller under the current key (a repeat changes nothing). */
+  /** Stores the identities of a new case's caller under the current key (a repeat changes nothing, so a retried intake records them again). */
   async record(reference: string, receivedAt: Date, identifiers: readonly string[]): Promise<void> {
     if (identifiers.length === 0) return;
     const [{ id, key }] = this.keys;
@@ -69,6 +69,14 @@ export class CallerIdentities {
        select unnest($1::char(64)[]), $2, $3, $4 on conflict do nothing`,
       [hashes, reference, id, receivedAt],
     );
+  }
+
+  /**
+   * Takes back the identities recorded for a case whose workflow did not start, so that the caller
+   * is never matched to a case that does not exist. A retry of the intake records them again.
+   */
+  async forget(reference: string): Promise<void> {
+    await this.sql.query(`delete from "caller_identity" where "reference" = $1`, [reference]);
   }
 
   private async matches(identifiers: readonly string[], excluding?: string): Promise<MatchRow[]> {

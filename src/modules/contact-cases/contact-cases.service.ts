@@ -87,13 +87,13 @@ export function caseStartOptions(intake: ContactIntake, taskQueue: string, keyed
 
 /**
  * A namespace without the case search attributes refuses every new case: that is the system's
- * set-up, not the request, so it is a 503 saying what to do (and /health names what is missing).
+ * set-up, not the request, so it is a 503 saying what to do (and /api/v1/health/details names what is missing).
  */
 function notReadyOr(error: unknown): unknown {
   // The client's error says only that the start failed; the server's words are in its cause.
   const message = [error, (error as { cause?: unknown } | undefined)?.cause].map((part) => (part as Error | undefined)?.message ?? '').find((text) => /search attribute/i.test(text)) ?? '';
   if (/search attribute/i.test(message) && /(not defined|no mapping|unknown|not registered|invalid)/i.test(message)) {
-    return new DomainError(DomainErrorCode.DependencyUnavailable, `The Temporal namespace is not set up for cases (${message}). An administrator runs npm run temporal:setup; /health names what is missing.`);
+    return new DomainError(DomainErrorCode.DependencyUnavailable, `The Temporal namespace is not set up for cases (${message}). An administrator runs npm run temporal:setup; /api/v1/health/details names what is missing.`);
   }
   return error;
 }
@@ -210,11 +210,9 @@ export class ContactCasesService {
     const receivedAt = !request.receivedAt && firstReceivedAt ? firstReceivedAt : arrivedAt;
     // Earlier contacts from the same caller (matched by keyed hashes, never the identifiers).
     const identifiers = callerIdentifiers(request.caller, request.channel, request.channelDetails);
-    // The history leaves this contact out, so its own hashes are written at the same time.
-    const [callerHistory] = await Promise.all([
-      this.callers.history(identifiers, policy.repeatCallers, receivedAt, reference),
-      replayed ? undefined : this.callers.record(reference, receivedAt, identifiers),
-    ]);
+    // The history leaves this contact out, so its own hashes are written at the same time (again for
+    // a repeat: a repeat whose first try failed to start finds them taken back).
+    const [callerHistory] = await Promise.all([this.callers.history(identifiers, policy.repeatCallers, receivedAt, reference), this.callers.record(reference, receivedAt, identifiers)]);
     const repeatCaller = identifiers.length > 0 && isRepeatCaller(callerHistory, policy.repeatCallers);
     const flags = repeatCaller && !(request.flags ?? []).includes(RiskFlag.RepeatCaller) ? [...(request.flags ?? []), RiskFlag.RepeatCaller] : (request.flags ?? []);
     const screening = screenContact({ channel: request.channel, flags, narrative: request.narrative, history: { repeatCaller, previouslyVulnerable: callerHistory.previouslyVulnerable } }, policy);
@@ -246,8 +244,17 @@ export class ContactCasesService {
     // With an Idempotency-Key, the reference belongs to that key: a workflow already there was
     // started by a repeat of this same request (which may have overtaken this one), never another case.
     const keyed = idempotency !== undefined;
-    const start = this.temporal.client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, this.temporal.taskQueue, keyed, opened)).catch((error: unknown) => {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw notReadyOr(error);
+    const start = this.temporal.client.workflow.start(contactCaseWorkflowType, caseStartOptions(intake, this.temporal.taskQueue, keyed, opened)).catch(async (error: unknown) => {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+        // Nothing is recorded (503): neither is the caller's identity, or the caller would match a
+        // case that does not exist, as open, for ever.
+        if (identifiers.length > 0) {
+          await this.callers.forget(reference).catch((forgetError: unknown) =>
+            this.logger.error({ msg: 'could not take back the caller identities of a case that did not start', reference, error: (forgetError as Error).message }, 'Intake'),
+          );
+        }
+        throw notReadyOr(error);
+      }
       // A repeat whose case has already closed: the case is there, which is all a repeat needs.
       if (keyed) return undefined;
       this.logger.error({ msg: 'case reference already has a workflow: the case store and Temporal disagree', reference }, 'Intake');
