@@ -13,6 +13,10 @@ export interface AlertStreamClient<T> {
   events: Array<StreamedAlert<T>>;
   /** Comment lines received (heartbeats). */
   comments: number;
+  /** The server ended the stream because the token expired: open it again with a fresh token and the last event id. */
+  tokenExpired: boolean;
+  /** Resolves when the stream has ended, by either side. */
+  ended: Promise<void>;
   /** Resolves with the first event that matches, as soon as it arrives. */
   waitFor(match: (event: StreamedAlert<T>) => boolean, timeoutMs: number): Promise<StreamedAlert<T>>;
   close(): void;
@@ -34,6 +38,8 @@ export async function openAlertStream<T = Record<string, unknown>>(baseUrl: stri
     status: response.status,
     events,
     comments: 0,
+    tokenExpired: false,
+    ended: Promise.resolve(),
     waitFor(match, timeoutMs) {
       const found = events.find(match);
       if (found) return Promise.resolve(found);
@@ -54,9 +60,14 @@ export async function openAlertStream<T = Record<string, unknown>>(baseUrl: stri
     },
     close: () => abort.abort(),
   };
-  if (!response.ok || !response.body) return client;
+  if (!response.ok || !response.body) {
+    // A refusal's body is read, so that its connection is let go.
+    await response.text().catch(() => undefined);
+    return client;
+  }
   const parser = createParser({
     onEvent: (message) => {
+      if (message.event === 'token-expired') client.tokenExpired = true;
       if (message.event !== 'alert' || !message.id) return;
       const event = { eventId: message.id, alert: JSON.parse(message.data) as T, receivedAtMs: Date.now() };
       events.push(event);
@@ -72,7 +83,7 @@ export async function openAlertStream<T = Record<string, unknown>>(baseUrl: stri
     },
   });
   const decoder = new TextDecoder();
-  void (async () => {
+  client.ended = (async () => {
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }));
     } catch {

@@ -77,8 +77,10 @@ export const environmentSchema = z.object({
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(30).meta({ description: 'failed authentications per client address per minute (one limit across every API replica)' }),
 
   ALERT_STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15).meta({ description: 'how often an open alert stream sends a comment line, so that proxies keep it open' }),
+  ALERT_STREAMS_PER_SUBJECT: z.coerce.number().int().min(1).max(100).default(5).meta({ description: 'how many alert streams one person (token subject) may hold open on one API process; past it, 429 with Retry-After' }),
+  ALERT_STREAMS_PER_PROCESS: z.coerce.number().int().min(1).max(100_000).default(1_000).meta({ description: 'how many alert streams one API process holds open in all; past it, 429 with Retry-After' }),
   ALERT_WEBHOOKS: optionalText.meta({ description: 'where alerts to a role are also posted: a JSON object of role to http(s) URL, for example `{"duty-inspector":"https://pager.example/hooks/di"}`', shownDefault: 'unset: no webhooks' }),
-  CALLER_IDENTITY_KEYS: optionalText.meta({ description: 'the keys that hash callers\' phone numbers, e-mail addresses and handles, `id:base64,…` (32 bytes each; the first hashes new contacts, all of them match earlier ones); required in production', shownDefault: 'unset: a key made once per data directory' }),
+  CALLER_IDENTITY_KEYS: optionalText.meta({ description: 'the keys that hash callers\' phone numbers, e-mail addresses and handles, `id:base64,…` (32 bytes each; the first hashes new contacts, all of them match earlier ones); required in production', shownDefault: 'unset: a key made once per data directory (never in production)' }),
   OIDC_AUTHORIZATION_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the identity provider\'s authorization endpoint, where the management information page signs a browser user in (authorization code with PKCE)', shownDefault: 'unset: the page offers the development sign-in (outside production) or none' }),
   OIDC_TOKEN_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the identity provider\'s token endpoint (it must allow the API\'s origin: the browser exchanges the code)', shownDefault: 'unset' }),
   OIDC_CLIENT_ID: optionalText.meta({ description: 'the management information page\'s client id at the identity provider (a public client: no secret)', shownDefault: 'unset' }),
@@ -179,7 +181,11 @@ export interface AppConfig {
   codec: { keys: PayloadKeySource; corsOrigins: string[] };
   rateLimits: { intakePerMinute: Settings['RATE_LIMIT_INTAKE_PER_MINUTE']; authFailuresPerMinute: Settings['RATE_LIMIT_AUTH_FAILURES_PER_MINUTE'] };
   /** `webhooks`: role → URL; each delivery is signed with `webhookSecret`. */
-  alerts: { streamHeartbeatSeconds: Settings['ALERT_STREAM_HEARTBEAT_SECONDS']; webhooks: Record<string, string>; webhookSecret?: string };
+  alerts: {
+    streamHeartbeatSeconds: Settings['ALERT_STREAM_HEARTBEAT_SECONDS'];
+    streamsPerSubject: Settings['ALERT_STREAMS_PER_SUBJECT'];
+    streamsPerProcess: Settings['ALERT_STREAMS_PER_PROCESS'];
+    webhooks: Record<string, string>; webhookSecret?: string };
   /** The keys callers' identifiers are hashed with (the first for new contacts; every one matches). */
   callerIdentity: { keys: PayloadKeySource };
   /** How the management information page signs a browser user in at the identity provider. */
@@ -243,6 +249,8 @@ const copied = {
   RATE_LIMIT_INTAKE_PER_MINUTE: ['rateLimits', 'intakePerMinute'],
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: ['rateLimits', 'authFailuresPerMinute'],
   ALERT_STREAM_HEARTBEAT_SECONDS: ['alerts', 'streamHeartbeatSeconds'],
+  ALERT_STREAMS_PER_SUBJECT: ['alerts', 'streamsPerSubject'],
+  ALERT_STREAMS_PER_PROCESS: ['alerts', 'streamsPerProcess'],
   OIDC_AUTHORIZATION_URL: ['browserSignIn', 'authorizationUrl'],
   OIDC_TOKEN_URL: ['browserSignIn', 'tokenUrl'],
   OIDC_CLIENT_ID: ['browserSignIn', 'clientId'],

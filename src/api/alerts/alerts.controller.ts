@@ -3,7 +3,7 @@ import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nes
 import { type Request, type Response } from 'express';
 import { Permission } from '../../modules/access/permissions.js';
 import { AlertQueries, type StreamCursor } from '../../modules/alerts/alert-queries.service.js';
-import { AlertStream } from '../../modules/alerts/alert-stream.service.js';
+import { AlertStream, StreamLimitError } from '../../modules/alerts/alert-stream.service.js';
 import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
@@ -13,12 +13,16 @@ import { AcknowledgementDto, AlertsPageView, AlertsQueryDto, AlertView } from '.
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 
 const EVENT_ID = /^(\d{1,20})\/(.{1,160})$/;
+const XID8_MAX = 2n ** 64n - 1n;
+/** How long a client refused a stream waits before it tries again. */
+const STREAM_RETRY_AFTER_SECONDS = 10;
 
 /** `Last-Event-ID` as the stream writes it: the writing transaction's id and the alert's id. */
 function lastEventCursor(value: string | undefined): StreamCursor | undefined {
   if (value === undefined || value === '') return undefined;
   const match = EVENT_ID.exec(value);
-  if (!match || !alertIdPattern.test(match[2])) {
+  // The transaction id is PostgreSQL's xid8: an unsigned 64-bit number.
+  if (!match || BigInt(match[1]) > XID8_MAX || !alertIdPattern.test(match[2])) {
     throw new DomainError(DomainErrorCode.InvalidInput, 'Invalid Last-Event-ID', [{ field: 'Last-Event-ID', message: 'the id of an event this stream sent' }]);
   }
   return { xid: match[1], id: match[2] };
@@ -54,24 +58,60 @@ export class AlertsController {
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received: the stream resumes after it' })
   @ApiResponse({ status: 200, description: 'An event stream: `event: alert`, `id`, and the alert as JSON in `data`; comment lines as heartbeats' })
   @ApiResponse({ status: 400, description: 'A Last-Event-ID this stream did not send' })
+  @ApiResponse({ status: 429, description: 'Too many streams open: for this person (ALERT_STREAMS_PER_SUBJECT) or on this API process (ALERT_STREAMS_PER_PROCESS); see Retry-After' })
   async live(@CurrentActor() actor: Caller, @Headers('last-event-id') lastEventId: string | undefined, @Req() request: Request, @Res() response: Response) {
     const cursor = lastEventCursor(lastEventId) ?? (await this.alerts.streamStart());
-    response.status(200);
-    response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    response.setHeader('Cache-Control', 'no-cache, no-transform');
-    response.setHeader('Connection', 'keep-alive');
-    // Tells nginx-style proxies not to hold events back in a buffer.
-    response.setHeader('X-Accel-Buffering', 'no');
-    response.flushHeaders();
-    response.write('retry: 2000\n\n');
-    const close = await this.stream.subscribe({
-      roles: actor.roles,
-      cursor,
-      send: (at, alert) => response.write(`id: ${at.xid}/${at.id}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`),
-      heartbeat: () => response.write(': keep-alive\n\n'),
-      end: () => response.end(),
-    });
-    request.on('close', close);
+    let opened = false;
+    const open = () => {
+      if (opened) return;
+      opened = true;
+      response.status(200);
+      response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+      response.setHeader('Cache-Control', 'no-cache, no-transform');
+      response.setHeader('Connection', 'keep-alive');
+      // Tells nginx-style proxies not to hold events back in a buffer.
+      response.setHeader('X-Accel-Buffering', 'no');
+      response.flushHeaders();
+      response.write('retry: 2000\n\n');
+    };
+    const close = await this.stream
+      .subscribe({
+        subject: actor.subject,
+        roles: actor.roles,
+        cursor,
+        send: (at, alert) => {
+          open();
+          response.write(`id: ${at.xid}/${at.id}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+        },
+        heartbeat: () => {
+          open();
+          response.write(': keep-alive\n\n');
+        },
+        end: () => {
+          open();
+          response.end();
+        },
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof StreamLimitError)) throw error;
+        throw new DomainError(DomainErrorCode.RateLimited, `${error.message}: close one, or try again later`, [], { 'Retry-After': String(STREAM_RETRY_AFTER_SECONDS) });
+      });
+    open();
+    // A stream lasts as long as its token: then it says so and ends, and the client opens it again
+    // with a fresh token and its Last-Event-ID, missing nothing.
+    const expiry =
+      actor.expiresAtMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            close();
+            response.end('event: token-expired\ndata: {}\n\n');
+          }, Math.max(0, actor.expiresAtMs - Date.now()));
+    const finish = () => {
+      clearTimeout(expiry);
+      close();
+    };
+    response.on('close', finish);
+    if (response.closed || request.destroyed) finish();
   }
 
   @Get(':id')

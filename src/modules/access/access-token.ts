@@ -5,6 +5,8 @@ import { type Role } from './roles.js';
 export interface Actor {
   subject: string;
   roles: Role[];
+  /** When the token that made this actor expires (ms since the epoch); absent for the system's own actors. */
+  expiresAtMs?: number;
 }
 
 export type TokenRejection =

@@ -57,7 +57,7 @@ export class AccessTokenVerifier {
       });
       const claimed = payload[auth.rolesClaim];
       const names = Array.isArray(claimed) ? claimed : typeof claimed === 'string' ? claimed.split(/[\s,]+/) : [];
-      return { actor: { subject: payload.sub!, roles: names.filter(isRole) }, expiresAtSeconds: payload.exp! };
+      return { actor: { subject: payload.sub!, roles: names.filter(isRole), expiresAtMs: payload.exp! * 1_000 }, expiresAtSeconds: payload.exp! };
     } catch (error) {
       throw rejectionOf(error);
     }

@@ -143,20 +143,40 @@ export class AlertQueries {
 
   /** Where a stream that starts now begins: just before every transaction still running. */
   async streamStart(): Promise<StreamCursor> {
+    return { xid: await this.streamHorizon(), id: '' };
+  }
+
+  /** The oldest transaction still running: every alert of an older one is committed (or never will be). */
+  async streamHorizon(): Promise<string> {
     const [row] = await this.sql.query<{ xid: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as xid');
-    return { xid: row.xid, id: '' };
+    return row.xid;
+  }
+
+  /** Whether cursor `a` comes after `b` in stream order (the database's order of alert ids). */
+  async cursorAfter(a: StreamCursor, b: StreamCursor): Promise<boolean> {
+    if (a.xid !== b.xid) return BigInt(a.xid) > BigInt(b.xid);
+    const [row] = await this.sql.query<{ after: boolean }>('select ($1::xid8, $2::varchar) > ($3::xid8, $4::varchar) as after', [a.xid, a.id, b.xid, b.id]);
+    return row.after;
   }
 
   /**
-   * The next alerts for `roles` after `cursor`, in stream order, taking only those whose transaction
-   * is older than every transaction still running: none can commit behind them later.
+   * The next alerts after `cursor` (for `roles`, or for every role when it is null; up to `upTo`
+   * when given), in stream order, taking only those whose transaction is older than `below` (by
+   * default, than every transaction still running): none can commit behind them later.
    */
-  async streamBatch(roles: readonly string[], cursor: StreamCursor, limit: number): Promise<Array<{ cursor: StreamCursor; alert: AlertView }>> {
+  async streamBatch(
+    roles: readonly string[] | null,
+    cursor: StreamCursor,
+    limit: number,
+    bounds: { upTo?: StreamCursor; below?: string } = {},
+  ): Promise<Array<{ cursor: StreamCursor; alert: AlertView }>> {
     const rows = await this.sql.query<AlertRow>(
       `select ${COLUMNS} from "case_alert"
-       where "role" = any($1::varchar[]) and ("xid", "id") > ($2::xid8, $3::varchar) and "xid" < pg_snapshot_xmin(pg_current_snapshot()) and "team" <> $5
+       where ($1::varchar[] is null or "role" = any($1::varchar[])) and ("xid", "id") > ($2::xid8, $3::varchar)
+         and ($6::xid8 is null or ("xid", "id") <= ($6::xid8, $7::varchar))
+         and "xid" < coalesce($8::xid8, pg_snapshot_xmin(pg_current_snapshot())) and "team" <> $5
        order by "xid", "id" limit $4`,
-      [roles, cursor.xid, cursor.id, limit, DRILL_TEAM],
+      [roles, cursor.xid, cursor.id, limit, DRILL_TEAM, bounds.upTo?.xid ?? null, bounds.upTo?.id ?? null, bounds.below ?? null],
     );
     return rows.map((row) => ({ cursor: { xid: row.xid, id: row.id }, alert: view(row) }));
   }
