@@ -6,6 +6,8 @@ import type { CaseCommand, ContactCaseState } from '../domain/contact-case.js';
 /** The contact case workflow's contract, shared by the API and the workflow. */
 export const contactCaseWorkflowType = 'contactCaseWorkflow';
 export const contactCaseWorkflowId = (reference: string) => `contact-${reference}`;
+/** The case a workflow id is the workflow of, or undefined for any other workflow. */
+export const referenceOfWorkflowId = (workflowId: string): string | undefined => (workflowId.startsWith('contact-') ? workflowId.slice('contact-'.length) : undefined);
 
 /**
  * Command ids, in one grammar: the case's reference, a kind, and what makes it unique. `/` parts

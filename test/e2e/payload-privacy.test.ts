@@ -80,6 +80,10 @@ describe('personal data and the Temporal server', () => {
     // the SDK writes without the codec; everything from the case is sealed.
     expect(plain.filter((payload) => !/^\.events\.\d+\.markerRecordedEventAttributes\.details\.patch-data\./.test(payload.path!))).toEqual([]);
     for (const payload of plain) expect(JSON.parse(Buffer.from(payload.data!, 'base64').toString())).toEqual({ id: expect.stringMatching(/^[a-z-]+$/), deprecated: false });
+    // Each sealed payload is bound to this case's workflow (its inputs, updates, activities and results alike).
+    const sealed = payloads.filter((payload) => !plain.includes(payload));
+    const bindings = new Set(sealed.map((payload) => Buffer.from(payload.metadata?.['encryption-bound-to'] ?? '', 'base64').toString()));
+    expect(bindings).toEqual(new Set([`${TEST_NAMESPACE}/${contactCaseWorkflowId(reference)}`]));
     const raw = `${JSON.stringify(history)}\n${text(payloads)}`;
     for (const fragment of personal) expect(raw).not.toContain(fragment);
   });
@@ -98,6 +102,13 @@ describe('personal data and the Temporal server', () => {
       const decoded = text(((await answer.json()) as { payloads: JsonPayload[] }).payloads);
       for (const fragment of [caller.name, caller.phone, narrative, caller.address]) expect(decoded).toContain(fragment);
     }
+    // Each decode is a read of the case whose payloads it opened.
+    expect(await database.query("select reference, subject, role from case_access_log where action = 'payload-decode' order by id")).toEqual(
+      [Role.TeamLeader, Role.DutyInspector, Role.Auditor].map((role) => ({ reference, subject: `${role}-1`, role })),
+    );
+    // No one encodes through the API: payloads are sealed by the system's own processes only.
+    const encode = await fetch(`${stack.apiUrl}/codec/encode`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(Role.Auditor, 'aud-1')}` }, body: JSON.stringify({ payloads: [] }) });
+    expect(encode.status).toBe(404);
     expect((await decode()).status).toBe(401);
     const refused = await decode(await tokenFor(Role.ContactHandler, 'pc-5150'));
     expect(refused.status).toBe(403);

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { loadConfig } from '../../src/config/app-config.js';
-import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadKeyError } from '../../src/modules/temporal/payload-codec.js';
+import { AesGcmPayloadCodec, BINDING_METADATA, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadBindingError, payloadBinding, PayloadKeyError } from '../../src/modules/temporal/payload-codec.js';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
 const secret = { caller: { name: 'Ada Lindqvist', phone: '+44 7700 900123' }, narrative: 'He said he would hurt me' };
@@ -43,12 +43,42 @@ describe('the payload codec (AES-256-GCM)', () => {
     expect(await codec.decode([plain])).toEqual([plain]);
   });
 
+  it('binds a payload to its workflow: moved to another, it does not decode', async () => {
+    const codecKey = key('k1');
+    const codec = new AesGcmPayloadCodec([codecKey]);
+    const of = (workflowId: string) => ({ type: 'workflow' as const, namespace: 'police-contact', workflowId });
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(secret)], of('contact-XP-20261205-000001'));
+    expect(payloadBinding(sealed)).toBe('police-contact/contact-XP-20261205-000001');
+    // Its own workflow opens it, as does a reader that names none (an archive, the codec endpoint).
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([sealed], of('contact-XP-20261205-000001')))[0])).toEqual(secret);
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([sealed]))[0])).toEqual(secret);
+    // An activity of that workflow opens it too; the same workflow id in another namespace does not.
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([sealed], { type: 'activity', namespace: 'police-contact', workflowId: 'contact-XP-20261205-000001', isLocal: false }))[0])).toEqual(secret);
+    await expect(codec.decode([sealed], { type: 'workflow', namespace: 'elsewhere', workflowId: 'contact-XP-20261205-000001' })).rejects.toThrow(PayloadBindingError);
+    // Given to another workflow: refused for its binding, and with the binding rewritten to match, refused by the seal.
+    await expect(codec.decode([sealed], of('contact-XP-20261205-000002'))).rejects.toThrow(PayloadBindingError);
+    const rebound = { ...sealed, metadata: { ...sealed.metadata, [BINDING_METADATA]: Buffer.from('police-contact/contact-XP-20261205-000002') } };
+    await expect(codec.decode([rebound], of('contact-XP-20261205-000002'))).rejects.toThrow(/auth/i);
+    await expect(codec.decode([rebound])).rejects.toThrow(/auth/i);
+    // Its binding removed, it is refused too (the seal covers it).
+    const unbound = { ...sealed, metadata: Object.fromEntries(Object.entries(sealed.metadata!).filter(([name]) => name !== BINDING_METADATA)) };
+    await expect(codec.decode([unbound], of('contact-XP-20261205-000002'))).rejects.toThrow(/auth/i);
+    // A replay worker runs in a namespace of its own: it checks the workflow id alone.
+    const replaying = new AesGcmPayloadCodec([codecKey], { replay: true });
+    expect(defaultPayloadConverter.fromPayload((await replaying.decode([sealed], { type: 'workflow', namespace: 'default', workflowId: 'contact-XP-20261205-000001' }))[0])).toEqual(secret);
+    await expect(replaying.decode([sealed], { type: 'workflow', namespace: 'default', workflowId: 'contact-XP-20261205-000002' })).rejects.toThrow(PayloadBindingError);
+    // A payload sealed before binding (no workflow named) still opens, anywhere.
+    const [legacy] = await codec.encode([defaultPayloadConverter.toPayload(secret)]);
+    expect(payloadBinding(legacy)).toBeUndefined();
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([legacy], of('contact-XP-20261205-000002')))[0])).toEqual(secret);
+  });
+
   it('takes its keys from configuration, and insists on them in production', () => {
     const k = randomBytes(32).toString('base64');
-    expect(loadConfig({ PAYLOAD_KEYS: `new:${k},old:${k}` }).codec.keys).toEqual({ kind: 'keys', keys: [{ id: 'new', key: k }, { id: 'old', key: k }] });
-    expect(() => loadConfig({ PAYLOAD_KEYS: 'k1:c2hvcnQ=' })).toThrow(/PAYLOAD_KEYS: key k1 must be 32 bytes/);
-    expect(() => loadConfig({ PAYLOAD_KEYS: `a:${k},a:${k}` })).toThrow(/key ids must be unique/);
+    expect(loadConfig({ NODE_ENV: 'test', PAYLOAD_KEYS: `new:${k},old:${k}` }).codec.keys).toEqual({ kind: 'keys', keys: [{ id: 'new', key: k }, { id: 'old', key: k }] });
+    expect(() => loadConfig({ NODE_ENV: 'test', PAYLOAD_KEYS: 'k1:c2hvcnQ=' })).toThrow(/PAYLOAD_KEYS: key k1 must be 32 bytes/);
+    expect(() => loadConfig({ NODE_ENV: 'test', PAYLOAD_KEYS: `a:${k},a:${k}` })).toThrow(/key ids must be unique/);
     expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example/jwks' })).toThrow(/PAYLOAD_KEYS: production needs payload encryption keys/);
-    expect(loadConfig({}).codec.keys.kind).toBe('development');
+    expect(loadConfig({ NODE_ENV: 'test' }).codec.keys.kind).toBe('development');
   });
 });

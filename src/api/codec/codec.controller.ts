@@ -9,7 +9,9 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import { Permission } from '../../modules/access/permissions.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { AppLogger } from '../../modules/logging/app-logger.js';
-import { AesGcmPayloadCodec, loadPayloadKeys } from '../../modules/temporal/payload-codec.js';
+import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
+import { AesGcmPayloadCodec, isSealed, loadPayloadKeys, payloadBinding, splitBinding } from '../../modules/temporal/payload-codec.js';
+import { referenceOfWorkflowId } from '../../workflows/contact-case.messages.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -51,7 +53,9 @@ const toJson = (payloads: Payload[]): JsonPayloadDto[] =>
 /**
  * The codec endpoint the Temporal Web UI calls to show payloads, which the server holds only as
  * ciphertext. Only supervisors and auditors may use it (the UI passes their access token), only
- * from the UI's origin (CORS), and every use is logged with who, how many and which namespace.
+ * from the UI's origin (CORS). Each use is logged (who, how many, which namespace), and in the case
+ * access log as a read of each case whose payloads it opened. It decodes only: payloads are sealed
+ * by the system's own processes, never by a person through the UI.
  */
 @ApiTags('codec')
 @Controller('codec')
@@ -62,6 +66,7 @@ export class CodecController {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly logger: AppLogger,
+    private readonly cases: CaseQueries,
   ) {
     this.codec = new AesGcmPayloadCodec(loadPayloadKeys(config.codec.keys));
   }
@@ -69,9 +74,9 @@ export class CodecController {
   @Post('decode')
   @HttpCode(200)
   @RequirePermission(Permission.PayloadDecode)
-  @ApiOperation({ summary: 'Decrypt payloads for the Temporal Web UI (remote codec protocol)' })
+  @ApiOperation({ summary: 'Decrypt payloads for the Temporal Web UI (remote codec protocol); each case whose payloads are opened is logged as read' })
   @ApiResponse({ status: 200, type: PayloadsDto })
-  @ApiResponse({ status: 422, description: 'A payload cannot be decrypted (unknown key, or altered); `fields` names it' })
+  @ApiResponse({ status: 422, description: 'A payload cannot be decrypted (unknown key, or altered, or moved from its workflow); `fields` names it' })
   async decode(@Body() body: PayloadsDto, @CurrentActor() actor: NonNullable<AuthenticatedRequest['actor']>, @Headers('x-namespace') namespace?: string) {
     const payloads = fromJson(body.payloads);
     const decoded = await Promise.all(
@@ -86,18 +91,12 @@ export class CodecController {
         ),
       ),
     );
-    this.logger.log({ msg: 'payloads decoded', subject: actor.subject, role: actor.role, namespace: namespace ?? null, count: payloads.length }, 'Codec');
+    // Which cases these payloads belong to (sealed into each): the case access log names them.
+    const bindings = payloads.filter(isSealed).map(payloadBinding);
+    const references = [...new Set(bindings.map((binding) => (binding ? referenceOfWorkflowId(splitBinding(binding).workflowId) : undefined)))];
+    const cases = references.filter((reference): reference is string => reference !== undefined);
+    this.logger.log({ msg: 'payloads decoded', subject: actor.subject, role: actor.role, namespace: namespace ?? null, count: payloads.length, cases: cases.length }, 'Codec');
+    if (bindings.length > 0) await this.cases.logAccess(references.includes(undefined) ? [...cases, null] : cases, actor, 'payload-decode');
     return { payloads: toJson(decoded) };
-  }
-
-  @Post('encode')
-  @HttpCode(200)
-  @RequirePermission(Permission.PayloadDecode)
-  @ApiOperation({ summary: 'Encrypt payloads the Temporal Web UI sends (remote codec protocol)' })
-  @ApiResponse({ status: 200, type: PayloadsDto })
-  async encode(@Body() body: PayloadsDto, @CurrentActor() actor: NonNullable<AuthenticatedRequest['actor']>, @Headers('x-namespace') namespace?: string) {
-    const encoded = await this.codec.encode(fromJson(body.payloads));
-    this.logger.log({ msg: 'payloads encoded', subject: actor.subject, role: actor.role, namespace: namespace ?? null, count: encoded.length }, 'Codec');
-    return { payloads: toJson(encoded) };
   }
 }

@@ -25,7 +25,7 @@ export async function replayCaseHistory(config: AppConfig, reference: string, ru
   const report = { reference, source: sourceOf(runs), runs: runs.length, events };
   for (const [index, { workflowId, history }] of runs.entries()) {
     try {
-      await Worker.runReplayHistory({ ...workflowSource(), dataConverter: encryptingDataConverter(config.codec.keys), replayName: `audit-${reference}-${index + 1}` }, history, workflowId);
+      await Worker.runReplayHistory({ ...workflowSource(), dataConverter: encryptingDataConverter(config.codec.keys, { replay: true }), replayName: `audit-${reference}-${index + 1}` }, history, workflowId);
     } catch (error) {
       const which = runs.length > 1 ? ` (run ${index + 1} of ${runs.length})` : '';
       return { ...report, reproduced: false, verdict: `${replayVerdict(error)}${which}` };
