@@ -73,6 +73,9 @@ function startNodeProcess(script: string, env: Record<string, string>, nodeFlags
 }
 
 async function main(): Promise<number> {
+  // The dev command is development by name: its own keys and the development sign-in (unless the
+  // person running it says otherwise). Everything else is production when NODE_ENV is unset.
+  process.env.NODE_ENV ??= 'development';
   const config: AppConfig = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
   const pidFile = join(config.dataDir, 'dev.pids');

@@ -51,6 +51,8 @@ export async function startBenchSystem(options: { databaseUrl?: string; environm
     EMBEDDED_DATABASE_PORT: String(await findFreePort()),
   };
   const environment: Record<string, string | undefined> = {
+    // A benchmark is a development installation: its own keys, made in its data directory.
+    NODE_ENV: 'development',
     ...process.env,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
@@ -215,6 +217,7 @@ export async function startBenchCluster(options: { replicas: number; databaseUrl
     server = await startTemporalServer({ binDir, databaseUrl: database.url, databasePrefix: 'temporal_bench', workDir, port: await findFreePort() });
     const apiPorts = await Promise.all(Array.from({ length: options.replicas }, () => findFreePort()));
     const config = loadConfig({
+      NODE_ENV: 'development',
       ...process.env,
       DATA_DIR: database.dataDir,
       LOG_LEVEL: 'warn',

@@ -31,7 +31,7 @@ const lookups = Number(values.lookups);
 const store = await benchDatabase('bench-caller-lookup', 50, values['database-url']);
 const { url, dataDir } = store;
 const keys = [1, 2].map((n) => `bench-${n}:${randomBytes(32).toString('base64')}`).join(',');
-const config = loadConfig({ DATABASE_URL: url, CALLER_IDENTITY_KEYS: keys, DATA_DIR: dataDir });
+const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: url, CALLER_IDENTITY_KEYS: keys, DATA_DIR: dataDir });
 const seed = new pg.Client({ connectionString: url });
 let orm: MikroORM | undefined;
 try {

@@ -59,7 +59,7 @@ function benchCounts(i: number): MiDelta[] {
 
 const store = await benchDatabase('bench-mi', 20, values['database-url']);
 const { url, dataDir } = store;
-const config = loadConfig({ DATABASE_URL: url, DATA_DIR: dataDir });
+const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: url, DATA_DIR: dataDir });
 const policy = loadPolicyFile(defaultPolicyFile).policy;
 const seed = new pg.Client({ connectionString: url });
 let orm: MikroORM | undefined;

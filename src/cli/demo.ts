@@ -13,6 +13,8 @@ import { demoScenarios, type DemoStaff, runScenario } from './demo-scenarios.js'
  * Every channel, IR web submissions, domestic abuse and sexual offence reports, cases worked to each
  * outcome, and some left waiting, so that the queue and the Temporal UI show a working control room.
  */
+// The demo runs against the dev command's installation, as development.
+process.env.NODE_ENV ??= 'development';
 const config = loadConfig();
 if (config.auth.keys.kind !== 'development') {
   console.error('The demo signs its own tokens with the development key, so it runs only against the embedded configuration.');

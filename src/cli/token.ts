@@ -26,6 +26,8 @@ if (!values.sub) usage('--sub is required (the staff member, for example pc-1234
 const ttlSeconds = Number(values.ttl);
 if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) usage('--ttl must be a whole number of seconds');
 
+// Minting a token with the development key is a development tool by name.
+process.env.NODE_ENV ??= 'development';
 const config = loadConfig();
 if (config.auth.keys.kind !== 'development') {
   usage('This API trusts an identity provider (AUTH_JWKS_URL or AUTH_JWKS): get tokens from it, not from here');

@@ -28,7 +28,13 @@ export const defaultPolicyFile = fileURLToPath(new URL('../../policy/force-defau
 
 /** Every variable once: its type, its default, and what it means (the README's table is made from this). */
 export const environmentSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').meta({ description: '`production` requires the identity provider\'s keys and payload keys; elsewhere the data directory makes its own' }),
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'])
+    .default('production')
+    .meta({
+      description:
+        '`production` (also when unset) requires the identity provider\'s keys (over https), payload keys and caller identity keys, and has no development sign-in; `development` (which the dev command, `npm run token`, the demo and the benchmarks set for themselves) and `test` let the data directory make its own keys',
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({ description: '`fatal` … `trace`, or `silent`; logs are JSON lines with ids and codes, never a caller\'s personal data' }),
   DATA_DIR: z.string().default('data').meta({ description: 'where the dev command keeps Temporal\'s and the embedded PostgreSQL\'s files, and development keys' }),
 
@@ -65,9 +71,9 @@ export const environmentSchema = z.object({
 
   AUTH_ISSUER: z.string().min(1).default('police-contact-dev').meta({ description: 'the `iss` access tokens must carry' }),
   AUTH_AUDIENCE: z.string().min(1).default('police-contact-api').meta({ description: 'the `aud` access tokens must carry' }),
-  AUTH_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the identity provider\'s JWKS URL (this or `AUTH_JWKS` is required in production)', shownDefault: 'unset: the development key' }),
-  AUTH_JWKS: optionalText.meta({ description: 'the identity provider\'s public keys, a JWKS inline', shownDefault: 'unset: the development key' }),
-  PAYLOAD_KEYS: optionalText.meta({ description: 'payload encryption keys, `id:base64,…` (32 bytes each; the first encrypts, all decrypt); required in production', shownDefault: 'unset: keys made once per data directory' }),
+  AUTH_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the identity provider\'s JWKS URL (this or `AUTH_JWKS` is required in production)', shownDefault: 'unset: the development key (never in production)' }),
+  AUTH_JWKS: optionalText.meta({ description: 'the identity provider\'s public keys, a JWKS inline', shownDefault: 'unset: the development key (never in production)' }),
+  PAYLOAD_KEYS: optionalText.meta({ description: 'payload encryption keys, `id:base64,…` (32 bytes each; the first encrypts, all decrypt); required in production', shownDefault: 'unset: keys made once per data directory (never in production)' }),
   CODEC_CORS_ORIGINS: optionalText.meta({ description: 'browser origins allowed to call the codec endpoint', shownDefault: 'the dev UI: `http://127.0.0.1:8233`, `http://localhost:8233`' }),
   AUTH_ALGORITHMS: z.string().default(SIGNING_ALGORITHMS.join(',')).meta({ description: 'accepted signature algorithms (asymmetric only)', shownDefault: '`RS256,…,ES256,…,EdDSA`' }),
   AUTH_ROLES_CLAIM: z.string().min(1).default('roles').meta({ description: 'the claim that lists the caller\'s roles' }),
@@ -300,6 +306,8 @@ export class ConfigError extends Error {
   }
 }
 
+const isLoopback = (hostname: string) => hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+
 export function embeddedDatabaseUrl(port: number): string {
   return `postgres://postgres@127.0.0.1:${port}/postgres`;
 }
@@ -324,6 +332,13 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   const refused = algorithms.filter((name) => !(SIGNING_ALGORITHMS as readonly string[]).includes(name));
   if (refused.length > 0 || algorithms.length === 0) {
     issues.push(`AUTH_ALGORITHMS: ${refused.join(', ') || '(none given)'} not allowed; choose from ${SIGNING_ALGORITHMS.join(', ')}`);
+  }
+  // In production, keys and sign-in come only over https (loopback aside: a test's own provider).
+  if (e.NODE_ENV === 'production') {
+    for (const variable of ['AUTH_JWKS_URL', 'OIDC_AUTHORIZATION_URL', 'OIDC_TOKEN_URL'] as const) {
+      const url = e[variable];
+      if (url && new URL(url).protocol !== 'https:' && !isLoopback(new URL(url).hostname)) issues.push(`${variable}: production takes https only (http only on loopback)`);
+    }
   }
   let keys: TokenKeySource | undefined;
   if (e.AUTH_JWKS_URL && e.AUTH_JWKS) {

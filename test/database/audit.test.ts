@@ -76,7 +76,7 @@ describe('the audit trail', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const config = loadConfig({ DATABASE_URL: database.url });
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url });
     const settings = config.database;
     await migrateDatabase(settings);
     orm = (await MikroORM.init(createOrmOptions(settings))) as unknown as MikroORM;

@@ -10,7 +10,7 @@ describe('management information counts', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    await migrateDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+    await migrateDatabase(loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url }).database);
   });
 
   afterAll(async () => {

@@ -15,7 +15,7 @@ describe('database migrations', () => {
     await database.drop();
   });
 
-  const settings = () => loadConfig({ DATABASE_URL: database.url }).database;
+  const settings = () => loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url }).database;
 
   it('bring an empty database up to date, once', async () => {
     expect(await migrateDatabase(settings())).toEqual(migrationsList.map((migration) => migration.name));

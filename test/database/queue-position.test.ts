@@ -27,7 +27,7 @@ describe('queue position', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const settings = loadConfig({ DATABASE_URL: database.url }).database;
+    const settings = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url }).database;
     await migrateDatabase(settings);
     orm = (await MikroORM.init(createOrmOptions(settings))) as unknown as MikroORM;
     queries = new CaseQueries(orm, new Sql(orm));

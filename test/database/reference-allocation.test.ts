@@ -17,7 +17,7 @@ describe('case reference allocation', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const config = loadConfig({ DATABASE_URL: database.url, DATABASE_POOL_MAX: '20' });
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, DATABASE_POOL_MAX: '20' });
     await migrateDatabase(config.database);
     orm = (await MikroORM.init(createOrmOptions(config.database))) as unknown as MikroORM;
     store = new CaseStore(new Sql(orm), config);

@@ -11,7 +11,7 @@ describe('the migrations and the entities', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const settings = loadConfig({ DATABASE_URL: database.url }).database;
+    const settings = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url }).database;
     await migrateDatabase(settings);
     // Triggers and functions are the migrations' alone; tests of what they do prove them (the audit
     // tables refuse changes, references are allocated without gaps).

@@ -65,7 +65,7 @@ describe('the intake limit, per caller (the real guard on a probe route)', () =>
   let url: string;
 
   beforeAll(async () => {
-    const config = loadConfig({ ...testAuthEnvironment, RATE_LIMIT_INTAKE_PER_MINUTE: '2' });
+    const config = loadConfig({ NODE_ENV: 'test', ...testAuthEnvironment, RATE_LIMIT_INTAKE_PER_MINUTE: '2' });
     const logger = new AppLogger({ level: 'silent', service: 'test' });
     const module = {
       module: class IntakeProbeModule {},

@@ -3,7 +3,7 @@ import { ConfigError, configToEnvironment, configurationTableMarkdown, environme
 
 describe('configuration', () => {
   it('defaults to the embedded, single-machine set-up', () => {
-    const config = loadConfig({});
+    const config = loadConfig({ NODE_ENV: 'test' });
     expect(config.database.embedded).toBe(true);
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5433/postgres');
     expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'police-contact', taskQueue: 'contact-cases', maxCachedWorkflows: 100, workerHeapLimitMib: 192 });
@@ -12,8 +12,8 @@ describe('configuration', () => {
   });
 
   it('bounds the worker cache at no fewer cases than the worker runs at once', () => {
-    expect(loadConfig({ TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '0' }).temporal.maxCachedWorkflows).toBe(0);
-    expect(() => loadConfig({ TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '10', TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: '40' })).toThrow(/TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS/);
+    expect(loadConfig({ NODE_ENV: 'test', TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '0' }).temporal.maxCachedWorkflows).toBe(0);
+    expect(() => loadConfig({ NODE_ENV: 'test', TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '10', TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: '40' })).toThrow(/TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS/);
   });
 
   it('documents every variable, once, in the schema the README table is made from', () => {
@@ -24,7 +24,7 @@ describe('configuration', () => {
   });
 
   it('uses the PostgreSQL server named by DATABASE_URL', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgresql://cases@db.internal:5432/cases' });
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgresql://cases@db.internal:5432/cases' });
     expect(config.database).toMatchObject({ embedded: false, url: 'postgresql://cases@db.internal:5432/cases' });
   });
 
@@ -49,14 +49,36 @@ describe('configuration', () => {
     expect(loadConfig({ ...production, CALLER_IDENTITY_KEYS: `i2:${key},i1:${key}` }).callerIdentity.keys).toEqual({ kind: 'keys', keys: [{ id: 'i2', key }, { id: 'i1', key }] });
   });
 
+  it('is production when NODE_ENV is unset: no development key, no keys made, nothing to sign in with', () => {
+    expect(() => loadConfig({})).toThrow(/AUTH_JWKS_URL: production needs the identity provider's keys/);
+    expect(() => loadConfig({})).toThrow(/PAYLOAD_KEYS: production needs/);
+    expect(() => loadConfig({})).toThrow(/CALLER_IDENTITY_KEYS: production needs/);
+    const key = Buffer.alloc(32, 5).toString('base64');
+    const keyed = { AUTH_JWKS_URL: 'https://idp.example/jwks', PAYLOAD_KEYS: `p1:${key}`, CALLER_IDENTITY_KEYS: `i1:${key}` };
+    const config = loadConfig(keyed);
+    expect({ env: config.env, tokens: config.auth.keys.kind, payloads: config.codec.keys.kind, callers: config.callerIdentity.keys.kind }).toEqual({ env: 'production', tokens: 'jwks-url', payloads: 'keys', callers: 'keys' });
+    // Development is only ever asked for by name.
+    expect(loadConfig({ NODE_ENV: 'development' }).auth.keys.kind).toBe('development');
+  });
+
+  it('takes key sets and the identity provider over https only in production, loopback aside', () => {
+    const key = Buffer.alloc(32, 5).toString('base64');
+    const keyed = { PAYLOAD_KEYS: `p1:${key}`, CALLER_IDENTITY_KEYS: `i1:${key}` };
+    expect(() => loadConfig({ ...keyed, AUTH_JWKS_URL: 'http://idp.example/jwks' })).toThrow(/AUTH_JWKS_URL: production takes https only/);
+    const signIn = { OIDC_AUTHORIZATION_URL: 'http://idp.example/a', OIDC_TOKEN_URL: 'http://idp.example/t', OIDC_CLIENT_ID: 'c' };
+    expect(() => loadConfig({ ...keyed, AUTH_JWKS_URL: 'https://idp.example/jwks', ...signIn })).toThrow(/OIDC_AUTHORIZATION_URL: production takes https only[\s\S]*OIDC_TOKEN_URL: production takes https only/);
+    expect(loadConfig({ ...keyed, AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks' }).auth.keys).toEqual({ kind: 'jwks-url', url: 'http://127.0.0.1:8080/jwks' });
+    expect(loadConfig({ NODE_ENV: 'test', AUTH_JWKS_URL: 'http://idp.test/jwks' }).auth.keys.kind).toBe('jwks-url');
+  });
+
   it('reads mTLS settings for a Temporal cluster', () => {
-    const config = loadConfig({ TEMPORAL_TLS_CERT_PATH: '/c.pem', TEMPORAL_TLS_KEY_PATH: '/k.pem', TEMPORAL_TLS_CA_PATH: '/ca.pem' });
+    const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_TLS_CERT_PATH: '/c.pem', TEMPORAL_TLS_KEY_PATH: '/k.pem', TEMPORAL_TLS_CA_PATH: '/ca.pem' });
     expect(config.temporal.tls).toEqual({ certPath: '/c.pem', keyPath: '/k.pem', caPath: '/ca.pem', serverName: undefined });
   });
 
   it('takes browser sign-in settings all together or not at all', () => {
-    expect(() => loadConfig({ OIDC_AUTHORIZATION_URL: 'https://idp.example/authorize' })).toThrow(/OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL and OIDC_CLIENT_ID: give all three/);
-    expect(loadConfig({ OIDC_AUTHORIZATION_URL: 'https://idp.example/a', OIDC_TOKEN_URL: 'https://idp.example/t', OIDC_CLIENT_ID: 'c' }).browserSignIn).toEqual({
+    expect(() => loadConfig({ NODE_ENV: 'test', OIDC_AUTHORIZATION_URL: 'https://idp.example/authorize' })).toThrow(/OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL and OIDC_CLIENT_ID: give all three/);
+    expect(loadConfig({ NODE_ENV: 'test', OIDC_AUTHORIZATION_URL: 'https://idp.example/a', OIDC_TOKEN_URL: 'https://idp.example/t', OIDC_CLIENT_ID: 'c' }).browserSignIn).toEqual({
       authorizationUrl: 'https://idp.example/a',
       tokenUrl: 'https://idp.example/t',
       clientId: 'c',
@@ -65,32 +87,32 @@ describe('configuration', () => {
   });
 
   it('hands a configuration to a child process unchanged', () => {
-    const config = loadConfig({ API_PORT: '4100', TEMPORAL_TASK_QUEUE: 'queue-a', DATABASE_MIGRATE_ON_START: 'false' });
+    const config = loadConfig({ NODE_ENV: 'test', API_PORT: '4100', TEMPORAL_TASK_QUEUE: 'queue-a', DATABASE_MIGRATE_ON_START: 'false' });
     expect(loadConfig(configToEnvironment(config))).toEqual(config);
   });
 
   it('refuses a platform adapter without a signing key, or with a short one, naming the variable', () => {
-    expect(() => loadConfig({ CHANNEL_PLATFORM_URL: 'https://connector.force/platform' })).toThrow(/CHANNEL_PLATFORM_SECRET: required with CHANNEL_PLATFORM_URL/);
-    expect(() => loadConfig({ CHANNEL_PLATFORM_SECRET: 'too-short' })).toThrow(/CHANNEL_PLATFORM_SECRET: at least 32 characters/);
-    expect(() => loadConfig({ CHANNEL_PLATFORM_URL: 'ftp://connector.force', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40) })).toThrow(/CHANNEL_PLATFORM_URL/);
-    expect(loadConfig({ CHANNEL_PLATFORM_URL: 'https://connector.force/platform', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40) }).channels).toEqual({ platformUrl: 'https://connector.force/platform', secret: 'c'.repeat(40) });
+    expect(() => loadConfig({ NODE_ENV: 'test', CHANNEL_PLATFORM_URL: 'https://connector.force/platform' })).toThrow(/CHANNEL_PLATFORM_SECRET: required with CHANNEL_PLATFORM_URL/);
+    expect(() => loadConfig({ NODE_ENV: 'test', CHANNEL_PLATFORM_SECRET: 'too-short' })).toThrow(/CHANNEL_PLATFORM_SECRET: at least 32 characters/);
+    expect(() => loadConfig({ NODE_ENV: 'test', CHANNEL_PLATFORM_URL: 'ftp://connector.force', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40) })).toThrow(/CHANNEL_PLATFORM_URL/);
+    expect(loadConfig({ NODE_ENV: 'test', CHANNEL_PLATFORM_URL: 'https://connector.force/platform', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40) }).channels).toEqual({ platformUrl: 'https://connector.force/platform', secret: 'c'.repeat(40) });
   });
 
   it('runs the continuity drill weekly by default, and refuses a schedule that is not a cron expression, naming the variable', () => {
-    expect(loadConfig({}).drills).toEqual({ schedule: '0 4 * * 1', timeZone: 'Europe/London', cases: 3, clockSeconds: 30, workerDownSeconds: 5, toleranceSeconds: 5 });
-    expect(loadConfig({ DRILL_SCHEDULE: 'off' }).drills.schedule).toBe('off');
-    expect(() => loadConfig({ DRILL_SCHEDULE: 'weekly' })).toThrow(/DRILL_SCHEDULE: a cron expression of five fields/);
-    expect(() => loadConfig({ DRILL_CLOCK_SECONDS: '5' })).toThrow(/DRILL_CLOCK_SECONDS/);
-    expect(() => loadConfig({ DRILL_CASES: '21' })).toThrow(/DRILL_CASES/);
+    expect(loadConfig({ NODE_ENV: 'test' }).drills).toEqual({ schedule: '0 4 * * 1', timeZone: 'Europe/London', cases: 3, clockSeconds: 30, workerDownSeconds: 5, toleranceSeconds: 5 });
+    expect(loadConfig({ NODE_ENV: 'test', DRILL_SCHEDULE: 'off' }).drills.schedule).toBe('off');
+    expect(() => loadConfig({ NODE_ENV: 'test', DRILL_SCHEDULE: 'weekly' })).toThrow(/DRILL_SCHEDULE: a cron expression of five fields/);
+    expect(() => loadConfig({ NODE_ENV: 'test', DRILL_CLOCK_SECONDS: '5' })).toThrow(/DRILL_CLOCK_SECONDS/);
+    expect(() => loadConfig({ NODE_ENV: 'test', DRILL_CASES: '21' })).toThrow(/DRILL_CASES/);
   });
 
   it('keeps the store settings, refuses the tests\' worker-killing fault in production, and hands it on elsewhere', () => {
-    expect(loadConfig({}).store).toEqual({ dataErrorAttempts: 3, killWorkerAfterWrites: 0, reconcileSchedule: '30 3 * * *', reconcileTimeZone: 'Europe/London' });
-    expect(loadConfig({}).commands).toEqual({ inFlightPerCase: 8, waitSeconds: 30, storeWaitMs: 5_000 });
+    expect(loadConfig({ NODE_ENV: 'test' }).store).toEqual({ dataErrorAttempts: 3, killWorkerAfterWrites: 0, reconcileSchedule: '30 3 * * *', reconcileTimeZone: 'Europe/London' });
+    expect(loadConfig({ NODE_ENV: 'test' }).commands).toEqual({ inFlightPerCase: 8, waitSeconds: 30, storeWaitMs: 5_000 });
     expect(() => loadConfig({ NODE_ENV: 'production', FAULT_KILL_WORKER_AFTER_STORE_WRITES: '2' })).toThrow(/FAULT_KILL_WORKER_AFTER_STORE_WRITES: a fault for tests, refused in production/);
-    expect(() => loadConfig({ RECONCILE_SCHEDULE: 'nightly' })).toThrow(/RECONCILE_SCHEDULE: a cron expression of five fields/);
-    expect(() => loadConfig({ COMMAND_UPDATES_IN_FLIGHT: '11' })).toThrow(/COMMAND_UPDATES_IN_FLIGHT/);
-    const config = loadConfig({ FAULT_KILL_WORKER_AFTER_STORE_WRITES: '2' });
+    expect(() => loadConfig({ NODE_ENV: 'test', RECONCILE_SCHEDULE: 'nightly' })).toThrow(/RECONCILE_SCHEDULE: a cron expression of five fields/);
+    expect(() => loadConfig({ NODE_ENV: 'test', COMMAND_UPDATES_IN_FLIGHT: '11' })).toThrow(/COMMAND_UPDATES_IN_FLIGHT/);
+    const config = loadConfig({ NODE_ENV: 'test', FAULT_KILL_WORKER_AFTER_STORE_WRITES: '2' });
     expect(loadConfig(configToEnvironment(config)).store.killWorkerAfterWrites).toBe(2);
   });
 
@@ -106,7 +128,7 @@ describe('configuration', () => {
       TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '16', TEMPORAL_WORKER_HEAP_LIMIT_MIB: '256', FORCE_CODE: 'ABC', DEFAULT_TEAM: 'north',
       POLICY_FILE: '/srv/policy.json', AUTH_ISSUER: 'idp', AUTH_AUDIENCE: 'pc', AUTH_JWKS_URL: 'https://idp.example/jwks', PAYLOAD_KEYS: `k1:${key}`,
       CODEC_CORS_ORIGINS: 'https://ui.force', AUTH_ALGORITHMS: 'ES256', AUTH_ROLES_CLAIM: 'groups', AUTH_CLOCK_TOLERANCE_SECONDS: '5',
-      RATE_LIMIT_INTAKE_PER_MINUTE: '60', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '10', ALERT_STREAM_HEARTBEAT_SECONDS: '5', CALLER_IDENTITY_KEYS: `i1:${key}`,
+      RATE_LIMIT_INTAKE_PER_MINUTE: '60', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '10', ALERT_STREAM_HEARTBEAT_SECONDS: '5', ALERT_STREAMS_PER_SUBJECT: '2', ALERT_STREAMS_PER_PROCESS: '300', CALLER_IDENTITY_KEYS: `i1:${key}`,
       ALERT_WEBHOOKS: JSON.stringify({ 'duty-inspector': 'https://pager.example/di' }), ALERT_WEBHOOK_SECRET: 'a'.repeat(40),
       OIDC_AUTHORIZATION_URL: 'https://idp.example/authorize', OIDC_TOKEN_URL: 'https://idp.example/token', OIDC_CLIENT_ID: 'mi-page', OIDC_SCOPE: 'openid profile',
       CHANNEL_PLATFORM_URL: 'https://connector.force/platform', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40),
