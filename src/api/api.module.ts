@@ -2,7 +2,7 @@ import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccessTokenVerifier } from '../modules/access/access-token.verifier.js';
 import { AccessGuard } from './access/access.guard.js';
-import { RateLimiter } from './access/rate-limiter.js';
+import { RateLimiter, RequestLimits } from './access/rate-limiter.js';
 import { RateLimitStore } from '../modules/access/rate-limit.store.js';
 import { type AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
@@ -61,6 +61,7 @@ export class ApiModule implements NestModule {
         AccessTokenVerifier,
         RateLimiter,
         RateLimitStore,
+        RequestLimits,
         RouteMethods,
         PlatformSignatureGuard,
         { provide: APP_GUARD, useClass: AccessGuard },

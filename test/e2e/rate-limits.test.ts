@@ -3,15 +3,17 @@ import { Controller, type INestApplication, Post } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
 import { AccessGuard } from '../../src/api/access/access.guard.js';
 import { RateLimited, RequirePermission } from '../../src/api/access/access.decorators.js';
-import { RateLimiter } from '../../src/api/access/rate-limiter.js';
+import { RateLimiter, RequestLimits } from '../../src/api/access/rate-limiter.js';
 import { ErrorFilter, RouteMethods } from '../../src/api/common/error.filter.js';
 import { loadConfig } from '../../src/config/app-config.js';
+import { waitUntil } from '../../src/infra/child-process.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { AccessTokenVerifier } from '../../src/modules/access/access-token.verifier.js';
 import { Permission } from '../../src/modules/access/permissions.js';
 import { Role } from '../../src/modules/access/roles.js';
 import { AppLogger } from '../../src/modules/logging/app-logger.js';
 import { LoggingModule } from '../../src/modules/logging/logging.module.js';
+import { signPlatformBody } from '../support/fake-platform.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -71,7 +73,7 @@ describe('the intake limit, per caller (the real guard on a probe route)', () =>
       module: class IntakeProbeModule {},
       imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger)],
       controllers: [IntakeProbeController],
-      providers: [AccessTokenVerifier, RateLimiter, RouteMethods, { provide: APP_GUARD, useClass: AccessGuard }, { provide: APP_FILTER, useClass: ErrorFilter }],
+      providers: [AccessTokenVerifier, RateLimiter, RequestLimits, RouteMethods, { provide: APP_GUARD, useClass: AccessGuard }, { provide: APP_FILTER, useClass: ErrorFilter }],
     };
     app = await NestFactory.create(module, { logger: false });
     await app.listen(0, '127.0.0.1');
@@ -89,5 +91,43 @@ describe('the intake limit, per caller (the real guard on a probe route)', () =>
     for (let attempt = 0; attempt < 3; attempt += 1) statuses.push((await fetch(url, { method: 'POST', headers: first })).status);
     expect(statuses).toEqual([201, 201, 429]);
     expect((await fetch(url, { method: 'POST', headers: second })).status).toBe(201);
+  });
+});
+
+describe("signed webhooks, limited as every route with a token is", () => {
+  const SECRET = 'platform-secret-for-the-limits-test-0123456789';
+  let database: TestDatabase;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    stack = await startStack(testConfig(database.url, { CHANNEL_PLATFORM_SECRET: SECRET, RATE_LIMIT_INTAKE_PER_MINUTE: '2', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '2' }));
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await database?.drop();
+  });
+
+  it('counts failed signatures per address and signed messages per channel, 429 with Retry-After past either', async () => {
+    const message = (n: number) =>
+      JSON.stringify({ platform: 'webchat', conversationId: `chat-limit-${n}`, messageId: `chat-limit-${n}-1`, handle: `Visitor ${n}`, text: 'Is the front counter open on Sundays?', sentAt: new Date().toISOString() });
+    const post = (body: string, signature?: string) =>
+      fetch(`${stack.apiUrl}/api/v1/channels/webchat/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-platform-signature': signature } : {}) }, body });
+
+    const unsigned = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) unsigned.push(await post(message(100 + attempt), signPlatformBody('not-the-shared-key-0123456789abcdef', message(100 + attempt))));
+    expect(unsigned.map((answer) => answer.status)).toEqual([401, 401, 429]);
+    expect(Number(unsigned[2].headers.get('retry-after'))).toBeGreaterThan(0);
+
+    // A good signature still passes from the same address; past the channel's limit, 429.
+    const signed = [];
+    for (let n = 0; n < 3; n += 1) signed.push(await post(message(n), signPlatformBody(SECRET, message(n))));
+    expect(signed.map((answer) => answer.status)).toEqual([201, 201, 429]);
+    expect(Number(signed[2].headers.get('retry-after'))).toBeGreaterThan(0);
+    // The two taken are recorded; nothing refused is.
+    await waitUntil(async () => ((await database.query<{ n: number }>('select count(*)::int as n from case_message'))[0].n >= 2 ? true : undefined), { timeoutMs: 15_000, what: 'the two messages recorded' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await database.query('select author_handle from case_message order by author_handle')).toEqual([{ author_handle: 'Visitor 0' }, { author_handle: 'Visitor 1' }]);
   });
 });

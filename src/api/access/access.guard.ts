@@ -1,4 +1,4 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type Request } from 'express';
 import { type AppConfig } from '../../config/app-config.js';
@@ -15,8 +15,7 @@ import {
   type RateLimitBucket,
   REQUIRED_PERMISSION,
 } from './access.decorators.js';
-import { RateLimiter } from './rate-limiter.js';
-import { RateLimitStore } from '../../modules/access/rate-limit.store.js';
+import { RequestLimits } from './rate-limiter.js';
 
 /**
  * Every route passes here (a global guard). Public routes go through; every other route needs a
@@ -28,25 +27,13 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: AccessTokenVerifier,
-    private readonly rateLimiter: RateLimiter,
+    private readonly limits: RequestLimits,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Optional() private readonly sharedLimits?: RateLimitStore,
   ) {}
 
-  /**
-   * Counts a use against the limit every replica shares (in the case store); should the store not
-   * answer, against this process's own count, so that a database outage never locks everyone out.
-   */
-  private async hit(key: string, limitPerMinute: number): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
-    if (this.sharedLimits) {
-      try {
-        return await this.sharedLimits.hit(key, limitPerMinute);
-      } catch (error) {
-        this.logger.pino.warn({ context: 'Access', msg: 'shared rate limits unavailable: counting in this process', error: (error as Error).message });
-      }
-    }
-    return this.rateLimiter.hit(key, limitPerMinute);
+  private hit(key: string, limitPerMinute: number): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+    return this.limits.hit(key, limitPerMinute);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

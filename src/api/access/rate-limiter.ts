@@ -1,4 +1,6 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { RateLimitStore } from '../../modules/access/rate-limit.store.js';
+import { AppLogger } from '../../modules/logging/app-logger.js';
 
 interface Window {
   startedAt: number;
@@ -43,5 +45,31 @@ export class RateLimiter implements OnModuleDestroy {
 
   private sweep(now = Date.now()): void {
     for (const [key, window] of this.windows) if (now - window.startedAt >= WINDOW_MS) this.windows.delete(key);
+  }
+}
+
+/**
+ * The limits every route counts against: shared by every replica (RateLimitStore, in the case
+ * store); should the store not answer, this process's own count, so that a database outage never
+ * locks everyone out.
+ */
+@Injectable()
+export class RequestLimits {
+  constructor(
+    private readonly local: RateLimiter,
+    private readonly logger: AppLogger,
+    @Optional() private readonly shared?: RateLimitStore,
+  ) {}
+
+  /** Counts one use of `key`; says whether it is within `limitPerMinute` and, if not, when to try again. */
+  async hit(key: string, limitPerMinute: number): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+    if (this.shared) {
+      try {
+        return await this.shared.hit(key, limitPerMinute);
+      } catch (error) {
+        this.logger.pino.warn({ context: 'Access', msg: 'shared rate limits unavailable: counting in this process', error: (error as Error).message });
+      }
+    }
+    return this.local.hit(key, limitPerMinute);
   }
 }
