@@ -1,5 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { restrictedFields } from '../modules/access/field-access.js';
 import { DomainErrorCode } from '../modules/errors/domain-error.js';
 import { idempotencyKeySchema, type PathParameterName, pathParameters } from './common/params.js';
 import { documentedRules } from './common/schema-rules.js';
@@ -125,6 +126,14 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     Object.values(schema).forEach(allowNull);
   };
   allowNull(schemas);
+  // Fields that need more than the route's permission say which (the table of restricted fields).
+  for (const [name, fields] of Object.entries(restrictedFields)) {
+    const properties = (schemas[name] as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties;
+    for (const [field, permission] of Object.entries(fields)) {
+      if (!properties?.[field]) throw new Error(`the table of restricted fields names ${name}.${field}, which is not in the OpenAPI document`);
+      properties[field]['x-permission'] = permission;
+    }
+  }
   for (const [name, rule] of documentedRules()) {
     if (!schemas[name]) throw new Error(`a documented rule names ${name}, which is not in the OpenAPI document`);
     Object.assign(schemas[name], rule);

@@ -4,6 +4,7 @@ import { type Response } from 'express';
 import { type ActorRef } from '../../domain/actor.js';
 import { referencesIn } from '../../domain/caller-identity.js';
 import { type CaseCommand } from '../../domain/contact-case.js';
+import { withoutRestrictedFields } from '../../modules/access/field-access.js';
 import { grantingRole, Permission } from '../../modules/access/permissions.js';
 import { CaseHistoryReader } from '../../modules/audit/case-history.reader.js';
 import { CaseReplayService } from '../../modules/audit/case-replay.service.js';
@@ -78,13 +79,12 @@ export class ContactsController {
     const result = await this.cases.intake(body, actorRef(actor), checkedKey ? { key: checkedKey, requestHash: sha256(canonicalJson(body)) } : undefined);
     response.setHeader('Location', `/api/v1/contacts/${result.reference}`);
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    const { callerHistory, ...intake } = result;
-    // The caller's history is a caller lookup: shown only to those who may look callers up, and logged.
-    const lookupRole = grantingRole(actor.roles, Permission.CallerLookup);
-    if (lookupRole === undefined) return { ...intake, clocks: intake.clocks.map(clockView) };
-    const shown = referencesIn(callerHistory);
-    if (shown.length > 0) await this.queries.logAccess(shown, { subject: actor.subject, role: lookupRole }, 'caller-lookup');
-    return { ...intake, clocks: intake.clocks.map(clockView), callerHistory: { ...callerHistory } };
+    const answer = withoutRestrictedFields('IntakeView', actor.roles, { ...result, clocks: result.clocks.map(clockView), callerHistory: { ...result.callerHistory } });
+    // The caller's history is a caller lookup: shown only to those who may look callers up (the
+    // table of restricted fields), and logged as one.
+    const shown = answer.callerHistory ? referencesIn(answer.callerHistory) : [];
+    if (shown.length > 0) await this.queries.logAccess(shown, { subject: actor.subject, role: grantingRole(actor.roles, Permission.CallerLookup)! }, 'caller-lookup');
+    return answer as IntakeView;
   }
 
   @Get()
