@@ -114,6 +114,9 @@ describe('walls between roles: what a route answers depends on who asks', () => 
       what: 'the text message in the SMS inbox',
     });
     expect(await accessLog('pc-wall')).toContainEqual({ reference: smsReference, role: 'contact-handler', action: 'inbox' });
+    // And reading the case itself is a view.
+    expect((await handler.get(`/contacts/${smsReference}`)).status).toBe(200);
+    expect((await accessLog('pc-wall')).at(-1)).toEqual({ reference: smsReference, role: 'contact-handler', action: 'view' });
   });
 
   it("shows the caller's history at intake only to those who may look callers up, and logs it as a lookup", async () => {
