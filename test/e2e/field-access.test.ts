@@ -140,7 +140,7 @@ describe('field-level access: each role gets exactly the fields the document giv
       const ok = operation.responses['200'];
       const types = Object.keys(ok?.content ?? {});
       if (!permission || permission === 'public' || types.length === 0 || types.every((type) => notJson.has(type))) continue;
-      const schema = ok!.content!['application/json']?.schema;
+      const schema = ok.content!['application/json']?.schema;
       if (!schema) continue;
       const filled = path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? 'unknown'));
       const query = queryFor(operation);
