@@ -63,6 +63,11 @@ describe('the payload codec (AES-256-GCM)', () => {
     // Its binding removed, it is refused too (the seal covers it).
     const unbound = { ...sealed, metadata: Object.fromEntries(Object.entries(sealed.metadata!).filter(([name]) => name !== BINDING_METADATA)) };
     await expect(codec.decode([unbound], of('contact-XP-20261205-000002'))).rejects.toThrow(/auth/i);
+    // A schedule's action is bound to its workflow id; each run the schedule starts adds its start time.
+    const [scheduled] = await codec.encode([defaultPayloadConverter.toPayload(secret)], of('store-reconciliation-q1'));
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([scheduled], of('store-reconciliation-q1-2026-12-05T03:30:00Z')))[0])).toEqual(secret);
+    await expect(codec.decode([scheduled], of('store-reconciliation-q1-other'))).rejects.toThrow(PayloadBindingError);
+    await expect(codec.decode([scheduled], of('store-reconciliation-q10-2026-12-05T03:30:00Z'))).rejects.toThrow(PayloadBindingError);
     // A replay worker runs in a namespace of its own: it checks the workflow id alone.
     const replaying = new AesGcmPayloadCodec([codecKey], { replay: true });
     expect(defaultPayloadConverter.fromPayload((await replaying.decode([sealed], { type: 'workflow', namespace: 'default', workflowId: 'contact-XP-20261205-000001' }))[0])).toEqual(secret);

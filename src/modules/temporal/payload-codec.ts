@@ -13,6 +13,8 @@ export const KEY_ID_METADATA = 'encryption-key-id';
 /** The workflow a payload belongs to (`namespace/workflow id`), sealed into it as associated data. */
 export const BINDING_METADATA = 'encryption-bound-to';
 const IV_BYTES = 12;
+/** What a schedule adds to its action's workflow id for each run: `-` and the run's start, to the second, in UTC. */
+const SCHEDULED_RUN_SUFFIX = /^-\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const TAG_BYTES = 16;
 
 export interface PayloadKey {
@@ -93,8 +95,18 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     );
   }
 
+  /**
+   * Whether a payload bound to `binding` is for the workflow `expected`: the same one, or a run a
+   * schedule started (the SDK binds a schedule's action to its workflow id, and each run's id is
+   * that id with `-<start time>` after it).
+   */
   private belongs(binding: string, expected: string): boolean {
-    return this.options.replay ? splitBinding(binding).workflowId === splitBinding(expected).workflowId : binding === expected;
+    const sealed = splitBinding(binding);
+    const given = splitBinding(expected);
+    if (!this.options.replay && sealed.namespace !== given.namespace) return false;
+    if (given.workflowId === sealed.workflowId) return true;
+    const run = given.workflowId.slice(sealed.workflowId.length);
+    return given.workflowId.startsWith(sealed.workflowId) && SCHEDULED_RUN_SUFFIX.test(run);
   }
 }
 
