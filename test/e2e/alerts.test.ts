@@ -106,9 +106,15 @@ describe('alerts: every escalation reaches a person', () => {
     const path = `/alerts/${encodeURIComponent(breach.alert.id)}/acknowledgement`;
     expect((await handler.post(path, { action: 'contacted-caller' })).status).toBe(403);
     expect((await teamLeader.post(path, { action: 'shrugged' })).body).toMatchObject({ code: 'invalid_input', fields: [{ field: 'action' }] });
-    const acknowledged = await teamLeader.post<AlertView>(path, { action: 'contacted-caller', note: 'Spoke to the caller, officer on the way' });
+    const ackBody = { action: 'contacted-caller', note: 'Spoke to the caller, officer on the way' };
+    const acknowledged = await teamLeader.post<AlertView>(path, ackBody, { 'Idempotency-Key': 'ack-breach-1' });
     expect(acknowledged.status).toBe(201);
     expect(acknowledged.body).toMatchObject({ id: breach.alert.id, state: 'acknowledged', acknowledgement: { by: { subject: 'sgt-12', role: 'team-leader' }, action: 'contacted-caller' } });
+    // The same request again (a client retrying after a lost answer) is answered as the first was.
+    const repeated = await teamLeader.post<AlertView>(path, ackBody, { 'Idempotency-Key': 'ack-breach-1' });
+    expect({ status: repeated.status, body: repeated.body }).toEqual({ status: 201, body: acknowledged.body });
+    // Any other acknowledgement of it is refused: with a key of its own, or none.
+    expect((await teamLeader.post(path, { action: 'contacted-caller' }, { 'Idempotency-Key': 'ack-breach-2' })).status).toBe(409);
     expect((await teamLeader.post(path, { action: 'contacted-caller' })).status).toBe(409);
 
     // On the case's timeline and in its audit chain, attributed.

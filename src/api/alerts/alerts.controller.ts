@@ -139,7 +139,9 @@ export class AlertsController {
     const alert = await this.alerts.find(id);
     if (!alert) throw new DomainError(DomainErrorCode.NotFound, 'No such alert');
     if (!(actor.roles as string[]).includes(alert.role)) throw new DomainError(DomainErrorCode.Forbidden, `This alert is addressed to ${alert.role}`);
-    if (alert.state !== 'open') throw new DomainError(DomainErrorCode.StageConflict, `This alert is ${alert.state}`);
+    // An acknowledged alert with an Idempotency-Key goes on to the case: a repeat of the request that
+    // acknowledged it is answered as that one was; any other is refused there (409).
+    if (alert.state === 'closed' || (alert.state === 'acknowledged' && key === undefined)) throw new DomainError(DomainErrorCode.StageConflict, `This alert is ${alert.state}`);
     const commandId = commandIdFor(alert.reference, key);
     await this.cases.command(
       alert.reference,
