@@ -116,13 +116,20 @@ describe("signed webhooks, limited as every route with a token is", () => {
       fetch(`${stack.apiUrl}/api/v1/channels/webchat/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-platform-signature': signature } : {}) }, body });
 
     const unsigned = [];
-    for (let attempt = 0; attempt < 3; attempt += 1) unsigned.push(await post(message(100 + attempt), signPlatformBody('not-the-shared-key-0123456789abcdef', message(100 + attempt))));
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const body = message(100 + attempt);
+      unsigned.push(await post(body, signPlatformBody('not-the-shared-key-0123456789abcdef', body)));
+    }
     expect(unsigned.map((answer) => answer.status)).toEqual([401, 401, 429]);
     expect(Number(unsigned[2].headers.get('retry-after'))).toBeGreaterThan(0);
 
     // A good signature still passes from the same address; past the channel's limit, 429.
     const signed = [];
-    for (let n = 0; n < 3; n += 1) signed.push(await post(message(n), signPlatformBody(SECRET, message(n))));
+    // (Each body made once: it carries the time it was made, and the signature covers it exactly.)
+    for (let n = 0; n < 3; n += 1) {
+      const body = message(n);
+      signed.push(await post(body, signPlatformBody(SECRET, body)));
+    }
     expect(signed.map((answer) => answer.status)).toEqual([201, 201, 429]);
     expect(Number(signed[2].headers.get('retry-after'))).toBeGreaterThan(0);
     // The two taken are recorded; nothing refused is.
