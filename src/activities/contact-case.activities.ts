@@ -6,6 +6,7 @@ import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js'
 import { CaseStore, StoreRefusal, type WriteMode, type WriteResult } from '../modules/contact-cases/case-store.service.js';
 import { failureFields, storeErrorKind } from '../modules/database/store-errors.js';
 import { AppLogger } from '../modules/logging/app-logger.js';
+import { storeWriteFailures, storeWriteRetries, storeWrites, storeWritesGivenUp } from '../modules/telemetry/metrics.js';
 import type { CaseChange, IntakeRecord } from '../domain/case-records.js';
 import { type AppliedChange, type ContactCaseActivities, STORE_REFUSED, STORE_WRITE_FAILED } from '../workflows/contact-case.messages.js';
 
@@ -53,11 +54,14 @@ export class ContactCaseActivitiesProvider implements ContactCaseActivities {
    */
   private async write(mode: WriteMode, change: { reference: string; changeId: string; version: number }, write: () => Promise<WriteResult>): Promise<WriteResult | undefined> {
     const { attempt, activityType } = Context.current().info;
+    if (attempt > 1) storeWriteRetries.inc();
     try {
       const written = await write();
+      storeWrites.inc({ outcome: written.outcome });
       if (written.outcome === 'written') this.afterCommit();
       return written;
     } catch (error) {
+      storeWriteFailures.inc({ kind: error instanceof StoreRefusal ? 'refused' : storeErrorKind(error) });
       if (error instanceof StoreRefusal) {
         this.logger.error({ msg: 'the case store refused a change', ...change, refusal: error.kind }, 'CaseStore');
         throw ApplicationFailure.create({ type: STORE_REFUSED, message: error.message, details: [{ kind: error.kind }], nonRetryable: true });
@@ -67,6 +71,7 @@ export class ContactCaseActivitiesProvider implements ContactCaseActivities {
       if (kind === 'data' && attempt >= this.config.store.dataErrorAttempts) {
         this.logger.error({ msg: 'a case store write failed for good; raised to administrators', activity: activityType, ...change, attempt, ...fields }, 'CaseStore');
         await this.store.raiseAlert({ kind: 'write-failed', ...change, attempts: attempt, sqlState: fields.sqlState, errorName: fields.errorName });
+        storeWritesGivenUp.inc();
         if (mode === 'legacy') return undefined;
         throw ApplicationFailure.create({ type: STORE_WRITE_FAILED, message: `Change ${change.changeId} of ${change.reference} could not be written (${fields.sqlState ?? fields.errorName})`, details: [{ sqlState: fields.sqlState ?? null }], nonRetryable: true });
       }

@@ -32,6 +32,7 @@ import { ConversationsModule } from '../modules/conversations/conversations.modu
 import { ChannelsController } from './conversations/channels.controller.js';
 import { SocialMediaController } from './conversations/social-media.controller.js';
 import { PlatformSignatureGuard } from './conversations/platform-signature.guard.js';
+import { TelemetryModule } from '../modules/telemetry/telemetry.module.js';
 
 /** The API process: stateless HTTP in front of Temporal and the case store. */
 @Module({})
@@ -55,6 +56,7 @@ export class ApiModule implements NestModule {
         AlertsModule,
         OversightModule,
         ConversationsModule,
+        TelemetryModule,
       ],
       controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, DrillsController, CodecController, AuditController, MiController, MiPageController, ChannelsController, SocialMediaController],
       providers: [

@@ -106,6 +106,11 @@ export const environmentSchema = z.object({
   COMMAND_STORE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000).meta({ description: 'how long the API waits, once the case has taken a command, for the case store to show it before answering (so the sender reads it back at once); past it the answer goes anyway and the store catches up; 0 answers at once' }),
   RECONCILE_SCHEDULE: z.string().trim().min(1).default('30 3 * * *').meta({ description: 'when the case store is compared with the workflows by itself: a cron expression in `RECONCILE_TIME_ZONE` (the worker keeps a Temporal Schedule to it; each run compares the cases changed since the last), or `off`', shownDefault: '`30 3 * * *` (daily 03:30)' }),
   RECONCILE_TIME_ZONE: z.string().min(1).default('Europe/London').meta({ description: 'the IANA time zone `RECONCILE_SCHEDULE` is read in' }),
+  METRICS_HOST: z.string().default('127.0.0.1').meta({ description: 'where the API\'s and the worker\'s metrics endpoints listen (`GET /metrics`, Prometheus text format); loopback unless a force\'s Prometheus scrapes from elsewhere' }),
+  METRICS_PORT: port.default(9464).meta({ description: 'the API\'s metrics endpoint: a port of its own, never the API\'s; 0 turns it off' }),
+  WORKER_METRICS_PORT: port.default(9465).meta({ description: 'the worker\'s metrics endpoint, with the Temporal SDK\'s own metrics (`temporal_*`); 0 turns it off' }),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'an OpenTelemetry collector\'s OTLP/HTTP traces endpoint (`http://collector:4318/v1/traces`): each request is traced through its workflow and activities to the SQL it runs', shownDefault: 'unset: no tracing' }),
+  OTEL_SERVICE_NAMESPACE: z.string().trim().min(1).default('police-contact').meta({ description: 'the `service.namespace` traces carry (the services are `api` and `worker`)' }),
   CHANNEL_PLATFORM_SECRET: optionalText.meta({ description: 'the HMAC-SHA256 key shared with the platform connector: it signs what is sent to the platform and checks signed inbound webhooks (at least 32 characters)', shownDefault: 'unset: the signed webhook route refuses every call' }),
 });
 
@@ -206,6 +211,14 @@ export interface AppConfig {
     reconcileSchedule: Settings['RECONCILE_SCHEDULE'];
     reconcileTimeZone: Settings['RECONCILE_TIME_ZONE'];
   };
+  /** Metrics endpoints (port 0: off) and tracing (no endpoint: off). */
+  telemetry: {
+    metricsHost: Settings['METRICS_HOST'];
+    apiMetricsPort: Settings['METRICS_PORT'];
+    workerMetricsPort: Settings['WORKER_METRICS_PORT'];
+    tracesEndpoint?: Settings['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'];
+    serviceNamespace: Settings['OTEL_SERVICE_NAMESPACE'];
+  };
   /** How the API sends commands to a case's workflow. */
   commands: { inFlightPerCase: Settings['COMMAND_UPDATES_IN_FLIGHT']; waitSeconds: Settings['COMMAND_WAIT_SECONDS']; storeWaitMs: Settings['COMMAND_STORE_WAIT_MS'] };
   /** The continuity drill: its schedule (`off` for none) and its settings. */
@@ -273,6 +286,11 @@ const copied = {
   FAULT_KILL_WORKER_AFTER_STORE_WRITES: ['store', 'killWorkerAfterWrites'],
   RECONCILE_SCHEDULE: ['store', 'reconcileSchedule'],
   RECONCILE_TIME_ZONE: ['store', 'reconcileTimeZone'],
+  METRICS_HOST: ['telemetry', 'metricsHost'],
+  METRICS_PORT: ['telemetry', 'apiMetricsPort'],
+  WORKER_METRICS_PORT: ['telemetry', 'workerMetricsPort'],
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ['telemetry', 'tracesEndpoint'],
+  OTEL_SERVICE_NAMESPACE: ['telemetry', 'serviceNamespace'],
   COMMAND_UPDATES_IN_FLIGHT: ['commands', 'inFlightPerCase'],
   COMMAND_WAIT_SECONDS: ['commands', 'waitSeconds'],
   COMMAND_STORE_WAIT_MS: ['commands', 'storeWaitMs'],
@@ -412,6 +430,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     drills: { ...sections.drills },
     store: { ...sections.store },
     commands: { ...sections.commands },
+    telemetry: { ...sections.telemetry },
   };
 }
 

@@ -28,6 +28,9 @@ export function testConfig(databaseUrl: string, overrides: Environment = {}): Ap
     DRILL_SCHEDULE: 'off',
     // The same for the store reconciliation's schedule: only its own test wants one.
     RECONCILE_SCHEDULE: 'off',
+    // Each stack would take the same metrics ports: only the metrics test turns them on, on free ones.
+    METRICS_PORT: '0',
+    WORKER_METRICS_PORT: '0',
     ...testAuthEnvironment,
     PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     CALLER_IDENTITY_KEYS: TEST_IDENTITY_KEYS,

@@ -9,6 +9,7 @@ import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 import { alertIdPattern, commandIdFor, PathParam } from '../common/params.js';
 import { AcknowledgementDto, AlertsPageView, AlertsQueryDto, AlertView } from './alerts.dto.js';
+import { alertsAcknowledged, alertTimeToAcknowledge } from '../../modules/telemetry/metrics.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 
@@ -149,6 +150,12 @@ export class AlertsController {
       { subject: actor.subject, role: alert.role },
       commandId,
     );
-    return (await this.alerts.find(alert.id))!;
+    const acknowledged = (await this.alerts.find(alert.id))!;
+    // Counted once: by the request that found the alert open (a repeat finds it acknowledged).
+    if (alert.state === 'open') {
+      alertsAcknowledged.inc({ kind: alert.kind, role: alert.role });
+      alertTimeToAcknowledge.observe({ kind: alert.kind, role: alert.role }, Math.max(0, Date.now() - Date.parse(alert.raisedAt)) / 1_000);
+    }
+    return acknowledged;
   }
 }

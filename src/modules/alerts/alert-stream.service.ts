@@ -4,6 +4,7 @@ import { type AppConfig } from '../../config/app-config.js';
 import { DatabaseNotifications } from '../database/notifications.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { AlertQueries, type AlertView, type StreamCursor } from './alert-queries.service.js';
+import { scrapedGauge } from '../telemetry/metrics.js';
 
 /** The channel each insert into `case_alert` notifies when it commits (a trigger of the alerts migration). */
 export const ALERT_CHANNEL = 'case_alert';
@@ -68,7 +69,9 @@ export class AlertStream implements OnModuleDestroy {
     private readonly queries: AlertQueries,
     private readonly notifications: DatabaseNotifications,
     private readonly logger: AppLogger,
-  ) {}
+  ) {
+    scrapedGauge({ name: 'pcm_alert_streams_open', help: 'Alert streams (server-sent events) open on this API process', read: (gauge) => gauge.set(this.subscriptions.size) });
+  }
 
   /**
    * Opens a stream: alerts for `roles` after the cursor are sent as they are written. Returns its

@@ -4,6 +4,7 @@ import { type AppConfig } from '../../config/app-config.js';
 import { Sql } from '../database/sql.js';
 import { postSigned } from '../common/signed-post.js';
 import { AlertQueries } from './alert-queries.service.js';
+import { webhookDeliveries } from '../telemetry/metrics.js';
 
 /** The header that carries a delivery's signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
 export const SIGNATURE_HEADER = 'x-alert-signature';
@@ -34,6 +35,7 @@ export class AlertWebhooks {
     const url = this.config.alerts.webhooks[alert.role];
     if (!url || !this.config.alerts.webhookSecret) {
       await this.sql.query(`update "case_alert" set "delivery_state" = 'not-configured' where "id" = $1`, [alertId]);
+      webhookDeliveries.inc({ role: alert.role, state: 'not-configured' });
       return 'not-configured';
     }
     const body = JSON.stringify({ alert });
@@ -42,9 +44,11 @@ export class AlertWebhooks {
     const failure = posted.ok ? null : posted.failure;
     if (failure) {
       await this.sql.query(`update "case_alert" set "delivery_state" = 'retrying', "delivery_attempts" = "delivery_attempts" + 1 where "id" = $1 and "delivery_state" <> 'delivered'`, [alertId]);
+      webhookDeliveries.inc({ role: alert.role, state: 'failed' });
       throw new WebhookDeliveryError(`Alert ${alertId} to ${alert.role}: ${failure}`);
     }
     await this.sql.query(`update "case_alert" set "delivery_state" = 'delivered', "delivery_attempts" = "delivery_attempts" + 1, "delivered_at" = now() where "id" = $1`, [alertId]);
+    webhookDeliveries.inc({ role: alert.role, state: 'delivered' });
     return 'delivered';
   }
 }

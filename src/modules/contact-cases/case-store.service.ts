@@ -2,13 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type AppConfig } from '../../config/app-config.js';
 import { type ActorRef } from '../../domain/actor.js';
-import { alertKindOf } from '../../domain/alerts.js';
+import { alertKindOf, raisedAlerts } from '../../domain/alerts.js';
 import { type CaseProjection, projectCase } from '../../domain/case-projection.js';
 import type { CaseChange, IntakeRecord, RecordedEntry, StoredCaseState } from '../../domain/case-records.js';
 import { countsOfChange } from '../../domain/oversight.js';
 import { miCountsStatement } from '../oversight/mi-counts.statement.js';
 import { REFERENCE_SEQUENCE_DIGITS, referencePrefix } from '../../domain/reference.js';
 import { isEntry } from '../../domain/timeline.js';
+import { alertsRaised, clocksBreached, clocksMet } from '../telemetry/metrics.js';
 import { chainAuditEntries, GENESIS_HASH } from '../audit/audit-chain.js';
 import { canonicalJson, sha256 } from '../common/canonical-json.js';
 import { Sql, SqlParams } from '../database/sql.js';
@@ -138,6 +139,13 @@ interface Found {
  * the change's own row). A statement is atomic, so a change is written whole or not at all, and the
  * case row's version is the guard every part of it is written under.
  */
+/** What a written change raised and settled, for the metrics (counted once: when it is first written). */
+function countWritten(entries: RecordedEntry[]): void {
+  for (const alert of raisedAlerts(entries)) alertsRaised.inc({ kind: alert.kind, role: alert.role });
+  for (const entry of entries.filter(isEntry('clock-met'))) clocksMet.inc({ clock_kind: entry.details.clockKind, late: String(entry.details.late) });
+  for (const entry of entries.filter(isEntry('clock-breached'))) clocksBreached.inc({ clock_kind: entry.details.clockKind });
+}
+
 @Injectable()
 export class CaseStore {
   /** Policy versions this process has recorded: each is written by the first case opened under it. */
@@ -446,7 +454,10 @@ export class CaseStore {
         await this.raiseAlert({ kind: 'change-conflict', reference: change.reference, changeId: change.changeId, version: change.version, attempts: 1 });
         throw new StoreRefusal('conflict', `Version ${change.version} of ${change.reference} is written already, by another change than ${change.changeId}`);
       }
-      if (await this.writeStatement(change, found, mode)) return { outcome: 'written', alertDeliveries: deliveries };
+      if (await this.writeStatement(change, found, mode)) {
+        countWritten(change.entries);
+        return { outcome: 'written', alertDeliveries: deliveries };
+      }
       // Someone else moved the case between the read and the write (a resync): look again.
       if (attempt >= 3) throw new Error(`Change ${change.changeId} of ${change.reference} could not be written: the case kept moving under it`);
     }

@@ -34,6 +34,7 @@ import { TemporalClientService } from '../temporal/temporal-client.module.js';
 import { CaseQueries, type CaseRecordView } from './case-queries.service.js';
 import { CaseStore } from './case-store.service.js';
 import { CaseStoreWatch } from './case-store-watch.service.js';
+import { caseCommands, intakes } from '../telemetry/metrics.js';
 
 export interface IntakeRequest extends CaseRecordDetails {
   channel: ContactIntake['channel'];
@@ -174,6 +175,26 @@ class PerCaseTurns {
 /** How long to wait before sending an update again: 50 ms, doubling to 1 s, with jitter. */
 const retryDelay = (attempt: number) => Math.min(1_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
 
+/** How a command ended, for the metrics: a closed set of words, never the error's text. */
+function commandOutcome(error: unknown): string {
+  if (!(error instanceof DomainError)) return 'error';
+  switch (error.code) {
+    case DomainErrorCode.UpdateRejected:
+    case DomainErrorCode.InvalidInput:
+    case DomainErrorCode.RuleRefused:
+      return 'refused';
+    case DomainErrorCode.StageConflict:
+    case DomainErrorCode.IdempotencyConflict:
+      return 'conflict';
+    case DomainErrorCode.DependencyUnavailable:
+      return 'busy';
+    case DomainErrorCode.NotFound:
+      return 'not-found';
+    default:
+      return 'error';
+  }
+}
+
 /** The handlers' operations on contact cases: intake, commands (workflow updates) and reads. */
 @Injectable()
 export class ContactCasesService {
@@ -261,6 +282,7 @@ export class ContactCasesService {
       throw new DomainError(DomainErrorCode.AlreadyExists, `Case reference ${reference} already has a workflow; the intake was not started. Report this to the system administrator.`);
     });
     const [queue] = await Promise.all([position, start]);
+    intakes.inc({ channel: request.channel, outcome: replayed ? 'replayed' : 'opened' });
     if (!replayed && repeatCaller) await this.askForRescreening(callerHistory.openReferences, reference, actor);
     return {
       reference,
@@ -304,6 +326,17 @@ export class ContactCasesService {
    * public is the same message by its platform's id, whatever else a connector's retry carries.
    */
   async command(reference: string, command: CaseCommand, actor: ActorRef, commandId: string, request: unknown = { command, actor }): Promise<ContactCaseState> {
+    try {
+      const taken = await this.sendCommand(reference, command, actor, commandId, request);
+      caseCommands.inc({ command: command.type, outcome: 'accepted' });
+      return taken;
+    } catch (error) {
+      caseCommands.inc({ command: command.type, outcome: commandOutcome(error) });
+      throw error;
+    }
+  }
+
+  private async sendCommand(reference: string, command: CaseCommand, actor: ActorRef, commandId: string, request: unknown): Promise<ContactCaseState> {
     const handle = this.temporal.client.workflow.getHandle(contactCaseWorkflowId(reference));
     const update = commandUpdates[command.type] as typeof commandUpdates.assess;
     const envelope = { commandId, actor, command: command as Extract<CaseCommand, { type: 'assess' }>, requestHash: sha256(canonicalJson(request)) };

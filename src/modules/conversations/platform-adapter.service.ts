@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import { type OutboundDeliveryInput } from '../../workflows/outbound-delivery.messages.js';
 import { postSigned } from '../common/signed-post.js';
 import { Sql } from '../database/sql.js';
+import { platformDeliveries } from '../telemetry/metrics.js';
 
 /** The header that signs what goes to the platform and what a platform's webhook sends us. */
 export const PLATFORM_SIGNATURE_HEADER = 'x-platform-signature';
@@ -64,6 +65,7 @@ export class PlatformAdapter {
     const { platformUrl, secret } = this.config.channels;
     if (!platformUrl || !secret) {
       await this.sql.query(`update "${table}" set "delivery_state" = 'not-configured' where "id" = $1`, [input.id]);
+      platformDeliveries.inc({ kind: input.kind, state: 'not-configured' });
       return 'not-configured';
     }
     const base = platformUrl.replace(/\/+$/, '');
@@ -81,16 +83,19 @@ export class PlatformAdapter {
         `update "${table}" set "delivery_state" = 'retrying', "delivery_attempts" = "delivery_attempts" + 1, "last_error" = $2 where "id" = $1 and "delivery_state" <> 'delivered'`,
         [input.id, failure.slice(0, 200)],
       );
+      platformDeliveries.inc({ kind: input.kind, state: 'failed' });
       throw new PlatformDeliveryError(`${input.kind} ${input.id}: ${failure}`);
     }
     await this.sql.query(
       `update "${table}" set "delivery_state" = 'delivered', "delivery_attempts" = "delivery_attempts" + 1, "delivered_at" = now(), "platform_message_id" = $2, "last_error" = null where "id" = $1`,
       [input.id, platformId],
     );
+    platformDeliveries.inc({ kind: input.kind, state: 'delivered' });
     return 'delivered';
   }
 
   async markFailed(input: OutboundDeliveryInput & { reason: string }): Promise<void> {
     await this.sql.query(`update "${this.table(input.kind)}" set "delivery_state" = 'failed', "last_error" = $2 where "id" = $1 and "delivery_state" <> 'delivered'`, [input.id, input.reason.slice(0, 200)]);
+    platformDeliveries.inc({ kind: input.kind, state: 'given-up' });
   }
 }

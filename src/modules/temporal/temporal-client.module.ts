@@ -6,6 +6,8 @@ import { type ComponentHealth, probeWithin } from '../health/component-health.js
 import { encryptingDataConverter } from './payload-codec.js';
 import { temporalConnectionSettings } from './temporal-connection-options.js';
 import { missingSearchAttributes } from '../../infra/search-attribute-registration.js';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { activeTracing } from '../telemetry/tracing.js';
 
 /**
  * The API's Temporal client. The connection is lazy, so the API starts (and reports Temporal as
@@ -24,7 +26,13 @@ export class TemporalClientService implements OnApplicationShutdown {
     this.connection = Connection.lazy({ ...temporalConnectionSettings(config.temporal), channelArgs: { 'grpc.max_receive_message_length': 64 * 1024 * 1024 } });
     this.namespace = config.temporal.namespace;
     this.taskQueue = config.temporal.taskQueue;
-    this.client = new Client({ connection: this.connection, namespace: this.namespace, dataConverter: encryptingDataConverter(config.codec.keys) });
+    this.client = new Client({
+      connection: this.connection,
+      namespace: this.namespace,
+      dataConverter: encryptingDataConverter(config.codec.keys),
+      // With tracing on, the active trace goes to the workflow in each start's and update's headers.
+      ...(activeTracing() ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
+    });
   }
 
   health(timeoutMs: number): Promise<ComponentHealth> {

@@ -11,8 +11,28 @@ import { temporalConnectionSettings } from './temporal-connection-options.js';
 import { workerIdentity } from './worker-identity.js';
 import { workerRestarts } from './worker-restarts.js';
 import { workflowSource } from './workflow-source.js';
+import { type Context as ActivityContext } from '@temporalio/activity';
+import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { activeTracing } from '../telemetry/tracing.js';
 
 type ActivityFunction = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * The worker's part of tracing: each activity runs in a span under its workflow's, and the spans the
+ * workflow sandbox makes leave through the `exporter` sink. The sink is there with tracing off too
+ * (the bundle's interceptors call it), and drops them.
+ */
+function workerTracing() {
+  const tracing = activeTracing();
+  const source = workflowSource();
+  return {
+    sinks: { exporter: tracing ? makeWorkflowExporter(tracing.workflowSpans as unknown as Parameters<typeof makeWorkflowExporter>[0], undefined as never) : { export: { fn: () => undefined } } },
+    interceptors: {
+      ...('interceptors' in source ? source.interceptors : {}),
+      ...(tracing ? { activity: [(ctx: ActivityContext) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })] } : {}),
+    },
+  };
+}
 
 /**
  * Hosts the workflows and the activities of every @ActivitiesProvider() in the Nest container.
@@ -68,6 +88,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
       maxConcurrentWorkflowTaskPolls: Math.max(2, Math.floor(temporal.workflowTaskSlots / 2)),
       // Bounded: without it every open case stays cached, and memory grows with the queue.
       maxCachedWorkflows: temporal.maxCachedWorkflows,
+      ...workerTracing(),
     });
     this.running = this.worker.run();
     this.logger.log(
