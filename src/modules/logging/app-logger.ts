@@ -1,4 +1,5 @@
 import { type LoggerService } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
 import { type AppConfig } from '../../config/app-config.js';
 
@@ -6,7 +7,8 @@ type Fields = Record<string, unknown>;
 
 /**
  * Structured JSON logs (one object per line) for Nest, Temporal and our own code. Log codes,
- * references and ids; never a caller's personal data.
+ * references and ids; never a caller's personal data. Inside a trace, each line carries its
+ * `traceId` and `spanId`.
  */
 export class AppLogger implements LoggerService {
   readonly pino: Logger;
@@ -18,6 +20,11 @@ export class AppLogger implements LoggerService {
         base: { service: options.service, pid: process.pid },
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
+        // With tracing on, a line written inside a trace names it, to find the trace from the log.
+        mixin: () => {
+          const context = trace.getActiveSpan()?.spanContext();
+          return context ? { traceId: context.traceId, spanId: context.spanId } : {};
+        },
       },
       options.destination,
     );

@@ -49,11 +49,10 @@ const keptAttributes = new Set([
   'exception.type',
   'error.type',
 ]);
-/** Temporal's own attributes: workflow and run ids (case references, never personal data), types. */
-const keptPrefixes = ['temporal', 'workflow', 'run', 'activity'];
 
+/** Whether an attribute may leave the process: the list above, and the Temporal interceptors' ids (`temporalWorkflowId`: case references, never personal data). */
 export function keepsAttribute(key: string): boolean {
-  return keptAttributes.has(key) || keptPrefixes.some((prefix) => key === prefix || key.startsWith(`${prefix}.`) || key.startsWith(`${prefix}Id`) || key.startsWith(`${prefix}Type`));
+  return keptAttributes.has(key) || key === 'run_id' || /^temporal[A-Z]/.test(key);
 }
 
 const scrub = (attributes: Attributes | undefined): Attributes => Object.fromEntries(Object.entries(attributes ?? {}).filter(([key]) => keepsAttribute(key)));
@@ -122,6 +121,15 @@ export async function startTracing(config: AppConfig, service: 'api' | 'worker')
         ignoreIncomingRequestHook: (request) => request.url === '/health' || request.url === '/metrics',
         // Only calls made inside a trace (webhooks, the platform adapter), not the SDK's own exports.
         requireParentforOutgoingSpans: true,
+        // Named by the route template Express matched (`POST /api/v1/contacts/:reference/notes`),
+        // never by the path as sent.
+        applyCustomAttributesOnSpan: (span, request) => {
+          const matched = request as { method?: string; baseUrl?: string; route?: { path?: string } };
+          if (!matched.route?.path) return;
+          const route = `${matched.baseUrl ?? ''}${matched.route.path}`;
+          span.setAttribute('http.route', route);
+          span.updateName(`${matched.method ?? ''} ${route}`);
+        },
       }),
       // A statement outside a trace (the alert feed's polling, LISTEN) makes no trace of its own.
       new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
