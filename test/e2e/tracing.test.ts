@@ -93,7 +93,7 @@ describe('tracing: one trace from the request to the SQL', () => {
   /** The trace whose root is the API's span for `route`, once its store write's SQL has arrived. */
   async function traceOf(method: string, route: string, activity: string): Promise<ReceivedSpan[]> {
     return waitUntil(
-      async () => {
+      () => {
         const root = received.find((span) => span.service === 'api' && span.name === `${method} ${route}` && !span.parentSpanId);
         if (!root) return undefined;
         const spans = received.filter((span) => span.traceId === root.traceId);
@@ -162,7 +162,7 @@ describe('tracing: one trace from the request to the SQL', () => {
       expect({ step, status: answer.status }).toEqual({ step, status: 201 });
     }
     const spans = await waitUntil(
-      async () => {
+      () => {
         const root = received.find((span) => span.name === 'POST /api/v1/contacts' && !span.parentSpanId);
         const all = received.filter((span) => span.traceId === root?.traceId);
         return all.some((span) => span.name === 'RunWorkflow:contactCaseWorkflow') ? all : undefined;
@@ -176,7 +176,7 @@ describe('tracing: one trace from the request to the SQL', () => {
     expect(attribute(sql, 'db.system.name')).toBe('postgresql');
   });
 
-  it('puts nothing personal in any attribute, and the trace id in the log lines written inside it', async () => {
+  it('puts nothing personal in any attribute, and the trace id in the log lines written inside it', () => {
     // The caller's details, and the words of the contact and the note no SQL or span name uses.
     const words = [CALLER.name, ...CALLER.name.split(' '), CALLER.phone, CALLER.phone.replace(/\s/g, ''), CALLER.email, NARRATIVE, NOTE, 'neighbour', 'shouting', 'threats', 'letterbox', 'evening', 'Spoke'];
     const texts = received.flatMap((span) => [
