@@ -6,6 +6,15 @@
 set -eu
 cd "$(dirname "$0")/.."
 
+# `--tests` builds promtool (for the alert rules' tests) from Go modules when it is not cached:
+# started first, so that it builds while the downloads below run, and waited for at the end.
+promtool_pid=
+if [ "${1:-}" = "--tests" ]; then
+  promtool_log=$(mktemp)
+  sh scripts/ensure-promtool.sh >"$promtool_log" 2>&1 &
+  promtool_pid=$!
+fi
+
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "[setup] installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
@@ -32,9 +41,16 @@ fi
 sh scripts/ensure-temporal-cli.sh
 
 # `setup.sh --tests`: also what only the tests need (the time-skipping test server, Chromium, the
-# schemathesis API fuzzer).
+# schemathesis API fuzzer, promtool).
 if [ "${1:-}" = "--tests" ]; then
   sh scripts/ensure-test-server.sh >/dev/null
   sh scripts/ensure-chromium.sh >/dev/null
   sh scripts/ensure-schemathesis.sh >/dev/null
+  if ! wait "$promtool_pid"; then
+    cat "$promtool_log" >&2
+    echo "[setup] promtool could not be built" >&2
+    exit 1
+  fi
+  grep '^\[setup\]' "$promtool_log" >&2 || true
+  rm -f "$promtool_log"
 fi

@@ -193,6 +193,7 @@ async function main(): Promise<number> {
           `  Temporal UI    ${temporalUiUrl}`,
           `  Temporal gRPC  ${temporal.address}   namespace ${config.temporal.namespace}`,
           `  Database       ${database ? `${config.database.url} (embedded PostgreSQL, ${database.clusterDir})` : 'DATABASE_URL'}`,
+          ...metricsLines(config),
           `  Data           ${config.dataDir}`,
           '',
           '  Ctrl-C stops everything; the data directory keeps the cases for the next start.',
@@ -217,3 +218,11 @@ main().then(
     process.exit(1);
   },
 );
+
+/** The metrics endpoints, when on (Prometheus text format; docs/operations.md says what each metric means). */
+function metricsLines(config: AppConfig): string[] {
+  const { metricsHost, apiMetricsPort, workerMetricsPort } = config.telemetry;
+  const url = (port: number) => `http://${metricsHost}:${port}/metrics`;
+  const ends = [apiMetricsPort > 0 ? `API ${url(apiMetricsPort)}` : '', workerMetricsPort > 0 ? `worker ${url(workerMetricsPort)}` : ''].filter(Boolean);
+  return ends.length > 0 ? [`  Metrics        ${ends.join('   ')}`] : [];
+}

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
 import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
@@ -155,8 +157,14 @@ describe('metrics: what an operator can watch', () => {
     for (const { kind, role, count } of alerts) expect({ kind, role, counted: total(worker, 'pcm_alerts_raised_total', { kind, role }) }).toEqual({ kind, role, counted: count });
     expect(total(worker, 'pcm_alerts_raised_total')).toBe(alerts.reduce((sum, row) => sum + row.count, 0));
     expect(total(worker, 'pcm_alerts_raised_total', { kind: 'breach' })).toBeGreaterThanOrEqual(1);
-    expect(total(worker, 'pcm_alert_webhook_deliveries_total', { role: 'team-leader', state: 'delivered' })).toBe(
-      (await database.query<{ count: number }>(`select count(*)::int as count from case_alert where role = 'team-leader' and delivery_state = 'delivered'`))[0].count,
+    // A delivery is counted just after its row says so: compared once both have settled.
+    await waitUntil(
+      async () => {
+        const [{ count }] = await database.query<{ count: number }>(`select count(*)::int as count from case_alert where role = 'team-leader' and delivery_state = 'delivered'`);
+        const counted = total((await scrape(workerMetrics)).samples, 'pcm_alert_webhook_deliveries_total', { role: 'team-leader', state: 'delivered' });
+        return count >= 1 && counted === count ? true : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the delivered webhooks counted as the store holds them' },
     );
     expect(total(worker, 'pcm_case_store_write_failures_total')).toBe(0);
     expect(total(worker, 'pcm_case_store_writes_given_up_total')).toBe(0);
@@ -168,6 +176,15 @@ describe('metrics: what an operator can watch', () => {
     expect(has(worker, 'temporal_sticky_cache_hit_total')).toBe(true);
     expect(total(worker, 'temporal_activity_execution_latency_seconds_count')).toBeGreaterThan(0);
   }, 120_000);
+
+  it('exports every metric the alert rules and the dashboard in ops/ read', async () => {
+    const declared = new Set([(await scrape(apiMetrics)).text, (await scrape(workerMetrics)).text].flatMap((text) => [...text.matchAll(/^# TYPE (\S+) /gm)].map(([, name]) => name)));
+    const ops = ['../../ops/prometheus/alerts.yml', '../../ops/grafana/police-contact-operations.json'].map((file) => readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8')).join('\n');
+    const read = new Set([...ops.matchAll(/\b((?:pcm|temporal)_[a-z_]+)/g)].map(([, name]) => name.replace(/_(bucket|count|sum)$/, '')));
+    expect(read.size).toBeGreaterThan(15);
+    // prom-client declares a counter by its name without `_total`; Temporal's core with it.
+    for (const name of read) expect({ name, exported: declared.has(name) || declared.has(name.replace(/_total$/, '')) }).toEqual({ name, exported: true });
+  });
 
   it('puts no reference, name, phone number or words of a contact in any label', async () => {
     const texts = [(await scrape(apiMetrics)).text, (await scrape(workerMetrics)).text];

@@ -25,8 +25,10 @@ export function parsePrometheusText(text: string): Sample[] {
       read = labelPattern.lastIndex;
     }
     if (read !== body.length) throw new Error(`Labels not read: ${line}`);
-    const value = match[4] === '+Inf' ? Infinity : match[4] === '-Inf' ? -Infinity : Number(match[4]);
-    if (Number.isNaN(value) && match[4] !== 'NaN') throw new Error(`Not a value: ${line}`);
+    // As Prometheus reads them: Go's float syntax, so NaN and the infinities in any case.
+    const word = match[4].toLowerCase();
+    const value = word === 'nan' ? NaN : /^[+]?inf$/.test(word) ? Infinity : word === '-inf' ? -Infinity : Number(match[4]);
+    if (Number.isNaN(value) && word !== 'nan') throw new Error(`Not a value: ${line}`);
     samples.push({ name: match[1], labels, value });
   }
   return samples;

@@ -14,7 +14,8 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
     if (files.has(file)) continue;
     files.add(file);
     const text = readFileSync(file, 'utf8');
-    for (const [, specifier] of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)) {
+    for (const [, imported, loaded] of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)) {
+      const specifier = imported ?? loaded;
       if (!specifier) continue;
       if (specifier.startsWith('.')) {
         const target = resolve(dirname(file), specifier.replace(/\.js$/, '.ts'));

@@ -106,6 +106,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', DRILL_CASES: '21' })).toThrow(/DRILL_CASES/);
   });
 
+  it('serves metrics on loopback ports of their own and traces nothing, unless told otherwise; refuses a collector that is not http(s)', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).telemetry).toEqual({ metricsHost: '127.0.0.1', apiMetricsPort: 9464, workerMetricsPort: 9465, serviceNamespace: 'police-contact' });
+    expect(() => loadConfig({ NODE_ENV: 'test', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://collector:4317' })).toThrow(/OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
+    expect(() => loadConfig({ NODE_ENV: 'test', METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+  });
+
   it('keeps the store settings, refuses the tests\' worker-killing fault in production, and hands it on elsewhere', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).store).toEqual({ dataErrorAttempts: 3, killWorkerAfterWrites: 0, reconcileSchedule: '30 3 * * *', reconcileTimeZone: 'Europe/London' });
     expect(loadConfig({ NODE_ENV: 'test' }).commands).toEqual({ inFlightPerCase: 8, waitSeconds: 30, storeWaitMs: 5_000 });
@@ -134,6 +140,7 @@ describe('configuration', () => {
       CHANNEL_PLATFORM_URL: 'https://connector.force/platform', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40),
       DRILL_SCHEDULE: '30 2 * * 3', DRILL_TIME_ZONE: 'UTC', DRILL_CASES: '4', DRILL_CLOCK_SECONDS: '60', DRILL_WORKER_DOWN_SECONDS: '9', DRILL_TOLERANCE_SECONDS: '3',
       STORE_WRITE_DATA_ERROR_ATTEMPTS: '5', COMMAND_UPDATES_IN_FLIGHT: '4', COMMAND_WAIT_SECONDS: '12', COMMAND_STORE_WAIT_MS: '750', RECONCILE_SCHEDULE: '15 1 * * *', RECONCILE_TIME_ZONE: 'UTC',
+      METRICS_HOST: '10.0.0.5', METRICS_PORT: '9100', WORKER_METRICS_PORT: '0', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces', OTEL_SERVICE_NAMESPACE: 'force-x',
     };
     // Every variable of the schema but AUTH_JWKS (the other source of token keys, tried next) and
     // the tests' fault (refused in production, handed on in the test below) is set.
