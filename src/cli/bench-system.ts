@@ -1,6 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
+import { createServer } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -290,4 +292,61 @@ export async function startBenchCluster(options: { replicas: number; databaseUrl
     await cleanUp();
     throw error;
   }
+}
+
+/**
+ * What a watched system talks to: free ports for the two metrics endpoints, scraped on a timer as
+ * Prometheus would, and a stand-in for an OpenTelemetry collector that takes OTLP/HTTP trace
+ * exports, counts their spans and keeps nothing else.
+ */
+export async function startTelemetrySinks(): Promise<{
+  environment: Record<string, string>;
+  scrapeEvery(ms: number): void;
+  scrapes(): number;
+  spans(): number;
+  stop(): Promise<void>;
+}> {
+  let spans = 0;
+  let scrapes = 0;
+  const collector = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }> };
+        for (const resource of body.resourceSpans ?? []) for (const scope of resource.scopeSpans ?? []) spans += scope.spans?.length ?? 0;
+      } catch {
+        // Not what an exporter sends: counted as nothing.
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  const ports = [await findFreePort(), await findFreePort()];
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    environment: {
+      METRICS_PORT: String(ports[0]),
+      WORKER_METRICS_PORT: String(ports[1]),
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}/v1/traces`,
+    },
+    scrapeEvery(ms) {
+      timer = setInterval(() => {
+        for (const port of ports) {
+          void fetch(`http://127.0.0.1:${port}/metrics`)
+            .then(async (response) => {
+              await response.text();
+              if (response.ok) scrapes += 1;
+            })
+            .catch(() => undefined);
+        }
+      }, ms);
+    },
+    scrapes: () => scrapes,
+    spans: () => spans,
+    stop: async () => {
+      clearInterval(timer);
+      await new Promise((resolve) => collector.close(resolve));
+    },
+  };
 }

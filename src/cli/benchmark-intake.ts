@@ -10,16 +10,19 @@ import { loadPolicyFile } from '../modules/policy/policy.loader.js';
 import { type ContactIntake } from '../domain/case-records.js';
 import { contactCaseWorkflowType } from '../workflows/contact-case.messages.js';
 import { assessment } from '../domain/assessment-builder.js';
-import { percentile, startBenchCluster, startBenchSystem } from './bench-system.js';
+import { percentile, startBenchCluster, startBenchSystem, startTelemetrySinks } from './bench-system.js';
 
 /**
  * Intake through the API against raw workflow starts, in the same run on the same dev server, and
  * the rate of whole case lifecycles (300 by default: fewer are too short a run to be steady). Starts the system with the dev command on a throw-away data
  * directory and free ports, and stops it after.
- *   npm run bench:intake -- [--count 1000] [--concurrency 16] [--lifecycles 300] [--database-url postgres://…] [--temporal dev|cluster] [--replicas 2]
+ *   npm run bench:intake -- [--count 1000] [--concurrency 16] [--lifecycles 300] [--database-url postgres://…] [--temporal dev|cluster] [--replicas 2] [--telemetry off|on]
  * With --database-url the case store is that PostgreSQL database (emptied first) instead of the embedded one.
  * With --temporal cluster the system is the cluster profile instead of the dev command: the real
  * Temporal server on PostgreSQL, and --replicas API and worker processes (see startBenchCluster).
+ * --telemetry (dev only) says what it costs to be watched: `off` serves no metrics and traces nothing;
+ * `on` serves both processes' metrics, scraped every 15 s as Prometheus would, and traces every request to a
+ * local stand-in for a collector, which takes the spans and counts them.
  */
 const { values } = parseArgs({
   options: {
@@ -29,8 +32,13 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     temporal: { type: 'string', default: 'dev' },
     replicas: { type: 'string', default: '2' },
+    telemetry: { type: 'string', default: 'off' },
   },
 });
+if (values.telemetry !== 'off' && values.telemetry !== 'on') {
+  console.error('--telemetry: off (no metrics endpoints, no tracing; the default) or on (both, scraped and collected)');
+  process.exit(2);
+}
 if (values.temporal !== 'dev' && values.temporal !== 'cluster') {
   console.error('--temporal: dev (the dev command, the default) or cluster (the real Temporal server and --replicas API and worker processes)');
   process.exit(2);
@@ -83,9 +91,13 @@ const cpuLine = (run: Run) =>
 const format = (run: Run, unit = 'intakes/s') =>
   `${run.rate.toFixed(1).padStart(7)} ${unit}   p50 ${run.p50.toFixed(1).padStart(6)} ms   p99 ${run.p99.toFixed(1).padStart(6)} ms   (${run.seconds.toFixed(1)} s)`;
 
+const telemetry = values.telemetry === 'on' ? await startTelemetrySinks() : undefined;
 const system =
-  values.temporal === 'cluster' ? await startBenchCluster({ replicas: Number(values.replicas), databaseUrl: values['database-url'] }) : await startBenchSystem({ databaseUrl: values['database-url'] });
+  values.temporal === 'cluster'
+    ? await startBenchCluster({ replicas: Number(values.replicas), databaseUrl: values['database-url'] })
+    : await startBenchSystem({ databaseUrl: values['database-url'], environment: telemetry?.environment ?? { METRICS_PORT: '0', WORKER_METRICS_PORT: '0' } });
 const { config, api, client } = system;
+telemetry?.scrapeEvery(15_000);
 
 try {
   const narrative = 'Someone has scratched the paintwork on my car overnight';
@@ -189,6 +201,7 @@ try {
   console.log(`
 ${system.describe()}
 Load:    ${count} intakes each way, ${concurrency} at a time; ${lifecycles} lifecycles, ${Math.min(concurrency, 8)} at a time
+Watched: ${telemetry ? `metrics on (both endpoints scraped every 15 s: ${telemetry.scrapes()} scrapes), tracing on (${telemetry.spans()} spans received over OTLP)` : 'metrics off, tracing off'}
 
 Raw client.workflow.start    ${format(raw, 'starts/s ')}
 ${cpuLine(raw)}
@@ -212,4 +225,5 @@ ${eventLine('archive workflow', archiveEvents)}
 `);
 } finally {
   await system.stop();
+  await telemetry?.stop();
 }

@@ -11,6 +11,9 @@ import { type ApiClient } from '../../src/cli/api-client.js';
 import { demoScenarios, runScenario } from '../../src/cli/demo-scenarios.js';
 import { type AlertView } from '../../src/modules/alerts/alert-queries.service.js';
 import { apiAs } from '../support/api-client.js';
+import { openAlertStream } from '../../src/cli/alert-stream-client.js';
+import { FakePlatform } from '../support/fake-platform.js';
+import { tokenFor } from '../support/test-tokens.js';
 import { shortClockPolicy, writePolicyFile } from '../support/policies.js';
 import { has, parsePrometheusText, type Sample, total } from '../support/prometheus-text.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -18,6 +21,9 @@ import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const SECRET = 'webhook-secret-for-the-metrics-test-0123456789';
+const PLATFORM_SECRET = 'platform-secret-for-the-metrics-test-0123456789';
+const DM = { platform: 'x', conversationId: 'dm-553311', messageId: 'x-metrics-1', handle: '@quillfeather_m', text: 'The man from the corner shop is sending me frightening messages' };
+const REPLY = 'Thank you; an officer will call you this afternoon';
 const CALLER = { name: 'Morgan Quill', phone: '+44 7700 900731' };
 const NARRATIVE = 'Somebody keeps following my daughter home from the bus stop';
 
@@ -34,6 +40,8 @@ describe('metrics: what an operator can watch', () => {
   let receiver: Server;
   let handler: ApiClient;
   let teamLeader: ApiClient;
+  let connector: ApiClient;
+  let platform: FakePlatform;
   const references: string[] = [];
   let apiMetrics: string;
   let workerMetrics: string;
@@ -48,8 +56,12 @@ describe('metrics: what an operator can watch', () => {
     const [apiPort, workerPort] = [await findFreePort(), await findFreePort()];
     apiMetrics = `http://127.0.0.1:${apiPort}/metrics`;
     workerMetrics = `http://127.0.0.1:${workerPort}/metrics`;
+    platform = new FakePlatform(PLATFORM_SECRET);
+    await platform.start();
     database = await createTestDatabase();
     config = testConfig(database.url, {
+      CHANNEL_PLATFORM_URL: platform.url,
+      CHANNEL_PLATFORM_SECRET: PLATFORM_SECRET,
       POLICY_FILE: writePolicyFile(policy),
       METRICS_PORT: String(apiPort),
       WORKER_METRICS_PORT: String(workerPort),
@@ -59,12 +71,14 @@ describe('metrics: what an operator can watch', () => {
     stack = await startStack(config, { replicas: 1 });
     handler = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-7101');
     teamLeader = await apiAs(stack.apiUrl, Role.TeamLeader, 'sgt-71');
+    connector = await apiAs(stack.apiUrl, Role.ChannelConnector, 'connector-71');
   });
 
   afterAll(async () => {
     await stack?.stop();
     await database?.drop();
     await new Promise((resolve) => receiver?.close(resolve));
+    await platform?.stop();
   });
 
   const scrape = async (url: string): Promise<{ text: string; samples: Sample[] }> => {
@@ -97,6 +111,14 @@ describe('metrics: what an operator can watch', () => {
     expect([first.status, again.status, again.body.reference]).toEqual([201, 201, first.body.reference]);
     references.push(first.body.reference);
 
+    // A direct message opens a case; the handler's reply goes out through the platform adapter.
+    const dm = await connector.post<{ reference: string }>('/channels/social-media/messages', { ...DM, sentAt: new Date(Date.now() - 30_000).toISOString() });
+    expect(dm.status).toBe(201);
+    references.push(dm.body.reference);
+    const reply = await handler.post(`/contacts/${dm.body.reference}/messages`, { text: REPLY });
+    expect(reply.status).toBe(201);
+    await waitUntil(() => (platform.taken.some((message) => message.text === REPLY) ? true : undefined), { timeoutMs: 30_000, what: 'the reply to reach the platform' });
+
     // Its 2 s clock breaches: the team leader acknowledges the breach.
     const breach = await waitUntil(
       async () => (await teamLeader.get<{ items: AlertView[] }>(`/alerts?state=open&reference=${first.body.reference}`)).body.items.find((alert) => alert.kind === 'breach'),
@@ -120,8 +142,18 @@ describe('metrics: what an operator can watch', () => {
       },
       { timeoutMs: 30_000, what: 'the worker to count every store write' },
     );
+    // The team leader's screen holds an alert stream open while the API is scraped.
+    const stream = await openAlertStream<AlertView>(stack.apiUrl, await tokenFor(Role.TeamLeader, 'sgt-71'));
+    expect(stream.status).toBe(200);
+    const api = await waitUntil(
+      async () => {
+        const { samples } = await scrape(apiMetrics);
+        return total(samples, 'pcm_alert_streams_open') === 1 ? samples : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the open stream counted' },
+    );
+    stream.close();
     const worker = changes.samples;
-    const api = (await scrape(apiMetrics)).samples;
 
     // API: requests by route template, intakes, commands.
     expect(total(api, 'pcm_http_requests_total', { method: 'POST', route: '/api/v1/contacts', status: '201' })).toBe(3);
@@ -130,9 +162,11 @@ describe('metrics: what an operator can watch', () => {
     expect(total(api, 'pcm_intakes_total', { channel: Channel.EmergencyCall, outcome: 'opened' })).toBe(1);
     expect(total(api, 'pcm_intakes_total', { channel: Channel.WebForm, outcome: 'opened' })).toBe(1);
     expect(total(api, 'pcm_intakes_total', { channel: Channel.WebForm, outcome: 'replayed' })).toBe(1);
-    // assessment, incident, crime decision, two attendance events, note, resolution; then the
-    // acknowledgement (and its repeat, answered as the first).
-    expect(total(api, 'pcm_case_commands_total', { outcome: 'accepted' })).toBe(7 + 2);
+    // assessment, incident, crime decision, two attendance events, note, resolution; the direct
+    // message joined to its case and the reply; the acknowledgement (and its repeat, answered as the first).
+    expect(total(api, 'pcm_case_commands_total', { outcome: 'accepted' })).toBe(7 + 2 + 2);
+    expect(total(api, 'pcm_case_commands_total', { command: 'acknowledge-alert', outcome: 'accepted' })).toBe(2);
+    expect(total(api, 'pcm_case_commands_total', { command: 'send-message', outcome: 'accepted' })).toBe(1);
     expect(total(api, 'pcm_case_commands_total', { command: 'assess', outcome: 'accepted' })).toBe(1);
     expect(total(api, 'pcm_case_commands_total', { command: 'add-note', outcome: 'conflict' })).toBe(1);
     // Alerts: one breach acknowledged once, its time to acknowledge observed once.
@@ -140,15 +174,14 @@ describe('metrics: what an operator can watch', () => {
     expect(total(api, 'pcm_alert_time_to_acknowledge_seconds_count', { kind: 'breach' })).toBe(1);
     expect(total(api, 'pcm_alert_time_to_acknowledge_seconds_sum', { kind: 'breach' })).toBeGreaterThan(0);
     // Gauges read from the store: the web form is still in triage; the closed case is not open.
-    expect(total(api, 'pcm_open_cases', { stage: 'triage' })).toBe(1);
-    expect(total(api, 'pcm_open_cases')).toBe(1);
+    expect(total(api, 'pcm_open_cases', { stage: 'triage' })).toBe(2);
+    expect(total(api, 'pcm_open_cases')).toBe(2);
     const [openAlerts] = await database.query<{ count: number }>(`select count(*)::int as count from case_alert where acknowledged_at is null and closed_at is null and kind = 'breach'`);
     expect(total(api, 'pcm_unacknowledged_alerts', { kind: 'breach' })).toBe(openAlerts.count);
     expect(total(api, 'pcm_dependency_up', { dependency: 'database' })).toBe(1);
     expect(total(api, 'pcm_dependency_up', { dependency: 'temporal' })).toBe(1);
     expect(total(api, 'pcm_policy_on_time_target_share')).toBe(policy.targets!.onTimeShare);
     expect(total(api, 'pcm_policy_holidays_until_timestamp_seconds')).toBe(Date.parse(`${[...policy.calendar.holidays].sort().at(-1)}T23:59:59Z`) / 1_000);
-    expect(total(api, 'pcm_alert_streams_open')).toBe(0);
     expect(has(api, 'pcm_oldest_ir_case_in_triage_age_seconds')).toBe(true);
     expect(total(api, 'pcm_process_resident_memory_bytes')).toBeGreaterThan(0);
 
@@ -166,6 +199,8 @@ describe('metrics: what an operator can watch', () => {
       },
       { timeoutMs: 30_000, what: 'the delivered webhooks counted as the store holds them' },
     );
+    expect(total(worker, 'pcm_platform_deliveries_total', { kind: 'reply', state: 'delivered' })).toBe(1);
+    expect(total(worker, 'pcm_platform_deliveries_total')).toBe(1);
     expect(total(worker, 'pcm_case_store_write_failures_total')).toBe(0);
     expect(total(worker, 'pcm_case_store_writes_given_up_total')).toBe(0);
     expect(total(worker, 'pcm_clocks_breached_total')).toBeGreaterThanOrEqual(1);
@@ -190,7 +225,7 @@ describe('metrics: what an operator can watch', () => {
     const texts = [(await scrape(apiMetrics)).text, (await scrape(workerMetrics)).text];
     const labelValues = texts.flatMap((text) => parsePrometheusText(text).flatMap((sample) => Object.values(sample.labels)));
     expect(labelValues.length).toBeGreaterThan(100);
-    const personal = [...references, CALLER.name, ...CALLER.name.split(' '), CALLER.phone, CALLER.phone.replace(/\s/g, ''), ...NARRATIVE.split(' ').filter((word) => word.length > 4), 'Demo caller', 'bleeding'];
+    const personal = [...references, CALLER.name, ...CALLER.name.split(' '), CALLER.phone, CALLER.phone.replace(/\s/g, ''), ...NARRATIVE.split(' ').filter((word) => word.length > 4), 'Demo caller', 'bleeding', DM.handle, DM.conversationId, DM.messageId, 'frightening', REPLY];
     for (const value of labelValues) for (const word of personal) expect({ value, word, found: value.toLowerCase().includes(word.toLowerCase()) }).toEqual({ value, word, found: false });
   });
 });

@@ -18,18 +18,18 @@ import { activeTracing } from '../telemetry/tracing.js';
 type ActivityFunction = (...args: unknown[]) => Promise<unknown>;
 
 /**
- * The worker's part of tracing: each activity runs in a span under its workflow's, and the spans the
- * workflow sandbox makes leave through the `exporter` sink. The sink is there with tracing off too
- * (the bundle's interceptors call it), and drops them.
+ * The worker's part of tracing, when it is on: each activity runs in a span under its workflow's,
+ * and the spans the workflow sandbox makes leave through the `exporter` sink (in place of the one
+ * workflowSource() gives, which drops them).
  */
-function workerTracing() {
+function workerTracing(source: ReturnType<typeof workflowSource>) {
   const tracing = activeTracing();
-  const source = workflowSource();
+  if (!tracing) return {};
   return {
-    sinks: { exporter: tracing ? makeWorkflowExporter(tracing.workflowSpans as unknown as Parameters<typeof makeWorkflowExporter>[0], undefined as never) : { export: { fn: () => undefined } } },
+    sinks: { exporter: makeWorkflowExporter(tracing.workflowSpans as unknown as Parameters<typeof makeWorkflowExporter>[0], undefined as never) },
     interceptors: {
       ...('interceptors' in source ? source.interceptors : {}),
-      ...(tracing ? { activity: [(ctx: ActivityContext) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })] } : {}),
+      activity: [(ctx: ActivityContext) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
     },
   };
 }
@@ -73,13 +73,14 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
   private async startWorker(): Promise<void> {
     const { temporal } = this.config;
     const activities = this.activities;
+    const source = workflowSource();
     this.worker = await Worker.create({
       connection: this.connection!,
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       identity: workerIdentity(),
       activities,
-      ...workflowSource(),
+      ...source,
       shutdownGraceTime: temporal.workerShutdownGraceMs,
       dataConverter: encryptingDataConverter(this.config.codec.keys),
       // A clock that falls due on a case cached by a worker that has died must not wait long for it.
@@ -88,7 +89,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
       maxConcurrentWorkflowTaskPolls: Math.max(2, Math.floor(temporal.workflowTaskSlots / 2)),
       // Bounded: without it every open case stays cached, and memory grows with the queue.
       maxCachedWorkflows: temporal.maxCachedWorkflows,
-      ...workerTracing(),
+      ...workerTracing(source),
     });
     this.running = this.worker.run();
     this.logger.log(
