@@ -12,41 +12,47 @@
  * it is the same on every replay. The interceptors add headers, never commands.
  */
 import { OpenTelemetryInboundInterceptor, OpenTelemetryInternalsInterceptor, OpenTelemetryOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/workflow/index.js';
-import type { Next, WorkflowExecuteInput, WorkflowInboundCallsInterceptor, WorkflowInterceptors, WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
+import type { Next, WorkflowExecuteInput, WorkflowInboundCallsInterceptor, WorkflowInterceptors, WorkflowInternalsInterceptor, WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
 
 /** The header the OpenTelemetry interceptors carry a trace in. */
 const TRACE_HEADER = '_tracer-data';
 
 type Method = (input: unknown, next: (input: unknown) => unknown) => unknown;
 
-/** `traced`'s methods while `on()`, else each call passed straight on to the next interceptor. */
-function whenTraced<T extends object>(traced: T, on: () => boolean, names: ReadonlyArray<keyof T>): T {
+/**
+ * The methods `names` of the interceptor `make()` builds (once, on the first traced call: building
+ * one sets up a tracer in the sandbox, which an untraced case never needs), called only while
+ * `on()`; otherwise each call goes straight on to the next interceptor.
+ */
+function whenTraced<T extends object>(make: () => T, on: () => boolean, names: ReadonlyArray<keyof T>): T {
+  let traced: T | undefined;
   const wrapper: Record<string, Method> = {};
   for (const name of names) {
-    const method = traced[name] as unknown as Method;
-    wrapper[name as string] = (input, next) => (on() ? method.call(traced, input, next) : next(input));
+    wrapper[name as string] = (input, next) => {
+      if (!on()) return next(input);
+      traced ??= make();
+      return (traced[name] as unknown as Method).call(traced, input, next);
+    };
   }
   return wrapper as unknown as T;
 }
 
 export const interceptors = (): WorkflowInterceptors => {
   let traced = false;
-  const inbound = new OpenTelemetryInboundInterceptor();
-  const outbound = new OpenTelemetryOutboundInterceptor();
   const on = () => traced;
-  const inboundCalls = whenTraced<WorkflowInboundCallsInterceptor>(inbound, on, ['handleSignal', 'handleUpdate', 'validateUpdate', 'handleQuery']);
+  const inbound = whenTraced<WorkflowInboundCallsInterceptor>(() => new OpenTelemetryInboundInterceptor(), on, ['execute', 'handleSignal', 'handleUpdate', 'validateUpdate', 'handleQuery']);
   return {
     inbound: [
       {
-        ...inboundCalls,
+        ...inbound,
         execute: (input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>) => {
           traced = input.headers[TRACE_HEADER] !== undefined;
-          return traced ? inbound.execute(input, next) : next(input);
+          return inbound.execute!(input, next);
         },
       },
     ],
     outbound: [
-      whenTraced<WorkflowOutboundCallsInterceptor>(outbound, on, [
+      whenTraced<WorkflowOutboundCallsInterceptor>(() => new OpenTelemetryOutboundInterceptor(), on, [
         'scheduleActivity',
         'scheduleLocalActivity',
         'startChildWorkflowExecution',
@@ -56,6 +62,7 @@ export const interceptors = (): WorkflowInterceptors => {
         'getMetricTags',
       ]),
     ],
-    internals: [new OpenTelemetryInternalsInterceptor()],
+    // Its one call ends the sandbox's context manager, which only a traced case has started.
+    internals: [whenTraced<WorkflowInternalsInterceptor>(() => new OpenTelemetryInternalsInterceptor(), on, ['dispose'])],
   };
 };

@@ -46,8 +46,8 @@ export async function startMetricsServer(options: { host: string; port: number; 
  * and the process goes on: contacts matter more than their figures.
  */
 export async function serveMetrics(config: AppConfig, logger: AppLogger, port: number, more?: () => Promise<string>): Promise<MetricsServer | undefined> {
-  collectProcessMetrics();
   if (port === 0) return undefined;
+  collectProcessMetrics();
   try {
     const server = await startMetricsServer({ host: config.telemetry.metricsHost, port, more });
     logger.log({ msg: 'metrics served', url: server.url }, 'Main');

@@ -73,7 +73,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
   private async startWorker(): Promise<void> {
     const { temporal } = this.config;
     const activities = this.activities;
-    const source = workflowSource();
+    const source = workflowSource({ traced: activeTracing() !== undefined });
     this.worker = await Worker.create({
       connection: this.connection!,
       namespace: temporal.namespace,
