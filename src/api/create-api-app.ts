@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import { type AppConfig } from '../config/app-config.js';
 import { type AppLogger } from '../modules/logging/app-logger.js';
 import { ApiModule } from './api.module.js';
-import { createValidationPipe, WellFormedTextPipe } from './common/validation.js';
+import { WellFormedTextPipe, ZodValidationPipe } from './common/validation.js';
 import { allowedMethods, createOpenApiDocument, mountOpenApi } from './openapi.js';
 import { RouteMethods } from './common/error.filter.js';
 
@@ -35,7 +35,7 @@ export async function createApiApp(config: AppConfig, logger: AppLogger): Promis
     credentials: true,
     maxAge: 600,
   });
-  app.useGlobalPipes(new WellFormedTextPipe(), createValidationPipe());
+  app.useGlobalPipes(new WellFormedTextPipe(), new ZodValidationPipe());
   const document = createOpenApiDocument(app);
   mountOpenApi(app, document);
   app.get(RouteMethods).set(allowedMethods(document));

@@ -1,10 +1,10 @@
 import { type INestApplication } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { restrictedFields } from '../modules/access/field-access.js';
 import { DomainErrorCode } from '../modules/errors/domain-error.js';
+import { TEXT } from './common/text.js';
 import { idempotencyKeySchema, type PathParameterName, pathParameters } from './common/params.js';
-import { documentedRules } from './common/schema-rules.js';
-import { describeValidationInOpenApi } from './common/validation-schema.js';
 
 class FieldProblemDto {
   @ApiProperty({ description: 'The field, header or parameter, with a path for nested fields (`caller.email`)' }) field!: string;
@@ -63,18 +63,42 @@ function requestSchemas(document: OpenAPIObject, names: string[]): Set<string> {
   return seen;
 }
 
+const END = '(?!\\n)$';
+
 /**
- * What the validation applies and the document must say, written into the document the
- * decorators produce:
- * - each validated class's rules (patterns, lengths, formats, enums, bounds, required);
- * - unknown fields refused in every request body (the validation refuses them);
- * - rules across fields (`documentedRules`), as schema combinations;
+ * Every pattern as ECMA-262 reads it, whoever reads it: a final `$` is written `(?!\n)$`. The two
+ * are the same to JavaScript, but in Python's regular expressions (which API fuzzers and many
+ * clients use) a bare `$` also matches before a final line break, so such a reader would think
+ * `"+447700900123\n"` valid where the API refuses it. Free text is left as it is: it takes line
+ * breaks anywhere, so both readings agree, and each lookahead is one more value a fuzzer's
+ * generator has to throw away.
+ */
+function anchorPatterns(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(anchorPatterns);
+  if (!node || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  if (typeof schema.pattern === 'string' && schema.pattern !== TEXT.source && /(^|[^\\])\$$/.test(schema.pattern) && !schema.pattern.endsWith(END)) schema.pattern = `${schema.pattern.slice(0, -1)}${END}`;
+  Object.values(schema).forEach(anchorPatterns);
+}
+
+/** Every object a request can carry refuses unknown fields: its schema must say so, as the validation does. */
+function assertStrict(name: string, node: unknown): void {
+  if (Array.isArray(node)) return node.forEach((child) => assertStrict(name, child));
+  if (!node || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  if (schema.type === 'object' && schema.properties && schema.additionalProperties !== false) throw new Error(`request schema ${name} takes unknown fields: make it a strict object`);
+  Object.values(schema).forEach((child) => assertStrict(name, child));
+}
+
+/**
+ * The document: each request's schema from its zod schema (patterns, lengths, formats, enums,
+ * bounds, required fields, rules across fields as schema combinations, unknown fields refused),
+ * with, added here:
  * - path parameters and the Idempotency-Key header with their patterns (`pathParameters`);
  * - the error body, and each error status a route can answer.
  */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
-  describeValidationInOpenApi();
-  const document = SwaggerModule.createDocument(
+  const document = cleanupOpenApiDoc(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Police contact case management')
@@ -86,7 +110,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "An access token from the force's identity provider" })
       .build(),
     { extraModels: [ErrorBodyDto] },
-  );
+  ));
   const schemas = document.components!.schemas!;
   const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBodyDto' } } };
 
@@ -113,10 +137,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     }
   }
 
-  for (const name of requestSchemas(document, bodies)) {
-    const schema = schemas[name] as Record<string, unknown>;
-    schema.additionalProperties ??= false;
-  }
+  for (const name of requestSchemas(document, bodies)) assertStrict(name, schemas[name]);
   // OpenAPI 3.0: a nullable enum must list null among its values, or null breaks the schema.
   const allowNull = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(allowNull);
@@ -134,10 +155,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       properties[field]['x-permission'] = permission;
     }
   }
-  for (const [name, rule] of documentedRules()) {
-    if (!schemas[name]) throw new Error(`a documented rule names ${name}, which is not in the OpenAPI document`);
-    Object.assign(schemas[name], rule);
-  }
+  anchorPatterns(document);
   return document;
 }
 

@@ -15,6 +15,13 @@ import { Channel, type ChannelDetails } from './channels.js';
  */
 export const phonePattern = /^(?=.{6,26}$)\+?[0-9](?:[ ()-]*[0-9]){5,14}[ ()-]*$/;
 
+/**
+ * An e-mail address as mail systems take it: zod's address rule, with the lengths RFC 5321 sets
+ * (at most 64 characters before the @, 63 in each part of the domain, 254 in all) stated in the
+ * pattern, so that a client's e-mail validator and the API agree.
+ */
+export const emailPattern = /^(?=[^@]{1,64}@)(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
 /** A UK number written any usual way as E.164 (`07700 900123`, `+44 (0)7700 900123` → `+447700900123`); other international numbers kept as given, digits only. Null when it is not a number. */
 export function normalisePhone(raw: string): string | null {
   const written = raw.trim();

@@ -1,4 +1,4 @@
-import { Channel, type FieldProblem, SocialMediaPlatform } from './channels.js';
+import { type Channel, channelCatalogue, catalogueChannels, type FieldProblem, type SocialMediaPlatform } from './channels.js';
 
 /**
  * Contacts that are conversations rather than forms: webchat, social media direct messages, and
@@ -6,24 +6,19 @@ import { Channel, type FieldProblem, SocialMediaPlatform } from './channels.js';
  * keeps only counts and times, never the words (they are personal data and stay in the case store).
  */
 
-/** The channels whose contacts can be conversations, carried by a platform connector. */
-export const conversationChannels = [Channel.Webchat, Channel.SocialMedia, Channel.Sms, Channel.Email] as const;
-export type ConversationChannel = (typeof conversationChannels)[number];
+/** A channel whose contacts can be conversations, carried by a platform connector (its catalogue record says so). */
+export type ConversationChannel = Channel;
 
-export const isConversationChannel = (channel: string): channel is ConversationChannel => (conversationChannels as readonly string[]).includes(channel);
+/** The channels whose contacts can be conversations, in the catalogue's order. */
+export const conversationChannelsOf = (): ConversationChannel[] => catalogueChannels().filter((channel) => channelCatalogue[channel].conversation !== undefined);
+
+export const conversationChannels: readonly ConversationChannel[] = conversationChannelsOf();
+
+export const isConversationChannel = (channel: string): channel is ConversationChannel => channelCatalogue[channel as Channel]?.conversation !== undefined;
 
 /** The platforms a channel's messages come from: a social network, or the channel's own gateway. */
 export function conversationPlatforms(channel: ConversationChannel): string[] {
-  switch (channel) {
-    case Channel.SocialMedia:
-      return Object.values(SocialMediaPlatform);
-    case Channel.Webchat:
-      return ['webchat'];
-    case Channel.Sms:
-      return ['sms'];
-    case Channel.Email:
-      return ['email'];
-  }
+  return [...(channelCatalogue[channel].conversation?.platforms ?? [])];
 }
 
 /** What a message's delivery has come to: inbound messages are `received`; replies and posts go `pending` to `delivered`. */
@@ -64,14 +59,17 @@ export function inboundMessageProblems(channel: ConversationChannel, message: Pi
  * that a repeat caller is found the same way whichever route the contact took.
  */
 export function senderDetails(channel: ConversationChannel, message: Pick<InboundMessage, 'platform' | 'handle'>) {
-  switch (channel) {
-    case Channel.SocialMedia:
+  const sender = channelCatalogue[channel].conversation?.sender;
+  switch (sender) {
+    case 'platform-handle':
       return { caller: {}, channelDetails: { platform: message.platform as SocialMediaPlatform, handle: message.handle } };
-    case Channel.Sms:
+    case 'phone':
       return { caller: { phone: message.handle }, channelDetails: undefined };
-    case Channel.Email:
+    case 'email':
       return { caller: { email: message.handle }, channelDetails: undefined };
-    case Channel.Webchat:
+    case 'name':
       return { caller: { name: message.handle }, channelDetails: undefined };
+    case undefined:
+      throw new Error(`${channel} contacts are not conversations`);
   }
 }

@@ -1,5 +1,5 @@
 import { type CaseProjection } from './case-projection.js';
-import { Channel } from './channels.js';
+import { type Channel, channelCatalogue, type ChannelFamily } from './channels.js';
 import { type TimelineEntry } from './timeline.js';
 
 /**
@@ -22,9 +22,8 @@ export interface OversightTargets {
 
 export const defaultOversightTargets: OversightTargets = { onTimeShare: 0.9, attendanceOnTimeShare: 0.9, recontactShareAtMost: 0.1, acknowledgeWithinMinutes: 15 };
 
-/** Calls against written and digital contact, for "digital against phone". */
-export const phoneChannels: readonly string[] = [Channel.EmergencyCall, Channel.NonEmergencyCall, Channel.DirectDial, Channel.InternalCall, Channel.WeatherPhone];
-export const digitalChannels: readonly string[] = [Channel.WebForm, Channel.Webchat, Channel.SocialMedia, Channel.Email, Channel.Sms, Channel.EmergencyText];
+/** A channel's family in the catalogue (calls, written and digital contact, or neither), for "digital against phone". */
+const familyOf = (channel: string): ChannelFamily | undefined => channelCatalogue[channel as Channel]?.family;
 
 /** One row of counts, as the case store keeps them. */
 export interface MiCount {
@@ -106,8 +105,8 @@ export function measuresFrom(counts: readonly MiCount[]): Measures {
 
   const byChannel = byDimension('contacts');
   const contacts = sum(of('contacts'));
-  const phone = Object.entries(byChannel).reduce((total, [channel, count]) => total + (phoneChannels.includes(channel) ? count : 0), 0);
-  const digital = Object.entries(byChannel).reduce((total, [channel, count]) => total + (digitalChannels.includes(channel) ? count : 0), 0);
+  const phone = Object.entries(byChannel).reduce((total, [channel, count]) => total + (familyOf(channel) === 'phone' ? count : 0), 0);
+  const digital = Object.entries(byChannel).reduce((total, [channel, count]) => total + (familyOf(channel) === 'digital' ? count : 0), 0);
   const screening = byDimension('screening');
 
   const kinds = new Set([...of('clock-met-on-time'), ...of('clock-met-late'), ...of('clock-breached'), ...of('clock-stopped')].map((row) => row.dimension));

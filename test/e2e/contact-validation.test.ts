@@ -24,7 +24,11 @@ const table: Array<[string, string, string, unknown, string, Record<string, stri
   ['bad phone', 'POST', '/contacts', { ...contact, caller: { phone: 'call me' } }, 'caller.phone'],
   ['bad e-mail', 'POST', '/contacts', { ...contact, caller: { email: 'nobody' } }, 'caller.email'],
   ['bad date of birth', 'POST', '/contacts', { ...contact, caller: { dateOfBirth: '31/02/1990' } }, 'caller.dateOfBirth'],
-  ['unknown flag', 'POST', '/contacts', { ...contact, flags: ['spooky'] }, 'flags'],
+  ['date of birth on a day that does not exist', 'POST', '/contacts', { ...contact, caller: { dateOfBirth: '1990-02-30' } }, 'caller.dateOfBirth'],
+  ['phone with a line break after it', 'POST', '/caller-lookups', { phone: '+44 7700 900123\n' }, 'phone'],
+  ['e-mail longer than 64 characters before the @', 'POST', '/caller-lookups', { email: `${'a'.repeat(65)}@example.org` }, 'email'],
+  ['platform without its handle', 'POST', '/caller-lookups', { platform: 'x' }, 'handle'],
+  ['unknown flag', 'POST', '/contacts', { ...contact, flags: ['spooky'] }, 'flags.0'],
   ['flags not a list', 'POST', '/contacts', { ...contact, flags: 'weapon' }, 'flags'],
   ['bad postcode', 'POST', '/contacts', { ...contact, location: { postcode: 'NOT A CODE' } }, 'location.postcode'],
   ['bad area', 'POST', '/contacts', { ...contact, location: { area: 'suburban' } }, 'location.area'],
@@ -33,7 +37,9 @@ const table: Array<[string, string, string, unknown, string, Record<string, stri
   ['a NUL in the narrative', 'POST', '/contacts', { ...contact, narrative: 'broken\u0000in' }, 'narrative'],
   ['a control character in a caller name', 'POST', '/contacts', { ...contact, caller: { name: 'D.\u0007Caller' } }, 'caller.name'],
   ['a NUL in a rationale', 'POST', `/contacts/${REF}/downgrade-approvals`, { approve: true, rationale: 'a long enough\u0000 rationale' }, 'rationale'],
-  ['web form without title', 'POST', '/contacts', { ...contact, channel: 'web-form' }, 'channelDetails.title'],
+  ['web form without its details', 'POST', '/contacts', { ...contact, channel: 'web-form' }, 'channelDetails'],
+  ['web form without title', 'POST', '/contacts', { ...contact, channel: 'web-form', channelDetails: {} }, 'channelDetails.title'],
+  ['detail another channel takes', 'POST', '/contacts', { ...contact, channel: 'web-form', channelDetails: { title: 'Theft', station: 'Central' } }, 'channelDetails.station'],
   ['social media without handle', 'POST', '/contacts', { ...contact, channel: 'social-media', channelDetails: { platform: 'x' } }, 'channelDetails.handle'],
   ['unknown platform', 'POST', '/contacts', { ...contact, channel: 'social-media', channelDetails: { platform: 'myspace', handle: '@a' } }, 'channelDetails.platform'],
   ['station on a 999 call', 'POST', '/contacts', { ...contact, channel: 'emergency-call', channelDetails: { station: 'Central' } }, 'channelDetails.station'],
@@ -48,7 +54,7 @@ const table: Array<[string, string, string, unknown, string, Record<string, stri
   ['approve not boolean', 'POST', `/contacts/${REF}/downgrade-approvals`, { approve: 'yes', rationale: 'a long enough rationale' }, 'approve'],
   ['no rationale', 'POST', `/contacts/${REF}/downgrade-approvals`, { approve: true }, 'rationale'],
   ['unknown category', 'POST', `/contacts/${REF}/incident`, { openingCategory: 'alien-landing', qualifiers: [] }, 'openingCategory'],
-  ['unknown qualifier', 'POST', `/contacts/${REF}/incident`, { openingCategory: 'crime-theft', qualifiers: ['sparkly'] }, 'qualifiers'],
+  ['unknown qualifier', 'POST', `/contacts/${REF}/incident`, { openingCategory: 'crime-theft', qualifiers: ['sparkly'] }, 'qualifiers.0'],
   ['unknown classification', 'POST', `/contacts/${REF}/crime-decision`, { crimeRecorded: true, classification: 'jaywalking' }, 'classification'],
   ['unknown attendance event', 'POST', `/contacts/${REF}/attendance`, { event: 'left' }, 'event'],
   ['unknown referral kind', 'POST', `/contacts/${REF}/referrals`, { agency: 'Council', kind: 'other', reason: 'a reason here' }, 'kind'],
@@ -127,15 +133,22 @@ describe('invalid input: a 400 naming the field, never a 5xx', () => {
   it('states in its document the rules it enforces: patterns, lengths, unknown fields, rules across fields, the error body', async () => {
     const document = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean; schema: Record<string, unknown> }>; responses: Record<string, { content?: unknown }> }>>;
-      components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>>; additionalProperties?: boolean; anyOf?: unknown[]; required?: string[] }> };
+      components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>>; additionalProperties?: boolean; oneOf?: Array<{ properties: Record<string, Record<string, unknown>>; additionalProperties?: boolean; required: string[] }>; required?: string[] }> };
     };
-    const contactSchema = document.components.schemas.CreateContactDto;
-    expect(contactSchema.additionalProperties).toBe(false);
-    expect(contactSchema.properties.narrative).toMatchObject({ minLength: 1, maxLength: 10_000, pattern: expect.any(String) });
-    expect(contactSchema.properties.interpreterLanguage).toMatchObject({ minLength: 2, maxLength: 64 });
-    expect(contactSchema.anyOf?.length).toBeGreaterThan(1);
+    // A new contact is a union on its channel: each branch states the details its channels need.
+    const branches = document.components.schemas.CreateContactDto.oneOf ?? [];
+    expect(branches.length).toBeGreaterThan(1);
+    for (const branch of branches) {
+      expect(branch.additionalProperties).toBe(false);
+      expect(branch.properties.narrative).toMatchObject({ minLength: 1, maxLength: 10_000, pattern: expect.any(String) });
+      expect(branch.properties.interpreterLanguage).toMatchObject({ minLength: 2, maxLength: 64 });
+    }
+    const webForm = branches.find((branch) => (branch.properties.channel.enum as string[]).includes('web-form'));
+    expect(webForm?.required).toContain('channelDetails');
+    expect(webForm?.properties.channelDetails).toMatchObject({ required: ['title'], additionalProperties: false });
     expect(document.components.schemas.CallerDto.properties.email).toMatchObject({ format: 'email' });
-    expect(document.components.schemas.AssignmentDto.properties.assignee).toMatchObject({ pattern: '^[A-Za-z0-9._@-]{1,128}$' });
+    // A final `$` is written so that Python's regular expressions read it as ECMA-262 does.
+    expect(document.components.schemas.AssignmentDto.properties.assignee).toMatchObject({ pattern: '^[A-Za-z0-9._@-]{1,128}(?!\\n)$' });
     const notes = document.paths['/api/v1/contacts/{reference}/notes'].post;
     const reference = notes.parameters?.find((parameter) => parameter.name === 'reference');
     expect(new RegExp(String(reference?.schema.pattern)).test('0')).toBe(false);

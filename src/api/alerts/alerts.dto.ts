@@ -1,29 +1,30 @@
-import { IsText, Optional } from '../common/text.js';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { CLOCK_ID, page, queryInteger, text } from '../common/text.js';
 import { acknowledgementActions, alertKinds } from '../../domain/alerts.js';
 import { referencePattern } from '../../domain/reference.js';
 
 export const alertStates = ['open', 'acknowledged', 'closed'] as const;
 
-export class AlertsQueryDto {
-  @ApiPropertyOptional({ enum: alertStates }) @Optional() @IsIn(alertStates) state?: (typeof alertStates)[number];
-  @ApiPropertyOptional({ example: 'XP-20261123-000042' }) @Optional() @Matches(referencePattern, { message: 'reference must look like XP-20261123-000042' }) reference?: string;
-  @ApiPropertyOptional({ example: 'attendance-1' }) @Optional() @Matches(/^[a-z-]+-[0-9]{1,3}$/, { message: 'clock must be a clock id such as attendance-1' }) clock?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 9 }) @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(9) level?: number;
-  @ApiPropertyOptional() @Optional() @IsText(1, 64) team?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @Optional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
-}
+export class AlertsQueryDto extends createZodDto(
+  z.strictObject({
+    state: z.enum(alertStates).optional(),
+    reference: z.string().regex(referencePattern, { error: 'must look like XP-20261123-000042' }).optional().meta({ example: 'XP-20261123-000042' }),
+    clock: z.string().regex(CLOCK_ID, { error: 'must be a clock id such as attendance-1' }).optional().meta({ example: 'attendance-1' }),
+    level: queryInteger(1, 9).optional(),
+    team: text(1, 64).optional(),
+    ...page(50),
+  }),
+) {}
 
-export class AcknowledgementDto {
-  @ApiProperty({ enum: acknowledgementActions }) @IsIn(acknowledgementActions) action!: (typeof acknowledgementActions)[number];
-  @ApiPropertyOptional({ description: 'What was done, in a few words (kept on the alert, not in its stream)', maxLength: 1000 })
-  @Optional()
-  @IsText(1, 1000)
-  note?: string;
-}
+export class AcknowledgementDto extends createZodDto(
+  z
+    .strictObject({
+      action: z.enum(acknowledgementActions),
+      note: text(1, 1000).optional().meta({ description: 'What was done, in a few words (kept on the alert, not in its stream)' }),
+    }),
+) {}
 
 class AlertActorView {
   @ApiProperty() subject!: string;

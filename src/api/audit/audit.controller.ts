@@ -1,7 +1,7 @@
-import { Optional } from '../common/text.js';
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
+import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 import { referencePattern } from '../../domain/reference.js';
 import { Permission } from '../../modules/access/permissions.js';
 import { AuditVerifier } from '../../modules/audit/audit-verifier.service.js';
@@ -9,12 +9,15 @@ import { StoreReconciler } from '../../modules/audit/store-reconciler.service.js
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { RequirePermission } from '../access/access.decorators.js';
 
-class VerifyQueryDto {
-  @ApiPropertyOptional({ description: 'One case; every case when absent', example: 'XP-20261123-000042' })
-  @Optional()
-  @Matches(referencePattern, { message: 'reference must be a case reference such as XP-20261123-000042' })
-  reference?: string;
-}
+class VerifyQueryDto extends createZodDto(
+  z.strictObject({
+    reference: z
+      .string()
+      .regex(referencePattern, { error: 'must be a case reference such as XP-20261123-000042' })
+      .optional()
+      .meta({ description: 'One case; every case when absent', example: 'XP-20261123-000042' }),
+  }),
+) {}
 
 class BrokenEntryView {
   @ApiProperty() reference!: string;

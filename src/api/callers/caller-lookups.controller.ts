@@ -1,35 +1,45 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { IsEmail, IsEnum, IsString, Matches } from 'class-validator';
-import { callerIdentifiers, phonePattern } from '../../domain/caller-identity.js';
+import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { callerIdentifiers } from '../../domain/caller-identity.js';
 import { Channel, SocialMediaPlatform } from '../../domain/channels.js';
 import { Permission } from '../../modules/access/permissions.js';
 import { CallerIdentities, type CallerCase } from '../../modules/contact-cases/caller-identities.service.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
-import { DocumentedRule } from '../common/schema-rules.js';
-import { IsText, Optional } from '../common/text.js';
+import { callerSchema } from '../contacts/contacts.dto.js';
+import { text } from '../common/text.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 
-// At least one identifier; a platform and a handle only together.
-@DocumentedRule({
-  allOf: [
-    { anyOf: [{ required: ['phone'] }, { required: ['email'] }, { required: ['platform', 'handle'] }] },
-    { anyOf: [{ required: ['platform', 'handle'] }, { not: { anyOf: [{ required: ['platform'] }, { required: ['handle'] }] } }] },
-  ],
-})
-export class CallerLookupDto {
-  @ApiPropertyOptional({ example: '07700 900123', description: 'Any usual way of writing it: UK numbers match however they were typed' })
-  @Optional()
-  @IsString()
-  @Matches(phonePattern, { message: 'phone must be a telephone number' })
-  phone?: string;
-  @ApiPropertyOptional({ example: 'someone@example.org', description: 'Matched whatever its case' }) @Optional() @IsEmail() email?: string;
-  @ApiPropertyOptional({ enum: SocialMediaPlatform, description: 'With handle' }) @Optional() @IsEnum(SocialMediaPlatform) platform?: SocialMediaPlatform;
-  @ApiPropertyOptional({ example: '@someone', description: 'With platform' }) @Optional() @IsText(1, 64) handle?: string;
-}
+/**
+ * At least one identifier; a platform and a handle only together. The rule is checked by the
+ * schema and stated in the document in the same place.
+ */
+export class CallerLookupDto extends createZodDto(
+  z
+    .strictObject({
+      phone: callerSchema.shape.phone.meta({ example: '07700 900123', description: 'Any usual way of writing it: UK numbers match however they were typed' }),
+      email: callerSchema.shape.email.meta({ example: 'someone@example.org', description: 'Matched whatever its case' }),
+      platform: z.enum(SocialMediaPlatform).optional().meta({ description: 'With handle' }),
+      handle: text(1, 64).optional().meta({ example: '@someone', description: 'With platform' }),
+    })
+    .superRefine((body, context) => {
+      if (Boolean(body.platform) !== Boolean(body.handle)) {
+        context.addIssue({ code: 'custom', path: [body.platform ? 'handle' : 'platform'], message: 'a handle is looked up with its platform' });
+      } else if (!body.phone && !body.email && !body.platform) {
+        context.addIssue({ code: 'custom', path: ['phone'], message: 'give a phone number, an e-mail address, or a platform and handle' });
+      }
+    })
+    .meta({
+      allOf: [
+        { anyOf: [{ required: ['phone'] }, { required: ['email'] }, { required: ['platform', 'handle'] }] },
+        { anyOf: [{ required: ['platform', 'handle'] }, { not: { anyOf: [{ required: ['platform'] }, { required: ['handle'] }] } }] },
+      ],
+    }),
+) {}
 
 class CallerCaseFlagsView {
   @ApiProperty({ type: 'string', enum: ['IR'], nullable: true }) riskMarker!: string | null;
@@ -72,10 +82,6 @@ export class CallerLookupsController {
   @ApiResponse({ status: 200, type: CallerLookupAnswer, description: "The caller's earlier cases, newest first" })
   @ApiResponse({ status: 400, description: 'No identifier given, or a platform without a handle; `fields` names the field' })
   async lookup(@Body() body: CallerLookupDto, @CurrentActor() actor: Caller): Promise<CallerLookupAnswer> {
-    if (Boolean(body.platform) !== Boolean(body.handle)) {
-      const field = body.platform ? 'handle' : 'platform';
-      throw new DomainError(DomainErrorCode.InvalidInput, `Invalid ${field}`, [{ field, message: 'a handle is looked up with its platform' }]);
-    }
     const identifiers = callerIdentifiers(
       { phone: body.phone, email: body.email },
       body.platform ? Channel.SocialMedia : undefined,

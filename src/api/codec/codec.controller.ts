@@ -1,9 +1,8 @@
-import { Optional } from '../common/text.js';
 import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Payload } from '@temporalio/common';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsObject, Matches, ValidateNested } from 'class-validator';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { Permission } from '../../modules/access/permissions.js';
@@ -16,22 +15,15 @@ import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../a
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+const base64 = z.string().regex(BASE64, { error: 'must be base64' }).meta({ format: 'byte' });
+
 /** A payload in the JSON form of Temporal's remote codec protocol: metadata values and data in base64. */
-class JsonPayloadDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', format: 'byte', pattern: BASE64.source } }) @Optional() @IsObject() metadata?: Record<string, string>;
-  @ApiPropertyOptional({ format: 'byte' }) @Optional() @Matches(BASE64, { message: 'data must be base64' }) data?: string;
-}
+const jsonPayload = z.strictObject({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }).meta({ id: 'JsonPayloadDto' });
+type JsonPayload = z.output<typeof jsonPayload>;
 
-class PayloadsDto {
-  @ApiProperty({ type: [JsonPayloadDto] })
-  @IsArray()
-  @ArrayMaxSize(1000)
-  @ValidateNested({ each: true })
-  @Type(() => JsonPayloadDto)
-  payloads!: JsonPayloadDto[];
-}
+class PayloadsDto extends createZodDto(z.strictObject({ payloads: z.array(jsonPayload).max(1000) })) {}
 
-function fromJson(payloads: JsonPayloadDto[]): Payload[] {
+function fromJson(payloads: JsonPayload[]): Payload[] {
   return payloads.map((payload, index) => {
     const metadata: Record<string, Uint8Array> = {};
     for (const [key, value] of Object.entries(payload.metadata ?? {})) {
@@ -44,7 +36,7 @@ function fromJson(payloads: JsonPayloadDto[]): Payload[] {
   });
 }
 
-const toJson = (payloads: Payload[]): JsonPayloadDto[] =>
+const toJson = (payloads: Payload[]): JsonPayload[] =>
   payloads.map((payload) => ({
     metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value ?? []).toString('base64')])),
     data: Buffer.from(payload.data ?? []).toString('base64'),

@@ -1,5 +1,10 @@
-import { applyDecorators } from '@nestjs/common';
-import { IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { z } from 'zod';
+import { createZodDto } from 'nestjs-zod';
+
+/**
+ * The building blocks of the API's request schemas. Each request body, query and path is one zod
+ * schema: the validation, the OpenAPI document and the handler's types all come from it.
+ */
 
 /**
  * Free text: any characters but the control characters other than tab and line breaks. NUL above
@@ -11,8 +16,7 @@ import { IsString, Length, Matches, ValidateIf } from 'class-validator';
 export const TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
 
 /** A text field of `min` to `max` characters, without control characters (400 naming the field). */
-export const IsText = (min: number, max: number) =>
-  applyDecorators(IsString(), Length(min, max), Matches(TEXT, { message: '$property must not contain control characters' }));
+export const text = (min: number, max: number) => z.string().min(min).max(max).regex(TEXT, { error: 'must not contain control characters' });
 
 /** A time as RFC 3339 writes it (upper-case `T` and `Z`, as ISO 8601 has them), in the years a case can have (1900 to 2999). */
 export const DATE_TIME =
@@ -21,8 +25,57 @@ export const DATE_TIME =
 /** A calendar date in the years a person's date of birth can have. */
 export const DATE = /^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
 
+/** The date's day exists in its month (no 31 April, no 29 February outside a leap year). */
+const realDay = (value: string): boolean => {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+};
+
+/** An RFC 3339 date-time on a day that exists. */
+export const dateTime = (example?: string) =>
+  z
+    .string()
+    .regex(DATE_TIME, { error: 'must be an RFC 3339 date-time such as 2026-11-23T09:30:00Z' })
+    .refine(realDay, { error: 'must be a day that exists' })
+    .meta({ format: 'date-time', ...(example ? { example } : {}) });
+
+/** A calendar date (a date of birth) on a day that exists. */
+export const date = () =>
+  z
+    .string()
+    .regex(DATE, { error: 'must be a date such as 1970-01-31' })
+    .refine(realDay, { error: 'must be a day that exists' })
+    .meta({ format: 'date' });
+
+/** A value from a fixed list. */
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values);
+
+/** A whole number in a query string (`?limit=50`), documented as the integer it stands for (with its default or its values). */
+export const queryInteger = (min: number, max: number, documented: { default?: number; enum?: number[] } = {}) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value),
+    z.int({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a whole number' : undefined) }).min(min).max(max).meta(documented),
+  );
+
+/** `true` or `false` in a query string, documented as the boolean it stands for. */
+export const queryBoolean = () => z.stringbool({ truthy: ['true'], falsy: ['false'] }).meta({ type: 'boolean' });
+
+/** The page fields every list shares. */
+export const page = (defaultLimit: number) => ({
+  limit: queryInteger(1, 200, { default: defaultLimit }).optional(),
+  offset: queryInteger(0, 1_000_000, { default: 0 }).optional(),
+});
+
+/** A staff member's identity-provider subject. */
+export const SUBJECT = /^[A-Za-z0-9._@-]{1,128}$/;
+/** A team's name. */
+export const TEAM = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** A clock's id on a case (`attendance-1`). */
+export const CLOCK_ID = /^[a-z-]+-[0-9]{1,3}$/;
+
 /**
- * An optional field: left out, it is not checked; given, it is checked, `null` included (class-
- * validator's `IsOptional` would let `null` through, which the document does not allow).
+ * A DTO class for a schema that is a union (a class cannot extend a union type): validated and
+ * documented by the union, typed for the handler as `T`, the fields the branches share.
  */
-export const Optional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+export const unionDto = <T extends object>(schema: z.ZodType<T>) => createZodDto(schema) as unknown as Omit<ReturnType<typeof createZodDto>, 'new'> & (new () => T);

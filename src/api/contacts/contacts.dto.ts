@@ -1,197 +1,195 @@
-import { DATE, DATE_TIME, IsText, Optional } from '../common/text.js';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsEmail,
-  IsEnum,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsObject,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 import { assignmentReasons, regradeReasons } from '../../domain/alerts.js';
-import { phonePattern } from '../../domain/caller-identity.js';
-import { allChannels, Channel, channelDetailRules, SocialMediaPlatform } from '../../domain/channels.js';
-import { DocumentedRule } from '../common/schema-rules.js';
+import { emailPattern, phonePattern } from '../../domain/caller-identity.js';
+import { type Channel, type ChannelDetail, type ChannelDetails, channelDetailRules, catalogueChannels, SocialMediaPlatform } from '../../domain/channels.js';
 import { escalationReasons, pauseReasons } from '../../domain/clocks.js';
-import { noteKinds, outcomes, referralKinds, stages } from '../../domain/contact-case.js';
+import { noteKinds, outcomes, referralKinds, type Stage, stages } from '../../domain/contact-case.js';
 import { allIncidentCategories, crimeClassifications, incidentQualifiers, noCrimeReasons } from '../../domain/recording.js';
 import { RiskFlag } from '../../domain/risk-screening.js';
-import { factorLevels, MIN_RATIONALE_LENGTH } from '../../domain/thrive.js';
+import { factorLevels, MIN_RATIONALE_LENGTH, thriveFactors } from '../../domain/thrive.js';
+import { CLOCK_ID, date, dateTime, page, queryBoolean, queryInteger, SUBJECT, TEAM, text, unionDto } from '../common/text.js';
 
-export class CallerDto {
-  @ApiPropertyOptional({ maxLength: 200 }) @Optional() @IsText(0, 200) name?: string;
-  @ApiPropertyOptional({ example: '+44 121 496 0000' }) @Optional() @Matches(phonePattern, { message: 'phone must be a telephone number' }) phone?: string;
-  @ApiPropertyOptional() @Optional() @IsEmail() email?: string;
-  @ApiPropertyOptional({ maxLength: 500 }) @Optional() @IsText(0, 500) address?: string;
-  @ApiPropertyOptional({ format: 'date' }) @Optional() @Matches(DATE, { message: 'dateOfBirth must be a date such as 1970-01-31' }) @IsISO8601({ strict: true }) dateOfBirth?: string;
-  @ApiPropertyOptional({ description: 'The person reporting does not give their details' }) @Optional() @IsBoolean() anonymous?: boolean;
-}
+/** A grade, 1 (emergency) to 4. */
+const grade = z
+  .int()
+  .min(1)
+  .max(4)
+  .meta({ enum: [1, 2, 3, 4] }) as unknown as z.ZodType<1 | 2 | 3 | 4>;
 
-export class LocationDto {
-  @ApiPropertyOptional({ maxLength: 500 }) @Optional() @IsText(0, 500) description?: string;
-  @ApiPropertyOptional({ example: 'B1 1AA' })
-  @Optional()
-  @Matches(/^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$/, { message: 'postcode must be a UK postcode' })
-  postcode?: string;
-  @ApiPropertyOptional({ enum: ['urban', 'rural'] }) @Optional() @IsIn(['urban', 'rural']) area?: 'urban' | 'rural';
-}
+export const callerSchema = z
+  .strictObject({
+    name: text(0, 200).optional(),
+    phone: z.string().max(26).regex(phonePattern, { error: 'must be a telephone number' }).optional().meta({ example: '+44 121 496 0000' }),
+    email: z.email({ pattern: emailPattern, error: 'must be an e-mail address' }).max(254).optional(),
+    address: text(0, 500).optional(),
+    dateOfBirth: date().optional(),
+    anonymous: z.boolean().optional().meta({ description: 'The person reporting does not give their details' }),
+  })
+  .meta({ id: 'CallerDto' });
 
-export class ChannelDetailsDto {
-  @ApiPropertyOptional({ description: 'Single Online Home web form title (web-form)' }) @Optional() @IsText(1, 200) title?: string;
-  @ApiPropertyOptional({ enum: SocialMediaPlatform, description: 'social-media' }) @Optional() @IsEnum(SocialMediaPlatform) platform?: SocialMediaPlatform;
-  @ApiPropertyOptional({ description: 'Account handle (social-media)' }) @Optional() @IsText(1, 100) handle?: string;
-  @ApiPropertyOptional({ description: 'Front-counter station (face-to-face)' }) @Optional() @IsText(1, 100) station?: string;
-  @ApiPropertyOptional({ description: 'Weather phone location or internal department' }) @Optional() @IsText(1, 100) origin?: string;
-}
+const locationSchema = z
+  .strictObject({
+    description: text(0, 500).optional(),
+    postcode: z
+      .string()
+      .regex(/^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$/, { error: 'must be a UK postcode' })
+      .optional()
+      .meta({ example: 'B1 1AA' }),
+    area: z.enum(['urban', 'rural']).optional(),
+  })
+  .meta({ id: 'LocationDto' });
 
-/**
- * The channel details each channel needs and takes (the domain's table, which the intake checks):
- * one branch per group of channels that share a rule.
- */
-const channelDetailsRule = {
-  anyOf: channelDetailRules().map(({ channels, required, allowed }) => ({
-    properties: {
-      channel: { enum: channels },
-      channelDetails: { type: 'object', properties: Object.fromEntries(allowed.map((field) => [field, {}])), ...(required.length > 0 ? { required } : {}), additionalProperties: false },
-    },
-    required: required.length > 0 ? ['channel', 'channelDetails'] : ['channel'],
-  })),
+/** Every channel detail's own rule; which a channel needs or takes is the channel catalogue's. */
+const channelDetailFields: Record<ChannelDetail, z.ZodType> = {
+  title: text(1, 200).meta({ description: 'Single Online Home web form title (web-form)' }),
+  platform: z.enum(SocialMediaPlatform).meta({ description: 'social-media' }),
+  handle: text(1, 100).meta({ description: 'Account handle (social-media)' }),
+  station: text(1, 100).meta({ description: 'Front-counter station (face-to-face)' }),
+  origin: text(1, 100).meta({ description: 'Weather phone location or internal department' }),
 };
 
-@DocumentedRule(channelDetailsRule)
-export class CreateContactDto {
-  @ApiProperty({ enum: allChannels }) @IsEnum(Channel) channel!: Channel;
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the contact arrived; now when absent' }) @Optional() @Matches(DATE_TIME, { message: 'receivedAt must be an RFC 3339 date-time' }) @IsISO8601({ strict: true }) receivedAt?: string;
-  @ApiProperty({ type: CallerDto }) @IsObject() @ValidateNested() @Type(() => CallerDto) caller!: CallerDto;
-  @ApiProperty({ maxLength: 10_000, description: 'What the person reported, in their words' }) @IsText(1, 10_000) narrative!: string;
-  @ApiPropertyOptional({ enum: RiskFlag, isArray: true }) @Optional() @IsArray() @ArrayUnique() @IsEnum(RiskFlag, { each: true }) flags?: RiskFlag[];
-  @ApiPropertyOptional({ type: LocationDto }) @Optional() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
-  @ApiPropertyOptional({ description: 'Interpreter (Language Line) needed, in this language' }) @Optional() @IsText(2, 64) interpreterLanguage?: string;
-  @ApiPropertyOptional({ type: ChannelDetailsDto }) @Optional() @IsObject() @ValidateNested() @Type(() => ChannelDetailsDto) channelDetails?: ChannelDetailsDto;
-}
+/** The fields every contact has, whatever its channel. */
+const contactFields = {
+  receivedAt: dateTime().optional().meta({ description: 'When the contact arrived; now when absent' }),
+  caller: callerSchema,
+  narrative: text(1, 10_000).meta({ description: 'What the person reported, in their words' }),
+  flags: z
+    .array(z.enum(RiskFlag))
+    .refine((flags) => new Set(flags).size === flags.length, { error: 'must not repeat a flag' })
+    .optional()
+    .meta({ uniqueItems: true }),
+  location: locationSchema.optional(),
+  interpreterLanguage: text(2, 64).optional().meta({ description: 'Interpreter (Language Line) needed, in this language' }),
+};
 
-export class FactorDto {
-  @ApiProperty({ enum: factorLevels }) @IsIn(factorLevels) level!: (typeof factorLevels)[number];
-  @ApiProperty({ minLength: MIN_RATIONALE_LENGTH }) @IsText(MIN_RATIONALE_LENGTH, 2000) rationale!: string;
-}
+/**
+ * A new contact: one branch per group of channels that share their channel details' rule (the
+ * channel catalogue's), so that the document states which details each channel needs and takes.
+ */
+export const createContactSchema = z
+  .discriminatedUnion(
+    'channel',
+    channelDetailRules().map(({ channels, required, optional }) => {
+      const details = z.strictObject(
+        Object.fromEntries([...required.map((field) => [field, channelDetailFields[field]]), ...optional.map((field) => [field, channelDetailFields[field].optional()])]),
+      );
+      return z.strictObject({
+        channel: z.literal(channels as [Channel, ...Channel[]]),
+        channelDetails: required.length > 0 ? details : details.optional(),
+        ...contactFields,
+      });
+    }) as unknown as [z.ZodObject<{ channel: z.ZodLiteral<Channel> }>, ...Array<z.ZodObject<{ channel: z.ZodLiteral<Channel> }>>],
+  );
 
-export class FactorsDto {
-  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) threat!: FactorDto;
-  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) harm!: FactorDto;
-  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) risk!: FactorDto;
-  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) investigation!: FactorDto;
-  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) vulnerability!: FactorDto;
-  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) engagement!: FactorDto;
-  @ApiProperty() @IsObject() @ValidateNested() @Type(() => FactorDto) safeguarding!: FactorDto;
-}
+/** What the intake receives, its channel details typed as the domain has them. */
+export type CreateContact = z.output<z.ZodObject<typeof contactFields>> & { channel: Channel; channelDetails?: ChannelDetails };
 
-export class AssessmentDto {
-  @ApiProperty({ type: FactorsDto }) @IsObject() @ValidateNested() @Type(() => FactorsDto) factors!: FactorsDto;
-  @ApiProperty({ enum: [1, 2, 3, 4] }) @IsInt() @Min(1) @Max(4) proposedGrade!: 1 | 2 | 3 | 4;
-}
+export class CreateContactDto extends unionDto(createContactSchema as unknown as z.ZodType<CreateContact>) {}
 
-export class DowngradeDecisionDto {
-  @ApiProperty({ description: 'true approves the pending downgrade, false refuses it' }) @IsBoolean() approve!: boolean;
-  @ApiProperty({ minLength: MIN_RATIONALE_LENGTH }) @IsText(MIN_RATIONALE_LENGTH, 2000) rationale!: string;
-}
+const factor = z.strictObject({ level: z.enum(factorLevels), rationale: text(MIN_RATIONALE_LENGTH, 2000) }).meta({ id: 'FactorDto' });
+const factors = z.strictObject(Object.fromEntries(thriveFactors.map((name) => [name, factor])) as Record<(typeof thriveFactors)[number], typeof factor>).meta({ id: 'FactorsDto' });
 
-export class IncidentDto {
-  @ApiProperty({ enum: allIncidentCategories }) @IsIn(allIncidentCategories) openingCategory!: (typeof allIncidentCategories)[number];
-  @ApiProperty({ enum: incidentQualifiers, isArray: true }) @IsArray() @ArrayUnique() @ArrayMaxSize(incidentQualifiers.length) @IsIn(incidentQualifiers, { each: true }) qualifiers!: Array<(typeof incidentQualifiers)[number]>;
-}
+export class AssessmentDto extends createZodDto(z.strictObject({ factors, proposedGrade: grade })) {}
 
-export class CrimeDecisionDto {
-  @ApiProperty() @IsBoolean() crimeRecorded!: boolean;
-  @ApiPropertyOptional({ enum: crimeClassifications }) @Optional() @IsIn(crimeClassifications) classification?: (typeof crimeClassifications)[number];
-  @ApiPropertyOptional({ enum: noCrimeReasons }) @Optional() @IsIn(noCrimeReasons) noCrimeReason?: (typeof noCrimeReasons)[number];
-  @ApiPropertyOptional({ description: "The victim declined referral to victim support (Victims' Code): no 2-day referral clock" })
-  @Optional()
-  @IsBoolean()
-  victimSupportOptOut?: boolean;
-}
+export class DowngradeDecisionDto extends createZodDto(
+  z
+    .strictObject({
+      approve: z.boolean().meta({ description: 'true approves the pending downgrade, false refuses it' }),
+      rationale: text(MIN_RATIONALE_LENGTH, 2000),
+    }),
+) {}
 
-export class AttendanceDto {
-  @ApiProperty({ enum: ['dispatched', 'arrived'] }) @IsIn(['dispatched', 'arrived']) event!: 'dispatched' | 'arrived';
-  @ApiPropertyOptional({ description: 'Call sign of the unit' }) @Optional() @IsText(1, 32) unit?: string;
-}
+export class IncidentDto extends createZodDto(
+  z
+    .strictObject({
+      openingCategory: z.enum(allIncidentCategories),
+      qualifiers: z
+        .array(z.enum(incidentQualifiers))
+        .max(incidentQualifiers.length)
+        .refine((qualifiers) => new Set(qualifiers).size === qualifiers.length, { error: 'must not repeat a qualifier' })
+        .meta({ uniqueItems: true }),
+    }),
+) {}
 
-export class ReferralDto {
-  @ApiProperty() @IsText(2, 128) agency!: string;
-  @ApiProperty({ enum: referralKinds }) @IsIn(referralKinds) kind!: (typeof referralKinds)[number];
-  @ApiProperty() @IsText(5, 2000) reason!: string;
-}
+export class CrimeDecisionDto extends createZodDto(
+  z
+    .strictObject({
+      crimeRecorded: z.boolean(),
+      classification: z.enum(crimeClassifications).optional(),
+      noCrimeReason: z.enum(noCrimeReasons).optional(),
+      victimSupportOptOut: z.boolean().optional().meta({ description: "The victim declined referral to victim support (Victims' Code): no 2-day referral clock" }),
+    }),
+) {}
 
-export class NoteDto {
-  @ApiProperty({ maxLength: 5000 }) @IsText(1, 5000) text!: string;
-  @ApiPropertyOptional({ enum: noteKinds, default: 'general', description: '`victim-update`: the victim was told of progress (meets the Victims\' Code clocks)' })
-  @Optional()
-  @IsIn(noteKinds)
-  kind?: (typeof noteKinds)[number];
-}
+export class AttendanceDto extends createZodDto(
+  z.strictObject({ event: z.enum(['dispatched', 'arrived']), unit: text(1, 32).optional().meta({ description: 'Call sign of the unit' }) }),
+) {}
 
-export class EscalationDto {
-  @ApiProperty({ enum: escalationReasons }) @IsIn(escalationReasons) reason!: (typeof escalationReasons)[number];
-}
+export class ReferralDto extends createZodDto(z.strictObject({ agency: text(2, 128), kind: z.enum(referralKinds), reason: text(5, 2000) })) {}
 
-@DocumentedRule({ anyOf: [{ properties: { action: { enum: ['resume'] } } }, { required: ['reason'] }] })
-export class ClockPauseDto {
-  @ApiProperty({ description: "The clock's id on the case, for example `attendance-1`", example: 'attendance-1' })
-  @Matches(/^[a-z-]+-[0-9]{1,3}$/, { message: 'clock must be a clock id such as attendance-1' })
-  clock!: string;
-  @ApiProperty({ enum: ['pause', 'resume'] }) @IsIn(['pause', 'resume']) action!: 'pause' | 'resume';
-  @ApiPropertyOptional({ enum: pauseReasons, description: 'Required to pause' }) @Optional() @IsIn(pauseReasons) reason?: (typeof pauseReasons)[number];
-}
+export class NoteDto extends createZodDto(
+  z
+    .strictObject({
+      text: text(1, 5000),
+      kind: z
+        .enum(noteKinds)
+        .optional()
+        .meta({ default: 'general', description: "`victim-update`: the victim was told of progress (meets the Victims' Code clocks)" }),
+    }),
+) {}
 
-export class ResolutionDto {
-  @ApiProperty({ enum: outcomes }) @IsIn(outcomes) outcome!: (typeof outcomes)[number];
-  @ApiProperty({ enum: allIncidentCategories, description: 'NSIR closing category (may differ from the opening one)' })
-  @IsIn(allIncidentCategories)
-  closingCategory!: (typeof allIncidentCategories)[number];
-  @ApiPropertyOptional({ format: 'date-time' }) @Optional() @Matches(DATE_TIME, { message: 'appointmentAt must be an RFC 3339 date-time' }) @IsISO8601({ strict: true }) appointmentAt?: string;
-  @ApiPropertyOptional() @Optional() @IsText(2, 200) signpostedTo?: string;
-  @ApiPropertyOptional() @Optional() @IsText(5, 2000) noFurtherActionReason?: string;
-}
+export class EscalationDto extends createZodDto(z.strictObject({ reason: z.enum(escalationReasons) })) {}
 
-export class QueueQueryDto {
-  @ApiPropertyOptional({ enum: stages }) @Optional() @IsIn(stages) stage?: (typeof stages)[number];
-  @ApiPropertyOptional({ enum: allChannels }) @Optional() @IsEnum(Channel) channel?: Channel;
-  @ApiPropertyOptional({ enum: [1, 2, 3, 4] }) @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(4) grade?: number;
-  @ApiPropertyOptional({ enum: ['IR'] }) @Optional() @IsIn(['IR']) riskMarker?: 'IR';
-  @ApiPropertyOptional() @Optional() @IsText(1, 128) assignee?: string;
-  @ApiPropertyOptional() @Optional() @IsText(1, 64) team?: string;
-  @ApiPropertyOptional({ description: 'Only cases with (true) or without (false) a breached clock' })
-  @Optional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean()
-  breached?: boolean;
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @Optional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
-}
+const clockId = z.string().regex(CLOCK_ID, { error: 'must be a clock id such as attendance-1' }).meta({ description: "The clock's id on the case, for example `attendance-1`", example: 'attendance-1' });
 
-export class AssignmentDto {
-  @ApiProperty({ description: "The staff member's identity-provider subject; a contact handler may name only themself (a claim)", example: 'pc-3301' })
-  @IsString()
-  @Matches(/^[A-Za-z0-9._@-]{1,128}$/, { message: 'assignee must be a staff subject: 1 to 128 letters, digits, dots, dashes, underscores or @' })
-  assignee!: string;
-  @ApiPropertyOptional({ description: "The team; the case's own team when left out", example: 'contact-centre' })
-  @Optional()
-  @IsString()
-  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'team must be 1 to 64 lower-case letters, digits or dashes' })
-  team?: string;
-  @ApiProperty({ enum: assignmentReasons }) @IsIn(assignmentReasons) reason!: (typeof assignmentReasons)[number];
-}
+/** A pause needs its reason; a resume may say one. */
+const clockPauseSchema = z
+  .discriminatedUnion('action', [
+    z.strictObject({ clock: clockId, action: z.literal('pause'), reason: z.enum(pauseReasons).meta({ description: 'Required to pause' }) }),
+    z.strictObject({ clock: clockId, action: z.literal('resume'), reason: z.enum(pauseReasons).optional() }),
+  ]);
 
-export class RegradeDto {
-  @ApiProperty({ enum: [1, 2, 3, 4] }) @IsInt() @Min(1) @Max(4) grade!: 1 | 2 | 3 | 4;
-  @ApiProperty({ enum: regradeReasons }) @IsIn(regradeReasons) reason!: (typeof regradeReasons)[number];
-}
+export class ClockPauseDto extends unionDto(clockPauseSchema as z.ZodType<{ clock: string; action: 'pause' | 'resume'; reason?: (typeof pauseReasons)[number] }>) {}
+
+export class ResolutionDto extends createZodDto(
+  z
+    .strictObject({
+      outcome: z.enum(outcomes),
+      closingCategory: z.enum(allIncidentCategories).meta({ description: 'NSIR closing category (may differ from the opening one)' }),
+      appointmentAt: dateTime().optional(),
+      signpostedTo: text(2, 200).optional(),
+      noFurtherActionReason: text(5, 2000).optional(),
+    }),
+) {}
+
+export class QueueQueryDto extends createZodDto(
+  z.strictObject({
+    stage: z.enum(stages as readonly [Stage, ...Stage[]]).optional(),
+    channel: z.enum(catalogueChannels() as [Channel, ...Channel[]]).optional(),
+    grade: queryInteger(1, 4, { enum: [1, 2, 3, 4] }).optional(),
+    riskMarker: z.literal('IR').optional(),
+    assignee: text(1, 128).optional(),
+    team: text(1, 64).optional(),
+    breached: queryBoolean().optional().meta({ description: 'Only cases with (true) or without (false) a breached clock' }),
+    ...page(50),
+  }),
+) {}
+
+export class AssignmentDto extends createZodDto(
+  z
+    .strictObject({
+      assignee: z
+        .string()
+        .regex(SUBJECT, { error: 'must be a staff subject: 1 to 128 letters, digits, dots, dashes, underscores or @' })
+        .meta({ description: "The staff member's identity-provider subject; a contact handler may name only themself (a claim)", example: 'pc-3301' }),
+      team: z
+        .string()
+        .regex(TEAM, { error: 'must be 1 to 64 lower-case letters, digits or dashes' })
+        .optional()
+        .meta({ description: "The team; the case's own team when left out", example: 'contact-centre' }),
+      reason: z.enum(assignmentReasons),
+    }),
+) {}
+
+export class RegradeDto extends createZodDto(z.strictObject({ grade, reason: z.enum(regradeReasons) })) {}

@@ -2,7 +2,7 @@ import { type DeliveryState, deliveryStates } from '../../domain/conversations.j
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { alertKinds } from '../../domain/alerts.js';
 import { type CallerHistory } from '../../domain/caller-identity.js';
-import { allChannels } from '../../domain/channels.js';
+import { catalogueChannels } from '../../domain/channels.js';
 import { projectCase } from '../../domain/case-projection.js';
 import { type StoredCaseState } from '../../domain/case-records.js';
 import { type CaseClock, pauseReasons } from '../../domain/clocks.js';
@@ -109,7 +109,7 @@ export class ConversationView {
 
 export class CaseStateView {
   @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
-  @ApiProperty({ enum: allChannels }) channel!: string;
+  @ApiProperty({ enum: catalogueChannels() }) channel!: string;
   @ApiProperty(dateTime) receivedAt!: string;
   @ApiProperty({ description: 'The policy version the case runs under' }) policyVersion!: string;
   @ApiProperty() team!: string;
@@ -514,7 +514,7 @@ export function caseView(record: CaseRecordView | null, live: ContactCaseState |
 
 export class QueueEntryView {
   @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
-  @ApiProperty({ enum: allChannels }) channel!: string;
+  @ApiProperty({ enum: catalogueChannels() }) channel!: string;
   @ApiProperty({ enum: stages }) stage!: string;
   @ApiProperty({ ...grade, nullable: true }) grade!: number | null;
   @ApiProperty({ ...grade, nullable: true }) pendingGrade!: number | null;

@@ -1,26 +1,28 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEnum, IsIn, IsInt, IsISO8601, Matches, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 import { SocialMediaPlatform } from '../../domain/channels.js';
-import { conversationChannels, type DeliveryState, deliveryStates } from '../../domain/conversations.js';
-import { DATE_TIME, IsText, Optional } from '../common/text.js';
+import { type ConversationChannel, conversationChannels, conversationPlatforms, type DeliveryState, deliveryStates } from '../../domain/conversations.js';
+import { dateTime, page, text } from '../common/text.js';
 import { type ContactCaseState } from '../../domain/contact-case.js';
 import { ActorView, ConversationView } from '../contacts/contacts.views.js';
 
-const platforms = ['webchat', 'sms', 'email', ...Object.values(SocialMediaPlatform)];
-const dateTime = { type: 'string', format: 'date-time' } as const;
+/** Every platform a conversation channel's messages come from (the channel catalogue's). */
+const platforms = [...new Set(conversationChannels.flatMap(conversationPlatforms))] as [string, ...string[]];
+const dateTimeView = { type: 'string', format: 'date-time' } as const;
 
 /** A message from the public as a platform connector hands it over. */
-export class InboundMessageDto {
-  @ApiProperty({ enum: platforms, description: "The platform: a social network for social-media, else the channel's own (`webchat`, `sms`, `email`)" })
-  @IsIn(platforms)
-  platform!: string;
-  @ApiProperty({ minLength: 1, maxLength: 200, description: "The platform's id for the conversation (where replies go)" }) @IsText(1, 200) conversationId!: string;
-  @ApiProperty({ minLength: 1, maxLength: 200, description: "The platform's id for the message: the same id again changes nothing" }) @IsText(1, 200) messageId!: string;
-  @ApiProperty({ minLength: 1, maxLength: 200, description: "The sender's handle, number, address or webchat name" }) @IsText(1, 200) handle!: string;
-  @ApiProperty({ minLength: 1, maxLength: 10000 }) @IsText(1, 10000) text!: string;
-  @ApiProperty({ ...dateTime, description: 'When the platform says it was sent' }) @Matches(DATE_TIME, { message: 'sentAt must be an RFC 3339 date-time' }) @IsISO8601({ strict: true }) sentAt!: string;
-}
+export class InboundMessageDto extends createZodDto(
+  z
+    .strictObject({
+      platform: z.enum(platforms).meta({ description: "The platform: a social network for social-media, else the channel's own (`webchat`, `sms`, `email`)" }),
+      conversationId: text(1, 200).meta({ description: "The platform's id for the conversation (where replies go)" }),
+      messageId: text(1, 200).meta({ description: "The platform's id for the message: the same id again changes nothing" }),
+      handle: text(1, 200).meta({ description: "The sender's handle, number, address or webchat name" }),
+      text: text(1, 10_000),
+      sentAt: dateTime().meta({ description: 'When the platform says it was sent' }),
+    }),
+) {}
 
 export class ReceivedMessageView {
   @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
@@ -29,9 +31,7 @@ export class ReceivedMessageView {
   @ApiProperty({ description: 'The message had been handed over before: nothing changed' }) replayed!: boolean;
 }
 
-export class ReplyDto {
-  @ApiProperty({ minLength: 1, maxLength: 5000 }) @IsText(1, 5000) text!: string;
-}
+export class ReplyDto extends createZodDto(z.strictObject({ text: text(1, 5000) })) {}
 
 /**
  * The answer to a reply: the reply and its conversation, never the case record (the hub's users
@@ -50,15 +50,16 @@ export function replyView(messageId: string, state: ContactCaseState): ReplyView
   return { reference: state.reference, messageId, deliveryState: 'pending', conversation: { ...state.conversation } };
 }
 
-export class InboxQueryDto {
-  @ApiPropertyOptional({ enum: conversationChannels, default: 'social-media' }) @Optional() @IsIn(conversationChannels) channel?: (typeof conversationChannels)[number];
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ default: 0, maximum: 1000000 }) @Optional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
-}
+export class InboxQueryDto extends createZodDto(
+  z.strictObject({
+    channel: z.enum(conversationChannels as [ConversationChannel, ...ConversationChannel[]]).optional().meta({ default: 'social-media' }),
+    ...page(50),
+  }),
+) {}
 
 export class FirstResponseView {
   @ApiProperty() state!: string;
-  @ApiProperty(dateTime) dueAt!: string;
+  @ApiProperty(dateTimeView) dueAt!: string;
 }
 
 export class InboxItemView {
@@ -66,7 +67,7 @@ export class InboxItemView {
   @ApiProperty({ enum: conversationChannels }) channel!: string;
   @ApiProperty() platform!: string;
   @ApiProperty({ type: 'string', nullable: true }) handle!: string | null;
-  @ApiProperty({ ...dateTime, description: 'The first message since the last reply' }) waitingSince!: string;
+  @ApiProperty({ ...dateTimeView, description: 'The first message since the last reply' }) waitingSince!: string;
   @ApiProperty({ type: 'integer' }) waitedSeconds!: number;
   @ApiProperty({ type: 'integer', description: 'Messages since the last reply' }) unanswered!: number;
   @ApiProperty({ type: 'string', nullable: true, description: 'The latest message from the public' }) lastMessage!: string | null;
@@ -80,28 +81,22 @@ export class InboxView {
   @ApiProperty({ type: [InboxItemView] }) items!: InboxItemView[];
 }
 
-export class PostDto {
-  @ApiProperty({ enum: SocialMediaPlatform }) @IsEnum(SocialMediaPlatform) platform!: SocialMediaPlatform;
-  @ApiProperty({ minLength: 1, maxLength: 5000 }) @IsText(1, 5000) text!: string;
-}
+export class PostDto extends createZodDto(z.strictObject({ platform: z.enum(SocialMediaPlatform), text: text(1, 5000) })) {}
 
 export class PostView {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: SocialMediaPlatform }) platform!: string;
   @ApiProperty() text!: string;
   @ApiProperty({ type: ActorView }) by!: ActorView;
-  @ApiProperty(dateTime) createdAt!: string;
+  @ApiProperty(dateTimeView) createdAt!: string;
   @ApiProperty({ enum: deliveryStates }) deliveryState!: DeliveryState;
   @ApiProperty({ type: 'integer' }) deliveryAttempts!: number;
-  @ApiProperty({ ...dateTime, nullable: true }) deliveredAt!: string | null;
+  @ApiProperty({ ...dateTimeView, nullable: true }) deliveredAt!: string | null;
   @ApiProperty({ type: 'string', nullable: true }) platformMessageId!: string | null;
   @ApiProperty({ type: 'string', nullable: true }) lastError!: string | null;
 }
 
-export class PostsQueryDto {
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ default: 0, maximum: 1000000 }) @Optional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
-}
+export class PostsQueryDto extends createZodDto(z.strictObject({ ...page(50) })) {}
 
 export class PostPageView {
   @ApiProperty({ type: 'integer' }) limit!: number;

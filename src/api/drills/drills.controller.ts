@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -15,22 +15,24 @@ import { TemporalClientService } from '../../modules/temporal/temporal-client.mo
 import { continuityDrillWorkflowId, continuityDrillWorkflowType, type ContinuityDrillInput } from '../../workflows/continuity-drill.messages.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 import { PathParam } from '../common/params.js';
-import { Optional } from '../common/text.js';
+import { queryInteger } from '../common/text.js';
 
 const { cases, clockSeconds, workerDownSeconds, toleranceSeconds } = drillSettingLimits;
 
-/** A drill's settings for this run; each left out takes the configured one (DRILL_*). */
-export class StartDrillDto {
-  @ApiPropertyOptional({ minimum: cases.min, maximum: cases.max }) @Optional() @IsInt() @Min(cases.min) @Max(cases.max) cases?: number;
-  @ApiPropertyOptional({ minimum: clockSeconds.min, maximum: clockSeconds.max }) @Optional() @IsInt() @Min(clockSeconds.min) @Max(clockSeconds.max) clockSeconds?: number;
-  @ApiPropertyOptional({ minimum: workerDownSeconds.min, maximum: workerDownSeconds.max, description: 'Kept down longer than the clocks, the drill fails and names the late ones' })
-  @Optional() @IsInt() @Min(workerDownSeconds.min) @Max(workerDownSeconds.max) workerDownSeconds?: number;
-  @ApiPropertyOptional({ minimum: toleranceSeconds.min, maximum: toleranceSeconds.max }) @Optional() @IsInt() @Min(toleranceSeconds.min) @Max(toleranceSeconds.max) toleranceSeconds?: number;
-}
+const within = ({ min, max }: { min: number; max: number }) => z.int().min(min).max(max);
 
-export class DrillsQueryDto {
-  @ApiPropertyOptional({ default: 20, maximum: 200 }) @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-}
+/** A drill's settings for this run; each left out takes the configured one (DRILL_*). */
+export class StartDrillDto extends createZodDto(
+  z
+    .strictObject({
+      cases: within(cases).optional(),
+      clockSeconds: within(clockSeconds).optional(),
+      workerDownSeconds: within(workerDownSeconds).optional().meta({ description: 'Kept down longer than the clocks, the drill fails and names the late ones' }),
+      toleranceSeconds: within(toleranceSeconds).optional(),
+    }),
+) {}
+
+export class DrillsQueryDto extends createZodDto(z.strictObject({ limit: queryInteger(1, 200, { default: 20 }).optional() })) {}
 
 class DrillSettingsView {
   @ApiProperty({ type: 'integer' }) cases!: number;

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { IsIn, Matches } from 'class-validator';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 import { type Response } from 'express';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -14,6 +15,7 @@ import { allRoles, type Role } from '../../modules/access/roles.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { AppLogger } from '../../modules/logging/app-logger.js';
 import { Public } from '../access/access.decorators.js';
+import { SUBJECT } from '../common/text.js';
 
 const page = fileURLToPath(new URL('../../../public/mi/', import.meta.url));
 const chartLibrary = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
@@ -25,10 +27,12 @@ const assets: Record<string, { path: string; type: string }> = {
   'chart.umd.min.js': { path: chartLibrary, type: 'text/javascript; charset=utf-8' },
 };
 
-export class DevelopmentSignInDto {
-  @IsIn(allRoles) role!: Role;
-  @Matches(/^[A-Za-z0-9._@-]{1,128}$/, { message: 'subject must be a staff id: 1 to 128 letters, digits, dots, dashes, underscores or @' }) subject!: string;
-}
+export class DevelopmentSignInDto extends createZodDto(
+  z.strictObject({
+    role: z.enum(allRoles as readonly [Role, ...Role[]]),
+    subject: z.string().regex(SUBJECT, { error: 'must be a staff id: 1 to 128 letters, digits, dots, dashes, underscores or @' }),
+  }),
+) {}
 
 const TOKEN_TTL_SECONDS = 8 * 3600;
 

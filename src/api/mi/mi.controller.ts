@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { type Response } from 'express';
-import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { IsIn, Matches } from 'class-validator';
+import { ApiOperation, ApiProduces, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 import { Permission } from '../../modules/access/permissions.js';
 import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
 import { groupings, type Grouping, MiMeasures } from '../../modules/oversight/mi-measures.service.js';
@@ -10,22 +11,20 @@ import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { DrillsService } from '../../modules/drills/drills.service.js';
 import { StoreReconciler } from '../../modules/audit/store-reconciler.service.js';
-import { Optional } from '../common/text.js';
+import { TEAM } from '../common/text.js';
 
 const DAY = /^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
-const TEAM = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** At most this many periods in one answer (three years of days). */
 const MAX_DAYS = 3 * 366;
 
-export class MiQueryDto {
-  @ApiProperty({ description: "First day, in the policy's time zone", example: '2026-01-01' }) @Matches(DAY, { message: 'from must be a date such as 2026-01-01' }) from!: string;
-  @ApiProperty({ description: 'The day after the last (exclusive)', example: '2027-01-01' }) @Matches(DAY, { message: 'to must be a date such as 2027-01-01' }) to!: string;
-  @ApiProperty({ enum: groupings }) @IsIn(groupings) groupBy!: Grouping;
-  @ApiPropertyOptional({ description: 'One team; every team when absent', example: 'contact-centre' })
-  @Optional()
-  @Matches(TEAM, { message: 'team must be 1 to 64 lower-case letters, digits or dashes' })
-  team?: string;
-}
+export class MiQueryDto extends createZodDto(
+  z.strictObject({
+    from: z.string().regex(DAY, { error: 'must be a date such as 2026-01-01' }).meta({ description: "First day, in the policy's time zone", example: '2026-01-01' }),
+    to: z.string().regex(DAY, { error: 'must be a date such as 2027-01-01' }).meta({ description: 'The day after the last (exclusive)', example: '2027-01-01' }),
+    groupBy: z.enum(groupings as readonly [Grouping, ...Grouping[]]),
+    team: z.string().regex(TEAM, { error: 'must be 1 to 64 lower-case letters, digits or dashes' }).optional().meta({ description: 'One team; every team when absent', example: 'contact-centre' }),
+  }),
+) {}
 
 function checked(query: MiQueryDto) {
   // A real day: JavaScript would read 2026-02-31 as 3 March, which the database would refuse.

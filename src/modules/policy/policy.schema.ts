@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { allChannels } from '../../domain/channels.js';
+import { catalogueChannels } from '../../domain/channels.js';
 import { type ClockKind, clockKinds, type ContactPolicy, gradedClockKinds, type OptionalClockKind, optionalClockKinds } from '../../domain/policy.js';
-import { conversationChannels } from '../../domain/conversations.js';
+import { conversationChannelsOf } from '../../domain/conversations.js';
 import { isValidTimeZone } from '../../domain/working-time.js';
 import { allRoles } from '../access/roles.js';
 
@@ -47,8 +47,8 @@ export const contactPolicySchema = z
       > &
         Record<OptionalClockKind, z.ZodOptional<typeof clockRule>>,
     ),
-    digitalActionChannels: z.array(z.enum(allChannels as [string, ...string[]])),
-    firstResponseChannels: z.array(z.enum(conversationChannels as unknown as [string, ...string[]])).optional(),
+    digitalActionChannels: z.array(z.enum(catalogueChannels() as [string, ...string[]])),
+    firstResponseChannels: z.array(z.enum(conversationChannelsOf() as [string, ...string[]])).optional(),
     escalationChain: z.array(role).min(1),
     repeatCallers: z.strictObject({ windowDays: z.number().int().min(1).max(365), minimumContacts: z.number().int().min(2).max(100) }),
     targets: z
