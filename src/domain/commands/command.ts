@@ -1,0 +1,54 @@
+import { type ActorRef } from '../actor.js';
+import { type ClockBook, type ClockStep, type TimelineEntry } from '../clocks.js';
+import { type CaseCommand, type CaseCommandType, type ContactCaseState, type Rejection } from '../contact-case.js';
+import { type FieldProblem } from '../channels.js';
+import { type ContactPolicy } from '../policy.js';
+
+/** One kind of case command. */
+export type CommandOf<T extends CaseCommandType> = Extract<CaseCommand, { type: T }>;
+
+/** What a command is applied with: the case before it, who gave it, when, under which policy. */
+export interface CommandContext {
+  state: ContactCaseState;
+  actor: ActorRef;
+  now: string;
+  nowMs: number;
+  policy: ContactPolicy;
+}
+
+/** The case's clocks as a command changes them: each step starts from the book the one before left. */
+export interface ClockPlan {
+  readonly book: ClockBook;
+  then(step: ClockStep): void;
+}
+
+/**
+ * Everything one case command is, in one module: its rule (why it is refused now), its effect on
+ * the case's state with the timeline entries that record it, and what it does to the clocks. The
+ * registry (`./index.ts`) holds one per command type, and the compiler asks for a missing one.
+ */
+export interface CaseCommandDefinition<T extends CaseCommandType> {
+  /** Why the command cannot be applied to the case now (a closed case is refused before this), or null. */
+  reject(state: ContactCaseState, command: CommandOf<T>, actor: ActorRef): Rejection | null;
+  /** Changes `next` (a copy of the case to change) and returns the entries that record the command, its own first. */
+  apply(next: ContactCaseState, command: CommandOf<T>, context: CommandContext): TimelineEntry[];
+  /** What the command does to the clocks, after a change of grade has had its effect on them. */
+  clocks?(plan: ClockPlan, command: CommandOf<T>, context: CommandContext & { next: ContactCaseState }): void;
+}
+
+/** Refused because of the case's stage (409). */
+export const stageConflict = (state: ContactCaseState, message: string): Rejection => ({
+  kind: 'stage',
+  message: `Case ${state.reference} is at stage ${state.stage}: ${message}`,
+  fields: [],
+});
+
+/** Refused because of what the command says (422). */
+export const invalid = (message: string, fields: FieldProblem[] = []): Rejection => ({ kind: 'invalid', message, fields });
+
+/** Taken whenever the case is open. */
+export const alwaysAllowed = (): null => null;
+
+/** The refusal of a command naming a clock the case does not have. */
+export const noSuchClock = (state: ContactCaseState, id: string): Rejection =>
+  invalid(`No clock ${id} on this case`, [{ field: 'clock', message: `one of ${state.clocks.map((c) => c.id).join(', ') || '(none)'}` }]);

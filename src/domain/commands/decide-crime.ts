@@ -1,0 +1,29 @@
+import { armClock, meetClocks } from '../clocks.js';
+import { crimeDecisionProblems } from '../recording.js';
+import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
+
+/** The NCRS crime recording decision: meets its clock, and a recorded crime arms the Victims' Code clocks. */
+export const decideCrime: CaseCommandDefinition<'decide-crime'> = {
+  reject(state, command) {
+    if (!state.incident) return stageConflict(state, 'record the incident before the crime recording decision');
+    const problems = crimeDecisionProblems(command.decision);
+    return problems.length > 0 ? invalid(problems.map((p) => p.message).join('; '), problems) : null;
+  },
+  apply(next, command) {
+    next.crimeDecision = { ...command.decision };
+    return [
+      {
+        type: 'crime-decision',
+        details: { crimeRecorded: command.decision.crimeRecorded, classification: command.decision.classification ?? null, noCrimeReason: command.decision.noCrimeReason ?? null },
+      },
+    ];
+  },
+  clocks(plan, command, { next, nowMs, policy }) {
+    plan.then(meetClocks(plan.book, 'crime-recording', nowMs));
+    if (command.decision.crimeRecorded && !plan.book.clocks.some((clock) => clock.kind.startsWith('victim-update'))) {
+      const enhanced = next.screening.vulnerable || next.screening.domesticAbuse || next.screening.sexualOffence;
+      plan.then(armClock(plan.book, policy, enhanced ? 'victim-update-enhanced' : 'victim-update', nowMs));
+      if (!command.decision.victimSupportOptOut) plan.then(armClock(plan.book, policy, 'victim-support-referral', nowMs));
+    }
+  },
+};

@@ -1,0 +1,25 @@
+import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
+
+/** A supervisor other than the proposer approves or refuses a pending downgrade. */
+export const decideDowngrade: CaseCommandDefinition<'decide-downgrade'> = {
+  reject(state, _command, actor) {
+    if (!state.pendingDowngrade) return stageConflict(state, 'no downgrade is waiting for approval');
+    if (state.pendingDowngrade.requestedBy.subject === actor.subject) {
+      return invalid('A downgrade needs the approval of a supervisor other than the person who proposed it', [{ field: 'approve', message: 'self-approval' }]);
+    }
+    return null;
+  },
+  apply(next, command, { state }) {
+    const pending = state.pendingDowngrade!;
+    next.pendingDowngrade = null;
+    if (command.approve) next.grade = pending.toGrade;
+    const decided = {
+      fromGrade: pending.fromGrade,
+      toGrade: pending.toGrade,
+      requestedBy: pending.requestedBy.subject,
+      requestedByRole: pending.requestedBy.role,
+      requestedAt: pending.requestedAt,
+    };
+    return [command.approve ? { type: 'downgrade-approved', details: decided } : { type: 'downgrade-refused', details: decided }];
+  },
+};

@@ -1,0 +1,11 @@
+import { escalate as escalateBook } from '../clocks.js';
+import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
+
+/** A person escalates the case one level up the policy's chain (the clock book's entry records it). */
+export const escalate: CaseCommandDefinition<'escalate'> = {
+  reject: alwaysAllowed,
+  apply: () => [],
+  clocks(plan, command, { nowMs, policy }) {
+    plan.then(escalateBook(plan.book, policy, { reason: `manual:${command.reason}`, raisedFor: nowMs }));
+  },
+};

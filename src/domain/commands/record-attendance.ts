@@ -1,0 +1,26 @@
+import { meetClocks } from '../clocks.js';
+import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
+
+/** A unit dispatched, then arrived: meets the unresourced and then the attendance clock. */
+export const recordAttendance: CaseCommandDefinition<'record-attendance'> = {
+  reject(state, command) {
+    if (state.grade === null) return stageConflict(state, 'grade the case before deploying to it');
+    if (state.grade === 4) return invalid('A grade 4 case is resolved without deployment', [{ field: 'event', message: 'no deployment at grade 4' }]);
+    if (command.event === 'dispatched' && state.attendance.dispatchedAt) return invalid('A unit has already been dispatched', [{ field: 'event', message: 'already dispatched' }]);
+    if (command.event === 'arrived' && !state.attendance.dispatchedAt) return invalid('No unit has been dispatched yet', [{ field: 'event', message: 'dispatch first' }]);
+    if (command.event === 'arrived' && state.attendance.arrivedAt) return invalid('Arrival is already recorded', [{ field: 'event', message: 'already arrived' }]);
+    return null;
+  },
+  apply(next, command, { now }) {
+    if (command.event === 'dispatched') {
+      next.attendance.dispatchedAt = now;
+      next.attendance.unit = command.unit ?? null;
+    } else {
+      next.attendance.arrivedAt = now;
+    }
+    return [{ type: `attendance-${command.event}`, details: { unit: command.unit ?? next.attendance.unit } }];
+  },
+  clocks(plan, command, { nowMs }) {
+    plan.then(meetClocks(plan.book, command.event === 'dispatched' ? 'unresourced' : 'attendance', nowMs));
+  },
+};

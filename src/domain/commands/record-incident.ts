@@ -1,0 +1,23 @@
+import { activeClocks, armClock, stopClocks } from '../clocks.js';
+import { needsCrimeDecision } from '../recording.js';
+import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
+
+/** The NSIR incident record (or its amendment): arms the crime recording clock when it is a crime. */
+export const recordIncident: CaseCommandDefinition<'record-incident'> = {
+  reject: alwaysAllowed,
+  apply(next, command, { state }) {
+    next.incident = { openingCategory: command.incident.openingCategory, qualifiers: [...command.incident.qualifiers] };
+    return [
+      { type: state.incident ? 'incident-amended' : 'incident-recorded', details: { openingCategory: command.incident.openingCategory, qualifiers: command.incident.qualifiers.join(',') } },
+    ];
+  },
+  clocks(plan, _command, { next, nowMs, policy }) {
+    const crime = needsCrimeDecision(next.incident);
+    const [running] = activeClocks(plan.book, 'crime-recording');
+    // NCRS: recorded within 24 h of the report, so the clock runs from when the contact came in.
+    if (crime && !running && next.crimeDecision === null && !plan.book.clocks.some((clock) => clock.kind === 'crime-recording')) {
+      plan.then(armClock(plan.book, policy, 'crime-recording', Date.parse(next.receivedAt)));
+    }
+    if (!crime && running) plan.then(stopClocks(plan.book, [running.id], 'not-a-crime-incident', nowMs));
+  },
+};

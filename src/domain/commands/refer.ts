@@ -1,0 +1,14 @@
+import { meetClocks } from '../clocks.js';
+import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
+
+/** A referral to an agency: one to victim support meets the Victims' Code referral clock. */
+export const refer: CaseCommandDefinition<'refer'> = {
+  reject: alwaysAllowed,
+  apply(next, command) {
+    next.referrals.push({ agency: command.referral.agency, kind: command.referral.kind });
+    return [{ type: 'referral', details: { kind: command.referral.kind, agency: command.referral.agency } }];
+  },
+  clocks(plan, command, { nowMs }) {
+    if (command.referral.kind === 'victim-support') plan.then(meetClocks(plan.book, 'victim-support-referral', nowMs));
+  },
+};

@@ -1,0 +1,53 @@
+import { activeClocks, stopClocks } from '../clocks.js';
+import { type ContactCaseState, type Rejection, type Resolution } from '../contact-case.js';
+import { needsCrimeDecision } from '../recording.js';
+import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
+
+const safeguardingDone = (state: ContactCaseState) => state.referrals.some((referral) => referral.kind === 'safeguarding');
+
+/** What each outcome needs first, as the policy's resolution standards say. */
+function resolutionRejection(state: ContactCaseState, resolution: Resolution): Rejection | null {
+  if (state.stage !== 'resolution') return stageConflict(state, 'a case is resolved only once it is assessed and its incident recorded');
+  const missing: string[] = [];
+  if (state.pendingDowngrade) missing.push('the pending downgrade must be approved or refused');
+  if (needsCrimeDecision(state.incident, resolution.closingCategory) && !state.crimeDecision) missing.push('an NCRS crime recording decision');
+  switch (resolution.outcome) {
+    case 'resolved-at-first-contact':
+      // Single call resolution is measured, so it must not reward closing early.
+      if (state.grade !== 4) missing.push('grade 4 (resolved without deployment)');
+      if (state.safeguardingRequired && !safeguardingDone(state)) missing.push('a safeguarding referral');
+      break;
+    case 'attended':
+      if (!state.attendance.arrivedAt) missing.push('attendance (arrival)');
+      break;
+    case 'appointment':
+      if (!resolution.appointmentAt) missing.push('appointmentAt');
+      break;
+    case 'referred':
+      if (state.referrals.length === 0) missing.push('a referral');
+      break;
+    case 'signposted':
+      if (!resolution.signpostedTo) missing.push('signpostedTo');
+      break;
+    case 'no-further-action':
+      if (!resolution.noFurtherActionReason) missing.push('noFurtherActionReason');
+      break;
+  }
+  if (missing.length === 0) return null;
+  return invalid(`Cannot close as ${resolution.outcome}: first ${missing.join(', ')}`, missing.map((message) => ({ field: 'outcome', message })));
+}
+
+/** Closes the case with its outcome: every running clock stops, and its open alerts close with it. */
+export const resolve: CaseCommandDefinition<'resolve'> = {
+  reject: (state, command) => resolutionRejection(state, command.resolution),
+  apply(next, command, { actor, now }) {
+    const firstContactResolution = command.resolution.outcome === 'resolved-at-first-contact';
+    next.resolution = { ...command.resolution, firstContactResolution, closedAt: now, closedBy: actor };
+    // A closed case has nothing left to act on: its open alerts close with it.
+    next.alerts = [];
+    return [{ type: 'closed', details: { outcome: command.resolution.outcome, closingCategory: command.resolution.closingCategory, firstContactResolution } }];
+  },
+  clocks(plan, _command, { nowMs }) {
+    plan.then(stopClocks(plan.book, activeClocks(plan.book).map((clock) => clock.id), 'case-closed', nowMs));
+  },
+};
