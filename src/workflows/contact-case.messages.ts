@@ -1,7 +1,9 @@
+import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ActorRef } from '../domain/actor.js';
 import type { CaseChange, IntakeRecord } from '../domain/case-records.js';
-import type { CaseCommand, ContactCaseState } from '../domain/contact-case.js';
+import { caseCommands } from '../domain/commands/index.js';
+import type { CaseCommand, CaseCommandType, ContactCaseState } from '../domain/contact-case.js';
 
 /** The contact case workflow's contract, shared by the API and the workflow. */
 export const contactCaseWorkflowType = 'contactCaseWorkflow';
@@ -77,44 +79,12 @@ export const STORE_REFUSED = 'StoreRefused';
 
 export const caseStateQuery = defineQuery<ContactCaseState>('caseState');
 
-export const submitAssessmentUpdate = defineUpdate<ContactCaseState, [Of<'assess'>]>('submitAssessment');
-export const decideDowngradeUpdate = defineUpdate<ContactCaseState, [Of<'decide-downgrade'>]>('decideDowngrade');
-export const recordIncidentUpdate = defineUpdate<ContactCaseState, [Of<'record-incident'>]>('recordIncident');
-export const recordCrimeDecisionUpdate = defineUpdate<ContactCaseState, [Of<'decide-crime'>]>('recordCrimeDecision');
-export const recordAttendanceUpdate = defineUpdate<ContactCaseState, [Of<'record-attendance'>]>('recordAttendance');
-export const addReferralUpdate = defineUpdate<ContactCaseState, [Of<'refer'>]>('addReferral');
-export const addNoteUpdate = defineUpdate<ContactCaseState, [Of<'add-note'>]>('addNote');
-export const resolveCaseUpdate = defineUpdate<ContactCaseState, [Of<'resolve'>]>('resolveCase');
-export const escalateCaseUpdate = defineUpdate<ContactCaseState, [Of<'escalate'>]>('escalateCase');
-export const pauseClockUpdate = defineUpdate<ContactCaseState, [Of<'pause-clock'>]>('pauseClock');
-export const resumeClockUpdate = defineUpdate<ContactCaseState, [Of<'resume-clock'>]>('resumeClock');
-export const acknowledgeAlertUpdate = defineUpdate<ContactCaseState, [Of<'acknowledge-alert'>]>('acknowledgeAlert');
-export const assignCaseUpdate = defineUpdate<ContactCaseState, [Of<'assign'>]>('assignCase');
-export const regradeCaseUpdate = defineUpdate<ContactCaseState, [Of<'regrade'>]>('regradeCase');
-export const callerRecontactedUpdate = defineUpdate<ContactCaseState, [Of<'caller-recontacted'>]>('callerRecontacted');
-export const receiveMessageUpdate = defineUpdate<ContactCaseState, [Of<'receive-message'>]>('receiveMessage');
-export const sendMessageUpdate = defineUpdate<ContactCaseState, [Of<'send-message'>]>('sendMessage');
+/** Each command's update, by command type, named as its module in the domain's registry says. */
+export const commandUpdates = Object.fromEntries(Object.entries(caseCommands).map(([type, { update }]) => [type, defineUpdate(update)])) as {
+  readonly [T in CaseCommandType]: UpdateDefinition<ContactCaseState, [Of<T>]>;
+};
 
-/** Each command's update, by command type. */
-export const commandUpdates = {
-  assess: submitAssessmentUpdate,
-  'decide-downgrade': decideDowngradeUpdate,
-  'record-incident': recordIncidentUpdate,
-  'decide-crime': recordCrimeDecisionUpdate,
-  'record-attendance': recordAttendanceUpdate,
-  refer: addReferralUpdate,
-  'add-note': addNoteUpdate,
-  resolve: resolveCaseUpdate,
-  escalate: escalateCaseUpdate,
-  'pause-clock': pauseClockUpdate,
-  'resume-clock': resumeClockUpdate,
-  'acknowledge-alert': acknowledgeAlertUpdate,
-  assign: assignCaseUpdate,
-  regrade: regradeCaseUpdate,
-  'caller-recontacted': callerRecontactedUpdate,
-  'receive-message': receiveMessageUpdate,
-  'send-message': sendMessageUpdate,
-} as const satisfies Record<CaseCommand['type'], unknown>;
+export const addNoteUpdate = commandUpdates['add-note'];
 
 /** What writing a change leaves the workflow to do. */
 export interface AppliedChange {

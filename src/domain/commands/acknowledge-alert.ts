@@ -3,6 +3,7 @@ import { type CaseCommandDefinition, invalid, stageConflict } from './command.js
 
 /** The role an alert is addressed to acts on it: it closes, and a breached clock stops escalating again. */
 export const acknowledgeAlert: CaseCommandDefinition<'acknowledge-alert'> = {
+  update: 'acknowledgeAlert',
   reject(state, command, actor) {
     const alert = state.alerts.find((candidate) => candidate.id === command.alert);
     if (!alert) return stageConflict(state, `alert ${command.alert} is not open: it was acknowledged already, or the case never raised it`);

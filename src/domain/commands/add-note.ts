@@ -3,6 +3,7 @@ import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
 
 /** A note (its words go to the case store only); a `victim-update` note meets the Victims' Code update clocks. */
 export const addNote: CaseCommandDefinition<'add-note'> = {
+  update: 'addNote',
   reject: alwaysAllowed,
   apply(next, command) {
     next.noteCount += 1;

@@ -7,6 +7,7 @@ import { type CaseCommandDefinition, invalid } from './command.js';
  * assessment triggers).
  */
 export const assess: CaseCommandDefinition<'assess'> = {
+  update: 'submitAssessment',
   reject(_state, command) {
     const problems = assessmentProblems(command.assessment);
     return problems.length > 0 ? invalid(`The assessment is incomplete or inconsistent: ${problems.map((p) => p.message).join('; ')}`, problems) : null;

@@ -2,6 +2,7 @@ import { type CaseCommandDefinition, invalid } from './command.js';
 
 /** The case goes to a person and team (a claim when handlers take it themselves). */
 export const assign: CaseCommandDefinition<'assign'> = {
+  update: 'assignCase',
   reject(state, command) {
     if (command.assignee === state.assignee && (command.team ?? state.team) === state.team) {
       return invalid(`The case is already with ${command.assignee} in ${state.team}`, [{ field: 'assignee', message: 'already assigned there' }]);

@@ -3,6 +3,7 @@ import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
 
 /** The same caller has made another contact while this case is open: a supervisor re-screens it. */
 export const callerRecontacted: CaseCommandDefinition<'caller-recontacted'> = {
+  update: 'callerRecontacted',
   reject: alwaysAllowed,
   apply: (_next, command, { state }) => [{ type: 'caller-recontacted', details: { by: command.by, stage: state.stage } }],
   clocks(plan, _command, { state, nowMs, policy }) {

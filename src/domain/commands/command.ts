@@ -28,6 +28,8 @@ export interface ClockPlan {
  * registry (`./index.ts`) holds one per command type, and the compiler asks for a missing one.
  */
 export interface CaseCommandDefinition<T extends CaseCommandType> {
+  /** The name of the workflow update that carries the command: histories record it, so it is never renamed. */
+  update: string;
   /** Why the command cannot be applied to the case now (a closed case is refused before this), or null. */
   reject(state: ContactCaseState, command: CommandOf<T>, actor: ActorRef): Rejection | null;
   /** Changes `next` (a copy of the case to change) and returns the entries that record the command, its own first. */

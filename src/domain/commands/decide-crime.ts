@@ -4,6 +4,7 @@ import { type CaseCommandDefinition, invalid, stageConflict } from './command.js
 
 /** The NCRS crime recording decision: meets its clock, and a recorded crime arms the Victims' Code clocks. */
 export const decideCrime: CaseCommandDefinition<'decide-crime'> = {
+  update: 'recordCrimeDecision',
   reject(state, command) {
     if (!state.incident) return stageConflict(state, 'record the incident before the crime recording decision');
     const problems = crimeDecisionProblems(command.decision);

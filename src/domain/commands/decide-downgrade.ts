@@ -2,6 +2,7 @@ import { type CaseCommandDefinition, invalid, stageConflict } from './command.js
 
 /** A supervisor other than the proposer approves or refuses a pending downgrade. */
 export const decideDowngrade: CaseCommandDefinition<'decide-downgrade'> = {
+  update: 'decideDowngrade',
   reject(state, _command, actor) {
     if (!state.pendingDowngrade) return stageConflict(state, 'no downgrade is waiting for approval');
     if (state.pendingDowngrade.requestedBy.subject === actor.subject) {

@@ -3,6 +3,7 @@ import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
 
 /** A person escalates the case one level up the policy's chain (the clock book's entry records it). */
 export const escalate: CaseCommandDefinition<'escalate'> = {
+  update: 'escalateCase',
   reject: alwaysAllowed,
   apply: () => [],
   clocks(plan, command, { nowMs, policy }) {

@@ -3,6 +3,7 @@ import { type CaseCommandDefinition, invalid, noSuchClock } from './command.js';
 
 /** Stops a counting clock for a reason the policy allows (the clock's entry records it). */
 export const pauseClock: CaseCommandDefinition<'pause-clock'> = {
+  update: 'pauseClock',
   reject(state, command) {
     const clock = state.clocks.find((candidate) => candidate.id === command.clock);
     if (!clock) return noSuchClock(state, command.clock);

@@ -31,6 +31,7 @@ function raisedScreening(state: ContactCaseState, text: string, policy: ContactP
  * clock where the policy times one for the channel.
  */
 export const receiveMessage: CaseCommandDefinition<'receive-message'> = {
+  update: 'receiveMessage',
   reject: onConversation('conversationId', 'add to'),
   apply(next, command, { state, now, policy }) {
     const conversation = next.conversation!;

@@ -3,6 +3,7 @@ import { type CaseCommandDefinition, invalid, stageConflict } from './command.js
 
 /** A unit dispatched, then arrived: meets the unresourced and then the attendance clock. */
 export const recordAttendance: CaseCommandDefinition<'record-attendance'> = {
+  update: 'recordAttendance',
   reject(state, command) {
     if (state.grade === null) return stageConflict(state, 'grade the case before deploying to it');
     if (state.grade === 4) return invalid('A grade 4 case is resolved without deployment', [{ field: 'event', message: 'no deployment at grade 4' }]);

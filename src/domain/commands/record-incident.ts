@@ -4,6 +4,7 @@ import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
 
 /** The NSIR incident record (or its amendment): arms the crime recording clock when it is a crime. */
 export const recordIncident: CaseCommandDefinition<'record-incident'> = {
+  update: 'recordIncident',
   reject: alwaysAllowed,
   apply(next, command, { state }) {
     next.incident = { openingCategory: command.incident.openingCategory, qualifiers: [...command.incident.qualifiers] };

@@ -3,6 +3,7 @@ import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
 
 /** A referral to an agency: one to victim support meets the Victims' Code referral clock. */
 export const refer: CaseCommandDefinition<'refer'> = {
+  update: 'addReferral',
   reject: alwaysAllowed,
   apply(next, command) {
     next.referrals.push({ agency: command.referral.agency, kind: command.referral.kind });

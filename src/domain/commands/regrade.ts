@@ -2,6 +2,7 @@ import { type CaseCommandDefinition, invalid, stageConflict } from './command.js
 
 /** A supervisor's regrade: needs no approval, and settles any downgrade still waiting for one (the grade's clocks follow). */
 export const regrade: CaseCommandDefinition<'regrade'> = {
+  update: 'regradeCase',
   reject(state, command) {
     if (state.grade === null) return stageConflict(state, 'assess and grade the case before regrading it');
     if (command.grade === state.grade && !state.pendingDowngrade) return invalid(`The case is already grade ${command.grade}`, [{ field: 'grade', message: 'same as the current grade' }]);

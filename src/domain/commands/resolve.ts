@@ -39,6 +39,7 @@ function resolutionRejection(state: ContactCaseState, resolution: Resolution): R
 
 /** Closes the case with its outcome: every running clock stops, and its open alerts close with it. */
 export const resolve: CaseCommandDefinition<'resolve'> = {
+  update: 'resolveCase',
   reject: (state, command) => resolutionRejection(state, command.resolution),
   apply(next, command, { actor, now }) {
     const firstContactResolution = command.resolution.outcome === 'resolved-at-first-contact';

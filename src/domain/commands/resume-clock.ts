@@ -3,6 +3,7 @@ import { type CaseCommandDefinition, invalid, noSuchClock } from './command.js';
 
 /** Starts a paused clock counting again, its due time moved on by the pause (the clock's entry records it). */
 export const resumeClock: CaseCommandDefinition<'resume-clock'> = {
+  update: 'resumeClock',
   reject(state, command) {
     const clock = state.clocks.find((candidate) => candidate.id === command.clock);
     if (!clock) return noSuchClock(state, command.clock);

@@ -4,6 +4,7 @@ import { onConversation } from './conversation.js';
 
 /** A reply to the public on the case's conversation, delivered through the platform's adapter: meets the first-response clock. */
 export const sendMessage: CaseCommandDefinition<'send-message'> = {
+  update: 'sendMessage',
   reject: onConversation('text', 'reply on'),
   apply(next) {
     const conversation = next.conversation!;
