@@ -26,7 +26,7 @@ export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 /** The policy shipped with the project: the national defaults in DOMAIN.md, for a force to copy and change. */
 export const defaultPolicyFile = fileURLToPath(new URL('../../policy/force-default.json', import.meta.url));
 
-/** Every variable once: its type, its default, and what it means (the README's table is made from this). */
+/** Every variable once: its type, its default, and what it means (docs/configuration.md's table is made from this). */
 export const environmentSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'test', 'production'])
@@ -67,7 +67,7 @@ export const environmentSchema = z.object({
 
   FORCE_CODE: z.string().regex(/^[A-Z]{2,4}$/, '2 to 4 capital letters').default('XP').meta({ description: 'the force\'s reference prefix (`XP-20261123-000042`)' }),
   DEFAULT_TEAM: z.string().min(1).max(64).default('contact-centre').meta({ description: 'the team new cases are assigned to' }),
-  POLICY_FILE: z.string().min(1).default(defaultPolicyFile).meta({ description: 'the force\'s contact policy: grades, clocks, escalation chain, calendar (see [Clocks and escalation](#clocks-and-escalation))', shownDefault: '`policy/force-default.json`' }),
+  POLICY_FILE: z.string().min(1).default(defaultPolicyFile).meta({ description: 'the force\'s contact policy: grades, clocks, escalation chain, calendar (see [Clocks and escalation](working-cases.md#clocks-and-escalation))', shownDefault: '`policy/force-default.json`' }),
 
   AUTH_ISSUER: z.string().min(1).default('police-contact-dev').meta({ description: 'the `iss` access tokens must carry' }),
   AUTH_AUDIENCE: z.string().min(1).default('police-contact-api').meta({ description: 'the `aud` access tokens must carry' }),
@@ -170,7 +170,7 @@ export interface AppConfig {
     embeddedPort: Settings['EMBEDDED_DATABASE_PORT'];
     embeddedMaxConnections: Settings['EMBEDDED_DATABASE_MAX_CONNECTIONS'];
   };
-  /** What each means is in the schema's descriptions above (and the README's table made from them). */
+  /** What each means is in the schema's descriptions above (and docs/configuration.md's table made from them). */
   temporal: {
     address: Settings['TEMPORAL_ADDRESS'];
     namespace: Settings['TEMPORAL_NAMESPACE'];
@@ -505,7 +505,7 @@ export function configToEnvironment(config: AppConfig): Record<string, string> {
   return env;
 }
 
-/** The README's configuration table, made from the schema: every variable, its default and its meaning. */
+/** docs/configuration.md's table, made from the schema: every variable, its default and its meaning. */
 export function configurationTableMarkdown(): string {
   const rows = Object.entries(environmentSchema.shape).map(([name, schema]) => {
     const meta = (schema.meta() ?? {}) as { description?: string; shownDefault?: string };

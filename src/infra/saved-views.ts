@@ -1,6 +1,6 @@
 /**
  * The list filters supervisors use in the Temporal Web UI: queries over the case search attributes
- * only (never personal data). The README lists them and `npm run temporal:setup` prints their links.
+ * only (never personal data). docs/supervision-and-audit.md lists them and `npm run temporal:setup` prints their links.
  * Each must run on SQL visibility, which takes no `ORDER BY`: the order of work (IR and grade 1
  * first, then the nearest due time) is the API's queue, `GET /api/v1/contacts`. No view shows the
  * continuity drill's synthetic cases (team `continuity-drill`).

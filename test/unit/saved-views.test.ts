@@ -5,8 +5,8 @@ import { savedViews, savedViewUrl } from '../../src/infra/saved-views.js';
 import { caseSearchAttributeKeys } from '../../src/workflows/search-attributes.js';
 
 describe('saved views for supervisors', () => {
-  it('are the ones the README lists', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  it('are the ones the supervision guide lists', () => {
+    const readme = readFileSync(new URL('../../docs/supervision-and-audit.md', import.meta.url), 'utf8');
     const table = readme.slice(readme.indexOf('<!-- saved-views:start -->'), readme.indexOf('<!-- saved-views:end -->'));
     const listed = [...table.matchAll(/^\| ([^|]+?) \| `([^`]+)` \|$/gm)].map(([, name, query]) => ({ name, query }));
     expect(listed).toEqual(savedViews.map(({ name, query }) => ({ name, query })));

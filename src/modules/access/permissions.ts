@@ -151,7 +151,7 @@ export function grantingRole(roles: readonly Role[], permission: Permission): Ro
   return roles.find((role) => rolePermissions[role].has(permission));
 }
 
-/** The matrix as a Markdown table, for the README (kept equal to it by a test). */
+/** The matrix as a Markdown table, for docs/security.md (kept equal to it by a test). */
 export function permissionMatrixMarkdown(): string {
   const header = `| permission | ${allRoles.join(' | ')} |`;
   const rule = `| --- | ${allRoles.map(() => ':-:').join(' | ')} |`;
