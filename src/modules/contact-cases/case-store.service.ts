@@ -18,20 +18,13 @@ import { contactCaseWorkflowId } from '../../workflows/contact-case.messages.js'
 import { DomainError, DomainErrorCode } from '../errors/domain-error.js';
 import {
   CaseAlertSchema,
-  CaseAssessmentSchema,
   CaseChangeSchema,
-  CaseCrimeDecisionSchema,
-  CaseDowngradeDecisionSchema,
   CaseEventSchema,
-  CaseIncidentSchema,
-  CaseNoteSchema,
-  CaseReferralSchema,
-  CaseResolutionSchema,
   StoreAlertSchema,
 } from './case-records.entity.js';
 import { ContactCaseSchema } from './contact-case.entity.js';
-import { CaseMessageSchema, ConversationSchema } from '../conversations/conversation.entity.js';
-import { inboundMessageKey } from '../conversations/conversation-keys.js';
+import { ConversationSchema } from '../conversations/conversation.entity.js';
+import { commandRecordOf } from './command-records.js';
 
 /**
  * How a change is written.
@@ -249,7 +242,7 @@ export class CaseStore {
   async applyChange(change: CaseChange, mode: WriteMode): Promise<WriteResult> {
     const at = new Date(change.at);
     const base = { id: change.changeId, reference: change.reference, actorSubject: change.actor.subject, actorRole: change.actor.role };
-    const record = this.recordOf(change, base, at);
+    const record = commandRecordOf(change, base, at);
     return this.write(
       {
         reference: change.reference,
@@ -284,7 +277,7 @@ export class CaseStore {
           }
           if (record) {
             const rows = this.sql.rows(record.schema, [record.row], params);
-            steps.push(`insert into ${rows.table} (${rows.columns}) select * from (values ${rows.values}) as v where ${guard}${record.schema === CaseMessageSchema ? ' on conflict do nothing' : ''}`);
+            steps.push(`insert into ${rows.table} (${rows.columns}) select * from (values ${rows.values}) as v where ${guard}${record.keepExisting ? ' on conflict do nothing' : ''}`);
           }
           const conversations = this.sql.table(ConversationSchema);
           if (command?.type === 'receive-message') {
@@ -306,106 +299,6 @@ export class CaseStore {
       },
       mode,
     );
-  }
-
-  /** The record a command keeps beside the timeline (the timeline and the case row hold everything else). */
-  private recordOf(change: CaseChange, base: { id: string; reference: string; actorSubject: string; actorRole: string }, at: Date) {
-    const command = change.command;
-    switch (command?.type) {
-      case 'assess':
-        return {
-          schema: CaseAssessmentSchema,
-          row: { ...base, factors: command.assessment.factors, proposedGrade: command.assessment.proposedGrade, result: change.entries[0].type === 'downgrade-proposed' ? 'pending-downgrade' : 'applied', assessedAt: at },
-        };
-      case 'decide-downgrade': {
-        const decided = change.entries.find((entry) => entry.type === 'downgrade-approved' || entry.type === 'downgrade-refused');
-        if (!decided || (decided.type !== 'downgrade-approved' && decided.type !== 'downgrade-refused')) return null;
-        const { fromGrade, toGrade, requestedBy, requestedByRole, requestedAt } = decided.details;
-        return {
-          schema: CaseDowngradeDecisionSchema,
-          row: {
-            ...base,
-            fromGrade,
-            toGrade,
-            approved: command.approve,
-            rationale: command.rationale,
-            requestedBySubject: requestedBy,
-            requestedByRole,
-            requestedAt: new Date(requestedAt),
-            decidedAt: at,
-          },
-        };
-      }
-      case 'record-incident':
-        return { schema: CaseIncidentSchema, row: { ...base, openingCategory: command.incident.openingCategory, qualifiers: [...command.incident.qualifiers], recordedAt: at } };
-      case 'decide-crime':
-        return {
-          schema: CaseCrimeDecisionSchema,
-          row: { ...base, crimeRecorded: command.decision.crimeRecorded, classification: command.decision.classification ?? null, noCrimeReason: command.decision.noCrimeReason ?? null, decidedAt: at },
-        };
-      case 'refer':
-        return { schema: CaseReferralSchema, row: { ...base, agency: command.referral.agency, kind: command.referral.kind, reason: command.referral.reason, referredAt: at } };
-      case 'add-note':
-        return { schema: CaseNoteSchema, row: { ...base, text: command.text, writtenAt: at } };
-      case 'resolve': {
-        const { resolution } = command;
-        return {
-          schema: CaseResolutionSchema,
-          row: {
-            ...base,
-            outcome: resolution.outcome,
-            closingCategory: resolution.closingCategory,
-            firstContactResolution: resolution.outcome === 'resolved-at-first-contact',
-            appointmentAt: resolution.appointmentAt ? new Date(resolution.appointmentAt) : null,
-            signpostedTo: resolution.signpostedTo ?? null,
-            noFurtherActionReason: resolution.noFurtherActionReason ?? null,
-            resolvedAt: at,
-          },
-        };
-      }
-      case 'receive-message': {
-        const { message } = command;
-        return {
-          schema: CaseMessageSchema,
-          row: {
-            ...base,
-            direction: 'inbound',
-            platform: message.platform,
-            inboundKey: inboundMessageKey(change.state.channel, message.platform, message.externalId),
-            authorHandle: message.handle,
-            text: message.text,
-            sentAt: new Date(message.sentAt),
-            recordedAt: at,
-            deliveryState: 'received',
-            deliveryAttempts: 0,
-            deliveredAt: null,
-            platformMessageId: message.externalId,
-            lastError: null,
-          },
-        };
-      }
-      case 'send-message':
-        return {
-          schema: CaseMessageSchema,
-          row: {
-            ...base,
-            direction: 'outbound',
-            platform: change.state.conversation?.platform ?? change.state.channel,
-            inboundKey: null,
-            authorHandle: null,
-            text: command.text,
-            sentAt: at,
-            recordedAt: at,
-            deliveryState: 'pending',
-            deliveryAttempts: 0,
-            deliveredAt: null,
-            platformMessageId: null,
-            lastError: null,
-          },
-        };
-      default:
-        return null;
-    }
   }
 
   /** What the store holds of the case, for the change of `version` whose first entry is `firstEntryId`. */
