@@ -9,28 +9,55 @@ import { type ElapsedDuration, type PolicyDuration, type WorkingCalendar } from 
  * workflow input and keeps it until it closes; a new version applies to new cases only.
  */
 
-/** Every clock a case can run. */
-export const clockKinds = [
-  'digital-action',
-  'digital-action-risk',
-  'unresourced',
-  'attendance',
-  'crime-recording',
-  'victim-update',
-  'victim-update-enhanced',
-  'victim-support-referral',
-  'victim-update-cadence',
-  'first-response',
-] as const;
-export type ClockKind = (typeof clockKinds)[number];
+/** What a kind of clock is, whatever a force's policy makes its length. */
+export interface ClockKindRecord {
+  /** Its length comes from the case's grade (and area), not from its own rule. */
+  graded: boolean;
+  /** A policy may leave it out (it came after policies were first written): such a policy never arms it. */
+  optional: boolean;
+  /** What starts it, in words. */
+  starts: string;
+  /** What meets it, in words. */
+  metBy: string;
+}
 
-/** Clocks a policy may leave out (they came after policies were first written): such a policy never arms them. */
-export const optionalClockKinds = ['first-response'] as const satisfies readonly ClockKind[];
-export type OptionalClockKind = (typeof optionalClockKinds)[number];
+/**
+ * Every clock a case can run, one record each: the clock catalogue. The policy schema, the case
+ * view's clock kinds, the what-if runs and the domain guide's table read it; the command modules
+ * (`src/domain/commands/`) and `openCase` arm and meet the clocks it names.
+ */
+export const clockCatalogue = {
+  'digital-action': { graded: false, optional: false, starts: 'a contact arrives on one of the policy\'s digital-action channels', metBy: 'its first assessment' },
+  'digital-action-risk': {
+    graded: false,
+    optional: false,
+    starts: 'the same, when domestic abuse or a sexual offence is reported (in place of digital action)',
+    metBy: 'its first assessment',
+  },
+  unresourced: { graded: true, optional: false, starts: 'a grade that the policy escalates for want of a resource is set', metBy: 'a unit dispatched' },
+  attendance: { graded: true, optional: false, starts: 'a grade with an attendance target is set', metBy: 'a unit arriving' },
+  'crime-recording': { graded: false, optional: false, starts: 'an incident that needs a crime decision is recorded (run from when the contact came in)', metBy: 'the crime recording decision' },
+  'victim-update': { graded: false, optional: false, starts: 'a crime is recorded', metBy: 'a victim-update note' },
+  'victim-update-enhanced': { graded: false, optional: false, starts: 'a crime is recorded for a victim with enhanced rights', metBy: 'a victim-update note' },
+  'victim-support-referral': { graded: false, optional: false, starts: 'a crime is recorded, unless the victim declined referral', metBy: 'a referral to victim support' },
+  'victim-update-cadence': { graded: false, optional: false, starts: 'a victim update is given, until the case closes', metBy: 'the next victim-update note' },
+  'first-response': { graded: false, optional: true, starts: "the first message of a conversation on one of the policy's first-response channels", metBy: 'the first reply' },
+} as const satisfies Record<string, ClockKindRecord>;
+
+export type ClockKind = keyof typeof clockCatalogue;
+
+/** Every clock kind, in the catalogue's order. */
+export const clockKinds = Object.keys(clockCatalogue) as ClockKind[];
+
+type KindsWhere<Flag extends 'graded' | 'optional'> = { [K in ClockKind]: (typeof clockCatalogue)[K][Flag] extends true ? K : never }[ClockKind];
+
+/** Clocks a policy may leave out: such a policy never arms them. */
+export type OptionalClockKind = KindsWhere<'optional'>;
+export const optionalClockKinds = clockKinds.filter((kind) => clockCatalogue[kind].optional) as OptionalClockKind[];
 
 /** Clocks whose length comes from the case's grade. */
-export const gradedClockKinds = ['unresourced', 'attendance'] as const satisfies readonly ClockKind[];
-export type GradedClockKind = (typeof gradedClockKinds)[number];
+export type GradedClockKind = KindsWhere<'graded'>;
+export const gradedClockKinds = clockKinds.filter((kind) => clockCatalogue[kind].graded) as GradedClockKind[];
 
 export interface ClockRule {
   /** How the clock reads on a case and as the name of its timer: no personal data, ever. */
