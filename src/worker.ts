@@ -1,5 +1,5 @@
 import { loadConfig } from './config/app-config.js';
-import { startTracing } from './modules/telemetry/tracing.js';
+import { startTracing } from './modules/platform/telemetry/tracing.js';
 
 /**
  * The worker process's entry point. Tracing starts first, so that it sees `http` and `pg` loaded;

@@ -1,4 +1,4 @@
-import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js';
+import { ActivitiesProvider } from '../modules/platform/temporal/activities.decorator.js';
 import { AlertWebhooks } from '../modules/alerts/alert-webhooks.service.js';
 import type { AlertDeliveryActivities, AlertDeliveryInput } from '../workflows/alert-delivery.messages.js';
 

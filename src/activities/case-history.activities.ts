@@ -1,8 +1,8 @@
 import { WorkflowContinuedAsNewError, WorkflowFailedError } from '@temporalio/client';
-import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js';
+import { ActivitiesProvider } from '../modules/platform/temporal/activities.decorator.js';
 import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
 import { historyToPlain } from '../modules/audit/history-json.js';
-import { TemporalClientService } from '../modules/temporal/temporal-client.module.js';
+import { TemporalClientService } from '../modules/platform/temporal/temporal-client.module.js';
 import { type CaseArchiveInput, type CaseHistoryActivities } from '../workflows/case-archive.messages.js';
 
 /** Copies a closed case's event history into the case store, payloads encrypted as the server holds them. */

@@ -2,11 +2,11 @@ import { Inject } from '@nestjs/common';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { type AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js';
+import { ActivitiesProvider } from '../modules/platform/temporal/activities.decorator.js';
 import { CaseStore, StoreRefusal, type WriteMode, type WriteResult } from '../modules/contact-cases/case-store.service.js';
-import { failureFields, storeErrorKind } from '../modules/database/store-errors.js';
-import { AppLogger } from '../modules/logging/app-logger.js';
-import { storeWriteFailures, storeWriteRetries, storeWrites, storeWritesGivenUp } from '../modules/telemetry/metrics.js';
+import { failureFields, storeErrorKind } from '../modules/platform/database/store-errors.js';
+import { AppLogger } from '../modules/platform/logging/app-logger.js';
+import { storeWriteFailures, storeWriteRetries, storeWrites, storeWritesGivenUp } from '../modules/platform/telemetry/metrics.js';
 import type { CaseChange, IntakeRecord } from '../domain/case-records.js';
 import { type AppliedChange, type ContactCaseActivities, STORE_REFUSED, STORE_WRITE_FAILED } from '../workflows/contact-case.messages.js';
 

@@ -5,11 +5,11 @@ import { Channel } from '../domain/channels.js';
 import { DRILL_TEAM, type DrillSettings, type DrillVerdict, drillPolicy, type ExpectedAlarm, judgeDrill } from '../domain/continuity-drill.js';
 import { ContactCasesService } from '../modules/contact-cases/contact-cases.service.js';
 import { DrillsService } from '../modules/drills/drills.service.js';
-import { DomainError, DomainErrorCode } from '../modules/errors/domain-error.js';
+import { DomainError, DomainErrorCode } from '../modules/platform/errors/domain-error.js';
 import { PolicyService } from '../modules/policy/policy.service.js';
-import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js';
-import { workerIdentity } from '../modules/temporal/worker-identity.js';
-import { workerRestarts } from '../modules/temporal/worker-restarts.js';
+import { ActivitiesProvider } from '../modules/platform/temporal/activities.decorator.js';
+import { workerIdentity } from '../modules/platform/temporal/worker-identity.js';
+import { workerRestarts } from '../modules/platform/temporal/worker-restarts.js';
 import type { ContinuityDrillActivities, DrillCase, DrillRecord, WorkerRestart } from '../workflows/continuity-drill.messages.js';
 
 const POLL_MS = 500;

@@ -1,5 +1,5 @@
 import { PlatformAdapter } from '../modules/conversations/platform-adapter.service.js';
-import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js';
+import { ActivitiesProvider } from '../modules/platform/temporal/activities.decorator.js';
 import type { OutboundDeliveryActivities, OutboundDeliveryInput } from '../workflows/outbound-delivery.messages.js';
 
 /** Sends replies and posts through the platform adapter; a failed attempt throws, and Temporal retries it. */

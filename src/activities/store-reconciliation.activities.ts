@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
-import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js';
+import { ActivitiesProvider } from '../modules/platform/temporal/activities.decorator.js';
 import { StoreReconciler } from '../modules/audit/store-reconciler.service.js';
-import { AppLogger } from '../modules/logging/app-logger.js';
+import { AppLogger } from '../modules/platform/logging/app-logger.js';
 import type { StoreReconciliationActivities, StoreReconciliationInput, StoreReconciliationResult } from '../workflows/store-reconciliation.messages.js';
 
 /** Runs the store reconciliation for its schedule, on a worker (which reaches both Temporal and the store). */

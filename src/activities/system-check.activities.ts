@@ -1,5 +1,5 @@
-import { ActivitiesProvider } from '../modules/temporal/activities.decorator.js';
-import { workerIdentity } from '../modules/temporal/worker-identity.js';
+import { ActivitiesProvider } from '../modules/platform/temporal/activities.decorator.js';
+import { workerIdentity } from '../modules/platform/temporal/worker-identity.js';
 import { SystemChecksService } from '../modules/system-checks/system-checks.service.js';
 import type { SystemCheckActivities, SystemCheckInput, SystemCheckResult } from '../workflows/system-check.messages.js';
 

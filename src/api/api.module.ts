@@ -1,22 +1,22 @@
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { AccessTokenVerifier } from '../modules/access/access-token.verifier.js';
+import { AccessTokenVerifier } from '../modules/platform/access/access-token.verifier.js';
 import { AccessGuard } from './access/access.guard.js';
 import { RateLimiter, RequestLimits } from './access/rate-limiter.js';
-import { RateLimitStore } from '../modules/access/rate-limit.store.js';
+import { RateLimitStore } from '../modules/platform/access/rate-limit.store.js';
 import { type AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
-import { DatabaseModule } from '../modules/database/database.module.js';
-import { AppLogger } from '../modules/logging/app-logger.js';
-import { LoggingModule } from '../modules/logging/logging.module.js';
+import { DatabaseModule } from '../modules/platform/database/database.module.js';
+import { AppLogger } from '../modules/platform/logging/app-logger.js';
+import { LoggingModule } from '../modules/platform/logging/logging.module.js';
 import { AlertsModule } from '../modules/alerts/alerts.module.js';
 import { AuditModule } from '../modules/audit/audit.module.js';
 import { ContactCasesModule } from '../modules/contact-cases/contact-cases.module.js';
 import { SystemChecksModule } from '../modules/system-checks/system-checks.module.js';
-import { OversightModule } from '../modules/oversight/oversight.module.js';
+import { MiModule } from '../modules/mi/mi.module.js';
 import { MiController } from './mi/mi.controller.js';
 import { MiPageController } from './mi/mi-page.controller.js';
-import { TemporalClientModule } from '../modules/temporal/temporal-client.module.js';
+import { TemporalClientModule } from '../modules/platform/temporal/temporal-client.module.js';
 import { AccessLogMiddleware } from './common/access-log.middleware.js';
 import { ErrorFilter, RouteMethods } from './common/error.filter.js';
 import { AlertsController } from './alerts/alerts.controller.js';
@@ -32,7 +32,7 @@ import { ConversationsModule } from '../modules/conversations/conversations.modu
 import { ChannelsController } from './conversations/channels.controller.js';
 import { SocialMediaController } from './conversations/social-media.controller.js';
 import { PlatformSignatureGuard } from './conversations/platform-signature.guard.js';
-import { TelemetryModule } from '../modules/telemetry/telemetry.module.js';
+import { TelemetryModule } from '../modules/platform/telemetry/telemetry.module.js';
 
 /** The API process: stateless HTTP in front of Temporal and the case store. */
 @Module({})
@@ -54,7 +54,7 @@ export class ApiModule implements NestModule {
         ContactCasesModule,
         AuditModule,
         AlertsModule,
-        OversightModule,
+        MiModule,
         ConversationsModule,
         TelemetryModule,
       ],

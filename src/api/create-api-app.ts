@@ -2,7 +2,7 @@ import { type INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
 import { type AppConfig } from '../config/app-config.js';
-import { type AppLogger } from '../modules/logging/app-logger.js';
+import { type AppLogger } from '../modules/platform/logging/app-logger.js';
 import { ApiModule } from './api.module.js';
 import { WellFormedTextPipe, ZodValidationPipe } from './common/validation.js';
 import { allowedMethods, createOpenApiDocument, mountOpenApi } from './openapi.js';

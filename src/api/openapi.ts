@@ -1,8 +1,8 @@
 import { type INestApplication } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
-import { restrictedFields } from '../modules/access/field-access.js';
-import { DomainErrorCode } from '../modules/errors/domain-error.js';
+import { restrictedFields } from '../modules/platform/access/field-access.js';
+import { DomainErrorCode } from '../modules/platform/errors/domain-error.js';
 import { TEXT } from './common/text.js';
 import { idempotencyKeySchema, type PathParameterName, pathParameters } from './common/params.js';
 

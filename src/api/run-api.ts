@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { type AppConfig } from '../config/app-config.js';
 import { untilShutdownSignal, within } from '../infra/shutdown-signal.js';
-import { AppLogger } from '../modules/logging/app-logger.js';
-import { TemporalClientService } from '../modules/temporal/temporal-client.module.js';
-import { serveMetrics } from '../modules/telemetry/metrics-server.js';
-import { type Tracing } from '../modules/telemetry/tracing.js';
+import { AppLogger } from '../modules/platform/logging/app-logger.js';
+import { TemporalClientService } from '../modules/platform/temporal/temporal-client.module.js';
+import { serveMetrics } from '../modules/platform/telemetry/metrics-server.js';
+import { type Tracing } from '../modules/platform/telemetry/tracing.js';
 import { createApiApp } from './create-api-app.js';
 
 /** The API process, once tracing (if on) has started. Stateless: run as many as the load needs. */

@@ -5,9 +5,9 @@ import { loadConfig } from '../config/app-config.js';
 import { CaseHistoryReader } from '../modules/audit/case-history.reader.js';
 import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
 import { StoreReconciler } from '../modules/audit/store-reconciler.service.js';
-import { createOrmOptions } from '../modules/database/orm-config.js';
-import { Sql } from '../modules/database/sql.js';
-import { TemporalClientService } from '../modules/temporal/temporal-client.module.js';
+import { createOrmOptions } from '../modules/platform/database/orm-config.js';
+import { Sql } from '../modules/platform/database/sql.js';
+import { TemporalClientService } from '../modules/platform/temporal/temporal-client.module.js';
 
 /**
  * Compares the case store with each case's workflow (open: its state and history; closed: its

@@ -5,8 +5,8 @@ import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
 import { CaseHistoryReader } from '../modules/audit/case-history.reader.js';
 import { replayCaseHistory } from '../modules/audit/case-replayer.js';
 import { type ReplayReport } from '../workflows/case-replay.messages.js';
-import { createOrmOptions } from '../modules/database/orm-config.js';
-import { TemporalClientService } from '../modules/temporal/temporal-client.module.js';
+import { createOrmOptions } from '../modules/platform/database/orm-config.js';
+import { TemporalClientService } from '../modules/platform/temporal/temporal-client.module.js';
 
 /**
  * Replays cases' recorded histories (exported into the case store when they closed, or live from

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../config/app-config.js';
 import { AuditVerifier } from '../modules/audit/audit-verifier.service.js';
-import { createOrmOptions } from '../modules/database/orm-config.js';
+import { createOrmOptions } from '../modules/platform/database/orm-config.js';
 
 /**
  * Walks the audit hash chains in the case store and says whether they are intact, or where each

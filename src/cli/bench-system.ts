@@ -12,13 +12,13 @@ import { findFreePort, stopChild, waitUntil } from '../infra/child-process.js';
 import { startEmbeddedDatabase } from '../infra/embedded-database.js';
 import { ensureNamespace, registerSearchAttributes } from '../infra/search-attribute-registration.js';
 import { startTemporalServer, type TemporalServer } from '../infra/temporal-server.js';
-import { migrateDatabase } from '../modules/database/migrate.js';
+import { migrateDatabase } from '../modules/platform/database/migrate.js';
 import { readPidFile } from '../infra/dev-run-files.js';
 import { resolveTemporalCli } from '../infra/temporal-cli.js';
-import { signAccessToken } from '../modules/access/access-token.js';
-import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/access/development-signing-key.js';
-import { Role } from '../modules/access/roles.js';
-import { encryptingDataConverter, loadPayloadKeys } from '../modules/temporal/payload-codec.js';
+import { signAccessToken } from '../modules/platform/access/access-token.js';
+import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/platform/access/development-signing-key.js';
+import { Role } from '../modules/platform/access/roles.js';
+import { encryptingDataConverter, loadPayloadKeys } from '../modules/platform/temporal/payload-codec.js';
 import { ApiClient } from './api-client.js';
 
 export interface BenchSystem {

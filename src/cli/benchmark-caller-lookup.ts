@@ -6,9 +6,9 @@ import pg from 'pg';
 import { loadConfig } from '../config/app-config.js';
 import { callerIdentifiers } from '../domain/caller-identity.js';
 import { CallerIdentities } from '../modules/contact-cases/caller-identities.service.js';
-import { Sql } from '../modules/database/sql.js';
-import { migrateDatabase } from '../modules/database/migrate.js';
-import { createOrmOptions } from '../modules/database/orm-config.js';
+import { Sql } from '../modules/platform/database/sql.js';
+import { migrateDatabase } from '../modules/platform/database/migrate.js';
+import { createOrmOptions } from '../modules/platform/database/orm-config.js';
 import { benchDatabase, percentile } from './bench-system.js';
 
 /**

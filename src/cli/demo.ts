@@ -1,9 +1,9 @@
 import { loadConfig } from '../config/app-config.js';
 import { waitUntil } from '../infra/child-process.js';
 import { readDevAddresses } from '../infra/dev-run-files.js';
-import { signAccessToken } from '../modules/access/access-token.js';
-import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/access/development-signing-key.js';
-import { Role } from '../modules/access/roles.js';
+import { signAccessToken } from '../modules/platform/access/access-token.js';
+import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/platform/access/development-signing-key.js';
+import { Role } from '../modules/platform/access/roles.js';
 import { ApiClient } from './api-client.js';
 import { demoScenarios, type DemoStaff, runScenario } from './demo-scenarios.js';
 

@@ -2,8 +2,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/app-config.js';
 import { type RecordedCase, whatIf } from '../domain/what-if.js';
-import { createOrmOptions } from '../modules/database/orm-config.js';
-import { Sql } from '../modules/database/sql.js';
+import { createOrmOptions } from '../modules/platform/database/orm-config.js';
+import { Sql } from '../modules/platform/database/sql.js';
 import { loadPolicyFile } from '../modules/policy/policy.loader.js';
 
 /**

@@ -5,9 +5,9 @@ import { CaseHistoryReader } from '../modules/audit/case-history.reader.js';
 import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
 import { type ResyncReport, StoreResync } from '../modules/audit/store-resync.service.js';
 import { CaseStore } from '../modules/contact-cases/case-store.service.js';
-import { createOrmOptions } from '../modules/database/orm-config.js';
-import { Sql } from '../modules/database/sql.js';
-import { TemporalClientService } from '../modules/temporal/temporal-client.module.js';
+import { createOrmOptions } from '../modules/platform/database/orm-config.js';
+import { Sql } from '../modules/platform/database/sql.js';
+import { TemporalClientService } from '../modules/platform/temporal/temporal-client.module.js';
 
 /**
  * Rebuilds what the case store holds of cases from their workflows' histories (live while a case

@@ -3,7 +3,7 @@ import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/app-config.js';
 import { savedViews, savedViewUrl } from '../infra/saved-views.js';
 import { ensureNamespace, registerSearchAttributes } from '../infra/search-attribute-registration.js';
-import { temporalConnectionSettings } from '../modules/temporal/temporal-connection-options.js';
+import { temporalConnectionSettings } from '../modules/platform/temporal/temporal-connection-options.js';
 
 /**
  * Prepares a Temporal namespace for the system (a production cluster's, or any other): creates the

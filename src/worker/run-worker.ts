@@ -3,14 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { type AppConfig } from '../config/app-config.js';
 import { findFreePort } from '../infra/child-process.js';
 import { untilShutdownSignal, within } from '../infra/shutdown-signal.js';
-import { AppLogger } from '../modules/logging/app-logger.js';
+import { AppLogger } from '../modules/platform/logging/app-logger.js';
 import { ensureDrillSchedule } from '../modules/drills/drill-schedule.js';
 import { ensureReconciliationSchedule } from '../modules/audit/reconciliation-schedule.js';
-import { installTemporalRuntime } from '../modules/temporal/temporal-runtime.js';
-import { TemporalWorkerService } from '../modules/temporal/temporal-worker.service.js';
-import { TemporalClientService } from '../modules/temporal/temporal-client.module.js';
-import { serveMetrics } from '../modules/telemetry/metrics-server.js';
-import { type Tracing } from '../modules/telemetry/tracing.js';
+import { installTemporalRuntime } from '../modules/platform/temporal/temporal-runtime.js';
+import { TemporalWorkerService } from '../modules/platform/temporal/temporal-worker.service.js';
+import { TemporalClientService } from '../modules/platform/temporal/temporal-client.module.js';
+import { serveMetrics } from '../modules/platform/telemetry/metrics-server.js';
+import { type Tracing } from '../modules/platform/telemetry/tracing.js';
 import { WorkerModule } from './worker.module.js';
 
 /** The worker process, once tracing (if on) has started. Scale by running more of them on the same task queue. */

@@ -3,11 +3,11 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ActivitiesModule } from '../activities/activities.module.js';
 import { type AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
-import { DatabaseModule } from '../modules/database/database.module.js';
-import { type AppLogger } from '../modules/logging/app-logger.js';
-import { LoggingModule } from '../modules/logging/logging.module.js';
-import { TemporalClientModule } from '../modules/temporal/temporal-client.module.js';
-import { TemporalWorkerService } from '../modules/temporal/temporal-worker.service.js';
+import { DatabaseModule } from '../modules/platform/database/database.module.js';
+import { type AppLogger } from '../modules/platform/logging/app-logger.js';
+import { LoggingModule } from '../modules/platform/logging/logging.module.js';
+import { TemporalClientModule } from '../modules/platform/temporal/temporal-client.module.js';
+import { TemporalWorkerService } from '../modules/platform/temporal/temporal-worker.service.js';
 
 /** The worker process: hosts the workflows and the activities, no HTTP. */
 @Module({})

@@ -7,9 +7,9 @@ import { applyCommand, type CaseCommand, type ContactCaseState, openCase } from 
 import { screenContact } from '../../src/domain/risk-screening.js';
 import { AuditVerifier } from '../../src/modules/audit/audit-verifier.service.js';
 import { CaseStore } from '../../src/modules/contact-cases/case-store.service.js';
-import { migrateDatabase } from '../../src/modules/database/migrate.js';
-import { Sql } from '../../src/modules/database/sql.js';
-import { createOrmOptions } from '../../src/modules/database/orm-config.js';
+import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
+import { Sql } from '../../src/modules/platform/database/sql.js';
+import { createOrmOptions } from '../../src/modules/platform/database/orm-config.js';
 import { type ContactIntake, type RecordedEntry } from '../../src/domain/case-records.js';
 import { type TimelineEntry } from '../../src/domain/timeline.js';
 import { assessment } from '../support/assessments.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/config/app-config.js';
 import { bucketQuantile, durationBucket, durationBucketsMinutes } from '../../src/domain/oversight.js';
-import { migrateDatabase } from '../../src/modules/database/migrate.js';
+import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** The duration buckets are defined twice, in the trigger's SQL and in the domain: they must agree. */

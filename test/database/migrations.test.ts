@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/config/app-config.js';
-import { migrateDatabase } from '../../src/modules/database/migrate.js';
-import { migrationsList } from '../../src/modules/database/migrations/index.js';
+import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
+import { migrationsList } from '../../src/modules/platform/database/migrations/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 describe('database migrations', () => {

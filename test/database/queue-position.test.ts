@@ -3,9 +3,9 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/app-config.js';
 import { CaseQueries, QUEUE_POSITION_EXACT_UP_TO } from '../../src/modules/contact-cases/case-queries.service.js';
-import { migrateDatabase } from '../../src/modules/database/migrate.js';
-import { createOrmOptions } from '../../src/modules/database/orm-config.js';
-import { Sql } from '../../src/modules/database/sql.js';
+import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
+import { createOrmOptions } from '../../src/modules/platform/database/orm-config.js';
+import { Sql } from '../../src/modules/platform/database/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** A new case's place in the queue: exact while the count is small, a lower bound that says so beyond it. */

@@ -3,10 +3,10 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../../src/config/app-config.js';
 import { formatReference } from '../../src/domain/reference.js';
 import { CaseStore } from '../../src/modules/contact-cases/case-store.service.js';
-import { migrateDatabase } from '../../src/modules/database/migrate.js';
-import { createOrmOptions } from '../../src/modules/database/orm-config.js';
-import { Sql } from '../../src/modules/database/sql.js';
-import { DomainError } from '../../src/modules/errors/domain-error.js';
+import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
+import { createOrmOptions } from '../../src/modules/platform/database/orm-config.js';
+import { Sql } from '../../src/modules/platform/database/sql.js';
+import { DomainError } from '../../src/modules/platform/errors/domain-error.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** Case references, allocated in one call to the database: gapless, and one per Idempotency-Key. */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../../src/config/app-config.js';
-import { migrateDatabase } from '../../src/modules/database/migrate.js';
-import { createOrmOptions } from '../../src/modules/database/orm-config.js';
+import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
+import { createOrmOptions } from '../../src/modules/platform/database/orm-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 describe('the migrations and the entities', () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
 import { type AppConfig } from '../../src/config/app-config.js';
-import { Permission, permissionInfo, rolePermissions } from '../../src/modules/access/permissions.js';
-import { allRoles, Role } from '../../src/modules/access/roles.js';
-import { AesGcmPayloadCodec, loadPayloadKeys } from '../../src/modules/temporal/payload-codec.js';
+import { Permission, permissionInfo, rolePermissions } from '../../src/modules/platform/access/permissions.js';
+import { allRoles, Role } from '../../src/modules/platform/access/roles.js';
+import { AesGcmPayloadCodec, loadPayloadKeys } from '../../src/modules/platform/temporal/payload-codec.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
 import { TEST_NAMESPACE, testTemporalAddress } from '../support/temporal-env.js';

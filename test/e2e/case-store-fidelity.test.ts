@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { waitUntil } from '../../src/infra/child-process.js';
-import { Role } from '../../src/modules/access/roles.js';
+import { Role } from '../../src/modules/platform/access/roles.js';
 import { apiAs } from '../support/api-client.js';
 import { assessment } from '../support/assessments.js';
 import { FakePlatform, signPlatformBody } from '../support/fake-platform.js';
@@ -10,7 +10,7 @@ import { startStack, type Stack } from '../support/stack.js';
 import { reconcile, resync } from '../support/store-tools.js';
 import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { TemporalClientService } from '../../src/modules/temporal/temporal-client.module.js';
+import { TemporalClientService } from '../../src/modules/platform/temporal/temporal-client.module.js';
 import { storeReconciliationScheduleId } from '../../src/workflows/store-reconciliation.messages.js';
 
 const SECRET = 'platform-secret-shared-with-the-connector-0123456789';

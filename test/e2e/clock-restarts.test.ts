@@ -13,8 +13,8 @@ import { clusterProfile, temporalServerDir, testDatabaseServerVariable } from '.
 import { resolveTemporalCli } from '../../src/infra/temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/infra/temporal-dev-server.js';
 import { caseStartOptions } from '../../src/modules/contact-cases/contact-cases.service.js';
-import { migrateDatabase } from '../../src/modules/database/migrate.js';
-import { encryptingDataConverter } from '../../src/modules/temporal/payload-codec.js';
+import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
+import { encryptingDataConverter } from '../../src/modules/platform/temporal/payload-codec.js';
 import { type ContactIntake } from '../../src/domain/case-records.js';
 import { contactCaseWorkflowId, contactCaseWorkflowType } from '../../src/workflows/contact-case.messages.js';
 import { shortClockPolicy } from '../support/policies.js';

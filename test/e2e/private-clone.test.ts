@@ -17,7 +17,7 @@ const mode = (path: string) => statSync(path).mode & 0o7777;
  */
 const probe = (port: number) => `
   const { startEmbeddedDatabase } = await import('./dist/infra/embedded-database.js');
-  const { migrateDatabase } = await import('./dist/modules/database/migrate.js');
+  const { migrateDatabase } = await import('./dist/modules/platform/database/migrate.js');
   const pg = (await import('pg')).default;
   const database = await startEmbeddedDatabase({ dataDir: 'data/postgres', port: ${port}, maxConnections: 20, durable: false });
   try {

@@ -8,11 +8,11 @@ import { ErrorFilter, RouteMethods } from '../../src/api/common/error.filter.js'
 import { loadConfig } from '../../src/config/app-config.js';
 import { waitUntil } from '../../src/infra/child-process.js';
 import { ConfigModule } from '../../src/config/config.module.js';
-import { AccessTokenVerifier } from '../../src/modules/access/access-token.verifier.js';
-import { Permission } from '../../src/modules/access/permissions.js';
-import { Role } from '../../src/modules/access/roles.js';
-import { AppLogger } from '../../src/modules/logging/app-logger.js';
-import { LoggingModule } from '../../src/modules/logging/logging.module.js';
+import { AccessTokenVerifier } from '../../src/modules/platform/access/access-token.verifier.js';
+import { Permission } from '../../src/modules/platform/access/permissions.js';
+import { Role } from '../../src/modules/platform/access/roles.js';
+import { AppLogger } from '../../src/modules/platform/logging/app-logger.js';
+import { LoggingModule } from '../../src/modules/platform/logging/logging.module.js';
 import { signPlatformBody } from '../support/fake-platform.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';

@@ -10,7 +10,7 @@ import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
 import { savedViews, savedViewUrl } from '../../src/infra/saved-views.js';
 import { resolveTemporalCli } from '../../src/infra/temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/infra/temporal-dev-server.js';
-import { Role } from '../../src/modules/access/roles.js';
+import { Role } from '../../src/modules/platform/access/roles.js';
 import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';
 import { apiAs } from '../support/api-client.js';
 import { startStack, type Stack } from '../support/stack.js';

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { AppLogger } from '../../src/modules/logging/app-logger.js';
+import { AppLogger } from '../../src/modules/platform/logging/app-logger.js';
 import { registerSearchAttributes } from '../../src/infra/search-attribute-registration.js';
-import { encryptingDataConverter } from '../../src/modules/temporal/payload-codec.js';
+import { encryptingDataConverter } from '../../src/modules/platform/temporal/payload-codec.js';
 import { TEST_PAYLOAD_KEYS } from './test-config.js';
-import { installTemporalRuntime } from '../../src/modules/temporal/temporal-runtime.js';
+import { installTemporalRuntime } from '../../src/modules/platform/temporal/temporal-runtime.js';
 
 /**
  * Temporal's time-skipping test server (Java SDK, from Maven Central via scripts/ensure-test-server.sh),

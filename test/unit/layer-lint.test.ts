@@ -25,12 +25,12 @@ async function importErrors(path: string, importLine: string): Promise<string[]>
 const layers: Array<[layer: string, probe: string, refused: string[], allowed: string[]]> = [
   ['domain', 'src/domain/probe.ts', ['../workflows/contact-case.messages.js', '../modules/audit/audit-chain.js', '../config/app-config.js'], ['./thrive.js']],
   ['workflows', 'src/workflows/probe.workflow.ts', ['../activities/contact-case.activities.js', '../modules/contact-cases/case-store.service.js', '../infra/child-process.js'], ['../domain/clocks.js', './contact-case.messages.js']],
-  ['config', 'src/config/probe.ts', ['../infra/child-process.js', '../modules/database/sql.js', '../api/api.module.js'], ['./app-config.js']],
-  ['infra', 'src/infra/probe.ts', ['../modules/database/sql.js', '../cli/demo.js', '../activities/contact-case.activities.js'], ['../workflows/search-attributes.js', '../config/app-config.js']],
-  ['modules', 'src/modules/probe/probe.ts', ['../../activities/contact-case.activities.js', '../../api/api.module.js', '../../cli/demo.js', '../../worker/worker.module.js'], ['../database/sql.js', '../../workflows/contact-case.messages.js', '../../infra/child-process.js', '../../domain/clocks.js']],
+  ['config', 'src/config/probe.ts', ['../infra/child-process.js', '../modules/platform/database/sql.js', '../api/api.module.js'], ['./app-config.js']],
+  ['infra', 'src/infra/probe.ts', ['../modules/platform/database/sql.js', '../cli/demo.js', '../activities/contact-case.activities.js'], ['../workflows/search-attributes.js', '../config/app-config.js']],
+  ['modules', 'src/modules/probe/probe.ts', ['../../activities/contact-case.activities.js', '../../api/api.module.js', '../../cli/demo.js', '../../worker/worker.module.js'], ['../platform/database/sql.js', '../../workflows/contact-case.messages.js', '../../infra/child-process.js', '../../domain/clocks.js']],
   ['activities', 'src/activities/probe.activities.ts', ['../worker/worker.module.js', '../api/api.module.js', '../cli/demo.js'], ['../modules/contact-cases/case-store.service.js', '../workflows/contact-case.messages.js']],
-  ['worker', 'src/worker/probe.ts', ['../api/api.module.js', '../cli/demo.js'], ['../activities/activities.module.js', '../modules/database/database.module.js']],
-  ['api', 'src/api/probe/probe.controller.ts', ['../../activities/contact-case.activities.js', '../../worker/worker.module.js', '../../cli/demo.js', '@temporalio/worker', '../../modules/audit/case-replayer.js', '../../modules/temporal/temporal-worker.service.js'], ['../../modules/contact-cases/contact-cases.service.js', '@temporalio/client']],
+  ['worker', 'src/worker/probe.ts', ['../api/api.module.js', '../cli/demo.js'], ['../activities/activities.module.js', '../modules/platform/database/database.module.js']],
+  ['api', 'src/api/probe/probe.controller.ts', ['../../activities/contact-case.activities.js', '../../worker/worker.module.js', '../../cli/demo.js', '@temporalio/worker', '../../modules/audit/case-replayer.js', '../../modules/platform/temporal/temporal-worker.service.js'], ['../../modules/contact-cases/contact-cases.service.js', '@temporalio/client']],
   ['cli', 'src/cli/probe.ts', ['../api/api.module.js', '../activities/contact-case.activities.js', '../worker/worker.module.js'], ['../modules/audit/case-replayer.js', '../infra/child-process.js']],
 ];
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { loadConfig } from '../../src/config/app-config.js';
-import { AesGcmPayloadCodec, BINDING_METADATA, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadBindingError, payloadBinding, PayloadKeyError } from '../../src/modules/temporal/payload-codec.js';
+import { AesGcmPayloadCodec, BINDING_METADATA, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadBindingError, payloadBinding, PayloadKeyError } from '../../src/modules/platform/temporal/payload-codec.js';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
 const secret = { caller: { name: 'Ada Lindqvist', phone: '+44 7700 900123' }, narrative: 'He said he would hurt me' };

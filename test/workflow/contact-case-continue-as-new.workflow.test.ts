@@ -11,7 +11,7 @@ import { AuditVerifier } from '../../src/modules/audit/audit-verifier.service.js
 import { CaseHistoryReader } from '../../src/modules/audit/case-history.reader.js';
 import { replayCaseHistory } from '../../src/modules/audit/case-replayer.js';
 import { addNoteUpdate, CASE_CONTINUING, caseStateQuery, COMMAND_ID_CONFLICT, commandIds, commandUpdateId, contactCaseWorkflowId, contactCaseWorkflowType } from '../../src/workflows/contact-case.messages.js';
-import { canonicalJson, sha256 } from '../../src/modules/common/canonical-json.js';
+import { canonicalJson, sha256 } from '../../src/modules/platform/common/canonical-json.js';
 import { defaultPolicy } from '../support/policies.js';
 import { startWorkerHarness, type WorkerHarness } from '../support/worker-harness.js';
 

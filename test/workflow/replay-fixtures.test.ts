@@ -6,9 +6,9 @@ import { Worker } from '@temporalio/worker';
 import { replayVerdict } from '../../src/modules/audit/case-replayer.js';
 import { historyFromPlain } from '../../src/modules/audit/history-json.js';
 import { exactWriteActivities, recordedRun } from '../../src/modules/audit/recorded-writes.js';
-import { canonicalJson } from '../../src/modules/common/canonical-json.js';
-import { AesGcmPayloadCodec, encryptingDataConverter } from '../../src/modules/temporal/payload-codec.js';
-import { workflowSource } from '../../src/modules/temporal/workflow-source.js';
+import { canonicalJson } from '../../src/modules/platform/common/canonical-json.js';
+import { AesGcmPayloadCodec, encryptingDataConverter } from '../../src/modules/platform/temporal/payload-codec.js';
+import { workflowSource } from '../../src/modules/platform/temporal/workflow-source.js';
 
 /** Histories recorded with the current way of writing the store (each write's input in the history). */
 const directory = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));

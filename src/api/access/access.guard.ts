@@ -3,11 +3,11 @@ import { Reflector } from '@nestjs/core';
 import { type Request } from 'express';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
-import { AccessTokenError } from '../../modules/access/access-token.js';
-import { AccessTokenVerifier } from '../../modules/access/access-token.verifier.js';
-import { grantingRole, type Permission } from '../../modules/access/permissions.js';
-import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
-import { AppLogger } from '../../modules/logging/app-logger.js';
+import { AccessTokenError } from '../../modules/platform/access/access-token.js';
+import { AccessTokenVerifier } from '../../modules/platform/access/access-token.verifier.js';
+import { grantingRole, type Permission } from '../../modules/platform/access/permissions.js';
+import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
+import { AppLogger } from '../../modules/platform/logging/app-logger.js';
 import {
   type AuthenticatedRequest,
   PUBLIC_ROUTE,

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
-import { RateLimitStore } from '../../modules/access/rate-limit.store.js';
-import { AppLogger } from '../../modules/logging/app-logger.js';
+import { RateLimitStore } from '../../modules/platform/access/rate-limit.store.js';
+import { AppLogger } from '../../modules/platform/logging/app-logger.js';
 
 interface Window {
   startedAt: number;

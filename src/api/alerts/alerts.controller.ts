@@ -1,15 +1,15 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
-import { Permission } from '../../modules/access/permissions.js';
+import { Permission } from '../../modules/platform/access/permissions.js';
 import { AlertQueries, type StreamCursor } from '../../modules/alerts/alert-queries.service.js';
 import { AlertStream, StreamLimitError } from '../../modules/alerts/alert-stream.service.js';
 import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';
-import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
+import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 import { alertIdPattern, commandIdFor, PathParam } from '../common/params.js';
 import { AcknowledgementDto, AlertsPageView, AlertsQueryDto, AlertView } from './alerts.dto.js';
-import { alertsAcknowledged, alertTimeToAcknowledge } from '../../modules/telemetry/metrics.js';
+import { alertsAcknowledged, alertTimeToAcknowledge } from '../../modules/platform/telemetry/metrics.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 

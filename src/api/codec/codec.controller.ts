@@ -5,11 +5,11 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
-import { Permission } from '../../modules/access/permissions.js';
-import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
-import { AppLogger } from '../../modules/logging/app-logger.js';
+import { Permission } from '../../modules/platform/access/permissions.js';
+import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
+import { AppLogger } from '../../modules/platform/logging/app-logger.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
-import { AesGcmPayloadCodec, isSealed, loadPayloadKeys, payloadBinding, splitBinding } from '../../modules/temporal/payload-codec.js';
+import { AesGcmPayloadCodec, isSealed, loadPayloadKeys, payloadBinding, splitBinding } from '../../modules/platform/temporal/payload-codec.js';
 import { referenceOfWorkflowId } from '../../workflows/contact-case.messages.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 

@@ -1,7 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import { type NextFunction, type Request, type Response } from 'express';
-import { AppLogger } from '../../modules/logging/app-logger.js';
-import { httpRequestDuration, httpRequests } from '../../modules/telemetry/metrics.js';
+import { AppLogger } from '../../modules/platform/logging/app-logger.js';
+import { httpRequestDuration, httpRequests } from '../../modules/platform/telemetry/metrics.js';
 
 /**
  * One log line per request, and its count and duration in the metrics. It logs the route pattern (`/api/v1/contacts/:reference`), never the

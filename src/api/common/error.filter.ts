@@ -5,8 +5,8 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { type Request, type Response } from 'express';
-import { DomainError, DomainErrorCode, type FieldProblem } from '../../modules/errors/domain-error.js';
-import { AppLogger } from '../../modules/logging/app-logger.js';
+import { DomainError, DomainErrorCode, type FieldProblem } from '../../modules/platform/errors/domain-error.js';
+import { AppLogger } from '../../modules/platform/logging/app-logger.js';
 
 interface ErrorBody {
   statusCode: number;

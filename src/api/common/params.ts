@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { commandIds } from '../../workflows/contact-case.messages.js';
 import { referencePattern, referenceSource } from '../../domain/reference.js';
 import { conversationChannels } from '../../domain/conversations.js';
-import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
+import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 
 /** What a path parameter must look like: the pipe checks it, and the OpenAPI document says it. */
 interface PathParameterRule {

@@ -2,7 +2,7 @@ import { type ArgumentMetadata, BadRequestException, type PipeTransform } from '
 import { createZodValidationPipe } from 'nestjs-zod';
 import { z, ZodError } from 'zod';
 import { malformedTextProblems } from '../../domain/well-formed-text.js';
-import { type FieldProblem } from '../../modules/errors/domain-error.js';
+import { type FieldProblem } from '../../modules/platform/errors/domain-error.js';
 
 /** Each problem zod found, named by its field's path (`caller.email`, `flags.2`); an unknown field by its own name. */
 export function fieldProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {

@@ -4,17 +4,17 @@ import { type Response } from 'express';
 import { type ActorRef } from '../../domain/actor.js';
 import { referencesIn } from '../../domain/caller-identity.js';
 import { type CaseCommand } from '../../domain/contact-case.js';
-import { withoutRestrictedFields } from '../../modules/access/field-access.js';
-import { grantingRole, Permission } from '../../modules/access/permissions.js';
+import { withoutRestrictedFields } from '../../modules/platform/access/field-access.js';
+import { grantingRole, Permission } from '../../modules/platform/access/permissions.js';
 import { CaseHistoryReader } from '../../modules/audit/case-history.reader.js';
 import { CaseReplayService } from '../../modules/audit/case-replay.service.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';
 import { ConversationsService } from '../../modules/conversations/conversations.service.js';
 import { ReplyDto, ReplyView, replyView } from '../conversations/conversations.dto.js';
-import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
+import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RateLimited, RequirePermission } from '../access/access.decorators.js';
-import { canonicalJson, sha256 } from '../../modules/common/canonical-json.js';
+import { canonicalJson, sha256 } from '../../modules/platform/common/canonical-json.js';
 import { commandIdFor, idempotencyKey, PathParam } from '../common/params.js';
 import {
   AssessmentDto,

@@ -8,7 +8,7 @@ import { type StoredCaseState } from '../../domain/case-records.js';
 import { type CaseClock, pauseReasons } from '../../domain/clocks.js';
 import { type ContactCaseState, outcomes, referralKinds, stages } from '../../domain/contact-case.js';
 import { clockKinds } from '../../domain/policy.js';
-import { Permission } from '../../modules/access/permissions.js';
+import { Permission } from '../../modules/platform/access/permissions.js';
 import { allIncidentCategories, incidentQualifiers } from '../../domain/recording.js';
 import { RiskFlag } from '../../domain/risk-screening.js';
 import { type CaseRecordView } from '../../modules/contact-cases/case-queries.service.js';

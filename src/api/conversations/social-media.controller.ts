@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Headers, Post, Query } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Channel } from '../../domain/channels.js';
-import { grantingRole, inboxPermission, Permission } from '../../modules/access/permissions.js';
+import { grantingRole, inboxPermission, Permission } from '../../modules/platform/access/permissions.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { ConversationsService } from '../../modules/conversations/conversations.service.js';
-import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
+import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 import { idempotencyKey, PathParam } from '../common/params.js';
 import { InboxQueryDto, InboxView, PostDto, PostPageView, PostsQueryDto, PostView, ReplyDto, ReplyView, replyView } from './conversations.dto.js';

@@ -1,9 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
-import { DatabaseHealth } from '../../modules/database/database.health.js';
-import { TemporalClientService } from '../../modules/temporal/temporal-client.module.js';
-import { Permission } from '../../modules/access/permissions.js';
+import { DatabaseHealth } from '../../modules/platform/database/database.health.js';
+import { TemporalClientService } from '../../modules/platform/temporal/temporal-client.module.js';
+import { Permission } from '../../modules/platform/access/permissions.js';
 import { Public, RequirePermission } from '../access/access.decorators.js';
 
 const PROBE_TIMEOUT_MS = 3_000;

@@ -9,11 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
-import { signAccessToken } from '../../modules/access/access-token.js';
-import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../../modules/access/development-signing-key.js';
-import { allRoles, type Role } from '../../modules/access/roles.js';
-import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
-import { AppLogger } from '../../modules/logging/app-logger.js';
+import { signAccessToken } from '../../modules/platform/access/access-token.js';
+import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../../modules/platform/access/development-signing-key.js';
+import { allRoles, type Role } from '../../modules/platform/access/roles.js';
+import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
+import { AppLogger } from '../../modules/platform/logging/app-logger.js';
 import { Public } from '../access/access.decorators.js';
 import { SUBJECT } from '../common/text.js';
 

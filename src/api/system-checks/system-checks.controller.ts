@@ -2,12 +2,12 @@ import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { Permission } from '../../modules/access/permissions.js';
-import { DomainError, DomainErrorCode } from '../../modules/errors/domain-error.js';
+import { Permission } from '../../modules/platform/access/permissions.js';
+import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 import { PathParam } from '../common/params.js';
 import { SystemChecksService } from '../../modules/system-checks/system-checks.service.js';
-import { TemporalClientService } from '../../modules/temporal/temporal-client.module.js';
+import { TemporalClientService } from '../../modules/platform/temporal/temporal-client.module.js';
 import {
   type SystemCheckInput,
   systemCheckWorkflowId,

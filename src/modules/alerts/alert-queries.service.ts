@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DRILL_TEAM } from '../../domain/continuity-drill.js';
 import { type AlertKind } from '../../domain/alerts.js';
-import { Sql } from '../database/sql.js';
+import { Sql } from '../platform/database/sql.js';
 
 export type AlertState = 'open' | 'acknowledged' | 'closed';
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type AppConfig } from '../../config/app-config.js';
-import { DatabaseNotifications } from '../database/notifications.js';
-import { AppLogger } from '../logging/app-logger.js';
+import { DatabaseNotifications } from '../platform/database/notifications.js';
+import { AppLogger } from '../platform/logging/app-logger.js';
 import { AlertQueries, type AlertView, type StreamCursor } from './alert-queries.service.js';
-import { scrapedGauge } from '../telemetry/metrics.js';
+import { scrapedGauge } from '../platform/telemetry/metrics.js';
 
 /** The channel each insert into `case_alert` notifies when it commits (a trigger of the alerts migration). */
 export const ALERT_CHANNEL = 'case_alert';

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type AppConfig } from '../../config/app-config.js';
-import { Sql } from '../database/sql.js';
-import { postSigned } from '../common/signed-post.js';
+import { Sql } from '../platform/database/sql.js';
+import { postSigned } from '../platform/common/signed-post.js';
 import { AlertQueries } from './alert-queries.service.js';
-import { webhookDeliveries } from '../telemetry/metrics.js';
+import { webhookDeliveries } from '../platform/telemetry/metrics.js';
 
 /** The header that carries a delivery's signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
 export const SIGNATURE_HEADER = 'x-alert-signature';

@@ -1,6 +1,6 @@
 import { type ActorRef } from '../../domain/actor.js';
 import type { RecordedEntry } from '../../domain/case-records.js';
-import { canonicalJson, sha256 } from '../common/canonical-json.js';
+import { canonicalJson, sha256 } from '../platform/common/canonical-json.js';
 
 /** The hash the first entry of every case follows. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -4,9 +4,9 @@ import { type temporal } from '@temporalio/proto';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
-import { DomainError, DomainErrorCode } from '../errors/domain-error.js';
-import { AesGcmPayloadCodec, loadPayloadKeys } from '../temporal/payload-codec.js';
-import { TemporalClientService } from '../temporal/temporal-client.module.js';
+import { DomainError, DomainErrorCode } from '../platform/errors/domain-error.js';
+import { AesGcmPayloadCodec, loadPayloadKeys } from '../platform/temporal/payload-codec.js';
+import { TemporalClientService } from '../platform/temporal/temporal-client.module.js';
 import { CaseHistoryStore } from './case-history.store.js';
 import { historyTimeline } from './history-timeline.js';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { caseReplayWorkflowId, caseReplayWorkflowType, type CaseReplayInput, type ReplayReport } from '../../workflows/case-replay.messages.js';
-import { TemporalClientService } from '../temporal/temporal-client.module.js';
-import { DomainError, DomainErrorCode } from '../errors/domain-error.js';
+import { TemporalClientService } from '../platform/temporal/temporal-client.module.js';
+import { DomainError, DomainErrorCode } from '../platform/errors/domain-error.js';
 import { CaseHistoryStore } from './case-history.store.js';
 
 /**

@@ -1,8 +1,8 @@
 import { Worker } from '@temporalio/worker';
 import { type AppConfig } from '../../config/app-config.js';
 import { type ReplayReport } from '../../workflows/case-replay.messages.js';
-import { encryptingDataConverter } from '../temporal/payload-codec.js';
-import { workflowSource } from '../temporal/workflow-source.js';
+import { encryptingDataConverter } from '../platform/temporal/payload-codec.js';
+import { workflowSource } from '../platform/temporal/workflow-source.js';
 import { type CaseHistory, sourceOf } from './case-history.reader.js';
 
 /** Explains a replay failure to an auditor. */

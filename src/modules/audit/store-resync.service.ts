@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { CaseStore, StoreRefusal } from '../contact-cases/case-store.service.js';
-import { Sql } from '../database/sql.js';
-import { AesGcmPayloadCodec, loadPayloadKeys } from '../temporal/payload-codec.js';
+import { Sql } from '../platform/database/sql.js';
+import { AesGcmPayloadCodec, loadPayloadKeys } from '../platform/temporal/payload-codec.js';
 import { CaseHistoryReader } from './case-history.reader.js';
 import { recordedRun, type RecordedWrite, versionOf } from './recorded-writes.js';
 

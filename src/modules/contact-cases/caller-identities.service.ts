@@ -3,8 +3,8 @@ import { createHmac } from 'node:crypto';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type AppConfig } from '../../config/app-config.js';
 import { type CallerHistory } from '../../domain/caller-identity.js';
-import { Sql } from '../database/sql.js';
-import { loadPayloadKeys } from '../temporal/payload-codec.js';
+import { Sql } from '../platform/database/sql.js';
+import { loadPayloadKeys } from '../platform/temporal/payload-codec.js';
 
 /** An earlier case of a caller, as a handler's lookup lists it: codes and times only. */
 export interface CallerCase {

@@ -4,7 +4,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { type Stage } from '../../domain/contact-case.js';
 import { wrap } from '@mikro-orm/core';
 import { CaseAccessLogSchema } from '../audit/audit.entity.js';
-import { Sql } from '../database/sql.js';
+import { Sql } from '../platform/database/sql.js';
 import { StoreAlertSchema } from './case-records.entity.js';
 import { CaseAssessmentSchema, CaseCrimeDecisionSchema, CaseDowngradeDecisionSchema, CaseEventSchema, CaseIncidentSchema, CaseNoteSchema, CaseReferralSchema } from './case-records.entity.js';
 import { CaseMessageSchema } from '../conversations/conversation.entity.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseNotifications } from '../database/notifications.js';
-import { Sql } from '../database/sql.js';
+import { DatabaseNotifications } from '../platform/database/notifications.js';
+import { Sql } from '../platform/database/sql.js';
 import { CASE_WRITTEN_CHANNEL } from './case-store.service.js';
 
 /** How often a waiter looks again unwoken: a notification lost while the listening connection was down. */

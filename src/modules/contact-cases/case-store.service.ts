@@ -6,16 +6,16 @@ import { alertKindOf, raisedAlerts } from '../../domain/alerts.js';
 import { type CaseProjection, projectCase } from '../../domain/case-projection.js';
 import type { CaseChange, IntakeRecord, RecordedEntry, StoredCaseState } from '../../domain/case-records.js';
 import { countsOfChange } from '../../domain/oversight.js';
-import { miCountsStatement } from '../oversight/mi-counts.statement.js';
+import { miCountsStatement } from '../mi/mi-counts.statement.js';
 import { REFERENCE_SEQUENCE_DIGITS, referencePrefix } from '../../domain/reference.js';
 import { isEntry } from '../../domain/timeline.js';
-import { alertsRaised, clocksBreached, clocksMet } from '../telemetry/metrics.js';
+import { alertsRaised, clocksBreached, clocksMet } from '../platform/telemetry/metrics.js';
 import { chainAuditEntries, GENESIS_HASH } from '../audit/audit-chain.js';
-import { canonicalJson, sha256 } from '../common/canonical-json.js';
-import { Sql, SqlParams } from '../database/sql.js';
+import { canonicalJson, sha256 } from '../platform/common/canonical-json.js';
+import { Sql, SqlParams } from '../platform/database/sql.js';
 import { recordPolicyVersion } from '../policy/policy-version.store.js';
 import { contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
-import { DomainError, DomainErrorCode } from '../errors/domain-error.js';
+import { DomainError, DomainErrorCode } from '../platform/errors/domain-error.js';
 import {
   CaseAlertSchema,
   CaseChangeSchema,

@@ -25,16 +25,16 @@ import {
   INVALID_COMMAND,
   STAGE_CONFLICT,
 } from '../../workflows/contact-case.messages.js';
-import { canonicalJson, sha256 } from '../common/canonical-json.js';
+import { canonicalJson, sha256 } from '../platform/common/canonical-json.js';
 import { caseSearchAttributes } from '../../workflows/search-attributes.js';
-import { DomainError, DomainErrorCode, type FieldProblem } from '../errors/domain-error.js';
-import { AppLogger } from '../logging/app-logger.js';
+import { DomainError, DomainErrorCode, type FieldProblem } from '../platform/errors/domain-error.js';
+import { AppLogger } from '../platform/logging/app-logger.js';
 import { PolicyService } from '../policy/policy.service.js';
-import { TemporalClientService } from '../temporal/temporal-client.module.js';
+import { TemporalClientService } from '../platform/temporal/temporal-client.module.js';
 import { CaseQueries, type CaseRecordView } from './case-queries.service.js';
 import { CaseStore } from './case-store.service.js';
 import { CaseStoreWatch } from './case-store-watch.service.js';
-import { caseCommands, intakes } from '../telemetry/metrics.js';
+import { caseCommands, intakes } from '../platform/telemetry/metrics.js';
 
 export interface IntakeRequest extends CaseRecordDetails {
   channel: ContactIntake['channel'];

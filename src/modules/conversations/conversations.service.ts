@@ -9,11 +9,11 @@ import { type CaseClock } from '../../domain/clocks.js';
 import { commandIds } from '../../workflows/contact-case.messages.js';
 import { outboundDeliveryWorkflowId, outboundDeliveryWorkflowType, type OutboundDeliveryInput } from '../../workflows/outbound-delivery.messages.js';
 import { ContactCasesService } from '../contact-cases/contact-cases.service.js';
-import { Sql } from '../database/sql.js';
-import { DomainError, DomainErrorCode } from '../errors/domain-error.js';
-import { TemporalClientService } from '../temporal/temporal-client.module.js';
+import { Sql } from '../platform/database/sql.js';
+import { DomainError, DomainErrorCode } from '../platform/errors/domain-error.js';
+import { TemporalClientService } from '../platform/temporal/temporal-client.module.js';
 import { conversationIntakeKey, conversationKey, inboundMessageKey } from './conversation-keys.js';
-import { sha256 } from '../common/canonical-json.js';
+import { sha256 } from '../platform/common/canonical-json.js';
 
 /** A message as a connector hands it over. */
 export interface ConnectorMessage {

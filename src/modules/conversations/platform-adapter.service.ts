@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type OutboundDeliveryInput } from '../../workflows/outbound-delivery.messages.js';
-import { postSigned } from '../common/signed-post.js';
-import { Sql } from '../database/sql.js';
-import { platformDeliveries } from '../telemetry/metrics.js';
+import { postSigned } from '../platform/common/signed-post.js';
+import { Sql } from '../platform/database/sql.js';
+import { platformDeliveries } from '../platform/telemetry/metrics.js';
 
 /** The header that signs what goes to the platform and what a platform's webhook sends us. */
 export const PLATFORM_SIGNATURE_HEADER = 'x-platform-signature';

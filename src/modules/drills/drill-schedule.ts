@@ -1,5 +1,5 @@
 import { type Client } from '@temporalio/client';
-import { keepSchedule } from '../temporal/kept-schedule.js';
+import { keepSchedule } from '../platform/temporal/kept-schedule.js';
 import { type AppConfig } from '../../config/app-config.js';
 import { type ActorRef } from '../../domain/actor.js';
 import { type DrillSettings } from '../../domain/continuity-drill.js';

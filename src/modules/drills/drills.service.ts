@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { DrillAlert, ExpectedAlarm, FiredAlarm } from '../../domain/continuity-drill.js';
 import type { DrillRecord } from '../../workflows/continuity-drill.messages.js';
-import { Sql } from '../database/sql.js';
+import { Sql } from '../platform/database/sql.js';
 import { type ContinuityDrill, ContinuityDrillSchema } from './continuity-drill.entity.js';
 
 /** The drills' records, and what a drill reads back from the case store to judge itself. */

@@ -1,6 +1,6 @@
 import { type ContactPolicy } from '../../domain/policy.js';
-import { canonicalJson, sha256 } from '../common/canonical-json.js';
-import { type Sql } from '../database/sql.js';
+import { canonicalJson, sha256 } from '../platform/common/canonical-json.js';
+import { type Sql } from '../platform/database/sql.js';
 
 /** Keeps a policy by its version, once; answers the hash recorded for that version (which may differ). */
 export async function recordPolicyVersion(sql: Sql, policy: ContactPolicy): Promise<{ sha256: string; recordedSha256: string }> {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type ContactPolicy } from '../../domain/policy.js';
-import { canonicalJson, sha256 } from '../common/canonical-json.js';
+import { canonicalJson, sha256 } from '../platform/common/canonical-json.js';
 import { asContactPolicy, contactPolicySchema } from './policy.schema.js';
 
 export interface LoadedPolicy {

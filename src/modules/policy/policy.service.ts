@@ -2,9 +2,9 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type ContactPolicy } from '../../domain/policy.js';
-import { AppLogger } from '../logging/app-logger.js';
+import { AppLogger } from '../platform/logging/app-logger.js';
 import { type LoadedPolicy, loadPolicyFile } from './policy.loader.js';
-import { Sql } from '../database/sql.js';
+import { Sql } from '../platform/database/sql.js';
 import { recordPolicyVersion } from './policy-version.store.js';
 
 export class PolicyVersionConflictError extends Error {

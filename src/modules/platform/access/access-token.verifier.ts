@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { type AppConfig } from '../../config/app-config.js';
-import { APP_CONFIG } from '../../config/config.module.js';
+import { type AppConfig } from '../../../config/app-config.js';
+import { APP_CONFIG } from '../../../config/config.module.js';
 import { AccessTokenError, type Actor, rejectionOf } from './access-token.js';
 import { loadOrCreateDevelopmentSigningKey } from './development-signing-key.js';
 import { isRole } from './roles.js';

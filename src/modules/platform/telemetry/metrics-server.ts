@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { type AppConfig } from '../../config/app-config.js';
+import { type AppConfig } from '../../../config/app-config.js';
 import { type AppLogger } from '../logging/app-logger.js';
 import { collectProcessMetrics, registry } from './metrics.js';
 

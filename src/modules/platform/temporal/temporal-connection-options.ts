@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type AppConfig } from '../../config/app-config.js';
+import { type AppConfig } from '../../../config/app-config.js';
 
 /** Connection settings shared by the client (API) and the native connection (worker). */
 export interface TemporalConnectionSettings {

@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { type AppConfig } from '../../config/app-config.js';
+import { type AppConfig } from '../../../config/app-config.js';
 import { createOrmOptions } from './orm-config.js';
 
 // One arbitrary, fixed key: processes starting together take turns to migrate.

@@ -4,4 +4,4 @@ import { MiMeasures } from './mi-measures.service.js';
 
 /** Management information for the police authority, from the counts the case store keeps. */
 @Module({ imports: [PolicyModule], providers: [MiMeasures], exports: [MiMeasures] })
-export class OversightModule {}
+export class MiModule {}

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DefaultFailureConverter, type Payload, type PayloadCodec, type SerializationContext } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { type PayloadKeySource } from '../../config/app-config.js';
+import { type PayloadKeySource } from '../../../config/app-config.js';
 
 /** A CommonJS package: reached through its default export under native ESM. */
 const { Payload: PayloadMessage } = proto.temporal.api.common.v1;

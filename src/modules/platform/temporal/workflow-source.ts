@@ -18,11 +18,11 @@ type Source = { workflowBundle: { codePath: string } } | { workflowsPath: string
  * makes no spans at all: their cost is paid only where tracing is on.
  */
 export function workflowSource(options: { traced?: boolean } = {}): Source & { sinks: typeof droppedSpans } {
-  const bundle = fileURLToPath(new URL(options.traced ? '../../workflow-bundle-traced.js' : '../../workflow-bundle.js', import.meta.url));
+  const bundle = fileURLToPath(new URL(options.traced ? '../../../workflow-bundle-traced.js' : '../../../workflow-bundle.js', import.meta.url));
   if (existsSync(bundle)) return { workflowBundle: { codePath: bundle }, sinks: droppedSpans };
   for (const extension of ['js', 'ts']) {
-    const path = fileURLToPath(new URL(`../../workflows/index.${extension}`, import.meta.url));
-    const tracing = fileURLToPath(new URL(`../../workflows/tracing-interceptors.${extension}`, import.meta.url));
+    const path = fileURLToPath(new URL(`../../../workflows/index.${extension}`, import.meta.url));
+    const tracing = fileURLToPath(new URL(`../../../workflows/tracing-interceptors.${extension}`, import.meta.url));
     if (existsSync(path)) return { workflowsPath: path, ...(options.traced ? { interceptors: { workflowModules: [tracing] } } : {}), sinks: droppedSpans };
   }
   throw new Error('Workflow code not found: run `npm run build`');

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Attributes } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { type AppConfig } from '../../config/app-config.js';
+import { type AppConfig } from '../../../config/app-config.js';
 
 /**
  * Tracing with OpenTelemetry, on when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT names a collector: one

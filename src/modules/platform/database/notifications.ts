@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
-import { APP_CONFIG } from '../../config/config.module.js';
-import { type AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../../config/config.module.js';
+import { type AppConfig } from '../../../config/app-config.js';
 import { AppLogger } from '../logging/app-logger.js';
 
 /** How long a lost listening connection waits before it connects again. */

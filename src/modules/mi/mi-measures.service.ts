@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DRILL_TEAM } from '../../domain/continuity-drill.js';
 import { defaultOversightTargets, type Measures, measureRows, measuresFrom, type MiCount, type OversightTargets } from '../../domain/oversight.js';
 import { type ContactPolicy } from '../../domain/policy.js';
-import { Sql } from '../database/sql.js';
+import { Sql } from '../platform/database/sql.js';
 import { PolicyService } from '../policy/policy.service.js';
 
 export const groupings = ['day', 'week', 'month'] as const;

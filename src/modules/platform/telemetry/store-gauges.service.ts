@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DRILL_TEAM } from '../../domain/continuity-drill.js';
-import { stages } from '../../domain/contact-case.js';
+import { DRILL_TEAM } from '../../../domain/continuity-drill.js';
+import { stages } from '../../../domain/contact-case.js';
 import { DatabaseHealth } from '../database/database.health.js';
 import { Sql } from '../database/sql.js';
-import { PolicyService } from '../policy/policy.service.js';
+import { PolicyService } from '../../policy/policy.service.js';
 import { TemporalClientService } from '../temporal/temporal-client.module.js';
 import { scrapedGauge } from './metrics.js';
 

@@ -1,6 +1,6 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig } from '@mikro-orm/postgresql';
-import { type AppConfig } from '../../config/app-config.js';
+import { type AppConfig } from '../../../config/app-config.js';
 import { entities } from './entities.js';
 import { migrationsList } from './migrations/index.js';
 

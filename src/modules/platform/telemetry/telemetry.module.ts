@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PolicyModule } from '../policy/policy.module.js';
+import { PolicyModule } from '../../policy/policy.module.js';
 import { TemporalClientModule } from '../temporal/temporal-client.module.js';
 import { StoreGauges } from './store-gauges.service.js';
 

@@ -13,15 +13,15 @@ import {
   IntakeRequestSchema,
   StoreAlertSchema,
   ReferenceSequenceSchema,
-} from '../contact-cases/case-records.entity.js';
-import { AuditEntrySchema, CaseAccessLogSchema, CaseHistorySchema, StoreReconciliationSchema } from '../audit/audit.entity.js';
-import { PolicyVersionSchema } from '../policy/policy-version.entity.js';
-import { ContactCaseSchema } from '../contact-cases/contact-case.entity.js';
-import { SystemCheckSchema } from '../system-checks/system-check.entity.js';
-import { MiCountSchema, MiSettingSchema } from '../oversight/mi-count.entity.js';
-import { CaseMessageSchema, ConversationSchema, SocialMediaPostSchema } from '../conversations/conversation.entity.js';
+} from '../../contact-cases/case-records.entity.js';
+import { AuditEntrySchema, CaseAccessLogSchema, CaseHistorySchema, StoreReconciliationSchema } from '../../audit/audit.entity.js';
+import { PolicyVersionSchema } from '../../policy/policy-version.entity.js';
+import { ContactCaseSchema } from '../../contact-cases/contact-case.entity.js';
+import { SystemCheckSchema } from '../../system-checks/system-check.entity.js';
+import { MiCountSchema, MiSettingSchema } from '../../mi/mi-count.entity.js';
+import { CaseMessageSchema, ConversationSchema, SocialMediaPostSchema } from '../../conversations/conversation.entity.js';
 import { RateLimitWindowSchema } from '../access/rate-limit.entity.js';
-import { ContinuityDrillSchema } from '../drills/continuity-drill.entity.js';
+import { ContinuityDrillSchema } from '../../drills/continuity-drill.entity.js';
 
 /** Every table the system keeps, as an entity: a database test checks them against the migrations. */
 export const entities = [

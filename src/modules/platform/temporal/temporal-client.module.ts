@@ -1,11 +1,11 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import { type AppConfig } from '../../config/app-config.js';
-import { APP_CONFIG } from '../../config/config.module.js';
+import { type AppConfig } from '../../../config/app-config.js';
+import { APP_CONFIG } from '../../../config/config.module.js';
 import { type ComponentHealth, probeWithin } from '../health/component-health.js';
 import { encryptingDataConverter } from './payload-codec.js';
 import { temporalConnectionSettings } from './temporal-connection-options.js';
-import { missingSearchAttributes } from '../../infra/search-attribute-registration.js';
+import { missingSearchAttributes } from '../../../infra/search-attribute-registration.js';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { activeTracing } from '../telemetry/tracing.js';
 

@@ -1,5 +1,5 @@
 import { type MiDelta } from '../../domain/oversight.js';
-import { type SqlParams } from '../database/sql.js';
+import { type SqlParams } from '../platform/database/sql.js';
 
 /**
  * The statement that adds counts to the management information, both grains at once: each count's

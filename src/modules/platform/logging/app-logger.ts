@@ -1,7 +1,7 @@
 import { type LoggerService } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
-import { type AppConfig } from '../../config/app-config.js';
+import { type AppConfig } from '../../../config/app-config.js';
 
 type Fields = Record<string, unknown>;
 

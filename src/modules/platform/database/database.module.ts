@@ -1,7 +1,7 @@
 import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { APP_CONFIG } from '../../config/config.module.js';
-import { type AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../../config/config.module.js';
+import { type AppConfig } from '../../../config/app-config.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { DatabaseHealth } from './database.health.js';
 import { migrateDatabase } from './migrate.js';
