@@ -10,8 +10,8 @@ import { devAddressesFile, readPidFile, writeDevAddresses } from './infra/dev-ru
 import { SupervisedProcess } from './infra/supervised-process.js';
 import { resolveTemporalCli } from './infra/temporal-cli.js';
 import { type TemporalDevServer, startTemporalDevServer } from './infra/temporal-dev-server.js';
-import { migrateDatabase } from './modules/database/migrate.js';
-import { loadPayloadKeys } from './modules/temporal/payload-codec.js';
+import { migrateDatabase } from './modules/platform/database/migrate.js';
+import { loadPayloadKeys } from './modules/platform/temporal/payload-codec.js';
 
 /**
  * The whole system on one machine: Temporal dev server (state in a SQLite file), PostgreSQL (the
@@ -190,6 +190,7 @@ async function main(): Promise<number> {
           `  API            ${apiUrl}/api/v1`,
           `  OpenAPI docs   ${apiUrl}/docs   (document: ${apiUrl}/openapi.json)`,
           `  Health         ${apiUrl}/health`,
+          `  MI page        ${apiUrl}/mi   (management information; sign in there)`,
           `  Temporal UI    ${temporalUiUrl}`,
           `  Temporal gRPC  ${temporal.address}   namespace ${config.temporal.namespace}`,
           `  Database       ${database ? `${config.database.url} (embedded PostgreSQL, ${database.clusterDir})` : 'DATABASE_URL'}`,

@@ -85,6 +85,10 @@ describe('the dev command', () => {
     const uiUrl = /Temporal UI\s+(\S+)/.exec(first.output())?.[1];
     expect(uiUrl).toContain(`127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
     expect((await fetch(uiUrl!)).status).toBe(200);
+    // Every page a person opens is listed: the MI page too.
+    const miUrl = /MI page\s+(\S+)/.exec(first.output())?.[1];
+    expect(miUrl).toBe(`${api}/mi`);
+    expect((await fetch(miUrl!)).status).toBe(200);
     expect(first.output()).toMatch(/Database\s+postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres \(embedded PostgreSQL/);
 
     // A token from the README's token command, signed by this data directory's development key.
