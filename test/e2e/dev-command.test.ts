@@ -91,7 +91,7 @@ describe('the dev command', () => {
     expect((await fetch(miUrl!)).status).toBe(200);
     expect(first.output()).toMatch(/Database\s+postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres \(embedded PostgreSQL/);
 
-    // A token from the README's token command, signed by this data directory's development key.
+    // A token from the token command (docs/security.md), signed by this data directory's development key.
     const token = execFileSync(process.execPath, ['dist/cli/token.js', '--role', 'administrator', '--sub', 'pc-dev'], {
       cwd: repoRoot,
       env: { ...process.env, DATA_DIR: dataDir },
