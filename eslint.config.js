@@ -64,6 +64,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
       'no-console': 'error',
+      // One validation system: requests are zod schemas made into DTOs by nestjs-zod (src/api/common/text.ts).
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'class-validator', message: 'Describe requests as zod schemas (nestjs-zod): one schema gives the validation, the OpenAPI document and the types.' },
+            { name: 'class-transformer', message: 'Describe requests as zod schemas (nestjs-zod); a query value is converted by its schema (queryInteger, queryBoolean).' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -69,3 +69,16 @@ describe('lint keeps the environment to the configuration and the entry points',
     expect(await envErrors(path)).toBe(0);
   });
 });
+
+describe('lint keeps one validation system', () => {
+  const validationErrors = async (path: string, importLine: string) => {
+    const [result] = await probeLinter.lintText(`${importLine}\nexport const probe = [];\n`, { filePath: join(repoRoot, path) });
+    return result.messages.filter((message) => message.ruleId === 'no-restricted-imports').map((message) => message.message);
+  };
+
+  it.each(['src/api/probe/probe.dto.ts', 'src/modules/probe/probe.ts', 'test/e2e/probe.test.ts'])('refuses class-validator and class-transformer in %s', async (path) => {
+    expect(await validationErrors(path, "import { IsString } from 'class-validator';")).toEqual([expect.stringContaining('zod schemas')]);
+    expect(await validationErrors(path, "import { Type } from 'class-transformer';")).toEqual([expect.stringContaining('zod schemas')]);
+    expect(await validationErrors(path, "import { z } from 'zod';")).toEqual([]);
+  });
+});
