@@ -91,9 +91,6 @@ export const channelCatalogue: Record<Channel, ChannelRecord> = {
 /** Every channel, in the catalogue's order (read when asked, so that the catalogue is the one list). */
 export const catalogueChannels = (): Channel[] => Object.keys(channelCatalogue) as Channel[];
 
-/** The channels of one family. */
-export const channelsOf = (family: ChannelFamily): Channel[] => catalogueChannels().filter((channel) => channelCatalogue[channel].family === family);
-
 export interface FieldProblem {
   field: string;
   message: string;

@@ -48,9 +48,6 @@ export const date = () =>
     .refine(realDay, { error: 'must be a day that exists' })
     .meta({ format: 'date' });
 
-/** A value from a fixed list. */
-export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values);
-
 /** A whole number in a query string (`?limit=50`), documented as the integer it stands for (with its default or its values). */
 export const queryInteger = (min: number, max: number, documented: { default?: number; enum?: number[] } = {}) =>
   z.preprocess(

@@ -5,7 +5,7 @@ import { malformedTextProblems } from '../../domain/well-formed-text.js';
 import { type FieldProblem } from '../../modules/platform/errors/domain-error.js';
 
 /** Each problem zod found, named by its field's path (`caller.email`, `flags.2`); an unknown field by its own name. */
-export function fieldProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
+function fieldProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
   return issues.flatMap((issue) => {
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: `${key} is not a field of this request` }));
