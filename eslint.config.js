@@ -49,6 +49,40 @@ export const layerRules = {
   'src/cli': [{ group: [...folder('api'), ...folder('activities'), ...folder('worker')], message: 'Commands use modules, not the API, the activities or the worker wiring.' }],
 };
 
+/** One validation system: requests are zod schemas made into DTOs by nestjs-zod (src/api/common/text.ts). */
+const validationImports = [
+  { name: 'class-validator', message: 'Describe requests as zod schemas (nestjs-zod): one schema gives the validation, the OpenAPI document and the types.' },
+  { name: 'class-transformer', message: 'Describe requests as zod schemas (nestjs-zod); a query value is converted by its schema (queryInteger, queryBoolean).' },
+];
+
+/**
+ * One typed path to the case store: the entity manager, or Kysely typed from the entities
+ * (StoreDatabase). SQL of its own is kept to these files, each listed with its reason in
+ * docs/database.md; the database folder holds the helpers, the listener and the migrations.
+ */
+export const rawSqlFiles = [
+  'src/modules/platform/database/**/*.ts',
+  'src/modules/contact-cases/case-store.service.ts',
+  'src/modules/contact-cases/case-queries.service.ts',
+  'src/modules/mi/mi-counts.statement.ts',
+  'src/modules/mi/mi-measures.service.ts',
+  'src/modules/alerts/alert-queries.service.ts',
+  'src/modules/platform/access/rate-limit.store.ts',
+  'src/cli/mi-what-if.ts',
+];
+/** Files that open a connection of their own: the listener, the migration lock, the readiness probe and the benchmarks' seeding. */
+export const pgClientFiles = ['src/modules/platform/database/**/*.ts', 'src/infra/embedded-database.ts', 'src/cli/bench-system.ts', 'src/cli/benchmark-*.ts'];
+
+const storeImports = {
+  pg: { name: 'pg', message: 'Reach the case store through StoreDatabase (src/modules/platform/database/store-db.ts): Kysely, typed from the entities.' },
+  sql: { name: 'kysely', importNames: ['sql'], message: 'Write statements with the typed builder (StoreDatabase.db); SQL of its own stays in the files listed in docs/database.md (rawSqlFiles in eslint.config.js).' },
+};
+const rawQueryCall = {
+  selector: "CallExpression[callee.property.name=/^(query|execute)$/][arguments.0.type=/^(Literal|TemplateLiteral)$/]",
+  message: 'No SQL strings: write the statement with the typed builder (StoreDatabase.db); SQL of its own stays in the files listed in docs/database.md.',
+};
+const restrictedImports = (...extra) => ['error', { paths: [...validationImports, ...extra] }];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'test-artifacts/**'] },
   js.configs.recommended,
@@ -64,18 +98,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
       'no-console': 'error',
-      // One validation system: requests are zod schemas made into DTOs by nestjs-zod (src/api/common/text.ts).
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'class-validator', message: 'Describe requests as zod schemas (nestjs-zod): one schema gives the validation, the OpenAPI document and the types.' },
-            { name: 'class-transformer', message: 'Describe requests as zod schemas (nestjs-zod); a query value is converted by its schema (queryInteger, queryBoolean).' },
-          ],
-        },
-      ],
+      'no-restricted-imports': restrictedImports(),
     },
   },
+  // The product's source reaches the store by the typed path only; tests may seed and inspect it freely.
+  { files: ['src/**/*.ts'], rules: { 'no-restricted-imports': restrictedImports(storeImports.pg, storeImports.sql), 'no-restricted-syntax': ['error', rawQueryCall] } },
+  { files: rawSqlFiles, ignores: pgClientFiles, rules: { 'no-restricted-imports': restrictedImports(storeImports.pg), 'no-restricted-syntax': 'off' } },
+  { files: pgClientFiles, ignores: rawSqlFiles, rules: { 'no-restricted-imports': restrictedImports(storeImports.sql), 'no-restricted-syntax': 'off' } },
+  { files: rawSqlFiles.filter((file) => pgClientFiles.includes(file)).concat(['src/modules/platform/database/**/*.ts']), rules: { 'no-restricted-imports': restrictedImports(), 'no-restricted-syntax': 'off' } },
   {
     // Nest reads constructor parameter types at run time (emitDecoratorMetadata), so an import that
     // is used only as an injected type must stay a value import.

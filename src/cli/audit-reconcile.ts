@@ -6,7 +6,7 @@ import { CaseHistoryReader } from '../modules/audit/case-history.reader.js';
 import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
 import { StoreReconciler } from '../modules/audit/store-reconciler.service.js';
 import { createOrmOptions } from '../modules/platform/database/orm-config.js';
-import { Sql } from '../modules/platform/database/sql.js';
+import { StoreDatabase } from '../modules/platform/database/store-db.js';
 import { TemporalClientService } from '../modules/platform/temporal/temporal-client.module.js';
 
 /**
@@ -27,7 +27,7 @@ const config = loadConfig();
 // The options' entity list is readonly, which the driver's ORM type does not accept as is.
 const orm = (await MikroORM.init(createOrmOptions(config.database))) as unknown as MikroORM;
 const temporal = new TemporalClientService(config);
-const sql = new Sql(orm);
+const sql = new StoreDatabase(orm);
 const reconciler = new StoreReconciler(config, orm, sql, new CaseHistoryReader(config, new CaseHistoryStore(orm), temporal), temporal);
 try {
   const report = await reconciler.run({

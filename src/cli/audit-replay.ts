@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { StoreDatabase } from '../modules/platform/database/store-db.js';
 import { loadConfig } from '../config/app-config.js';
 import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
 import { CaseHistoryReader } from '../modules/audit/case-history.reader.js';
@@ -27,7 +28,7 @@ const temporal = new TemporalClientService(config);
 const histories = new CaseHistoryReader(config, new CaseHistoryStore(orm), temporal);
 try {
   const references = values.all
-    ? (await orm.em.fork().execute<Array<{ reference: string }>>('select reference from contact_case order by reference')).map((row) => row.reference)
+    ? (await new StoreDatabase(orm).db.selectFrom('contact_case').select('reference').orderBy('reference').execute()).map((row) => row.reference)
     : positionals;
   const reports: ReplayReport[] = [];
   for (const [index, reference] of references.entries()) {

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { loadConfig } from '../config/app-config.js';
 import { callerIdentifiers } from '../domain/caller-identity.js';
 import { CallerIdentities } from '../modules/contact-cases/caller-identities.service.js';
-import { Sql } from '../modules/platform/database/sql.js';
+import { StoreDatabase } from '../modules/platform/database/store-db.js';
 import { migrateDatabase } from '../modules/platform/database/migrate.js';
 import { createOrmOptions } from '../modules/platform/database/orm-config.js';
 import { benchDatabase, percentile } from './bench-system.js';
@@ -40,7 +40,7 @@ try {
   await migrateDatabase(config.database);
   const opened = (await MikroORM.init(createOrmOptions(config.database))) as unknown as MikroORM;
   orm = opened;
-  const callers = new CallerIdentities(config, new Sql(opened));
+  const callers = new CallerIdentities(config, new StoreDatabase(opened));
   const phoneOf = (caller: number) => `07700 ${String(caller).padStart(6, '0')}`;
   // Caller n for contact i: every tenth contact from one of 500 frequent callers, the rest one each.
   const callerOf = (index: number) => (index % 10 === 0 ? index % 5_000 : 10_000 + index);

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { defaultPolicyFile, loadConfig } from '../config/app-config.js';
 import { migrateDatabase } from '../modules/platform/database/migrate.js';
 import { createOrmOptions } from '../modules/platform/database/orm-config.js';
-import { Sql, SqlParams } from '../modules/platform/database/sql.js';
+import { StoreDatabase } from '../modules/platform/database/store-db.js';
 import { type Channel } from '../domain/channels.js';
 import { countsOfChange, type MiDelta } from '../domain/oversight.js';
 import { type TimelineEntry } from '../domain/timeline.js';
@@ -68,7 +68,7 @@ try {
   if (values['database-url']) await seed.query('drop schema public cascade; create schema public;');
   await migrateDatabase(config.database);
   orm = (await MikroORM.init(createOrmOptions(config.database))) as unknown as MikroORM;
-  const sql = new Sql(orm);
+  const storeDb = new StoreDatabase(orm);
 
   // Cases spread evenly over 2026 (one every ~31 s), in four teams, every channel, grades 1 to 4.
   const started = performance.now();
@@ -101,9 +101,8 @@ try {
       [from, from + count - 1],
     );
     // Counted as the case store counts each change: by the same code, from the same typed entries.
-    const params = new SqlParams();
     const counts = Array.from({ length: count }, (_, offset) => benchCounts(from + offset)).flat();
-    await sql.query(miCountsStatement(counts, params), params.values);
+    await storeDb.run(miCountsStatement(counts));
   }
   const seedSeconds = (performance.now() - started) / 1000;
   await seed.query('vacuum analyze');
@@ -111,7 +110,7 @@ try {
 
   const ask = async (team?: string) => {
     const at = performance.now();
-    await miReport(sql, policy, { from: '2026-01-01', to: '2027-01-01', groupBy: 'month', team });
+    await miReport(storeDb, policy, { from: '2026-01-01', to: '2027-01-01', groupBy: 'month', team });
     return performance.now() - at;
   };
   await ask();
@@ -121,7 +120,7 @@ try {
     everyTeam.push(await ask());
     oneTeam.push(await ask(`team-${index % 4}`));
   }
-  const report = await miReport(sql, policy, { from: '2026-01-01', to: '2027-01-01', groupBy: 'month' });
+  const report = await miReport(storeDb, policy, { from: '2026-01-01', to: '2027-01-01', groupBy: 'month' });
   const line = (label: string, samples: number[]) => {
     const sorted = [...samples].sort((a, b) => a - b);
     return `  ${label.padEnd(30)} p50 ${percentile(sorted, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(sorted, 99).toFixed(1).padStart(7)} ms   max ${sorted[sorted.length - 1].toFixed(1).padStart(7)} ms`;

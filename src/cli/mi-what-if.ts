@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/app-config.js';
 import { type RecordedCase, whatIf } from '../domain/what-if.js';
 import { createOrmOptions } from '../modules/platform/database/orm-config.js';
-import { Sql } from '../modules/platform/database/sql.js';
+import { sql } from 'kysely';
+import { StoreDatabase } from '../modules/platform/database/store-db.js';
 import { loadPolicyFile } from '../modules/policy/policy.loader.js';
 
 /**
@@ -26,18 +27,22 @@ if (!values.policy || !values.from || !values.to || !day.test(values.from) || !d
 const { policy } = loadPolicyFile(values.policy);
 const orm = (await MikroORM.init(createOrmOptions(loadConfig().database))) as unknown as MikroORM;
 try {
-  const sql = new Sql(orm);
-  const rows = await sql.query<{ reference: string; area: 'urban' | 'rural'; sequence: number; type: string; at: Date | string; details: Record<string, unknown> }>(
-    `select c.reference, c.area, e.sequence, e.type, e.at, e.details
-       from contact_case c join case_event e on e.reference = c.reference
-       where c.received_at >= ($1::date::timestamp at time zone $3) and c.received_at < ($2::date::timestamp at time zone $3)
-         and e.type like 'clock-%'
-       order by c.reference, e.sequence`,
-    [values.from, values.to, policy.calendar.timeZone],
-  );
+  const store = new StoreDatabase(orm);
+  // A day's start in the policy's time zone (SQL of its own, listed in docs/database.md).
+  const dayStarts = (date: string) => sql<Date>`(${date}::date::timestamp at time zone ${policy.calendar.timeZone}::text)`;
+  const rows = await store.db
+    .selectFrom('contact_case as c')
+    .innerJoin('case_event as e', 'e.reference', 'c.reference')
+    .select(['c.reference', 'c.area', 'e.sequence', 'e.type', 'e.at', 'e.details'])
+    .where('c.received_at', '>=', dayStarts(values.from))
+    .where('c.received_at', '<', dayStarts(values.to))
+    .where('e.type', 'like', 'clock-%')
+    .orderBy('c.reference')
+    .orderBy('e.sequence')
+    .execute();
   const cases = new Map<string, RecordedCase & { timeline: RecordedCase['timeline'][number][] }>();
   for (const row of rows) {
-    const recorded = cases.get(row.reference) ?? { reference: row.reference, area: row.area, timeline: [] };
+    const recorded = cases.get(row.reference) ?? { reference: row.reference, area: row.area as 'urban' | 'rural', timeline: [] };
     recorded.timeline.push({ sequence: row.sequence, type: row.type, at: new Date(row.at).toISOString(), details: row.details });
     cases.set(row.reference, recorded);
   }

@@ -6,7 +6,7 @@ import { CaseHistoryStore } from '../modules/audit/case-history.store.js';
 import { type ResyncReport, StoreResync } from '../modules/audit/store-resync.service.js';
 import { CaseStore } from '../modules/contact-cases/case-store.service.js';
 import { createOrmOptions } from '../modules/platform/database/orm-config.js';
-import { Sql } from '../modules/platform/database/sql.js';
+import { StoreDatabase } from '../modules/platform/database/store-db.js';
 import { TemporalClientService } from '../modules/platform/temporal/temporal-client.module.js';
 
 /**
@@ -26,7 +26,7 @@ const config = loadConfig();
 // The options' entity list is readonly, which the driver's ORM type does not accept as is.
 const orm = (await MikroORM.init(createOrmOptions(config.database))) as unknown as MikroORM;
 const temporal = new TemporalClientService(config);
-const sql = new Sql(orm);
+const sql = new StoreDatabase(orm);
 const resync = new StoreResync(config, new CaseHistoryReader(config, new CaseHistoryStore(orm), temporal), new CaseStore(sql, config), sql);
 try {
   const references = values.all ? await resync.references() : positionals;

@@ -8,7 +8,7 @@ import { screenContact } from '../../src/domain/risk-screening.js';
 import { AuditVerifier } from '../../src/modules/audit/audit-verifier.service.js';
 import { CaseStore } from '../../src/modules/contact-cases/case-store.service.js';
 import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
-import { Sql } from '../../src/modules/platform/database/sql.js';
+import { StoreDatabase } from '../../src/modules/platform/database/store-db.js';
 import { createOrmOptions } from '../../src/modules/platform/database/orm-config.js';
 import { type ContactIntake, type RecordedEntry } from '../../src/domain/case-records.js';
 import { type TimelineEntry } from '../../src/domain/timeline.js';
@@ -80,7 +80,7 @@ describe('the audit trail', () => {
     const settings = config.database;
     await migrateDatabase(settings);
     orm = (await MikroORM.init(createOrmOptions(settings))) as unknown as MikroORM;
-    store = new CaseStore(new Sql(orm), config);
+    store = new CaseStore(new StoreDatabase(orm), config);
     verifier = new AuditVerifier(orm);
     for (const reference of ['XP-20261123-000001', 'XP-20261123-000002', 'XP-20261123-000003', 'XP-20261123-000004']) await writeCase(reference);
   });

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/app-config.js';
 import { CaseQueries, QUEUE_POSITION_EXACT_UP_TO } from '../../src/modules/contact-cases/case-queries.service.js';
 import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
 import { createOrmOptions } from '../../src/modules/platform/database/orm-config.js';
-import { Sql } from '../../src/modules/platform/database/sql.js';
+import { StoreDatabase } from '../../src/modules/platform/database/store-db.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** A new case's place in the queue: exact while the count is small, a lower bound that says so beyond it. */
@@ -30,7 +30,7 @@ describe('queue position', () => {
     const settings = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url }).database;
     await migrateDatabase(settings);
     orm = (await MikroORM.init(createOrmOptions(settings))) as unknown as MikroORM;
-    queries = new CaseQueries(orm, new Sql(orm));
+    queries = new CaseQueries(orm, new StoreDatabase(orm));
   });
 
   afterAll(async () => {

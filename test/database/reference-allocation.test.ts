@@ -5,7 +5,7 @@ import { formatReference } from '../../src/domain/reference.js';
 import { CaseStore } from '../../src/modules/contact-cases/case-store.service.js';
 import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
 import { createOrmOptions } from '../../src/modules/platform/database/orm-config.js';
-import { Sql } from '../../src/modules/platform/database/sql.js';
+import { StoreDatabase } from '../../src/modules/platform/database/store-db.js';
 import { DomainError } from '../../src/modules/platform/errors/domain-error.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -20,7 +20,7 @@ describe('case reference allocation', () => {
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, DATABASE_POOL_MAX: '20' });
     await migrateDatabase(config.database);
     orm = (await MikroORM.init(createOrmOptions(config.database))) as unknown as MikroORM;
-    store = new CaseStore(new Sql(orm), config);
+    store = new CaseStore(new StoreDatabase(orm), config);
   });
 
   afterAll(async () => {

@@ -25,9 +25,9 @@ async function importErrors(path: string, importLine: string): Promise<string[]>
 const layers: Array<[layer: string, probe: string, refused: string[], allowed: string[]]> = [
   ['domain', 'src/domain/probe.ts', ['../workflows/contact-case.messages.js', '../modules/audit/audit-chain.js', '../config/app-config.js'], ['./thrive.js']],
   ['workflows', 'src/workflows/probe.workflow.ts', ['../activities/contact-case.activities.js', '../modules/contact-cases/case-store.service.js', '../infra/child-process.js'], ['../domain/clocks.js', './contact-case.messages.js']],
-  ['config', 'src/config/probe.ts', ['../infra/child-process.js', '../modules/platform/database/sql.js', '../api/api.module.js'], ['./app-config.js']],
-  ['infra', 'src/infra/probe.ts', ['../modules/platform/database/sql.js', '../cli/demo.js', '../activities/contact-case.activities.js'], ['../workflows/search-attributes.js', '../config/app-config.js']],
-  ['modules', 'src/modules/probe/probe.ts', ['../../activities/contact-case.activities.js', '../../api/api.module.js', '../../cli/demo.js', '../../worker/worker.module.js'], ['../platform/database/sql.js', '../../workflows/contact-case.messages.js', '../../infra/child-process.js', '../../domain/clocks.js']],
+  ['config', 'src/config/probe.ts', ['../infra/child-process.js', '../modules/platform/database/store-db.js', '../api/api.module.js'], ['./app-config.js']],
+  ['infra', 'src/infra/probe.ts', ['../modules/platform/database/store-db.js', '../cli/demo.js', '../activities/contact-case.activities.js'], ['../workflows/search-attributes.js', '../config/app-config.js']],
+  ['modules', 'src/modules/probe/probe.ts', ['../../activities/contact-case.activities.js', '../../api/api.module.js', '../../cli/demo.js', '../../worker/worker.module.js'], ['../platform/database/store-db.js', '../../workflows/contact-case.messages.js', '../../infra/child-process.js', '../../domain/clocks.js']],
   ['activities', 'src/activities/probe.activities.ts', ['../worker/worker.module.js', '../api/api.module.js', '../cli/demo.js'], ['../modules/contact-cases/case-store.service.js', '../workflows/contact-case.messages.js']],
   ['worker', 'src/worker/probe.ts', ['../api/api.module.js', '../cli/demo.js'], ['../activities/activities.module.js', '../modules/platform/database/database.module.js']],
   ['api', 'src/api/probe/probe.controller.ts', ['../../activities/contact-case.activities.js', '../../worker/worker.module.js', '../../cli/demo.js', '@temporalio/worker', '../../modules/audit/case-replayer.js', '../../modules/platform/temporal/temporal-worker.service.js'], ['../../modules/contact-cases/contact-cases.service.js', '@temporalio/client']],
@@ -80,5 +80,37 @@ describe('lint keeps one validation system', () => {
     expect(await validationErrors(path, "import { IsString } from 'class-validator';")).toEqual([expect.stringContaining('zod schemas')]);
     expect(await validationErrors(path, "import { Type } from 'class-transformer';")).toEqual([expect.stringContaining('zod schemas')]);
     expect(await validationErrors(path, "import { z } from 'zod';")).toEqual([]);
+  });
+});
+
+/** One typed path to the case store: lint refuses SQL strings and the raw driver outside the listed files. */
+describe('lint keeps SQL of its own to the listed files', () => {
+  const storeErrors = async (path: string, code: string) => {
+    const [result] = await probeLinter.lintText(`${code}\n`, { filePath: join(repoRoot, path) });
+    return result.messages.filter((message) => message.ruleId === 'no-restricted-imports' || message.ruleId === 'no-restricted-syntax').map((message) => message.message);
+  };
+  const sqlImport = "import { sql } from 'kysely';\nexport const probe = sql`select 1`;";
+  const pgImport = "import pg from 'pg';\nexport const probe = pg;";
+  const stringQuery = "export const probe = (db: { query(text: string): void }) => db.query('select 1');";
+  const builder = "import { type Kysely } from 'kysely';\nexport const probe = (db: Kysely<{ t: { a: string } }>) => db.selectFrom('t').select('a');";
+
+  it.each(['src/modules/probe/probe.ts', 'src/api/probe/probe.controller.ts', 'src/cli/probe.ts'])('refuses SQL strings, the sql tag and the raw driver in %s, and takes the builder', async (path) => {
+    expect(await storeErrors(path, sqlImport)).toEqual([expect.stringContaining('typed builder')]);
+    expect(await storeErrors(path, pgImport)).toEqual([expect.stringContaining('StoreDatabase')]);
+    expect(await storeErrors(path, stringQuery)).toEqual([expect.stringContaining('No SQL strings')]);
+    expect(await storeErrors(path, builder)).toEqual([]);
+  });
+
+  it('takes SQL of its own in a listed file, and still refuses the raw driver there', async () => {
+    // Every listed file is real, so the list cannot go stale unnoticed.
+    const { rawSqlFiles } = (await import(join(repoRoot, 'eslint.config.js'))) as { rawSqlFiles: string[] };
+    for (const file of rawSqlFiles.filter((candidate) => !candidate.includes('*'))) expect([file, readFileSync(join(repoRoot, file), 'utf8').length > 0]).toEqual([file, true]);
+    const listed = 'src/modules/contact-cases/case-queries.service.ts';
+    expect(rawSqlFiles).toContain(listed);
+    expect(await storeErrors(listed, sqlImport)).toEqual([]);
+    expect(await storeErrors(listed, stringQuery)).toEqual([]);
+    expect(await storeErrors(listed, pgImport)).toEqual([expect.stringContaining('StoreDatabase')]);
+    // The listener and the migration lock open connections of their own.
+    expect(await storeErrors('src/modules/platform/database/notifications.ts', pgImport)).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DRILL_TEAM } from '../../domain/continuity-drill.js';
 import { type AlertKind } from '../../domain/alerts.js';
-import { Sql } from '../platform/database/sql.js';
+import { type ExpressionBuilder, sql } from 'kysely';
+import { StoreDatabase, type StoreTables, countRows } from '../platform/database/store-db.js';
 
 export type AlertState = 'open' | 'acknowledged' | 'closed';
 
@@ -42,36 +43,35 @@ export interface StreamCursor {
   id: string;
 }
 
-interface AlertRow {
-  id: string;
-  reference: string;
-  kind: AlertKind;
-  level: number;
-  role: string;
-  team: string;
-  reason: string;
-  clock: string | null;
-  raised_for: Time;
-  due_at: Time | null;
-  created_at: Time;
-  acknowledged_at: Time | null;
-  acknowledged_by_subject: string | null;
-  acknowledged_by_role: string | null;
-  acknowledgement_action: string | null;
-  closed_at: Time | null;
-  delivery_state: string;
-  delivery_attempts: number;
-  delivered_at: Time | null;
-  xid: string;
-}
+type AlertRow = Awaited<ReturnType<ReturnType<AlertQueries['rows']>['execute']>>[number];
 
-const COLUMNS = `"id", "reference", "kind", "level", "role", "team", "reason", "clock", "raised_for", "due_at", "created_at", "acknowledged_at",
-  "acknowledged_by_subject", "acknowledged_by_role", "acknowledgement_action", "closed_at", "delivery_state", "delivery_attempts", "delivered_at", "xid"::text as "xid"`;
+const COLUMNS = [
+  'id',
+  'reference',
+  'kind',
+  'level',
+  'role',
+  'team',
+  'reason',
+  'clock',
+  'raised_for',
+  'due_at',
+  'created_at',
+  'acknowledged_at',
+  'acknowledged_by_subject',
+  'acknowledged_by_role',
+  'acknowledgement_action',
+  'closed_at',
+  'delivery_state',
+  'delivery_attempts',
+  'delivered_at',
+] as const;
 
-const STATE_CONDITION: Record<AlertState, string> = {
-  open: '"acknowledged_at" is null and "closed_at" is null',
-  acknowledged: '"acknowledged_at" is not null',
-  closed: '"acknowledged_at" is null and "closed_at" is not null',
+type Alerts = ExpressionBuilder<StoreTables, 'case_alert'>;
+const STATE_CONDITION: Record<AlertState, (eb: Alerts) => ReturnType<Alerts['and']>> = {
+  open: (eb) => eb.and([eb('acknowledged_at', 'is', null), eb('closed_at', 'is', null)]),
+  acknowledged: (eb) => eb.and([eb('acknowledged_at', 'is not', null)]),
+  closed: (eb) => eb.and([eb('acknowledged_at', 'is', null), eb('closed_at', 'is not', null)]),
 };
 
 // The ORM's connection hands times over as text: read them as instants, give them as UTC ISO 8601.
@@ -82,7 +82,7 @@ function view(row: AlertRow): AlertView {
   return {
     id: row.id,
     reference: row.reference,
-    kind: row.kind,
+    kind: row.kind as AlertKind,
     level: row.level,
     role: row.role,
     team: row.team,
@@ -101,43 +101,49 @@ function view(row: AlertRow): AlertView {
 }
 
 /**
- * Reads of the alerts: a caller's inbox, one alert, and the stream's next batch. Plain SQL: the
- * inbox orders by a condition (open first), and the stream compares transaction ids.
+ * Reads of the alerts: a caller's inbox, one alert, and the stream's next batch. The stream orders
+ * by the writing transaction's id (`xid8`, which Kysely has no type for): those comparisons are
+ * SQL of their own, listed in docs/database.md.
  */
 @Injectable()
 export class AlertQueries {
-  constructor(private readonly sql: Sql) {}
+  constructor(private readonly store: StoreDatabase) {}
+
+  /** The alert columns a view is made of, with the writing transaction's id as text. */
+  private rows() {
+    return this.store.db.selectFrom('case_alert').select((eb) => [...COLUMNS, eb.cast<string>(eb.ref('xid'), 'text').as('xid')]);
+  }
 
   /** The alerts addressed to any of `roles`: open ones first, then newest first. */
   async inbox(roles: readonly string[], filter: AlertFilter, page: { limit: number; offset: number }): Promise<{ total: number; items: AlertView[] }> {
-    const values: unknown[] = [roles];
-    const conditions = ['"role" = any($1::varchar[])'];
-    if (filter.state) conditions.push(STATE_CONDITION[filter.state]);
-    // Continuity drills' alerts are not operational: shown only when their team is asked for.
-    if (filter.team === undefined) {
-      values.push(DRILL_TEAM);
-      conditions.push(`"team" <> $${values.length}`);
-    }
-    for (const [column, value] of [['reference', filter.reference], ['clock', filter.clock], ['level', filter.level], ['team', filter.team]] as const) {
-      if (value === undefined) continue;
-      values.push(value);
-      conditions.push(`"${column}" = $${values.length}`);
-    }
-    const where = conditions.join(' and ');
-    const [rows, [{ total }]] = await Promise.all([
-      this.sql.query<AlertRow>(
-        `select ${COLUMNS} from "case_alert" where ${where}
-         order by ("acknowledged_at" is null and "closed_at" is null) desc, "created_at" desc, "id" desc
-         limit $${values.length + 1} offset $${values.length + 2}`,
-        [...values, page.limit, page.offset],
-      ),
-      this.sql.query<{ total: number }>(`select count(*)::int as total from "case_alert" where ${where}`, values),
+    const where = (eb: Alerts) => {
+      const conditions = [eb('role', 'in', [...roles])];
+      if (filter.state) conditions.push(STATE_CONDITION[filter.state](eb));
+      // Continuity drills' alerts are not operational: shown only when their team is asked for.
+      if (filter.team === undefined) conditions.push(eb('team', '<>', DRILL_TEAM));
+      if (filter.reference !== undefined) conditions.push(eb('reference', '=', filter.reference));
+      if (filter.clock !== undefined) conditions.push(eb('clock', '=', filter.clock));
+      if (filter.level !== undefined) conditions.push(eb('level', '=', filter.level));
+      if (filter.team !== undefined) conditions.push(eb('team', '=', filter.team));
+      return eb.and(conditions);
+    };
+    if (roles.length === 0) return { total: 0, items: [] };
+    const [rows, { total }] = await Promise.all([
+      this.rows()
+        .where(where)
+        .orderBy(sql`("acknowledged_at" is null and "closed_at" is null)`, 'desc')
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute(),
+      this.store.db.selectFrom('case_alert').select(countRows().as('total')).where(where).executeTakeFirstOrThrow(),
     ]);
     return { total, items: rows.map(view) };
   }
 
   async find(id: string): Promise<AlertView | null> {
-    const [row] = await this.sql.query<AlertRow>(`select ${COLUMNS} from "case_alert" where "id" = $1`, [id]);
+    const row = await this.rows().where('id', '=', id).executeTakeFirst();
     return row ? view(row) : null;
   }
 
@@ -148,14 +154,14 @@ export class AlertQueries {
 
   /** The oldest transaction still running: every alert of an older one is committed (or never will be). */
   async streamHorizon(): Promise<string> {
-    const [row] = await this.sql.query<{ xid: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as xid');
+    const [row] = await this.store.run(sql<{ xid: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as xid`);
     return row.xid;
   }
 
   /** Whether cursor `a` comes after `b` in stream order (the database's order of alert ids). */
   async cursorAfter(a: StreamCursor, b: StreamCursor): Promise<boolean> {
     if (a.xid !== b.xid) return BigInt(a.xid) > BigInt(b.xid);
-    const [row] = await this.sql.query<{ after: boolean }>('select ($1::xid8, $2::varchar) > ($3::xid8, $4::varchar) as after', [a.xid, a.id, b.xid, b.id]);
+    const [row] = await this.store.run(sql<{ after: boolean }>`select (${a.xid}::xid8, ${a.id}::varchar) > (${b.xid}::xid8, ${b.id}::varchar) as after`);
     return row.after;
   }
 
@@ -170,14 +176,13 @@ export class AlertQueries {
     limit: number,
     bounds: { upTo?: StreamCursor; below?: string } = {},
   ): Promise<Array<{ cursor: StreamCursor; alert: AlertView }>> {
-    const rows = await this.sql.query<AlertRow>(
-      `select ${COLUMNS} from "case_alert"
-       where ($1::varchar[] is null or "role" = any($1::varchar[])) and ("xid", "id") > ($2::xid8, $3::varchar)
-         and ($6::xid8 is null or ("xid", "id") <= ($6::xid8, $7::varchar))
-         and "xid" < coalesce($8::xid8, pg_snapshot_xmin(pg_current_snapshot())) and "team" <> $5
-       order by "xid", "id" limit $4`,
-      [roles, cursor.xid, cursor.id, limit, DRILL_TEAM, bounds.upTo?.xid ?? null, bounds.upTo?.id ?? null, bounds.below ?? null],
-    );
+    let batch = this.rows()
+      .where(sql<boolean>`("xid", "id") > (${cursor.xid}::xid8, ${cursor.id}::varchar)`)
+      .where(sql<boolean>`"xid" < coalesce(${bounds.below ?? null}::xid8, pg_snapshot_xmin(pg_current_snapshot()))`)
+      .where('team', '<>', DRILL_TEAM);
+    if (roles !== null) batch = batch.where('role', 'in', roles.length > 0 ? [...roles] : ['']);
+    if (bounds.upTo) batch = batch.where(sql<boolean>`("xid", "id") <= (${bounds.upTo.xid}::xid8, ${bounds.upTo.id}::varchar)`);
+    const rows = await batch.orderBy('xid').orderBy('id').limit(limit).execute();
     return rows.map((row) => ({ cursor: { xid: row.xid, id: row.id }, alert: view(row) }));
   }
 }

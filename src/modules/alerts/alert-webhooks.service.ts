@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type AppConfig } from '../../config/app-config.js';
-import { Sql } from '../platform/database/sql.js';
+import { StoreDatabase } from '../platform/database/store-db.js';
 import { postSigned } from '../platform/common/signed-post.js';
 import { AlertQueries } from './alert-queries.service.js';
 import { webhookDeliveries } from '../platform/telemetry/metrics.js';
@@ -25,16 +25,17 @@ export class AlertWebhooks {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly alerts: AlertQueries,
-    private readonly sql: Sql,
+    private readonly store: StoreDatabase,
   ) {}
 
   async deliver(alertId: string): Promise<'delivered' | 'already-delivered' | 'not-configured'> {
     const alert = await this.alerts.find(alertId);
+    const update = () => this.store.db.updateTable('case_alert').where('id', '=', alertId);
     if (!alert) throw new WebhookDeliveryError(`No alert ${alertId} in the case store`);
     if (alert.delivery.state === 'delivered') return 'already-delivered';
     const url = this.config.alerts.webhooks[alert.role];
     if (!url || !this.config.alerts.webhookSecret) {
-      await this.sql.query(`update "case_alert" set "delivery_state" = 'not-configured' where "id" = $1`, [alertId]);
+      await update().set({ delivery_state: 'not-configured' }).execute();
       webhookDeliveries.inc({ role: alert.role, state: 'not-configured' });
       return 'not-configured';
     }
@@ -43,11 +44,16 @@ export class AlertWebhooks {
     if (posted.ok) await posted.response.body?.cancel();
     const failure = posted.ok ? null : posted.failure;
     if (failure) {
-      await this.sql.query(`update "case_alert" set "delivery_state" = 'retrying', "delivery_attempts" = "delivery_attempts" + 1 where "id" = $1 and "delivery_state" <> 'delivered'`, [alertId]);
+      await update()
+        .set((eb) => ({ delivery_state: 'retrying', delivery_attempts: eb('delivery_attempts', '+', 1) }))
+        .where('delivery_state', '<>', 'delivered')
+        .execute();
       webhookDeliveries.inc({ role: alert.role, state: 'failed' });
       throw new WebhookDeliveryError(`Alert ${alertId} to ${alert.role}: ${failure}`);
     }
-    await this.sql.query(`update "case_alert" set "delivery_state" = 'delivered', "delivery_attempts" = "delivery_attempts" + 1, "delivered_at" = now() where "id" = $1`, [alertId]);
+    await update()
+      .set((eb) => ({ delivery_state: 'delivered', delivery_attempts: eb('delivery_attempts', '+', 1), delivered_at: eb.fn<Date>('now') }))
+      .execute();
     webhookDeliveries.inc({ role: alert.role, state: 'delivered' });
     return 'delivered';
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type InferEntity } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { StoreDatabase } from '../platform/database/store-db.js';
 import { AuditEntrySchema } from './audit.entity.js';
 import { type AuditEntryContent, auditHash, GENESIS_HASH } from './audit-chain.js';
 
@@ -55,15 +56,28 @@ export function firstBreak(reference: string, rows: AuditRow[], timelineLength: 
 /** Verifies the audit hash chains: every case, or one. */
 @Injectable()
 export class AuditVerifier {
-  constructor(private readonly orm: MikroORM) {}
+  private readonly store: StoreDatabase;
+
+  constructor(private readonly orm: MikroORM) {
+    this.store = new StoreDatabase(orm);
+  }
 
   async verify(reference?: string, onCase?: (done: number, total: number) => void): Promise<VerifyReport> {
     const em = this.orm.em.fork();
-    const cases = await em.execute<Array<{ reference: string; timeline: number }>>(
-      `select c.reference, coalesce((select max(sequence) from case_event e where e.reference = c.reference), 0)::int as timeline
-       from contact_case c ${reference ? 'where c.reference = ?' : ''} order by c.reference`,
-      reference ? [reference] : [],
-    );
+    let selected = this.store.db
+      .selectFrom('contact_case as c')
+      .select((eb) => [
+        'c.reference',
+        eb.fn
+          .coalesce(
+            eb.selectFrom('case_event as e').select((inner) => inner.fn.max('e.sequence').as('last')).whereRef('e.reference', '=', 'c.reference'),
+            eb.lit(0),
+          )
+          .as('timeline'),
+      ])
+      .orderBy('c.reference');
+    if (reference) selected = selected.where('c.reference', '=', reference);
+    const cases = await selected.execute();
     const broken: BrokenEntry[] = [];
     let entries = 0;
     for (const [index, { reference: ref, timeline }] of cases.entries()) {

@@ -10,7 +10,8 @@ import { isEntry } from '../../domain/timeline.js';
 import { caseStateQuery, contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
 import { canonicalJson } from '../platform/common/canonical-json.js';
 import { changeHash } from '../contact-cases/case-store.service.js';
-import { Sql } from '../platform/database/sql.js';
+import { StoreDatabase } from '../platform/database/store-db.js';
+import { commandRecordTables, keepsRecord } from '../contact-cases/command-records.js';
 import { AesGcmPayloadCodec, loadPayloadKeys } from '../platform/temporal/payload-codec.js';
 import { TemporalClientService } from '../platform/temporal/temporal-client.module.js';
 import { firstBreak } from './audit-verifier.service.js';
@@ -38,19 +39,6 @@ export interface ReconciliationReport {
   divergences: Divergence[];
   outcome: 'clean' | 'divergent';
 }
-
-/** The commands that keep a record of their own, beside the timeline (see CaseStore.recordOf). */
-const recordTables: Record<string, string> = {
-  assess: 'case_assessment',
-  'decide-downgrade': 'case_downgrade_decision',
-  'record-incident': 'case_incident',
-  'decide-crime': 'case_crime_decision',
-  refer: 'case_referral',
-  'add-note': 'case_note',
-  resolve: 'case_resolution',
-  'receive-message': 'case_message',
-  'send-message': 'case_message',
-};
 
 interface StoredCase {
   version: number | null;
@@ -84,19 +72,23 @@ export class StoreReconciler {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly orm: MikroORM,
-    private readonly sql: Sql,
+    private readonly store: StoreDatabase,
     private readonly histories: CaseHistoryReader,
     private readonly temporal: TemporalClientService,
   ) {}
 
   /** The cases to compare: every one, or those changed since `since` (and every one with an unsettled store alert). */
   async references(since?: Date): Promise<string[]> {
+    const db = this.store.db;
     const rows = since
-      ? await this.sql.query<{ reference: string }>(
-          `select reference from contact_case where updated_at >= $1 union select reference from store_alert where resolved_at is null or raised_at >= $1 order by reference`,
-          [since],
-        )
-      : await this.sql.query<{ reference: string }>('select reference from contact_case union select reference from store_alert order by reference');
+      ? await db
+          .selectFrom('contact_case')
+          .select('reference')
+          .where('updated_at', '>=', since)
+          .union(db.selectFrom('store_alert').select('reference').where((eb) => eb.or([eb('resolved_at', 'is', null), eb('raised_at', '>=', since)])))
+          .orderBy('reference')
+          .execute()
+      : await db.selectFrom('contact_case').select('reference').union(db.selectFrom('store_alert').select('reference')).orderBy('reference').execute();
     return rows.map((row) => row.reference);
   }
 
@@ -224,7 +216,7 @@ export class StoreReconciler {
       if (missingEntries.length > 0) diverge('timeline-missing', `${missingEntries.length} timeline entries: ${few(missingEntries)}`);
       const missingAlerts = difference(new Set(entries.filter(isEntry('escalated')).map((entry) => entry.id)), stored.alertIds);
       if (missingAlerts.length > 0) diverge('alerts-missing', `${missingAlerts.length} alerts: ${few(missingAlerts)}`);
-      const expectedRecords = new Set(writes.flatMap((write) => (write.kind === 'change' && write.change.command && recordTables[write.change.command.type] ? [write.change.changeId] : [])));
+      const expectedRecords = new Set(writes.flatMap((write) => (write.kind === 'change' && write.change.command && keepsRecord(write.change.command.type) ? [write.change.changeId] : [])));
       const missingRecords = difference(expectedRecords, stored.recordIds);
       if (missingRecords.length > 0) diverge('records-missing', `${missingRecords.length} records: ${few(missingRecords)}`);
       if (legacy === 0) {
@@ -260,24 +252,27 @@ export class StoreReconciler {
   }
 
   private async stored(reference: string): Promise<StoredCase> {
-    const [row] = await this.sql.query<Record<string, unknown> & { version: number; state: StoredCaseState | null }>(
-      `select version, state, stage, grade, pending_grade, priority_rank, assignee, team, escalation_level, breached, risk_marker, vulnerable, outcome,
-              to_char(next_due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as next_due_at,
-              to_char(closed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as closed_at
-       from contact_case where reference = $1`,
-      [reference],
-    );
-    const changes = await this.sql.query<{ version: number; hash: string }>('select version, hash from case_change where reference = $1', [reference]);
-    const entries = await this.sql.query<{ id: string }>('select id from case_event where reference = $1', [reference]);
-    const records = await this.sql.query<{ id: string }>(
-      [...new Set(Object.values(recordTables))].map((table) => `select id from ${table} where reference = $1`).join(' union all '),
-      [reference],
-    );
-    const alerts = await this.sql.query<{ id: string; open: boolean }>('select id, (acknowledged_at is null and closed_at is null) as open from case_alert where reference = $1', [reference]);
+    const db = this.store.db;
+    const found = await db
+      .selectFrom('contact_case')
+      .select(['version', 'state', 'stage', 'grade', 'pending_grade', 'priority_rank', 'assignee', 'team', 'escalation_level', 'breached', 'risk_marker', 'vulnerable', 'outcome', 'next_due_at', 'closed_at'])
+      .where('reference', '=', reference)
+      .executeTakeFirst();
+    // Times compared as the workflow states them: UTC ISO 8601.
+    const row = found && { ...found, next_due_at: found.next_due_at?.toISOString() ?? null, closed_at: found.closed_at?.toISOString() ?? null };
+    const changes = await db.selectFrom('case_change').select(['version', 'hash']).where('reference', '=', reference).execute();
+    const entries = await db.selectFrom('case_event').select('id').where('reference', '=', reference).execute();
+    const [first, ...others] = commandRecordTables().map((table) => db.selectFrom(table).select('id').where('reference', '=', reference));
+    const records = await others.reduce((all, next) => all.unionAll(next), first).execute();
+    const alerts = await db
+      .selectFrom('case_alert')
+      .select((eb) => ['id', eb.and([eb('acknowledged_at', 'is', null), eb('closed_at', 'is', null)]).as('open')])
+      .where('reference', '=', reference)
+      .execute();
     return {
       version: row?.version ?? null,
       state: row?.state ?? null,
-      row: row ?? null,
+      row: (row as Record<string, unknown> | undefined) ?? null,
       changes: new Map(changes.map((change) => [change.version, change.hash])),
       entryIds: new Set(entries.map((entry) => entry.id)),
       timeline: entries.length,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { CaseStore, StoreRefusal } from '../contact-cases/case-store.service.js';
-import { Sql } from '../platform/database/sql.js';
+import { StoreDatabase } from '../platform/database/store-db.js';
 import { AesGcmPayloadCodec, loadPayloadKeys } from '../platform/temporal/payload-codec.js';
 import { CaseHistoryReader } from './case-history.reader.js';
 import { recordedRun, type RecordedWrite, versionOf } from './recorded-writes.js';
@@ -34,12 +34,13 @@ export class StoreResync {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly histories: CaseHistoryReader,
     private readonly store: CaseStore,
-    private readonly sql: Sql,
+    private readonly database: StoreDatabase,
   ) {}
 
   /** Every case the store knows, and every one it was alerted about (a case whose intake was never written). */
   async references(): Promise<string[]> {
-    const rows = await this.sql.query<{ reference: string }>('select reference from contact_case union select reference from store_alert order by reference');
+    const db = this.database.db;
+    const rows = await db.selectFrom('contact_case').select('reference').union(db.selectFrom('store_alert').select('reference')).orderBy('reference').execute();
     return rows.map((row) => row.reference);
   }
 

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type AppConfig } from '../../config/app-config.js';
 import { type CallerHistory } from '../../domain/caller-identity.js';
-import { Sql } from '../platform/database/sql.js';
+import { StoreDatabase } from '../platform/database/store-db.js';
 import { loadPayloadKeys } from '../platform/temporal/payload-codec.js';
 
 /** An earlier case of a caller, as a handler's lookup lists it: codes and times only. */
@@ -14,20 +14,6 @@ export interface CallerCase {
   stage: string | null;
   outcome: string | null;
   flags: { riskMarker: string | null; domesticAbuse: boolean; sexualOffence: boolean; vulnerable: boolean; repeatCaller: boolean };
-}
-
-interface MatchRow {
-  reference: string;
-  received_at: Date | string;
-  channel: string | null;
-  stage: string | null;
-  outcome: string | null;
-  closed_at: Date | string | null;
-  risk_marker: string | null;
-  domestic_abuse: boolean | null;
-  sexual_offence: boolean | null;
-  vulnerable: boolean | null;
-  flags: string[] | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -45,7 +31,7 @@ export class CallerIdentities {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly sql: Sql,
+    private readonly store: StoreDatabase,
   ) {
     this.keys = loadPayloadKeys(config.callerIdentity.keys);
   }
@@ -64,11 +50,11 @@ export class CallerIdentities {
     if (identifiers.length === 0) return;
     const [{ id, key }] = this.keys;
     const hashes = identifiers.map((identifier) => this.hash(key, identifier));
-    await this.sql.query(
-      `insert into "caller_identity" ("hash", "reference", "key_id", "received_at")
-       select unnest($1::char(64)[]), $2, $3, $4 on conflict do nothing`,
-      [hashes, reference, id, receivedAt],
-    );
+    await this.store.db
+      .insertInto('caller_identity')
+      .values(hashes.map((hash) => ({ hash, reference, key_id: id, received_at: receivedAt })))
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
   }
 
   /**
@@ -76,19 +62,30 @@ export class CallerIdentities {
    * is never matched to a case that does not exist. A retry of the intake records them again.
    */
   async forget(reference: string): Promise<void> {
-    await this.sql.query(`delete from "caller_identity" where "reference" = $1`, [reference]);
+    await this.store.db.deleteFrom('caller_identity').where('reference', '=', reference).execute();
   }
 
-  private async matches(identifiers: readonly string[], excluding?: string): Promise<MatchRow[]> {
+  /** Earlier cases with any of these identifiers, newest first (a case not recorded yet has only its reference and time). */
+  private async matches(identifiers: readonly string[], excluding?: string) {
     if (identifiers.length === 0) return [];
-    return this.sql.query<MatchRow>(
-      `select m."reference", m."received_at", c."channel", c."stage", c."outcome", c."closed_at", c."risk_marker", c."domestic_abuse", c."sexual_offence", c."vulnerable", c."flags"
-       from (select distinct "reference", "received_at" from "caller_identity" where "hash" = any($1::char(64)[]) and "reference" <> $2) m
-       left join "contact_case" c on c."reference" = m."reference"
-       order by m."received_at" desc, m."reference" desc
-       limit ${MATCH_LIMIT}`,
-      [this.anyHashes(identifiers), excluding ?? ''],
-    );
+    const hashes = this.anyHashes(identifiers);
+    const db = this.store.db;
+    return db
+      .selectFrom(
+        db
+          .selectFrom('caller_identity')
+          .select(['reference', 'received_at'])
+          .distinct()
+          .where('hash', 'in', hashes)
+          .where('reference', '<>', excluding ?? '')
+          .as('m'),
+      )
+      .leftJoin('contact_case as c', 'c.reference', 'm.reference')
+      .select(['m.reference', 'm.received_at', 'c.channel', 'c.stage', 'c.outcome', 'c.closed_at', 'c.risk_marker', 'c.domestic_abuse', 'c.sexual_offence', 'c.vulnerable', 'c.flags'])
+      .orderBy('m.received_at', 'desc')
+      .orderBy('m.reference', 'desc')
+      .limit(MATCH_LIMIT)
+      .execute();
   }
 
   /** What earlier contacts from this caller say, as of `at` (the new contact's time). */
@@ -114,12 +111,26 @@ export class CallerIdentities {
     // A case whose team leader already has an open re-screening alert for it is not alerted again
     // (its alert stands until someone acts): a caller who rings fifty times raises one alert per
     // earlier case, not one per pair of calls.
-    const rows = await this.sql.query<{ reference: string }>(
-      `select c.reference from contact_case c
-        where c.reference = any($1::varchar[]) and c.stage = 'triage' and c.closed_at is null
-          and not exists (select 1 from case_alert a where a.reference = c.reference and a.reason = 'manual:caller-recontacted' and a.acknowledged_at is null and a.closed_at is null)`,
-      [references],
-    );
+    const rows = await this.store.db
+      .selectFrom('contact_case as c')
+      .select('c.reference')
+      .where('c.reference', 'in', [...references])
+      .where('c.stage', '=', 'triage')
+      .where('c.closed_at', 'is', null)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('case_alert as a')
+              .select('a.id')
+              .whereRef('a.reference', '=', 'c.reference')
+              .where('a.reason', '=', 'manual:caller-recontacted')
+              .where('a.acknowledged_at', 'is', null)
+              .where('a.closed_at', 'is', null),
+          ),
+        ),
+      )
+      .execute();
     return rows.map((row) => row.reference);
   }
 

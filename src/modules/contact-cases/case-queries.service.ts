@@ -4,7 +4,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { type Stage } from '../../domain/contact-case.js';
 import { wrap } from '@mikro-orm/core';
 import { CaseAccessLogSchema } from '../audit/audit.entity.js';
-import { Sql } from '../platform/database/sql.js';
+import { sql } from 'kysely';
+import { StoreDatabase } from '../platform/database/store-db.js';
 import { StoreAlertSchema } from './case-records.entity.js';
 import { CaseAssessmentSchema, CaseCrimeDecisionSchema, CaseDowngradeDecisionSchema, CaseEventSchema, CaseIncidentSchema, CaseNoteSchema, CaseReferralSchema } from './case-records.entity.js';
 import { CaseMessageSchema } from '../conversations/conversation.entity.js';
@@ -64,7 +65,7 @@ const QUEUE_FIELDS = [
 export class CaseQueries {
   constructor(
     private readonly orm: MikroORM,
-    private readonly sql: Sql,
+    private readonly store: StoreDatabase,
   ) {}
 
   /** Open cases in queue order: IR and grade 1 first, then by nearest due time, then oldest first. */
@@ -112,15 +113,14 @@ export class CaseQueries {
    */
   async queuePosition(position: { priorityRank: number; nextDueAt: Date | null; receivedAt: Date; reference: string }): Promise<QueuePosition> {
     const { priorityRank: rank, nextDueAt: due, receivedAt, reference } = position;
-    const [{ ahead }] = await this.sql.query<{ ahead: number }>(
-      `select count(*)::int as ahead from (
+    // Raw SQL (listed in docs/database.md): the row comparison is written as the queue-position
+    // index's expression, with the constant 'infinity' the planner matches it by.
+    const [{ ahead }] = await this.store.run(sql<{ ahead: number }>`select count(*)::int as ahead from (
          select 1 from contact_case
-         where closed_at is null and team <> $6
+         where closed_at is null and team <> ${DRILL_TEAM}
            and (priority_rank, coalesce(next_due_at, 'infinity'::timestamptz), received_at, reference)
-             < ($1::smallint, coalesce($2::timestamptz, 'infinity'::timestamptz), $3::timestamptz, $4::varchar)
-         limit $5) as ahead`,
-      [rank, due, receivedAt, reference, QUEUE_POSITION_EXACT_UP_TO, DRILL_TEAM],
-    );
+             < (${rank}::smallint, coalesce(${due}::timestamptz, 'infinity'::timestamptz), ${receivedAt}::timestamptz, ${reference}::varchar)
+         limit ${QUEUE_POSITION_EXACT_UP_TO}) as ahead`);
     return { position: ahead + 1, exact: ahead < QUEUE_POSITION_EXACT_UP_TO };
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseNotifications } from '../platform/database/notifications.js';
-import { Sql } from '../platform/database/sql.js';
+import { StoreDatabase } from '../platform/database/store-db.js';
 import { CASE_WRITTEN_CHANNEL } from './case-store.service.js';
 
 /** How often a waiter looks again unwoken: a notification lost while the listening connection was down. */
@@ -36,7 +36,7 @@ export class CaseStoreWatch {
   private readonly generations = new Map<string, number>();
 
   constructor(
-    private readonly sql: Sql,
+    private readonly store: StoreDatabase,
     private readonly notifications: DatabaseNotifications,
   ) {}
 
@@ -80,13 +80,13 @@ export class CaseStoreWatch {
     const generation = this.generations.get(reference) ?? 0;
     const shared = this.reads.get(reference);
     if (shared?.generation === generation) return shared.read;
-    const read = this.sql
-      .query<{ version: number | null; given_up: boolean }>(
-        `select (select version from contact_case where reference = $1) as version,
-                exists (select 1 from store_alert where reference = $1 and resolved_at is null) as given_up`,
-        [reference],
-      )
-      .then(([row]) => ({ version: row.version ?? 0, givenUp: row.given_up }))
+    const read = this.store.db
+      .selectNoFrom((eb) => [
+        eb.selectFrom('contact_case').select('version').where('reference', '=', reference).as('version'),
+        eb.exists(eb.selectFrom('store_alert').select('id').where('reference', '=', reference).where('resolved_at', 'is', null)).as('given_up'),
+      ])
+      .executeTakeFirstOrThrow()
+      .then((row) => ({ version: row.version ?? 0, givenUp: row.given_up === true }))
       .finally(() => {
         if (this.reads.get(reference)?.read === read) this.reads.delete(reference);
       });

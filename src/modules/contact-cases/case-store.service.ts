@@ -12,18 +12,11 @@ import { isEntry } from '../../domain/timeline.js';
 import { alertsRaised, clocksBreached, clocksMet } from '../platform/telemetry/metrics.js';
 import { chainAuditEntries, GENESIS_HASH } from '../audit/audit-chain.js';
 import { canonicalJson, sha256 } from '../platform/common/canonical-json.js';
-import { Sql, SqlParams } from '../platform/database/sql.js';
+import { type OperationNodeSource, type RawBuilder, sql } from 'kysely';
+import { StoreDatabase } from '../platform/database/store-db.js';
 import { recordPolicyVersion } from '../policy/policy-version.store.js';
 import { contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
 import { DomainError, DomainErrorCode } from '../platform/errors/domain-error.js';
-import {
-  CaseAlertSchema,
-  CaseChangeSchema,
-  CaseEventSchema,
-  StoreAlertSchema,
-} from './case-records.entity.js';
-import { ContactCaseSchema } from './contact-case.entity.js';
-import { ConversationSchema } from '../conversations/conversation.entity.js';
 import { commandRecordOf } from './command-records.js';
 
 /**
@@ -71,31 +64,36 @@ function caseRowOf(projected: CaseProjection, state: StoredCaseState, at: Date) 
   return {
     stage: projected.stage,
     grade: projected.grade,
-    pendingGrade: projected.pendingGrade,
-    priorityRank: projected.priorityRank,
-    openingCategory: projected.openingCategory,
-    qualifiers: projected.qualifiers,
-    crimeRecorded: projected.crimeRecorded,
+    pending_grade: projected.pendingGrade,
+    priority_rank: projected.priorityRank,
+    opening_category: projected.openingCategory,
+    qualifiers: projected.qualifiers === null ? null : [...projected.qualifiers],
+    crime_recorded: projected.crimeRecorded,
     outcome: projected.outcome,
-    closingCategory: projected.closingCategory,
-    firstContactResolution: projected.firstContactResolution,
-    escalationLevel: projected.escalationLevel,
+    closing_category: projected.closingCategory,
+    first_contact_resolution: projected.firstContactResolution,
+    escalation_level: projected.escalationLevel,
     vulnerable: projected.vulnerable,
-    riskMarker: projected.riskMarker,
-    domesticAbuse: projected.domesticAbuse,
-    sexualOffence: projected.sexualOffence,
-    screeningReasons: projected.screeningReasons,
-    nextDueAt: date(projected.nextDueAt),
-    clocks: projected.clocks,
+    risk_marker: projected.riskMarker,
+    domestic_abuse: projected.domesticAbuse,
+    sexual_offence: projected.sexualOffence,
+    screening_reasons: [...projected.screeningReasons],
+    next_due_at: date(projected.nextDueAt),
+    clocks: [...projected.clocks],
     breached: projected.breached,
-    closedAt: date(projected.closedAt),
+    closed_at: date(projected.closedAt),
     assignee: projected.assignee,
     team: projected.team,
     version: projected.version,
     state,
-    updatedAt: at,
+    updated_at: at,
   };
 }
+
+/** One part of the statement that writes a change: a typed statement of the store, or SQL of its own. */
+type Step = OperationNodeSource;
+/** The condition every part of a change is written under. */
+type Guard = RawBuilder<boolean>;
 
 /** One change, ready to write. */
 interface Write {
@@ -108,12 +106,15 @@ interface Write {
   actor: ActorRef;
   at: Date;
   entries: RecordedEntry[];
-  /** The statement that writes the case row (insert at intake, update after): it must return `reference`. */
-  caseRow: (params: SqlParams, exact: boolean) => string;
+  /**
+   * The statement that writes the case row (insert at intake, update after), under `guard` when
+   * one is given: it must return `reference`.
+   */
+  caseRow: (exact: boolean, guard?: Guard) => Step;
   /** The change's own statements (its record, the conversation), each guarded by `guard`. */
-  parts: (params: SqlParams, guard: string) => string[];
+  parts: (guard: Guard) => Step[];
   /** Extra counts for the management information, as a statement guarded by `guard`. */
-  extraCounts?: (params: SqlParams, guard: string) => string;
+  extraCounts?: (guard: Guard) => Step;
 }
 
 interface Found {
@@ -145,7 +146,7 @@ export class CaseStore {
   private readonly recordedPolicies = new Set<string>();
 
   constructor(
-    private readonly sql: Sql,
+    private readonly store: StoreDatabase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -160,7 +161,7 @@ export class CaseStore {
     const receivedAt = new Date(intake.receivedAt);
     // Every policy a case opened under is kept, by version (a conflict was refused at the API).
     if (!this.recordedPolicies.has(intake.policy.version)) {
-      await recordPolicyVersion(this.sql, intake.policy);
+      await recordPolicyVersion(this.store, intake.policy);
       this.recordedPolicies.add(intake.policy.version);
     }
     return this.write(
@@ -174,51 +175,53 @@ export class CaseStore {
         actor: intake.actor,
         at: receivedAt,
         entries,
-        caseRow: (params) => {
-          const row = this.sql.rows(
-            ContactCaseSchema,
-            [
-              {
-                reference: intake.reference,
-                workflowId: contactCaseWorkflowId(intake.reference),
-                channel: intake.channel,
-                receivedAt,
-                policyVersion: intake.policy.version,
-                area: intake.area,
-                createdBySubject: intake.actor.subject,
-                createdByRole: intake.actor.role,
-                flags: [...intake.flags],
-                caller: { ...intake.details.caller },
-                narrative: intake.details.narrative,
-                location: intake.details.location ? { ...intake.details.location } : null,
-                interpreterLanguage: intake.details.interpreterLanguage ?? null,
-                channelDetails: intake.details.channelDetails ? { ...intake.details.channelDetails } : null,
-                linkedReferences: [...(intake.linkedReferences ?? [])],
-                ...caseRowOf(projectCase(state), state, receivedAt),
-              },
-            ],
-            params,
-          );
+        caseRow: () =>
           // Keyed by the reference: a retry, or a second version of the intake, adds nothing.
-          return `insert into ${row.table} (${row.columns}) values ${row.values} on conflict ("reference") do nothing returning "reference"`;
-        },
-        parts: (params, guard) => {
+          this.store.db
+            .insertInto('contact_case')
+            .values({
+              reference: intake.reference,
+              workflow_id: contactCaseWorkflowId(intake.reference),
+              channel: intake.channel,
+              received_at: receivedAt,
+              policy_version: intake.policy.version,
+              area: intake.area,
+              created_by_subject: intake.actor.subject,
+              created_by_role: intake.actor.role,
+              flags: [...intake.flags],
+              caller: { ...intake.details.caller },
+              narrative: intake.details.narrative,
+              location: intake.details.location ? { ...intake.details.location } : null,
+              interpreter_language: intake.details.interpreterLanguage ?? null,
+              channel_details: intake.details.channelDetails ? { ...intake.details.channelDetails } : null,
+              linked_references: [...(intake.linkedReferences ?? [])],
+              ...caseRowOf(projectCase(state), state, receivedAt),
+            })
+            .onConflict((conflict) => conflict.column('reference').doNothing())
+            .returning('reference'),
+        parts: (guard) => {
           const conversation = intake.conversation;
           if (!conversation) return [];
-          const rows = this.sql.rows(
-            ConversationSchema,
-            [{ key: conversation.key, generation: conversation.generation, reference: intake.reference, channel: intake.channel, platform: conversation.platform, externalId: conversation.externalId, openedAt: receivedAt, unanswered: 0 }],
-            params,
-          );
-          return [`insert into ${rows.table} (${rows.columns}) select * from (values ${rows.values}) as v where ${guard} on conflict do nothing`];
+          const row = {
+            key: conversation.key,
+            generation: conversation.generation,
+            reference: intake.reference,
+            channel: intake.channel,
+            platform: conversation.platform,
+            external_id: conversation.externalId,
+            opened_at: receivedAt,
+            unanswered: 0,
+          };
+          return [sql`${this.store.guardedRows('conversation', [row], guard)} on conflict do nothing`];
         },
         // A case resolved at first contact whose caller comes back within 7 days of its closure is
         // counted once (at the first such contact), in the day and team of the closure. It needs the
         // callers of other cases (written before the case's workflow started), so it is counted here.
-        extraCounts: (params, guard) => {
-          const reference = params.add(intake.reference, 'varchar');
-          const received = params.add(receivedAt, 'timestamptz');
-          return `insert into mi_count (grain, period, team, measure, dimension, count, total_ms)
+        // SQL of its own (listed in docs/database.md): days and months in the force's time zone (`mi_local`).
+        extraCounts: (guard) => {
+          const reference = sql`${intake.reference}::varchar`;
+          const received = sql`${receivedAt}::timestamptz`;
+          return sql`insert into mi_count (grain, period, team, measure, dimension, count, total_ms)
             select g.grain, case g.grain when 'day' then mi_local(x.closed_at)::date else date_trunc('month', mi_local(x.closed_at))::date end,
                    x.team, 'fcr-recontacted', 'within-7-days', count(*), 0
             from contact_case x cross join (values ('day'), ('month')) as g(grain)
@@ -241,7 +244,7 @@ export class CaseStore {
   /** One later change: a command, or the case's clocks firing. */
   async applyChange(change: CaseChange, mode: WriteMode): Promise<WriteResult> {
     const at = new Date(change.at);
-    const base = { id: change.changeId, reference: change.reference, actorSubject: change.actor.subject, actorRole: change.actor.role };
+    const base = { id: change.changeId, reference: change.reference, actor_subject: change.actor.subject, actor_role: change.actor.role };
     const record = commandRecordOf(change, base, at);
     return this.write(
       {
@@ -254,45 +257,62 @@ export class CaseStore {
         actor: change.actor,
         at,
         entries: change.entries,
-        caseRow: (params, exact) =>
+        caseRow: (exact, guard) => {
           // Exact: only on top of the change before it. Legacy: only forward, never back to an older state.
-          `update ${this.sql.table(ContactCaseSchema)} set ${this.sql.assignments(ContactCaseSchema, caseRowOf(projectCase(change.state), change.state, at), params)}
-           where "reference" = ${params.add(change.reference, 'varchar')} and "version" ${exact ? '=' : '<'} ${params.add(exact ? change.state.version - 1 : change.state.version, 'int')}
-           returning "reference"`,
-        parts: (params, guard) => {
-          const steps: string[] = [];
+          const update = this.store.db
+            .updateTable('contact_case')
+            .set(caseRowOf(projectCase(change.state), change.state, at))
+            .where('reference', '=', change.reference)
+            .where('version', exact ? '=' : '<', exact ? change.state.version - 1 : change.state.version);
+          return (guard ? update.where(guard) : update).returning('reference');
+        },
+        parts: (guard) => {
+          const steps: Step[] = [];
           const command = change.command;
-          const alerts = this.sql.table(CaseAlertSchema);
+          const db = this.store.db;
           if (command?.type === 'acknowledge-alert') {
-            const acknowledged = this.sql.assignments(
-              CaseAlertSchema,
-              { acknowledgedAt: at, acknowledgedBySubject: change.actor.subject, acknowledgedByRole: change.actor.role, acknowledgementAction: command.action, acknowledgementNote: command.note ?? null },
-              params,
+            steps.push(
+              db
+                .updateTable('case_alert')
+                .set({
+                  acknowledged_at: at,
+                  acknowledged_by_subject: change.actor.subject,
+                  acknowledged_by_role: change.actor.role,
+                  acknowledgement_action: command.action,
+                  acknowledgement_note: command.note ?? null,
+                })
+                .where('id', '=', command.alert)
+                .where('acknowledged_at', 'is', null)
+                .where(guard),
             );
-            steps.push(`update ${alerts} set ${acknowledged} where "id" = ${params.add(command.alert, 'varchar')} and "acknowledged_at" is null and ${guard}`);
           }
           if (command?.type === 'resolve') {
             // The case is closed: what it still had open closes with it.
-            steps.push(`update ${alerts} set "closed_at" = ${params.add(at, 'timestamptz')} where "reference" = ${params.add(change.reference, 'varchar')} and "acknowledged_at" is null and "closed_at" is null and ${guard}`);
+            steps.push(
+              db.updateTable('case_alert').set({ closed_at: at }).where('reference', '=', change.reference).where('acknowledged_at', 'is', null).where('closed_at', 'is', null).where(guard),
+            );
           }
           if (record) {
-            const rows = this.sql.rows(record.schema, [record.row], params);
-            steps.push(`insert into ${rows.table} (${rows.columns}) select * from (values ${rows.values}) as v where ${guard}${record.keepExisting ? ' on conflict do nothing' : ''}`);
+            const rows = this.store.guardedRows(record.table, [record.row] as never, guard);
+            steps.push(record.keepExisting ? sql`${rows} on conflict do nothing` : rows);
           }
-          const conversations = this.sql.table(ConversationSchema);
           if (command?.type === 'receive-message') {
             // The hub's inbox: who waits for a reply, since when, and how many messages are unanswered.
             const waiting = change.state.conversation?.awaitingReplySince;
             steps.push(
-              `update ${conversations} set "unanswered" = "unanswered" + 1, "last_inbound_at" = greatest("last_inbound_at", ${params.add(at, 'timestamptz')}),
-                 "awaiting_since" = coalesce("awaiting_since", ${params.add(waiting ? new Date(waiting) : at, 'timestamptz')})
-               where "reference" = ${params.add(change.reference, 'varchar')} and ${guard}`,
+              db
+                .updateTable('conversation')
+                .set((eb) => ({
+                  unanswered: eb('unanswered', '+', 1),
+                  last_inbound_at: eb.fn('greatest', [eb.ref('last_inbound_at'), eb.val(at)]),
+                  awaiting_since: eb.fn.coalesce('awaiting_since', eb.val(waiting ? new Date(waiting) : at)),
+                }))
+                .where('reference', '=', change.reference)
+                .where(guard),
             );
           }
           if (command?.type === 'send-message') {
-            steps.push(
-              `update ${conversations} set "unanswered" = 0, "awaiting_since" = null, "last_outbound_at" = ${params.add(at, 'timestamptz')} where "reference" = ${params.add(change.reference, 'varchar')} and ${guard}`,
-            );
+            steps.push(db.updateTable('conversation').set({ unanswered: 0, awaiting_since: null, last_outbound_at: at }).where('reference', '=', change.reference).where(guard));
           }
           return steps;
         },
@@ -303,15 +323,20 @@ export class CaseStore {
 
   /** What the store holds of the case, for the change of `version` whose first entry is `firstEntryId`. */
   private async found(reference: string, version: number, firstEntryId: string): Promise<Found> {
-    const [found] = await this.sql.query<Found>(
-      `select (select version from contact_case where reference = $1) as version,
-              (select hash from case_change where reference = $1 and version = $2) as "writtenHash",
-              exists (select 1 from case_event where id = $3) as "entryWritten",
-              (select hash from audit_entry where reference = $1 order by sequence desc limit 1) as head,
-              (select coalesce(max(sequence), 0)::int from case_event where reference = $1) as last`,
-      [reference, version, firstEntryId],
-    );
-    return found;
+    const found = await this.store.db
+      .selectNoFrom((eb) => [
+        eb.selectFrom('contact_case').select('version').where('reference', '=', reference).as('version'),
+        eb.selectFrom('case_change').select('hash').where('reference', '=', reference).where('version', '=', version).as('writtenHash'),
+        eb.exists(eb.selectFrom('case_event').select('id').where('id', '=', firstEntryId)).as('entryWritten'),
+        eb.selectFrom('audit_entry').select('hash').where('reference', '=', reference).orderBy('sequence', 'desc').limit(1).as('head'),
+        eb
+          .selectFrom('case_event')
+          .select((inner) => inner.fn.coalesce(inner.fn.max('sequence'), inner.lit(0)).as('last'))
+          .where('reference', '=', reference)
+          .as('last'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { version: found.version, writtenHash: found.writtenHash, entryWritten: found.entryWritten === true, head: found.head, last: found.last ?? 0 };
   }
 
   private deliveriesOf(entries: RecordedEntry[]): string[] {
@@ -356,132 +381,130 @@ export class CaseStore {
     }
   }
 
-  /** The one statement that writes a change; false when its guard found the case moved on. */
+  /**
+   * The one statement that writes a change; false when its guard found the case moved on. A
+   * with-query of typed steps, each written only under the guard (SQL of its own, listed in
+   * docs/database.md: Kysely's builder types a fixed chain of steps, and a change's steps vary).
+   */
   private async writeStatement(change: Write, found: Found, mode: WriteMode): Promise<boolean> {
     const exact = mode === 'exact';
     const { reference, policyVersion, actor, at } = change;
+    const db = this.store.db;
     // The store numbers the entries after its own last one (a case recorded before writes were
     // exact may number its timeline apart from its workflow; the entries' ids are what match).
     const entries = change.entries.map((entry, index) => ({ ...entry, sequence: found.last + index + 1 }));
-    const params = new SqlParams();
-    const steps: Array<[string, string]> = [];
+    const steps: Array<[string, Step]> = [];
+    const timeline = entries.map((entry) => ({
+      id: entry.id,
+      reference,
+      sequence: entry.sequence,
+      type: entry.type,
+      at,
+      actor_subject: actor.subject,
+      actor_role: actor.role,
+      details: { ...entry.details },
+    }));
     // Exact: everything is written only when the case row moved from the version before this one.
     // Legacy: only when the change's entries were new.
-    const timeline = this.sql.rows(
-      CaseEventSchema,
-      entries.map((entry) => ({ id: entry.id, reference, sequence: entry.sequence, type: entry.type, at, actorSubject: actor.subject, actorRole: actor.role, details: entry.details })),
-      params,
-    );
-    let guard: string;
+    let guard: Guard;
     if (exact) {
-      steps.push(['advanced', change.caseRow(params, true)]);
-      guard = 'exists (select 1 from advanced)';
-      steps.push(['new_entries', `insert into ${timeline.table} (${timeline.columns}) select * from (values ${timeline.values}) as v where ${guard} returning id`]);
+      steps.push(['advanced', change.caseRow(true)]);
+      guard = sql<boolean>`exists (select 1 from advanced)`;
+      steps.push(['new_entries', sql`${this.store.guardedRows('case_event', timeline, guard)} returning id`]);
     } else {
       const intake = change.version === 1;
-      if (intake) steps.push(['advanced', change.caseRow(params, false)]);
-      steps.push(['new_entries', `insert into ${timeline.table} (${timeline.columns}) values ${timeline.values} on conflict ("id") do nothing returning id`]);
-      guard = `exists (select 1 from new_entries where id = ${params.add(entries[0].id, 'varchar')})`;
-      if (!intake) steps.push(['advanced', `${change.caseRow(params, false).replace(/returning "reference"$/, '')} and ${guard} returning "reference"`]);
+      if (intake) steps.push(['advanced', change.caseRow(false)]);
+      steps.push(['new_entries', db.insertInto('case_event').values(timeline).onConflict((conflict) => conflict.column('id').doNothing()).returning('id')]);
+      guard = sql<boolean>`exists (select 1 from new_entries where id = ${entries[0].id})`;
+      if (!intake) steps.push(['advanced', change.caseRow(false, guard)]);
     }
 
-    const audit = chainAuditEntries(found.head ?? GENESIS_HASH, reference, policyVersion, actor, at, entries).map(
-      (row) =>
-        `(${[
-          params.add(row.reference, 'varchar'),
-          params.add(row.sequence, 'int'),
-          params.add(row.entryId, 'varchar'),
-          params.add(at, 'timestamptz'),
-          params.add(row.actor.subject, 'varchar'),
-          params.add(row.actor.role, 'varchar'),
-          params.add(row.rule, 'varchar'),
-          params.add(row.action, 'varchar'),
-          params.add(JSON.stringify(row.summary), 'jsonb'),
-          params.add(row.policyVersion, 'varchar'),
-          params.add(row.prevHash, 'char(64)'),
-          params.add(row.hash, 'char(64)'),
-        ].join(', ')})`,
-    );
-    steps.push([
-      'audit',
-      `insert into audit_entry (reference, sequence, entry_id, at, actor_subject, actor_role, rule, action, summary, policy_version, prev_hash, hash)
-       select * from (values ${audit.join(', ')}) as v where ${guard}`,
-    ]);
+    const audit = chainAuditEntries(found.head ?? GENESIS_HASH, reference, policyVersion, actor, at, entries).map((row) => ({
+      reference: row.reference,
+      sequence: row.sequence,
+      entry_id: row.entryId,
+      at,
+      actor_subject: row.actor.subject,
+      actor_role: row.actor.role,
+      rule: row.rule,
+      action: row.action,
+      summary: { ...row.summary },
+      policy_version: row.policyVersion,
+      prev_hash: row.prevHash,
+      hash: row.hash,
+    }));
+    steps.push(['audit', this.store.guardedRows('audit_entry', audit, guard)]);
 
     const raised = entries.filter(isEntry('escalated'));
     if (raised.length > 0) {
-      const alerts = this.sql.rows(
-        CaseAlertSchema,
-        raised.map((entry) => {
-          const { details } = entry;
-          const clock = details.clock === null ? undefined : change.state.clocks.find((candidate) => candidate.id === details.clock);
-          return {
-            id: entry.id,
-            reference,
-            kind: alertKindOf(details.reason),
-            level: details.level,
-            role: details.role,
-            team: change.state.team,
-            reason: details.reason,
-            clock: details.clock,
-            raisedFor: new Date(details.raisedFor),
-            dueAt: clock ? new Date(clock.dueAt) : null,
-            // The change's time, from the workflow: a resync writes the same row.
-            createdAt: at,
-            deliveryState: this.hasWebhook(details.role) ? 'pending' : 'not-configured',
-          };
-        }),
-        params,
-      );
-      steps.push(['alerts', `insert into ${alerts.table} (${alerts.columns}) select * from (values ${alerts.values}) as v where ${guard} on conflict ("id") do nothing`]);
+      const alerts = raised.map((entry) => {
+        const { details } = entry;
+        const clock = details.clock === null ? undefined : change.state.clocks.find((candidate) => candidate.id === details.clock);
+        return {
+          id: entry.id,
+          reference,
+          kind: alertKindOf(details.reason),
+          level: details.level,
+          role: details.role,
+          team: change.state.team,
+          reason: details.reason,
+          clock: details.clock,
+          raised_for: new Date(details.raisedFor),
+          due_at: clock ? new Date(clock.dueAt) : null,
+          // The change's time, from the workflow: a resync writes the same row.
+          created_at: at,
+          delivery_state: this.hasWebhook(details.role) ? 'pending' : 'not-configured',
+        };
+      });
+      steps.push(['alerts', sql`${this.store.guardedRows('case_alert', alerts, guard)} on conflict ("id") do nothing`]);
     }
 
-    for (const [index, part] of change.parts(params, guard).entries()) steps.push([`part_${index}`, part]);
+    for (const [index, part] of change.parts(guard).entries()) steps.push([`part_${index}`, part]);
 
     const counts = countsOfChange(projectCase(change.state), change.entries, at.toISOString());
-    if (counts.length > 0) steps.push(['counts', miCountsStatement(counts, params, guard)]);
-    if (change.extraCounts) steps.push(['recontacts', change.extraCounts(params, guard)]);
+    if (counts.length > 0) steps.push(['counts', miCountsStatement(counts, guard)]);
+    if (change.extraCounts) steps.push(['recontacts', change.extraCounts(guard)]);
 
-    const changeRow = this.sql.rows(CaseChangeSchema, [{ reference, version: change.version, changeId: change.changeId, hash: change.hash, at }], params);
-    steps.push(['change_row', `insert into ${changeRow.table} (${changeRow.columns}) select * from (values ${changeRow.values}) as v where ${guard}${exact ? '' : ' on conflict do nothing'}`]);
+    const changeRow = this.store.guardedRows('case_change', [{ reference, version: change.version, change_id: change.changeId, hash: change.hash, at }], guard);
+    steps.push(['change_row', exact ? changeRow : sql`${changeRow} on conflict do nothing`]);
 
     // Those waiting to read the change (the API, before it answers the command) hear of it at commit.
-    const notice = params.add(reference, 'text');
-    const [result] = await this.sql.query<{ written: number }>(
-      `with ${steps.map(([name, step]) => `${name} as (${step})`).join(',\n')}
-       select count(*)::int as written, (select count(pg_notify('${CASE_WRITTEN_CHANNEL}', ${notice})) from new_entries) as notified from new_entries`,
-      params.values,
+    const [result] = await this.store.run(
+      sql<{ written: number }>`with ${sql.join(steps.map(([name, step]) => sql`${sql.id(name)} as (${step})`))}
+       select count(*)::int as written, (select count(pg_notify(${CASE_WRITTEN_CHANNEL}, ${reference}::text)) from new_entries) as notified from new_entries`,
     );
     return result.written > 0 || !exact;
   }
 
   /** Raises (once per change and kind) what administrators must look at about the store. */
   async raiseAlert(alert: { kind: 'write-failed' | 'change-conflict' | 'write-held'; reference: string; changeId: string; version: number; attempts: number; sqlState?: string; errorName?: string }): Promise<void> {
-    const params = new SqlParams();
-    const rows = this.sql.rows(
-      StoreAlertSchema,
-      [
-        {
-          id: `${alert.kind}:${alert.changeId}`,
-          kind: alert.kind,
-          reference: alert.reference,
-          changeId: alert.changeId,
-          version: alert.version,
-          sqlState: alert.sqlState ?? null,
-          errorName: alert.errorName?.slice(0, 64) ?? null,
-          attempts: alert.attempts,
-          raisedAt: new Date(),
-          resolvedAt: null,
-        },
-      ],
-      params,
-    );
-    await this.sql.query(`insert into ${rows.table} (${rows.columns}) values ${rows.values} on conflict ("id") do nothing`, params.values);
+    await this.store.db
+      .insertInto('store_alert')
+      .values({
+        id: `${alert.kind}:${alert.changeId}`,
+        kind: alert.kind,
+        reference: alert.reference,
+        change_id: alert.changeId,
+        version: alert.version,
+        sql_state: alert.sqlState ?? null,
+        error_name: alert.errorName?.slice(0, 64) ?? null,
+        attempts: alert.attempts,
+        raised_at: new Date(),
+        resolved_at: null,
+      })
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .execute();
   }
 
   /** The case's store alerts are settled: a resync has written what was missing. */
   async resolveAlerts(reference: string): Promise<number> {
-    const rows = await this.sql.query<{ id: string }>(`update store_alert set resolved_at = now() where reference = $1 and resolved_at is null returning id`, [reference]);
+    const rows = await this.store.db
+      .updateTable('store_alert')
+      .set((eb) => ({ resolved_at: eb.fn<Date>('now') }))
+      .where('reference', '=', reference)
+      .where('resolved_at', 'is', null)
+      .returning('id')
+      .execute();
     return rows.length;
   }
 
@@ -496,9 +519,10 @@ export class CaseStore {
     day: string,
     idempotency?: { key: string; requestHash: string },
   ): Promise<{ reference: string; replayed: boolean; firstReceivedAt?: Date }> {
-    const [allocated] = await this.sql.query<{ reference: string; request_hash: string | null; replayed: boolean }>(
-      'select reference, request_hash, replayed from allocate_case_reference($1, $2, $3, $4, $5)',
-      [day, referencePrefix(forceCode, day), REFERENCE_SEQUENCE_DIGITS, idempotency?.key ?? null, idempotency?.requestHash ?? null],
+    // SQL of its own (listed in docs/database.md): a function of the schema's, which claims the key and the number at once.
+    const [allocated] = await this.store.run(
+      sql<{ reference: string; request_hash: string | null; replayed: boolean }>`select reference, request_hash, replayed
+        from allocate_case_reference(${day}, ${referencePrefix(forceCode, day)}, ${REFERENCE_SEQUENCE_DIGITS}, ${idempotency?.key ?? null}, ${idempotency?.requestHash ?? null})`,
     );
     if (allocated.replayed && allocated.request_hash !== idempotency?.requestHash) {
       throw new DomainError(DomainErrorCode.IdempotencyConflict, 'This Idempotency-Key was used for a different request', [
@@ -508,7 +532,7 @@ export class CaseStore {
     if (!allocated.replayed) return { reference: allocated.reference, replayed: false };
     // A repeat may start the case's workflow itself (the first request may have died before it
     // did, or be a moment behind): it then opens the case at the time the first one claimed the key.
-    const [first] = await this.sql.query<{ created_at: string }>('select created_at from intake_request where idempotency_key = $1', [idempotency?.key]);
+    const first = await this.store.db.selectFrom('intake_request').select('created_at').where('idempotency_key', '=', idempotency!.key).executeTakeFirstOrThrow();
     return { reference: allocated.reference, replayed: true, firstReceivedAt: new Date(first.created_at) };
   }
 }

@@ -9,7 +9,7 @@ import { type CaseClock } from '../../domain/clocks.js';
 import { commandIds } from '../../workflows/contact-case.messages.js';
 import { outboundDeliveryWorkflowId, outboundDeliveryWorkflowType, type OutboundDeliveryInput } from '../../workflows/outbound-delivery.messages.js';
 import { ContactCasesService } from '../contact-cases/contact-cases.service.js';
-import { Sql } from '../platform/database/sql.js';
+import { countRows, StoreDatabase } from '../platform/database/store-db.js';
 import { DomainError, DomainErrorCode } from '../platform/errors/domain-error.js';
 import { TemporalClientService } from '../platform/temporal/temporal-client.module.js';
 import { conversationIntakeKey, conversationKey, inboundMessageKey } from './conversation-keys.js';
@@ -78,7 +78,7 @@ export class ConversationsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly cases: ContactCasesService,
-    private readonly sql: Sql,
+    private readonly store: StoreDatabase,
     private readonly temporal: TemporalClientService,
   ) {}
 
@@ -116,7 +116,7 @@ export class ConversationsService {
   }
 
   private async seen(inboundKey: string): Promise<{ reference: string; messageId: string } | undefined> {
-    const [row] = await this.sql.query<{ reference: string; id: string }>('select reference, id from case_message where inbound_key = $1', [inboundKey]);
+    const row = await this.store.db.selectFrom('case_message').select(['reference', 'id']).where('inbound_key', '=', inboundKey).executeTakeFirst();
     return row ? { reference: row.reference, messageId: row.id } : undefined;
   }
 
@@ -126,13 +126,19 @@ export class ConversationsService {
    * conversation whose case has closed goes on in a new case (the next generation).
    */
   private async caseFor(channel: ConversationChannel, key: string, message: ConnectorMessage, actor: ActorRef): Promise<{ reference: string; caseOpened: boolean }> {
-    const [latest] = await this.sql.query<{ generation: number | null }>('select max(generation)::int as generation from conversation where key = $1', [key]);
+    const latest = await this.store.db
+      .selectFrom('conversation')
+      .select((eb) => eb.fn.max('generation').as('generation'))
+      .where('key', '=', key)
+      .executeTakeFirst();
     for (let generation = latest?.generation ?? 1; ; generation++) {
       const intakeKey = conversationIntakeKey(key, generation);
-      const [known] = await this.sql.query<{ reference: string; stage: string | null }>(
-        'select i.reference, c.stage from intake_request i left join contact_case c on c.reference = i.reference where i.idempotency_key = $1',
-        [intakeKey],
-      );
+      const known = await this.store.db
+        .selectFrom('intake_request as i')
+        .leftJoin('contact_case as c', 'c.reference', 'i.reference')
+        .select(['i.reference', 'c.stage'])
+        .where('i.idempotency_key', '=', intakeKey)
+        .executeTakeFirst();
       if (known && known.stage === 'closed') continue;
       if (known) return { reference: known.reference, caseOpened: false };
       const sender = senderDetails(channel, message);
@@ -161,64 +167,77 @@ export class ConversationsService {
 
   /** The channel a case came by, or 404. */
   async channelOf(reference: string): Promise<string> {
-    const [row] = await this.sql.query<{ channel: string }>('select channel from contact_case where reference = $1', [reference]);
+    const row = await this.store.db.selectFrom('contact_case').select('channel').where('reference', '=', reference).executeTakeFirst();
     if (!row) throw new DomainError(DomainErrorCode.NotFound, `No case ${reference}`);
     return row.channel;
   }
 
   /** Conversations waiting for a reply, longest wait first. */
   async inbox(channel: ConversationChannel, page: { limit: number; offset: number }): Promise<{ total: number; items: InboxItem[] }> {
-    const rows = await this.sql.query<{
-      reference: string;
-      channel: string;
-      platform: string;
-      handle: string | null;
-      awaiting_since: string;
-      unanswered: number;
-      last_message: string | null;
-      clocks: CaseClock[];
-      total: number;
-      now: string;
-    }>(
-      `select v.reference, v.channel, v.platform, v.awaiting_since, v.unanswered, k.clocks, count(*) over ()::int as total, now() as now,
-              (select m.author_handle from case_message m where m.reference = v.reference and m.direction = 'inbound' order by m.sent_at desc, m.id desc limit 1) as handle,
-              (select m.text from case_message m where m.reference = v.reference and m.direction = 'inbound' order by m.sent_at desc, m.id desc limit 1) as last_message
-       from conversation v join contact_case k on k.reference = v.reference
-       where v.channel = $1 and v.awaiting_since is not null and k.stage <> 'closed'
-       order by v.awaiting_since, v.reference
-       limit $2 offset $3`,
-      [channel, page.limit, page.offset],
-    );
+    const waiting = this.store.db
+      .selectFrom('conversation as v')
+      .innerJoin('contact_case as k', 'k.reference', 'v.reference')
+      .where('v.channel', '=', channel)
+      .where('v.awaiting_since', 'is not', null)
+      .where('k.stage', '<>', 'closed');
+    const rows = await waiting
+      .select((eb) => {
+        // The last inbound message's author and text: a correlated subquery each.
+        const lastInbound = <C extends 'author_handle' | 'text'>(column: C) =>
+          eb
+            .selectFrom('case_message as m')
+            .select(`m.${column}`)
+            .whereRef('m.reference', '=', 'v.reference')
+            .where('m.direction', '=', 'inbound')
+            .orderBy('m.sent_at', 'desc')
+            .orderBy('m.id', 'desc')
+            .limit(1);
+        return [
+        'v.reference',
+        'v.channel',
+        'v.platform',
+        'v.awaiting_since',
+        'v.unanswered',
+        'k.clocks',
+        eb.cast<number>(eb.fn.countAll().over(), 'integer').as('total'),
+        eb.fn<Date>('now').as('now'),
+        lastInbound('author_handle').as('handle'),
+        lastInbound('text').as('last_message'),
+      ] as const;
+      })
+      .orderBy('v.awaiting_since')
+      .orderBy('v.reference')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
     const items = rows.map((row) => {
-      const clock = [...row.clocks].reverse().find((candidate) => candidate.kind === 'first-response');
+      const clock = [...(row.clocks as CaseClock[])].reverse().find((candidate) => candidate.kind === 'first-response');
       return {
         reference: row.reference,
         channel: row.channel,
         platform: row.platform,
         handle: row.handle,
         waitingSince: iso(row.awaiting_since)!,
-        waitedSeconds: Math.max(0, Math.floor((new Date(row.now).getTime() - new Date(row.awaiting_since).getTime()) / 1_000)),
+        waitedSeconds: Math.max(0, Math.floor((new Date(row.now).getTime() - new Date(row.awaiting_since!).getTime()) / 1_000)),
         unanswered: row.unanswered,
         lastMessage: row.last_message,
         firstResponse: clock ? { state: clock.state, dueAt: clock.dueAt } : null,
       };
     });
     if (items.length > 0 || page.offset === 0) return { total: rows[0]?.total ?? 0, items };
-    const [count] = await this.sql.query<{ total: number }>(
-      `select count(*)::int as total from conversation v join contact_case k on k.reference = v.reference where v.channel = $1 and v.awaiting_since is not null and k.stage <> 'closed'`,
-      [channel],
-    );
+    const count = await waiting.select(countRows().as('total')).executeTakeFirstOrThrow();
     return { total: count.total, items };
   }
 
   /** A post from the media team: recorded (what, by whom, when: never changed after), then delivered. */
   async post(platform: string, text: string, actor: ActorRef, key: string | undefined): Promise<{ post: PostRecord; replayed: boolean }> {
     const id = key ? `post-${sha256(`${actor.subject}\n${key}`).slice(0, 40)}` : `post-${randomUUID()}`;
-    const inserted = await this.sql.query<{ id: string }>(
-      `insert into social_media_post (id, platform, text, author_subject, author_role, created_at, delivery_state) values ($1, $2, $3, $4, $5, now(), 'pending')
-       on conflict (id) do nothing returning id`,
-      [id, platform, text, actor.subject, actor.role],
-    );
+    const inserted = await this.store.db
+      .insertInto('social_media_post')
+      .values({ id, platform, text, author_subject: actor.subject, author_role: actor.role, created_at: new Date(), delivery_state: 'pending' })
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .returning('id')
+      .execute();
     const post = (await this.posts({ id }))[0];
     if (inserted.length === 0 && (post.platform !== platform || post.text !== text)) {
       throw new DomainError(DomainErrorCode.IdempotencyConflict, 'This Idempotency-Key was used for a different post', [{ field: 'Idempotency-Key', message: 'already used for a different post' }]);
@@ -234,31 +253,22 @@ export class ConversationsService {
   }
 
   async posts(filter: { id?: string; limit?: number; offset?: number } = {}): Promise<PostRecord[]> {
-    const rows = await this.sql.query<{
-      id: string;
-      platform: string;
-      text: string;
-      author_subject: string;
-      author_role: string;
-      created_at: string;
-      delivery_state: DeliveryState;
-      delivery_attempts: number;
-      delivered_at: string | null;
-      platform_message_id: string | null;
-      last_error: string | null;
-    }>(
-      filter.id
-        ? 'select * from social_media_post where id = $1'
-        : 'select * from social_media_post order by created_at desc, id desc limit $1 offset $2',
-      filter.id ? [filter.id] : [filter.limit ?? 50, filter.offset ?? 0],
-    );
+    const posts = this.store.db.selectFrom('social_media_post').selectAll();
+    const rows = await (filter.id
+      ? posts.where('id', '=', filter.id)
+      : posts
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(filter.limit ?? 50)
+          .offset(filter.offset ?? 0)
+    ).execute();
     return rows.map((row) => ({
       id: row.id,
       platform: row.platform,
       text: row.text,
       by: { subject: row.author_subject, role: row.author_role },
       createdAt: iso(row.created_at)!,
-      deliveryState: row.delivery_state,
+      deliveryState: row.delivery_state as DeliveryState,
       deliveryAttempts: row.delivery_attempts,
       deliveredAt: iso(row.delivered_at),
       platformMessageId: row.platform_message_id,

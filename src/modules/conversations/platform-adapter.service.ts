@@ -3,7 +3,7 @@ import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type OutboundDeliveryInput } from '../../workflows/outbound-delivery.messages.js';
 import { postSigned } from '../platform/common/signed-post.js';
-import { Sql } from '../platform/database/sql.js';
+import { StoreDatabase } from '../platform/database/store-db.js';
 import { platformDeliveries } from '../platform/telemetry/metrics.js';
 
 /** The header that signs what goes to the platform and what a platform's webhook sends us. */
@@ -38,22 +38,29 @@ interface Outgoing {
 export class PlatformAdapter {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly sql: Sql,
+    private readonly store: StoreDatabase,
   ) {}
 
-  private table(kind: OutboundDeliveryInput['kind']) {
-    return kind === 'reply' ? 'case_message' : 'social_media_post';
+  /** An update of the message's delivery: replies and posts record it in the same columns. */
+  private update(input: OutboundDeliveryInput) {
+    return this.store.db.updateTable(input.kind === 'reply' ? 'case_message' : 'social_media_post').where('id', '=', input.id);
   }
 
   private async outgoing(input: OutboundDeliveryInput): Promise<Outgoing | undefined> {
-    const [row] =
+    const row =
       input.kind === 'reply'
-        ? await this.sql.query<Outgoing>(
-            `select m.delivery_state as state, m.platform, m.text, c.external_id as "conversationId"
-             from case_message m join conversation c on c.reference = m.reference where m.id = $1 and m.direction = 'outbound'`,
-            [input.id],
-          )
-        : await this.sql.query<Outgoing>(`select delivery_state as state, platform, text, null as "conversationId" from social_media_post where id = $1`, [input.id]);
+        ? await this.store.db
+            .selectFrom('case_message as m')
+            .innerJoin('conversation as c', 'c.reference', 'm.reference')
+            .select(['m.delivery_state as state', 'm.platform', 'm.text', 'c.external_id as conversationId'])
+            .where('m.id', '=', input.id)
+            .where('m.direction', '=', 'outbound')
+            .executeTakeFirst()
+        : await this.store.db
+            .selectFrom('social_media_post')
+            .select((eb) => ['delivery_state as state', 'platform', 'text', eb.val<string | null>(null).as('conversationId')])
+            .where('id', '=', input.id)
+            .executeTakeFirst();
     return row;
   }
 
@@ -61,10 +68,9 @@ export class PlatformAdapter {
     const message = await this.outgoing(input);
     if (!message) throw new PlatformDeliveryError(`No ${input.kind} ${input.id} in the case store`);
     if (message.state === 'delivered') return 'already-delivered';
-    const table = this.table(input.kind);
     const { platformUrl, secret } = this.config.channels;
     if (!platformUrl || !secret) {
-      await this.sql.query(`update "${table}" set "delivery_state" = 'not-configured' where "id" = $1`, [input.id]);
+      await this.update(input).set({ delivery_state: 'not-configured' }).execute();
       platformDeliveries.inc({ kind: input.kind, state: 'not-configured' });
       return 'not-configured';
     }
@@ -79,23 +85,22 @@ export class PlatformAdapter {
       platformId = typeof answer.id === 'string' ? answer.id.slice(0, 200) : null;
     }
     if (failure) {
-      await this.sql.query(
-        `update "${table}" set "delivery_state" = 'retrying', "delivery_attempts" = "delivery_attempts" + 1, "last_error" = $2 where "id" = $1 and "delivery_state" <> 'delivered'`,
-        [input.id, failure.slice(0, 200)],
-      );
+      await this.update(input)
+        .set((eb) => ({ delivery_state: 'retrying', delivery_attempts: eb('delivery_attempts', '+', 1), last_error: failure.slice(0, 200) }))
+        .where('delivery_state', '<>', 'delivered')
+        .execute();
       platformDeliveries.inc({ kind: input.kind, state: 'failed' });
       throw new PlatformDeliveryError(`${input.kind} ${input.id}: ${failure}`);
     }
-    await this.sql.query(
-      `update "${table}" set "delivery_state" = 'delivered', "delivery_attempts" = "delivery_attempts" + 1, "delivered_at" = now(), "platform_message_id" = $2, "last_error" = null where "id" = $1`,
-      [input.id, platformId],
-    );
+    await this.update(input)
+      .set((eb) => ({ delivery_state: 'delivered', delivery_attempts: eb('delivery_attempts', '+', 1), delivered_at: eb.fn<Date>('now'), platform_message_id: platformId, last_error: null }))
+      .execute();
     platformDeliveries.inc({ kind: input.kind, state: 'delivered' });
     return 'delivered';
   }
 
   async markFailed(input: OutboundDeliveryInput & { reason: string }): Promise<void> {
-    await this.sql.query(`update "${this.table(input.kind)}" set "delivery_state" = 'failed', "last_error" = $2 where "id" = $1 and "delivery_state" <> 'delivered'`, [input.id, input.reason.slice(0, 200)]);
+    await this.update(input).set({ delivery_state: 'failed', last_error: input.reason.slice(0, 200) }).where('delivery_state', '<>', 'delivered').execute();
     platformDeliveries.inc({ kind: input.kind, state: 'given-up' });
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { DrillAlert, ExpectedAlarm, FiredAlarm } from '../../domain/continuity-drill.js';
 import type { DrillRecord } from '../../workflows/continuity-drill.messages.js';
-import { Sql } from '../platform/database/sql.js';
+import { StoreDatabase } from '../platform/database/store-db.js';
 import { type ContinuityDrill, ContinuityDrillSchema } from './continuity-drill.entity.js';
 
 /** The drills' records, and what a drill reads back from the case store to judge itself. */
@@ -10,7 +10,7 @@ import { type ContinuityDrill, ContinuityDrillSchema } from './continuity-drill.
 export class DrillsService {
   constructor(
     private readonly orm: MikroORM,
-    private readonly sql: Sql,
+    private readonly store: StoreDatabase,
   ) {}
 
   /** Writes the drill once: a retried activity finds the row there and changes nothing. */
@@ -58,20 +58,24 @@ export class DrillsService {
   /** Each warning and breach the drill's clocks recorded, from the cases' timelines. */
   async firedAlarms(expected: readonly ExpectedAlarm[]): Promise<FiredAlarm[]> {
     const references = [...new Set(expected.map((alarm) => alarm.reference))];
-    const rows = await this.sql.query<{ reference: string; clock: string; type: string; at: Date | string }>(
-      `select reference, details->>'clock' as clock, type, at from case_event
-        where reference = any($1::varchar[]) and type in ('clock-warned', 'clock-breached')`,
-      [references],
-    );
+    if (references.length === 0) return [];
+    const rows = await this.store.db
+      .selectFrom('case_event')
+      .select((eb) => ['reference', eb.ref('details', '->>').key('clock').$castTo<string>().as('clock'), 'type', 'at'])
+      .where('reference', 'in', references)
+      .where('type', 'in', ['clock-warned', 'clock-breached'])
+      .execute();
     return rows.map((row) => ({ reference: row.reference, clock: row.clock, alarm: row.type === 'clock-warned' ? 'warning' : 'due', at: new Date(row.at).toISOString() }));
   }
 
   /** The alerts the drill's cases raised, with how far each one's delivery got. */
   async alerts(references: readonly string[]): Promise<DrillAlert[]> {
-    const rows = await this.sql.query<{ id: string; reference: string; clock: string | null; reason: string; raised_for: Date | string; delivery_state: string }>(
-      'select id, reference, clock, reason, raised_for, delivery_state from case_alert where reference = any($1::varchar[])',
-      [references],
-    );
+    if (references.length === 0) return [];
+    const rows = await this.store.db
+      .selectFrom('case_alert')
+      .select(['id', 'reference', 'clock', 'reason', 'raised_for', 'delivery_state'])
+      .where('reference', 'in', [...references])
+      .execute();
     return rows.map((row) => ({ id: row.id, reference: row.reference, clock: row.clock, reason: row.reason, raisedFor: new Date(row.raised_for).toISOString(), deliveryState: row.delivery_state }));
   }
 }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DRILL_TEAM } from '../../domain/continuity-drill.js';
 import { defaultOversightTargets, type Measures, measureRows, measuresFrom, type MiCount, type OversightTargets } from '../../domain/oversight.js';
 import { type ContactPolicy } from '../../domain/policy.js';
-import { Sql } from '../platform/database/sql.js';
+import { sql } from 'kysely';
+import { countRows, StoreDatabase } from '../platform/database/store-db.js';
 import { PolicyService } from '../policy/policy.service.js';
 
 export const groupings = ['day', 'week', 'month'] as const;
@@ -59,30 +60,37 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
  * thousands of rows, summed in one query. `policy` gives the time zone and the targets; the days
  * are those of the counts (`mi_setting`, which the policy keeps equal to its own).
  */
-export async function miReport(sql: Sql, policy: Pick<ContactPolicy, 'calendar' | 'targets'>, query: MiQuery): Promise<MiReport> {
+export async function miReport(store: StoreDatabase, policy: Pick<ContactPolicy, 'calendar' | 'targets'>, query: MiQuery): Promise<MiReport> {
   const timeZone = policy.calendar.timeZone;
   const team = query.team ?? null;
   const previousFrom = addDays(query.from, -daysBetween(query.from, query.to));
   const grainFor = (from: string, to: string, groupBy: Grouping) => (groupBy === 'month' && isFirstOfMonth(from) && isFirstOfMonth(to) ? 'month' : 'day');
   const counts = (from: string, to: string, groupBy: Grouping) =>
-    sql.query<CountRow>(
-      `select date_trunc($4, period::timestamp)::date::text as period, measure, dimension, sum(count)::float8 as count, sum(total_ms)::float8 as total_ms
-         from mi_count where grain = $1 and period >= $2::date and period < $3::date and (($5::varchar is null and team <> $6) or team = $5)
+    // SQL of its own (listed in docs/database.md): periods cut with date_trunc. Continuity drills'
+    // synthetic cases are no one's demand: left out unless their team is asked for.
+    store.run(
+      sql<CountRow>`select date_trunc(${groupBy}, period::timestamp)::date::text as period, measure, dimension, sum(count)::float8 as count, sum(total_ms)::float8 as total_ms
+         from mi_count where grain = ${grainFor(from, to, groupBy)} and period >= ${from}::date and period < ${to}::date
+           and ((${team}::varchar is null and team <> ${DRILL_TEAM}) or team = ${team}::varchar)
          group by 1, 2, 3`,
-      // Continuity drills' synthetic cases are no one's demand: left out unless their team is asked for.
-      [grainFor(from, to, groupBy), from, to, groupBy, team, DRILL_TEAM],
     );
   const [current, previous, open, bounds] = await Promise.all([
     counts(query.from, query.to, query.groupBy),
     counts(previousFrom, query.from, 'month'),
-    sql.query<{ open: number }>(`select count(*)::int as open from case_alert where acknowledged_at is null and closed_at is null and (($1::varchar is null and team <> $2) or team = $1)`, [team, DRILL_TEAM]),
+    store.db
+      .selectFrom('case_alert')
+      .select(countRows().as('open'))
+      .where('acknowledged_at', 'is', null)
+      .where('closed_at', 'is', null)
+      .where('team', team === null ? '<>' : '=', team ?? DRILL_TEAM)
+      .execute(),
     // Each period's first day (the first may be before `from`), and the instant each day begins in the policy's time zone.
-    sql.query<{ day: string; starts: Date | string; first: boolean }>(
-      `select d::date::text as day, (d::timestamp at time zone $4) as starts, true as first
-         from generate_series(date_trunc($3, $1::date), $2::date - 1, ('1 ' || $3)::interval) as d
+    // SQL of its own (listed in docs/database.md): a series of days, each day's start in the policy's time zone.
+    store.run(
+      sql<{ day: string; starts: Date | string; first: boolean }>`select d::date::text as day, (d::timestamp at time zone ${timeZone}::text) as starts, true as first
+         from generate_series(date_trunc(${query.groupBy}, ${query.from}::date), ${query.to}::date - 1, ('1 ' || ${query.groupBy}::text)::interval) as d
        union all
-       select x::text, (x::timestamp at time zone $4), false from unnest(array[$1::date, $2::date, $5::date]) as x`,
-      [query.from, query.to, query.groupBy, timeZone, previousFrom],
+       select x::text, (x::timestamp at time zone ${timeZone}::text), false from unnest(array[${query.from}::date, ${query.to}::date, ${previousFrom}::date]) as x`,
     ),
   ]);
   const instant = new Map(bounds.map((row) => [row.day, iso(row.starts)]));
@@ -131,12 +139,12 @@ export async function miReport(sql: Sql, policy: Pick<ContactPolicy, 'calendar' 
 @Injectable()
 export class MiMeasures {
   constructor(
-    private readonly sql: Sql,
+    private readonly store: StoreDatabase,
     private readonly policies: PolicyService,
   ) {}
 
   report(query: MiQuery): Promise<MiReport> {
-    return miReport(this.sql, this.policies.current, query);
+    return miReport(this.store, this.policies.current, query);
   }
 
   /** The report as CSV: one row per figure, per period, the whole range and the one before. */

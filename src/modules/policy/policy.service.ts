@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import { type ContactPolicy } from '../../domain/policy.js';
 import { AppLogger } from '../platform/logging/app-logger.js';
 import { type LoadedPolicy, loadPolicyFile } from './policy.loader.js';
-import { Sql } from '../platform/database/sql.js';
+import { StoreDatabase } from '../platform/database/store-db.js';
 import { recordPolicyVersion } from './policy-version.store.js';
 
 export class PolicyVersionConflictError extends Error {
@@ -26,7 +26,7 @@ export class PolicyService implements OnApplicationBootstrap {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly sql: Sql,
+    private readonly store: StoreDatabase,
     private readonly logger: AppLogger,
   ) {
     this.loaded = loadPolicyFile(config.force.policyFile);
@@ -57,7 +57,7 @@ export class PolicyService implements OnApplicationBootstrap {
   }
 
   private async record(): Promise<void> {
-    const { sha256, recordedSha256 } = await recordPolicyVersion(this.sql, this.loaded.policy);
+    const { sha256, recordedSha256 } = await recordPolicyVersion(this.store, this.loaded.policy);
     if (recordedSha256 !== sha256) throw new PolicyVersionConflictError(this.loaded.policy.version);
   }
 }

@@ -7,7 +7,7 @@ import { DatabaseHealth } from './database.health.js';
 import { migrateDatabase } from './migrate.js';
 import { DatabaseNotifications } from './notifications.js';
 import { createOrmOptions } from './orm-config.js';
-import { Sql } from './sql.js';
+import { StoreDatabase } from './store-db.js';
 
 @Injectable()
 class OrmShutdown implements OnApplicationShutdown {
@@ -35,10 +35,10 @@ class OrmShutdown implements OnApplicationShutdown {
     },
     OrmShutdown,
     DatabaseHealth,
-    Sql,
+    StoreDatabase,
     DatabaseNotifications,
   ],
-  exports: [MikroORM, DatabaseHealth, Sql, DatabaseNotifications],
+  exports: [MikroORM, DatabaseHealth, StoreDatabase, DatabaseNotifications],
 })
 export class DatabaseModule {}
 

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DRILL_TEAM } from '../../../domain/continuity-drill.js';
 import { stages } from '../../../domain/contact-case.js';
 import { DatabaseHealth } from '../database/database.health.js';
-import { Sql } from '../database/sql.js';
+import { countRows, StoreDatabase } from '../database/store-db.js';
 import { PolicyService } from '../../policy/policy.service.js';
 import { TemporalClientService } from '../temporal/temporal-client.module.js';
 import { scrapedGauge } from './metrics.js';
@@ -17,7 +17,7 @@ const PROBE_TIMEOUT_MS = 2_000;
 @Injectable()
 export class StoreGauges implements OnModuleInit {
   constructor(
-    private readonly sql: Sql,
+    private readonly store: StoreDatabase,
     private readonly policies: PolicyService,
     private readonly database: DatabaseHealth,
     private readonly temporal: TemporalClientService,
@@ -29,10 +29,13 @@ export class StoreGauges implements OnModuleInit {
       help: 'Open cases by stage (the continuity drill\'s left out)',
       labelNames: ['stage'],
       read: async (gauge) => {
-        const rows = await this.sql.query<{ stage: string; count: number }>(
-          `select "stage", count(*)::int as "count" from "contact_case" where "closed_at" is null and "team" <> $1 group by "stage"`,
-          [DRILL_TEAM],
-        );
+        const rows = await this.store.db
+          .selectFrom('contact_case')
+          .select(['stage', countRows().as('count')])
+          .where('closed_at', 'is', null)
+          .where('team', '<>', DRILL_TEAM)
+          .groupBy('stage')
+          .execute();
         for (const stage of stages.filter((name) => name !== 'closed')) gauge.set({ stage }, rows.find((row) => row.stage === stage)?.count ?? 0);
       },
     });
@@ -40,12 +43,17 @@ export class StoreGauges implements OnModuleInit {
       name: 'pcm_oldest_ir_case_in_triage_age_seconds',
       help: 'How long the oldest open IR (immediate risk) case has waited in triage, not yet assessed; 0 when none waits',
       read: async (gauge) => {
-        const [row] = await this.sql.query<{ age: number | null }>(
-          `select extract(epoch from now() - min("received_at"))::float8 as "age" from "contact_case"
-           where "closed_at" is null and "stage" = 'triage' and "risk_marker" = 'IR' and "team" <> $1`,
-          [DRILL_TEAM],
-        );
-        gauge.set(Math.max(0, row?.age ?? 0));
+        const row = await this.store.db
+          .selectFrom('contact_case')
+          .select((eb) => eb.fn.min('received_at').as('oldest'))
+          .where('closed_at', 'is', null)
+          .where('stage', '=', 'triage')
+          .where('risk_marker', '=', 'IR')
+          .where('team', '<>', DRILL_TEAM)
+          .executeTakeFirst();
+        // The driver reads a timestamp as text when it is not a column of an entity (an aggregate).
+        const oldest = row?.oldest ? new Date(row.oldest).getTime() : Date.now();
+        gauge.set(Math.max(0, (Date.now() - oldest) / 1000));
       },
     });
     scrapedGauge({
@@ -53,10 +61,14 @@ export class StoreGauges implements OnModuleInit {
       help: 'Open alerts no one has acknowledged yet, by kind (a breach\'s is the one to watch)',
       labelNames: ['kind'],
       read: async (gauge) => {
-        const rows = await this.sql.query<{ kind: string; count: number }>(
-          `select "kind", count(*)::int as "count" from "case_alert" where "acknowledged_at" is null and "closed_at" is null and "team" <> $1 group by "kind"`,
-          [DRILL_TEAM],
-        );
+        const rows = await this.store.db
+          .selectFrom('case_alert')
+          .select(['kind', countRows().as('count')])
+          .where('acknowledged_at', 'is', null)
+          .where('closed_at', 'is', null)
+          .where('team', '<>', DRILL_TEAM)
+          .groupBy('kind')
+          .execute();
         for (const kind of ['warning', 'breach', 're-escalation', 'manual']) gauge.set({ kind }, rows.find((row) => row.kind === kind)?.count ?? 0);
       },
     });
