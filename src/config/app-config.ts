@@ -17,6 +17,17 @@ const flag = z
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 /**
+ * A variable that goes into the configuration as it is, and where (`api.port`): loading puts it
+ * there and handing the configuration to a child process reads it back from there, both from this
+ * one mark; the configuration's type is inferred from the marks (`CopiedSettings`).
+ */
+declare const INTO: unique symbol;
+type Into<P extends string> = { readonly [INTO]: P };
+function into<const P extends string, S extends z.ZodType>(path: P, schema: S): S & Into<P> {
+  return schema.meta({ ...schema.meta(), into: path }) as S & Into<P>;
+}
+
+/**
  * Asymmetric signatures only: never `none`, and never HMAC, which would let anyone holding the
  * public key sign tokens.
  */
@@ -28,90 +39,90 @@ export const defaultPolicyFile = fileURLToPath(new URL('../../policy/force-defau
 
 /** Every variable once: its type, its default, and what it means (docs/configuration.md's table is made from this). */
 export const environmentSchema = z.object({
-  NODE_ENV: z
+  NODE_ENV: into('env', z
     .enum(['development', 'test', 'production'])
     .default('production')
     .meta({
       description:
         '`production` (also when unset) requires the identity provider\'s keys (over https), payload keys and caller identity keys, and has no development sign-in; `development` (which the dev command, `npm run token`, the demo and the benchmarks set for themselves) and `test` let the data directory make its own keys',
-    }),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({ description: '`fatal` … `trace`, or `silent`; logs are JSON lines with ids and codes, never a caller\'s personal data' }),
+    })),
+  LOG_LEVEL: into('logLevel', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({ description: '`fatal` … `trace`, or `silent`; logs are JSON lines with ids and codes, never a caller\'s personal data' })),
   DATA_DIR: z.string().default('data').meta({ description: 'where the dev command keeps Temporal\'s and the embedded PostgreSQL\'s files, and development keys' }),
 
-  API_HOST: z.string().default('127.0.0.1').meta({ description: 'where the API listens' }),
-  API_PORT: port.default(3000).meta({ description: 'the API\'s port' }),
-  API_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).meta({ description: 'how long the API may take to finish its requests when told to stop' }),
+  API_HOST: into('api.host', z.string().default('127.0.0.1').meta({ description: 'where the API listens' })),
+  API_PORT: into('api.port', port.default(3000).meta({ description: 'the API\'s port' })),
+  API_SHUTDOWN_TIMEOUT_MS: into('api.shutdownTimeoutMs', z.coerce.number().int().positive().default(10_000).meta({ description: 'how long the API may take to finish its requests when told to stop' })),
 
   DATABASE_URL: optionalText.meta({ description: 'a PostgreSQL server (15 or later), `postgres://user:password@host:5432/db`', shownDefault: 'unset: the embedded PostgreSQL' }),
-  DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10).meta({ description: 'database connections per process' }),
-  DATABASE_MIGRATE_ON_START: flag.default(true).meta({ description: 'run migrations when a process starts (under a PostgreSQL advisory lock, so replicas take turns)' }),
-  DATABASE_DEBUG: flag.default(false).meta({ description: 'log every SQL statement the ORM runs (development only: statements may carry personal data)' }),
-  EMBEDDED_DATABASE_PORT: port.default(5433).meta({ description: 'the embedded PostgreSQL\'s port (loopback only)' }),
-  EMBEDDED_DATABASE_MAX_CONNECTIONS: z.coerce.number().int().positive().default(100).meta({ description: 'the embedded PostgreSQL\'s `max_connections`' }),
+  DATABASE_POOL_MAX: into('database.poolMax', z.coerce.number().int().positive().default(10).meta({ description: 'database connections per process' })),
+  DATABASE_MIGRATE_ON_START: into('database.migrateOnStart', flag.default(true).meta({ description: 'run migrations when a process starts (under a PostgreSQL advisory lock, so replicas take turns)' })),
+  DATABASE_DEBUG: into('database.debug', flag.default(false).meta({ description: 'log every SQL statement the ORM runs (development only: statements may carry personal data)' })),
+  EMBEDDED_DATABASE_PORT: into('database.embeddedPort', port.default(5433).meta({ description: 'the embedded PostgreSQL\'s port (loopback only)' })),
+  EMBEDDED_DATABASE_MAX_CONNECTIONS: into('database.embeddedMaxConnections', z.coerce.number().int().positive().default(100).meta({ description: 'the embedded PostgreSQL\'s `max_connections`' })),
 
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233').meta({ description: 'Temporal\'s front end' }),
-  TEMPORAL_NAMESPACE: z.string().regex(/^[a-z0-9][a-z0-9-.]*$/, 'lower-case letters, digits, dots and dashes').default('police-contact').meta({ description: 'the Temporal namespace' }),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('contact-cases').meta({ description: 'the workers\' task queue' }),
+  TEMPORAL_ADDRESS: into('temporal.address', z.string().default('127.0.0.1:7233').meta({ description: 'Temporal\'s front end' })),
+  TEMPORAL_NAMESPACE: into('temporal.namespace', z.string().regex(/^[a-z0-9][a-z0-9-.]*$/, 'lower-case letters, digits, dots and dashes').default('police-contact').meta({ description: 'the Temporal namespace' })),
+  TEMPORAL_TASK_QUEUE: into('temporal.taskQueue', z.string().min(1).default('contact-cases').meta({ description: 'the workers\' task queue' })),
   TEMPORAL_TLS_CERT_PATH: optionalText.meta({ description: 'client certificate for mTLS to a Temporal cluster (with the key)' }),
   TEMPORAL_TLS_KEY_PATH: optionalText.meta({ description: 'client key for mTLS (with the certificate)' }),
   TEMPORAL_TLS_CA_PATH: optionalText.meta({ description: 'the cluster\'s CA certificate, when not a public one' }),
   TEMPORAL_TLS_SERVER_NAME: optionalText.meta({ description: 'the server name to verify, when it differs from the address' }),
-  TEMPORAL_API_KEY: optionalText.meta({ description: 'an API key (Temporal Cloud)' }),
-  TEMPORAL_CLI: optionalText.meta({ description: 'a Temporal CLI to use instead of finding or building one' }),
-  TEMPORAL_UI_PORT: port.default(8233).meta({ description: 'the dev server\'s Web UI' }),
-  TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000).meta({ description: 'how long a stopping worker lets its activities finish' }),
-  TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000).meta({ description: 'how long a case\'s next task waits for the worker that has it cached before any worker takes it: bounds how late a dead worker\'s clocks fire' }),
-  TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(40).meta({ description: 'workflow tasks a worker runs at once' }),
-  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100).meta({ description: 'cases a worker keeps in memory between their tasks (at least the task slots, or 0 for none); a case not cached is rebuilt from its history when its next clock or command comes, so memory stays flat however many cases are open' }),
-  TEMPORAL_WORKER_HEAP_LIMIT_MIB: z.coerce.number().int().min(128).default(192).meta({ description: 'the worker\'s V8 heap limit, which the dev command starts it with (`--max-old-space-size`, with a 4 MiB young generation and two malloc arenas; `npm run start:worker` does the same)' }),
+  TEMPORAL_API_KEY: into('temporal.apiKey', optionalText.meta({ description: 'an API key (Temporal Cloud)' })),
+  TEMPORAL_CLI: into('temporal.cliPath', optionalText.meta({ description: 'a Temporal CLI to use instead of finding or building one' })),
+  TEMPORAL_UI_PORT: into('temporal.uiPort', port.default(8233).meta({ description: 'the dev server\'s Web UI' })),
+  TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: into('temporal.workerShutdownGraceMs', z.coerce.number().int().positive().default(10_000).meta({ description: 'how long a stopping worker lets its activities finish' })),
+  TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: into('temporal.stickyQueueTimeoutMs', z.coerce.number().int().positive().default(3_000).meta({ description: 'how long a case\'s next task waits for the worker that has it cached before any worker takes it: bounds how late a dead worker\'s clocks fire' })),
+  TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: into('temporal.workflowTaskSlots', z.coerce.number().int().min(2).default(40).meta({ description: 'workflow tasks a worker runs at once' })),
+  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: into('temporal.maxCachedWorkflows', z.coerce.number().int().min(0).default(100).meta({ description: 'cases a worker keeps in memory between their tasks (at least the task slots, or 0 for none); a case not cached is rebuilt from its history when its next clock or command comes, so memory stays flat however many cases are open' })),
+  TEMPORAL_WORKER_HEAP_LIMIT_MIB: into('temporal.workerHeapLimitMib', z.coerce.number().int().min(128).default(192).meta({ description: 'the worker\'s V8 heap limit, which the dev command starts it with (`--max-old-space-size`, with a 4 MiB young generation and two malloc arenas; `npm run start:worker` does the same)' })),
 
-  FORCE_CODE: z.string().regex(/^[A-Z]{2,4}$/, '2 to 4 capital letters').default('XP').meta({ description: 'the force\'s reference prefix (`XP-20261123-000042`)' }),
-  DEFAULT_TEAM: z.string().min(1).max(64).default('contact-centre').meta({ description: 'the team new cases are assigned to' }),
+  FORCE_CODE: into('force.code', z.string().regex(/^[A-Z]{2,4}$/, '2 to 4 capital letters').default('XP').meta({ description: 'the force\'s reference prefix (`XP-20261123-000042`)' })),
+  DEFAULT_TEAM: into('force.defaultTeam', z.string().min(1).max(64).default('contact-centre').meta({ description: 'the team new cases are assigned to' })),
   POLICY_FILE: z.string().min(1).default(defaultPolicyFile).meta({ description: 'the force\'s contact policy: grades, clocks, escalation chain, calendar (see [Clocks and escalation](working-cases.md#clocks-and-escalation))', shownDefault: '`policy/force-default.json`' }),
 
-  AUTH_ISSUER: z.string().min(1).default('police-contact-dev').meta({ description: 'the `iss` access tokens must carry' }),
-  AUTH_AUDIENCE: z.string().min(1).default('police-contact-api').meta({ description: 'the `aud` access tokens must carry' }),
+  AUTH_ISSUER: into('auth.issuer', z.string().min(1).default('police-contact-dev').meta({ description: 'the `iss` access tokens must carry' })),
+  AUTH_AUDIENCE: into('auth.audience', z.string().min(1).default('police-contact-api').meta({ description: 'the `aud` access tokens must carry' })),
   AUTH_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the identity provider\'s JWKS URL (this or `AUTH_JWKS` is required in production)', shownDefault: 'unset: the development key (never in production)' }),
   AUTH_JWKS: optionalText.meta({ description: 'the identity provider\'s public keys, a JWKS inline', shownDefault: 'unset: the development key (never in production)' }),
   PAYLOAD_KEYS: optionalText.meta({ description: 'payload encryption keys, `id:base64,…` (32 bytes each; the first encrypts, all decrypt); required in production', shownDefault: 'unset: keys made once per data directory (never in production)' }),
   CODEC_CORS_ORIGINS: optionalText.meta({ description: 'browser origins allowed to call the codec endpoint', shownDefault: 'the dev UI: `http://127.0.0.1:8233`, `http://localhost:8233`' }),
   AUTH_ALGORITHMS: z.string().default(SIGNING_ALGORITHMS.join(',')).meta({ description: 'accepted signature algorithms (asymmetric only)', shownDefault: '`RS256,…,ES256,…,EdDSA`' }),
-  AUTH_ROLES_CLAIM: z.string().min(1).default('roles').meta({ description: 'the claim that lists the caller\'s roles' }),
-  AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30).meta({ description: 'allowed clock skew for `exp` and `nbf`' }),
+  AUTH_ROLES_CLAIM: into('auth.rolesClaim', z.string().min(1).default('roles').meta({ description: 'the claim that lists the caller\'s roles' })),
+  AUTH_CLOCK_TOLERANCE_SECONDS: into('auth.clockToleranceSeconds', z.coerce.number().int().min(0).max(300).default(30).meta({ description: 'allowed clock skew for `exp` and `nbf`' })),
 
-  RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().positive().default(300).meta({ description: 'intakes per caller per minute (one limit across every API replica)' }),
-  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(30).meta({ description: 'failed authentications per client address per minute (one limit across every API replica)' }),
+  RATE_LIMIT_INTAKE_PER_MINUTE: into('rateLimits.intakePerMinute', z.coerce.number().int().positive().default(300).meta({ description: 'intakes per caller per minute (one limit across every API replica)' })),
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: into('rateLimits.authFailuresPerMinute', z.coerce.number().int().positive().default(30).meta({ description: 'failed authentications per client address per minute (one limit across every API replica)' })),
 
-  ALERT_STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15).meta({ description: 'how often an open alert stream sends a comment line, so that proxies keep it open' }),
-  ALERT_STREAMS_PER_SUBJECT: z.coerce.number().int().min(1).max(100).default(5).meta({ description: 'how many alert streams one person (token subject) may hold open on one API process; past it, 429 with Retry-After' }),
-  ALERT_STREAMS_PER_PROCESS: z.coerce.number().int().min(1).max(100_000).default(1_000).meta({ description: 'how many alert streams one API process holds open in all; past it, 429 with Retry-After' }),
+  ALERT_STREAM_HEARTBEAT_SECONDS: into('alerts.streamHeartbeatSeconds', z.coerce.number().int().min(1).max(300).default(15).meta({ description: 'how often an open alert stream sends a comment line, so that proxies keep it open' })),
+  ALERT_STREAMS_PER_SUBJECT: into('alerts.streamsPerSubject', z.coerce.number().int().min(1).max(100).default(5).meta({ description: 'how many alert streams one person (token subject) may hold open on one API process; past it, 429 with Retry-After' })),
+  ALERT_STREAMS_PER_PROCESS: into('alerts.streamsPerProcess', z.coerce.number().int().min(1).max(100_000).default(1_000).meta({ description: 'how many alert streams one API process holds open in all; past it, 429 with Retry-After' })),
   ALERT_WEBHOOKS: optionalText.meta({ description: 'where alerts to a role are also posted: a JSON object of role to http(s) URL, for example `{"duty-inspector":"https://pager.example/hooks/di"}`', shownDefault: 'unset: no webhooks' }),
   CALLER_IDENTITY_KEYS: optionalText.meta({ description: 'the keys that hash callers\' phone numbers, e-mail addresses and handles, `id:base64,…` (32 bytes each; the first hashes new contacts, all of them match earlier ones); required in production', shownDefault: 'unset: a key made once per data directory (never in production)' }),
-  OIDC_AUTHORIZATION_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the identity provider\'s authorization endpoint, where the management information page signs a browser user in (authorization code with PKCE)', shownDefault: 'unset: the page offers the development sign-in (outside production) or none' }),
-  OIDC_TOKEN_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the identity provider\'s token endpoint (it must allow the API\'s origin: the browser exchanges the code)', shownDefault: 'unset' }),
-  OIDC_CLIENT_ID: optionalText.meta({ description: 'the management information page\'s client id at the identity provider (a public client: no secret)', shownDefault: 'unset' }),
-  OIDC_SCOPE: z.string().min(1).default('openid').meta({ description: 'the scopes the page asks for' }),
+  OIDC_AUTHORIZATION_URL: into('browserSignIn.authorizationUrl', optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the identity provider\'s authorization endpoint, where the management information page signs a browser user in (authorization code with PKCE)', shownDefault: 'unset: the page offers the development sign-in (outside production) or none' })),
+  OIDC_TOKEN_URL: into('browserSignIn.tokenUrl', optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the identity provider\'s token endpoint (it must allow the API\'s origin: the browser exchanges the code)', shownDefault: 'unset' })),
+  OIDC_CLIENT_ID: into('browserSignIn.clientId', optionalText.meta({ description: 'the management information page\'s client id at the identity provider (a public client: no secret)', shownDefault: 'unset' })),
+  OIDC_SCOPE: into('browserSignIn.scope', z.string().min(1).default('openid').meta({ description: 'the scopes the page asks for' })),
   ALERT_WEBHOOK_SECRET: optionalText.meta({ description: 'the HMAC-SHA256 key that signs each webhook delivery (at least 32 characters; required with `ALERT_WEBHOOKS`)', shownDefault: 'unset' }),
-  CHANNEL_PLATFORM_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the platform adapter\'s base URL: replies go to `<url>/conversations/<id>/messages` and the media team\'s posts to `<url>/posts`, signed with `CHANNEL_PLATFORM_SECRET`', shownDefault: 'unset: replies and posts are recorded as `not-configured`' }),
-  DRILL_SCHEDULE: z.string().trim().min(1).default('0 4 * * 1').meta({ description: 'when the continuity drill runs by itself: a cron expression in `DRILL_TIME_ZONE` (the worker keeps a Temporal Schedule to it), or `off`', shownDefault: '`0 4 * * 1` (Mondays 04:00)' }),
-  DRILL_TIME_ZONE: z.string().min(1).default('Europe/London').meta({ description: 'the IANA time zone `DRILL_SCHEDULE` is read in' }),
-  DRILL_CASES: z.coerce.number().int().min(1).max(20).default(3).meta({ description: 'synthetic cases a drill opens (in the `continuity-drill` team, kept out of queues, alert lists and MI)' }),
-  DRILL_CLOCK_SECONDS: z.coerce.number().int().min(10).max(3600).default(30).meta({ description: 'how long each drill case\'s clock runs (it warns at half)' }),
-  DRILL_WORKER_DOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(5).meta({ description: 'how long the drill keeps the restarted worker down' }),
-  DRILL_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(300).default(5).meta({ description: 'how late a drill clock may fire and still be on time' }),
-  STORE_WRITE_DATA_ERROR_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3).meta({ description: 'how many times a case store write that fails with a data error (not an outage) is tried before it is given up, an administrators\' store alert raised, and the case carries on (`npm run store:resync` writes it later)' }),
-  FAULT_KILL_WORKER_AFTER_STORE_WRITES: z.coerce.number().int().min(0).default(0).meta({ description: 'tests only (refused in production): the worker kills itself (SIGKILL) right after its Nth case store write has committed and before the activity reports it; 0 never' }),
-  COMMAND_UPDATES_IN_FLIGHT: z.coerce.number().int().min(1).max(10).default(8).meta({ description: 'commands one API process has in flight to one case at once (Temporal takes 10 per case); more wait their turn' }),
-  COMMAND_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(30).meta({ description: 'how long a command waits for its turn, or retries a command the engine could not take yet, before the API answers 503 with `Retry-After`' }),
-  COMMAND_STORE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000).meta({ description: 'how long the API waits, once the case has taken a command, for the case store to show it before answering (so the sender reads it back at once); past it the answer goes anyway and the store catches up; 0 answers at once' }),
-  RECONCILE_SCHEDULE: z.string().trim().min(1).default('30 3 * * *').meta({ description: 'when the case store is compared with the workflows by itself: a cron expression in `RECONCILE_TIME_ZONE` (the worker keeps a Temporal Schedule to it; each run compares the cases changed since the last), or `off`', shownDefault: '`30 3 * * *` (daily 03:30)' }),
-  RECONCILE_TIME_ZONE: z.string().min(1).default('Europe/London').meta({ description: 'the IANA time zone `RECONCILE_SCHEDULE` is read in' }),
-  METRICS_HOST: z.string().default('127.0.0.1').meta({ description: 'where the API\'s and the worker\'s metrics endpoints listen (`GET /metrics`, Prometheus text format); loopback unless a force\'s Prometheus scrapes from elsewhere' }),
-  METRICS_PORT: port.default(9464).meta({ description: 'the API\'s metrics endpoint: a port of its own, never the API\'s; 0 turns it off' }),
-  WORKER_METRICS_PORT: port.default(9465).meta({ description: 'the worker\'s metrics endpoint, with the Temporal SDK\'s own metrics (`temporal_*`); 0 turns it off' }),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'an OpenTelemetry collector\'s OTLP/HTTP traces endpoint (`http://collector:4318/v1/traces`): each request is traced through its workflow and activities to the SQL it runs', shownDefault: 'unset: no tracing' }),
-  OTEL_SERVICE_NAMESPACE: z.string().trim().min(1).default('police-contact').meta({ description: 'the `service.namespace` traces carry (the services are `api` and `worker`)' }),
-  CHANNEL_PLATFORM_SECRET: optionalText.meta({ description: 'the HMAC-SHA256 key shared with the platform connector: it signs what is sent to the platform and checks signed inbound webhooks (at least 32 characters)', shownDefault: 'unset: the signed webhook route refuses every call' }),
+  CHANNEL_PLATFORM_URL: into('channels.platformUrl', optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'the platform adapter\'s base URL: replies go to `<url>/conversations/<id>/messages` and the media team\'s posts to `<url>/posts`, signed with `CHANNEL_PLATFORM_SECRET`', shownDefault: 'unset: replies and posts are recorded as `not-configured`' })),
+  DRILL_SCHEDULE: into('drills.schedule', z.string().trim().min(1).default('0 4 * * 1').meta({ description: 'when the continuity drill runs by itself: a cron expression in `DRILL_TIME_ZONE` (the worker keeps a Temporal Schedule to it), or `off`', shownDefault: '`0 4 * * 1` (Mondays 04:00)' })),
+  DRILL_TIME_ZONE: into('drills.timeZone', z.string().min(1).default('Europe/London').meta({ description: 'the IANA time zone `DRILL_SCHEDULE` is read in' })),
+  DRILL_CASES: into('drills.cases', z.coerce.number().int().min(1).max(20).default(3).meta({ description: 'synthetic cases a drill opens (in the `continuity-drill` team, kept out of queues, alert lists and MI)' })),
+  DRILL_CLOCK_SECONDS: into('drills.clockSeconds', z.coerce.number().int().min(10).max(3600).default(30).meta({ description: 'how long each drill case\'s clock runs (it warns at half)' })),
+  DRILL_WORKER_DOWN_SECONDS: into('drills.workerDownSeconds', z.coerce.number().int().min(0).max(3600).default(5).meta({ description: 'how long the drill keeps the restarted worker down' })),
+  DRILL_TOLERANCE_SECONDS: into('drills.toleranceSeconds', z.coerce.number().int().min(1).max(300).default(5).meta({ description: 'how late a drill clock may fire and still be on time' })),
+  STORE_WRITE_DATA_ERROR_ATTEMPTS: into('store.dataErrorAttempts', z.coerce.number().int().min(1).max(20).default(3).meta({ description: 'how many times a case store write that fails with a data error (not an outage) is tried before it is given up, an administrators\' store alert raised, and the case carries on (`npm run store:resync` writes it later)' })),
+  FAULT_KILL_WORKER_AFTER_STORE_WRITES: into('store.killWorkerAfterWrites', z.coerce.number().int().min(0).default(0).meta({ description: 'tests only (refused in production): the worker kills itself (SIGKILL) right after its Nth case store write has committed and before the activity reports it; 0 never' })),
+  COMMAND_UPDATES_IN_FLIGHT: into('commands.inFlightPerCase', z.coerce.number().int().min(1).max(10).default(8).meta({ description: 'commands one API process has in flight to one case at once (Temporal takes 10 per case); more wait their turn' })),
+  COMMAND_WAIT_SECONDS: into('commands.waitSeconds', z.coerce.number().int().min(1).max(300).default(30).meta({ description: 'how long a command waits for its turn, or retries a command the engine could not take yet, before the API answers 503 with `Retry-After`' })),
+  COMMAND_STORE_WAIT_MS: into('commands.storeWaitMs', z.coerce.number().int().min(0).max(60_000).default(5_000).meta({ description: 'how long the API waits, once the case has taken a command, for the case store to show it before answering (so the sender reads it back at once); past it the answer goes anyway and the store catches up; 0 answers at once' })),
+  RECONCILE_SCHEDULE: into('store.reconcileSchedule', z.string().trim().min(1).default('30 3 * * *').meta({ description: 'when the case store is compared with the workflows by itself: a cron expression in `RECONCILE_TIME_ZONE` (the worker keeps a Temporal Schedule to it; each run compares the cases changed since the last), or `off`', shownDefault: '`30 3 * * *` (daily 03:30)' })),
+  RECONCILE_TIME_ZONE: into('store.reconcileTimeZone', z.string().min(1).default('Europe/London').meta({ description: 'the IANA time zone `RECONCILE_SCHEDULE` is read in' })),
+  METRICS_HOST: into('telemetry.metricsHost', z.string().default('127.0.0.1').meta({ description: 'where the API\'s and the worker\'s metrics endpoints listen (`GET /metrics`, Prometheus text format); loopback unless a force\'s Prometheus scrapes from elsewhere' })),
+  METRICS_PORT: into('telemetry.apiMetricsPort', port.default(9464).meta({ description: 'the API\'s metrics endpoint: a port of its own, never the API\'s; 0 turns it off' })),
+  WORKER_METRICS_PORT: into('telemetry.workerMetricsPort', port.default(9465).meta({ description: 'the worker\'s metrics endpoint, with the Temporal SDK\'s own metrics (`temporal_*`); 0 turns it off' })),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: into('telemetry.tracesEndpoint', optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()).meta({ description: 'an OpenTelemetry collector\'s OTLP/HTTP traces endpoint (`http://collector:4318/v1/traces`): each request is traced through its workflow and activities to the SQL it runs', shownDefault: 'unset: no tracing' })),
+  OTEL_SERVICE_NAMESPACE: into('telemetry.serviceNamespace', z.string().trim().min(1).default('police-contact').meta({ description: 'the `service.namespace` traces carry (the services are `api` and `worker`)' })),
+  CHANNEL_PLATFORM_SECRET: into('channels.secret', optionalText.meta({ description: 'the HMAC-SHA256 key shared with the platform connector: it signs what is sent to the platform and checks signed inbound webhooks (at least 32 characters)', shownDefault: 'unset: the signed webhook route refuses every call' })),
 });
 
 export type Environment = Record<string, string | undefined>;
@@ -146,170 +157,66 @@ export type PayloadKeySource =
   /** Keys made for this data directory alone; only ever outside production. */
   | { kind: 'development'; keyFile: string };
 
-export interface AuthConfig {
-  issuer: string;
-  audience: string;
-  algorithms: SigningAlgorithm[];
-  rolesClaim: string;
-  clockToleranceSeconds: number;
-  keys: TokenKeySource;
-}
 
-export interface AppConfig {
-  env: Settings['NODE_ENV'];
-  logLevel: Settings['LOG_LEVEL'];
+type Shape = typeof environmentSchema.shape;
+type Nest<P extends string, T> = P extends `${infer Head}.${infer Rest}` ? { [K in Head]: Nest<Rest, T> } : { [K in P]: T };
+type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) extends (value: infer I) => void ? I : never;
+/** Every variable marked `into(path, …)`, at its path, with its validated type. */
+type CopiedSettings = UnionToIntersection<{ [K in keyof Shape]: Shape[K] extends Into<infer P> ? Nest<P, z.output<Shape[K]>> : never }[keyof Shape]>;
+
+/** What the configuration holds beyond the variables copied as they are: built from several, or checked as a whole. */
+interface BuiltSettings {
   dataDir: string;
-  api: { host: Settings['API_HOST']; port: Settings['API_PORT']; shutdownTimeoutMs: Settings['API_SHUTDOWN_TIMEOUT_MS'] };
   database: {
     /** Set when a server's address was given; otherwise the embedded PostgreSQL server (npm run dev) is used. */
     url: string;
     embedded: boolean;
-    poolMax: Settings['DATABASE_POOL_MAX'];
-    migrateOnStart: Settings['DATABASE_MIGRATE_ON_START'];
-    debug: Settings['DATABASE_DEBUG'];
-    embeddedPort: Settings['EMBEDDED_DATABASE_PORT'];
-    embeddedMaxConnections: Settings['EMBEDDED_DATABASE_MAX_CONNECTIONS'];
   };
-  /** What each means is in the schema's descriptions above (and docs/configuration.md's table made from them). */
-  temporal: {
-    address: Settings['TEMPORAL_ADDRESS'];
-    namespace: Settings['TEMPORAL_NAMESPACE'];
-    taskQueue: Settings['TEMPORAL_TASK_QUEUE'];
-    tls?: TemporalTlsConfig;
-    apiKey?: Settings['TEMPORAL_API_KEY'];
-    cliPath?: Settings['TEMPORAL_CLI'];
-    uiPort: Settings['TEMPORAL_UI_PORT'];
-    workerShutdownGraceMs: Settings['TEMPORAL_WORKER_SHUTDOWN_GRACE_MS'];
-    stickyQueueTimeoutMs: Settings['TEMPORAL_STICKY_QUEUE_TIMEOUT_MS'];
-    workflowTaskSlots: Settings['TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS'];
-    maxCachedWorkflows: Settings['TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS'];
-    workerHeapLimitMib: Settings['TEMPORAL_WORKER_HEAP_LIMIT_MIB'];
-  };
+  temporal: { tls?: TemporalTlsConfig };
   /** `policyFile`: the force's contact policy (grades, clocks, escalation chain), versioned JSON. */
-  force: { code: Settings['FORCE_CODE']; defaultTeam: Settings['DEFAULT_TEAM']; policyFile: string };
-  auth: AuthConfig;
+  force: { policyFile: string };
+  auth: { algorithms: SigningAlgorithm[]; keys: TokenKeySource };
   /** Payload encryption, and the browser origins (the Temporal UI) allowed to call the codec endpoint. */
   codec: { keys: PayloadKeySource; corsOrigins: string[] };
-  rateLimits: { intakePerMinute: Settings['RATE_LIMIT_INTAKE_PER_MINUTE']; authFailuresPerMinute: Settings['RATE_LIMIT_AUTH_FAILURES_PER_MINUTE'] };
   /** `webhooks`: role → URL; each delivery is signed with `webhookSecret`. */
-  alerts: {
-    streamHeartbeatSeconds: Settings['ALERT_STREAM_HEARTBEAT_SECONDS'];
-    streamsPerSubject: Settings['ALERT_STREAMS_PER_SUBJECT'];
-    streamsPerProcess: Settings['ALERT_STREAMS_PER_PROCESS'];
-    webhooks: Record<string, string>; webhookSecret?: string };
+  alerts: { webhooks: Record<string, string>; webhookSecret?: string };
   /** The keys callers' identifiers are hashed with (the first for new contacts; every one matches). */
   callerIdentity: { keys: PayloadKeySource };
-  /** How the management information page signs a browser user in at the identity provider. */
-  browserSignIn: { authorizationUrl?: string; tokenUrl?: string; clientId?: string; scope: Settings['OIDC_SCOPE'] };
-  /** The platform adapter that replies and posts go out through, and the key shared with connectors. */
-  channels: { platformUrl?: string; secret?: string };
-  /** How the case store is written, checked and reconciled with the workflows. */
-  store: {
-    dataErrorAttempts: Settings['STORE_WRITE_DATA_ERROR_ATTEMPTS'];
-    /** Tests only: see FAULT_KILL_WORKER_AFTER_STORE_WRITES. */
-    killWorkerAfterWrites: Settings['FAULT_KILL_WORKER_AFTER_STORE_WRITES'];
-    reconcileSchedule: Settings['RECONCILE_SCHEDULE'];
-    reconcileTimeZone: Settings['RECONCILE_TIME_ZONE'];
-  };
-  /** Metrics endpoints (port 0: off) and tracing (no endpoint: off). */
-  telemetry: {
-    metricsHost: Settings['METRICS_HOST'];
-    apiMetricsPort: Settings['METRICS_PORT'];
-    workerMetricsPort: Settings['WORKER_METRICS_PORT'];
-    tracesEndpoint?: Settings['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'];
-    serviceNamespace: Settings['OTEL_SERVICE_NAMESPACE'];
-  };
-  /** How the API sends commands to a case's workflow. */
-  commands: { inFlightPerCase: Settings['COMMAND_UPDATES_IN_FLIGHT']; waitSeconds: Settings['COMMAND_WAIT_SECONDS']; storeWaitMs: Settings['COMMAND_STORE_WAIT_MS'] };
-  /** The continuity drill: its schedule (`off` for none) and its settings. */
-  drills: {
-    schedule: Settings['DRILL_SCHEDULE'];
-    timeZone: Settings['DRILL_TIME_ZONE'];
-    cases: Settings['DRILL_CASES'];
-    clockSeconds: Settings['DRILL_CLOCK_SECONDS'];
-    workerDownSeconds: Settings['DRILL_WORKER_DOWN_SECONDS'];
-    toleranceSeconds: Settings['DRILL_TOLERANCE_SECONDS'];
-  };
 }
 
+type Flatten<T> = T extends object ? (T extends readonly unknown[] ? T : { [K in keyof T]: T[K] }) : T;
+type Merged<A, B> = Flatten<{
+  [K in keyof A | keyof B]: K extends keyof A ? (K extends keyof B ? Flatten<A[K] & B[K]> : A[K]) : K extends keyof B ? B[K] : never;
+}>;
+
 /**
- * The variables that go into the configuration as they are, and where each goes: loading reads
- * this table one way, and handing the configuration to a child process reads it the other way.
- * The rest (addresses, keys, lists, paths resolved against the working directory) are built below.
+ * The configuration: each variable's type, default and meaning are in the schema above (and
+ * docs/configuration.md's table made from it), and where it goes is its `into` mark.
  */
-const copied = {
-  NODE_ENV: ['env'],
-  LOG_LEVEL: ['logLevel'],
-  API_HOST: ['api', 'host'],
-  API_PORT: ['api', 'port'],
-  API_SHUTDOWN_TIMEOUT_MS: ['api', 'shutdownTimeoutMs'],
-  DATABASE_POOL_MAX: ['database', 'poolMax'],
-  DATABASE_MIGRATE_ON_START: ['database', 'migrateOnStart'],
-  DATABASE_DEBUG: ['database', 'debug'],
-  EMBEDDED_DATABASE_PORT: ['database', 'embeddedPort'],
-  EMBEDDED_DATABASE_MAX_CONNECTIONS: ['database', 'embeddedMaxConnections'],
-  TEMPORAL_ADDRESS: ['temporal', 'address'],
-  TEMPORAL_NAMESPACE: ['temporal', 'namespace'],
-  TEMPORAL_TASK_QUEUE: ['temporal', 'taskQueue'],
-  TEMPORAL_API_KEY: ['temporal', 'apiKey'],
-  TEMPORAL_CLI: ['temporal', 'cliPath'],
-  TEMPORAL_UI_PORT: ['temporal', 'uiPort'],
-  TEMPORAL_WORKER_SHUTDOWN_GRACE_MS: ['temporal', 'workerShutdownGraceMs'],
-  TEMPORAL_STICKY_QUEUE_TIMEOUT_MS: ['temporal', 'stickyQueueTimeoutMs'],
-  TEMPORAL_WORKER_WORKFLOW_TASK_SLOTS: ['temporal', 'workflowTaskSlots'],
-  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: ['temporal', 'maxCachedWorkflows'],
-  TEMPORAL_WORKER_HEAP_LIMIT_MIB: ['temporal', 'workerHeapLimitMib'],
-  FORCE_CODE: ['force', 'code'],
-  DEFAULT_TEAM: ['force', 'defaultTeam'],
-  AUTH_ISSUER: ['auth', 'issuer'],
-  AUTH_AUDIENCE: ['auth', 'audience'],
-  AUTH_ROLES_CLAIM: ['auth', 'rolesClaim'],
-  AUTH_CLOCK_TOLERANCE_SECONDS: ['auth', 'clockToleranceSeconds'],
-  RATE_LIMIT_INTAKE_PER_MINUTE: ['rateLimits', 'intakePerMinute'],
-  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: ['rateLimits', 'authFailuresPerMinute'],
-  ALERT_STREAM_HEARTBEAT_SECONDS: ['alerts', 'streamHeartbeatSeconds'],
-  ALERT_STREAMS_PER_SUBJECT: ['alerts', 'streamsPerSubject'],
-  ALERT_STREAMS_PER_PROCESS: ['alerts', 'streamsPerProcess'],
-  OIDC_AUTHORIZATION_URL: ['browserSignIn', 'authorizationUrl'],
-  OIDC_TOKEN_URL: ['browserSignIn', 'tokenUrl'],
-  OIDC_CLIENT_ID: ['browserSignIn', 'clientId'],
-  OIDC_SCOPE: ['browserSignIn', 'scope'],
-  CHANNEL_PLATFORM_URL: ['channels', 'platformUrl'],
-  CHANNEL_PLATFORM_SECRET: ['channels', 'secret'],
-  DRILL_SCHEDULE: ['drills', 'schedule'],
-  DRILL_TIME_ZONE: ['drills', 'timeZone'],
-  DRILL_CASES: ['drills', 'cases'],
-  DRILL_CLOCK_SECONDS: ['drills', 'clockSeconds'],
-  DRILL_WORKER_DOWN_SECONDS: ['drills', 'workerDownSeconds'],
-  DRILL_TOLERANCE_SECONDS: ['drills', 'toleranceSeconds'],
-  STORE_WRITE_DATA_ERROR_ATTEMPTS: ['store', 'dataErrorAttempts'],
-  FAULT_KILL_WORKER_AFTER_STORE_WRITES: ['store', 'killWorkerAfterWrites'],
-  RECONCILE_SCHEDULE: ['store', 'reconcileSchedule'],
-  RECONCILE_TIME_ZONE: ['store', 'reconcileTimeZone'],
-  METRICS_HOST: ['telemetry', 'metricsHost'],
-  METRICS_PORT: ['telemetry', 'apiMetricsPort'],
-  WORKER_METRICS_PORT: ['telemetry', 'workerMetricsPort'],
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: ['telemetry', 'tracesEndpoint'],
-  OTEL_SERVICE_NAMESPACE: ['telemetry', 'serviceNamespace'],
-  COMMAND_UPDATES_IN_FLIGHT: ['commands', 'inFlightPerCase'],
-  COMMAND_WAIT_SECONDS: ['commands', 'waitSeconds'],
-  COMMAND_STORE_WAIT_MS: ['commands', 'storeWaitMs'],
-} as const satisfies Partial<Record<keyof Settings, readonly [string] | readonly [string, string]>>;
+export type AppConfig = Merged<CopiedSettings, BuiltSettings>;
+export type AuthConfig = AppConfig['auth'];
+
+/** Every variable copied as it is, and its path in the configuration, read from the schema's marks. */
+const copied: Array<[name: keyof Settings, path: string[]]> = Object.entries(environmentSchema.shape).flatMap(([name, schema]) => {
+  const path = (schema.meta() as { into?: string } | undefined)?.into;
+  return path ? [[name as keyof Settings, path.split('.')] as [keyof Settings, string[]]] : [];
+});
 
 type Section = Record<string, unknown>;
 
 function copyInto(target: Section, settings: Settings): void {
-  for (const [name, path] of Object.entries(copied) as Array<[keyof typeof copied, readonly string[]]>) {
+  for (const [name, path] of copied) {
     const value = settings[name];
     if (value === undefined) continue;
-    if (path.length === 1) target[path[0]] = value;
-    else ((target[path[0]] ??= {}) as Section)[path[1]] = value;
+    let section = target;
+    for (const key of path.slice(0, -1)) section = (section[key] ??= {}) as Section;
+    section[path[path.length - 1]] = value;
   }
 }
 
 function copiedOutOf(config: AppConfig): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [name, path] of Object.entries(copied)) {
+  for (const [name, path] of copied) {
     let value: unknown = config;
     for (const key of path) value = (value as Section | undefined)?.[key];
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') env[name] = String(value);
