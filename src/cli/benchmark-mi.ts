@@ -7,7 +7,7 @@ import { migrateDatabase } from '../modules/platform/database/migrate.js';
 import { createOrmOptions } from '../modules/platform/database/orm-config.js';
 import { StoreDatabase } from '../modules/platform/database/store-db.js';
 import { type Channel } from '../domain/channels.js';
-import { countsOfChange, type MiDelta } from '../domain/oversight.js';
+import { countsOfChange, type MiDelta } from '../domain/mi.js';
 import { type TimelineEntry } from '../domain/timeline.js';
 import { type Grade } from '../domain/thrive.js';
 import { miCountsStatement } from '../modules/mi/mi-counts.statement.js';

@@ -1,5 +1,5 @@
 import { type Channel } from './channels.js';
-import { type OversightTargets } from './oversight.js';
+import { type OversightTargets } from './mi.js';
 import { type Grade } from './thrive.js';
 import { type ElapsedDuration, type PolicyDuration, type WorkingCalendar } from './working-time.js';
 

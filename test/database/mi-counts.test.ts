@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/config/app-config.js';
-import { bucketQuantile, durationBucket, durationBucketsMinutes } from '../../src/domain/oversight.js';
+import { bucketQuantile, durationBucket, durationBucketsMinutes } from '../../src/domain/mi.js';
 import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 

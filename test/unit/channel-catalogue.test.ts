@@ -15,7 +15,7 @@ const record: ChannelRecord = { family: 'digital', details: { required: ['origin
 
 const { createContactSchema } = await import('../../src/api/contacts/contacts.dto.js');
 const { InboundMessageDto } = await import('../../src/api/conversations/conversations.dto.js');
-const { measuresFrom } = await import('../../src/domain/oversight.js');
+const { measuresFrom } = await import('../../src/domain/mi.js');
 const { conversationChannels, senderDetails } = await import('../../src/domain/conversations.js');
 const { contactPolicySchema } = await import('../../src/modules/policy/policy.schema.js');
 

@@ -5,7 +5,7 @@ import { type ActorRef } from '../../domain/actor.js';
 import { alertKindOf, raisedAlerts } from '../../domain/alerts.js';
 import { type CaseProjection, projectCase } from '../../domain/case-projection.js';
 import type { CaseChange, IntakeRecord, RecordedEntry, StoredCaseState } from '../../domain/case-records.js';
-import { countsOfChange } from '../../domain/oversight.js';
+import { countsOfChange } from '../../domain/mi.js';
 import { miCountsStatement } from '../mi/mi-counts.statement.js';
 import { REFERENCE_SEQUENCE_DIGITS, referencePrefix } from '../../domain/reference.js';
 import { isEntry } from '../../domain/timeline.js';

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import { type MiDelta } from '../../domain/oversight.js';
+import { type MiDelta } from '../../domain/mi.js';
 
 /**
  * The statement that adds counts to the management information, both grains at once: each count's

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DRILL_TEAM } from '../../domain/continuity-drill.js';
-import { defaultOversightTargets, type Measures, measureRows, measuresFrom, type MiCount, type OversightTargets } from '../../domain/oversight.js';
+import { defaultOversightTargets, type Measures, measureRows, measuresFrom, type MiCount, type OversightTargets } from '../../domain/mi.js';
 import { type ContactPolicy } from '../../domain/policy.js';
 import { sql } from 'kysely';
 import { countRows, StoreDatabase } from '../platform/database/store-db.js';

@@ -3,7 +3,7 @@ import { type ActorRef } from '../../../src/domain/actor.js';
 import { projectCase } from '../../../src/domain/case-projection.js';
 import { Channel } from '../../../src/domain/channels.js';
 import { applyAlarms, applyCommand, type CaseCommand, type CaseCommandType, type ContactCaseState, openCase, rejectionOf, withRaisedAlerts } from '../../../src/domain/contact-case.js';
-import { countsOfChange } from '../../../src/domain/oversight.js';
+import { countsOfChange } from '../../../src/domain/mi.js';
 import { RiskFlag, screenContact } from '../../../src/domain/risk-screening.js';
 import { type TimelineEntry, timelineEntryTypes } from '../../../src/domain/timeline.js';
 import { commandUpdates } from '../../../src/workflows/contact-case.messages.js';
