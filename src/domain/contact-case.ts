@@ -1,19 +1,17 @@
 import { type ActorRef } from './actor.js';
-import { type AcknowledgementAction, type AssignmentReason, type OpenAlert, raisedAlerts, type RegradeReason } from './alerts.js';
+import { type OpenAlert, raisedAlerts } from './alerts.js';
 import { type Channel, type FieldProblem } from './channels.js';
 import {
   armClock,
   type CaseClock,
   type ClockBook,
   type ClockStep,
-  type EscalationReason,
   fireAlarms,
   meetClocks,
-  type PauseReason,
   regradeClocks,
   type TimelineEntry,
 } from './clocks.js';
-import { type ConversationState, type InboundMessage, openConversation } from './conversations.js';
+import { type ConversationState, openConversation } from './conversations.js';
 import { type ContactPolicy } from './policy.js';
 import {
   type CrimeDecision,
@@ -21,8 +19,8 @@ import {
   type IncidentRecord,
 } from './recording.js';
 import { type RiskFlag, type RiskScreening } from './risk-screening.js';
-import { type Grade, type ThriveAssessment } from './thrive.js';
-import { caseCommands, type CaseCommandDefinition, type CommandOf } from './commands/index.js';
+import { type Grade } from './thrive.js';
+import { type CaseCommand, caseCommands, type CaseCommandDefinition } from './commands/index.js';
 import { type ClockPlan, type CommandContext, stageConflict } from './commands/command.js';
 
 /**
@@ -52,33 +50,11 @@ export interface Referral {
   reason: string;
 }
 
-export type CaseCommand =
-  | { type: 'assess'; assessment: ThriveAssessment }
-  | { type: 'decide-downgrade'; approve: boolean; rationale: string }
-  | { type: 'record-incident'; incident: IncidentRecord }
-  | { type: 'decide-crime'; decision: CrimeDecision }
-  | { type: 'record-attendance'; event: 'dispatched' | 'arrived'; unit?: string }
-  | { type: 'refer'; referral: Referral }
-  | { type: 'add-note'; text: string; kind?: NoteKind }
-  | { type: 'resolve'; resolution: Resolution }
-  | { type: 'escalate'; reason: EscalationReason }
-  | { type: 'pause-clock'; clock: string; reason: PauseReason }
-  | { type: 'resume-clock'; clock: string }
-  | { type: 'acknowledge-alert'; alert: string; action: AcknowledgementAction; note?: string }
-  | { type: 'assign'; assignee: string; team?: string; reason: AssignmentReason }
-  | { type: 'regrade'; grade: Grade; reason: RegradeReason }
-  /** The same caller has made another contact (`by`) while this case is open: a supervisor re-screens it. */
-  | { type: 'caller-recontacted'; by: string }
-  /** A message from the public joins the case's conversation (its words go to the case store only). */
-  | { type: 'receive-message'; message: InboundMessage }
-  /** A reply to the public on the case's conversation, delivered through the platform's adapter. */
-  | { type: 'send-message'; text: string };
-
 /** A `victim-update` note records that the victim was told of progress (Victims' Code). */
 export const noteKinds = ['general', 'victim-update'] as const;
 export type NoteKind = (typeof noteKinds)[number];
 
-export type CaseCommandType = CaseCommand['type'];
+export type { CaseCommand, CaseCommandType } from './commands/index.js';
 
 export interface ContactCaseState {
   reference: string;
@@ -188,7 +164,7 @@ export function rejectionOf(state: ContactCaseState, command: CaseCommand, actor
 }
 
 /** The command's definition, typed for the command itself. */
-const definitionOf = <T extends CaseCommandType>(command: CommandOf<T>) => caseCommands[command.type] as CaseCommandDefinition<T>;
+const definitionOf = (command: CaseCommand) => caseCommands[command.type] as CaseCommandDefinition<CaseCommand>;
 
 /**
  * Applies an accepted command: the new state and the timeline entries that record it, the

@@ -1,8 +1,17 @@
+import { type AcknowledgementAction } from '../alerts.js';
 import { quietenClock } from '../clocks.js';
 import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
 
+export interface AcknowledgeAlertCommand {
+  type: 'acknowledge-alert';
+  alert: string;
+  action: AcknowledgementAction;
+  note?: string;
+}
+
 /** The role an alert is addressed to acts on it: it closes, and a breached clock stops escalating again. */
-export const acknowledgeAlert: CaseCommandDefinition<'acknowledge-alert'> = {
+export const acknowledgeAlert: CaseCommandDefinition<AcknowledgeAlertCommand> = {
+  type: 'acknowledge-alert',
   update: 'acknowledgeAlert',
   reject(state, command, actor) {
     const alert = state.alerts.find((candidate) => candidate.id === command.alert);

@@ -1,8 +1,16 @@
+import { type NoteKind } from '../contact-case.js';
 import { armClock, meetClocks } from '../clocks.js';
 import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
 
+export interface AddNoteCommand {
+  type: 'add-note';
+  text: string;
+  kind?: NoteKind;
+}
+
 /** A note (its words go to the case store only); a `victim-update` note meets the Victims' Code update clocks. */
-export const addNote: CaseCommandDefinition<'add-note'> = {
+export const addNote: CaseCommandDefinition<AddNoteCommand> = {
+  type: 'add-note',
   update: 'addNote',
   reject: alwaysAllowed,
   apply(next, command) {

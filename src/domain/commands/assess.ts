@@ -1,12 +1,18 @@
-import { assessmentProblems, isDowngrade, needsSafeguarding } from '../thrive.js';
+import { assessmentProblems, isDowngrade, needsSafeguarding, type ThriveAssessment } from '../thrive.js';
 import { type CaseCommandDefinition, invalid } from './command.js';
+
+export interface AssessCommand {
+  type: 'assess';
+  assessment: ThriveAssessment;
+}
 
 /**
  * A THRIVE(S) assessment with its proposed grade. A downgrade waits for a supervisor's approval;
  * a first assessment meets the digital-action clocks (see `applyCommand`, which any first
  * assessment triggers).
  */
-export const assess: CaseCommandDefinition<'assess'> = {
+export const assess: CaseCommandDefinition<AssessCommand> = {
+  type: 'assess',
   update: 'submitAssessment',
   reject(_state, command) {
     const problems = assessmentProblems(command.assessment);

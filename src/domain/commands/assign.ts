@@ -1,7 +1,16 @@
+import { type AssignmentReason } from '../alerts.js';
 import { type CaseCommandDefinition, invalid } from './command.js';
 
+export interface AssignCommand {
+  type: 'assign';
+  assignee: string;
+  team?: string;
+  reason: AssignmentReason;
+}
+
 /** The case goes to a person and team (a claim when handlers take it themselves). */
-export const assign: CaseCommandDefinition<'assign'> = {
+export const assign: CaseCommandDefinition<AssignCommand> = {
+  type: 'assign',
   update: 'assignCase',
   reject(state, command) {
     if (command.assignee === state.assignee && (command.team ?? state.team) === state.team) {

@@ -1,8 +1,15 @@
 import { alertRole } from '../clocks.js';
 import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
 
+/** The same caller has made another contact (`by`) while this case is open: a supervisor re-screens it. */
+export interface CallerRecontactedCommand {
+  type: 'caller-recontacted';
+  by: string;
+}
+
 /** The same caller has made another contact while this case is open: a supervisor re-screens it. */
-export const callerRecontacted: CaseCommandDefinition<'caller-recontacted'> = {
+export const callerRecontacted: CaseCommandDefinition<CallerRecontactedCommand> = {
+  type: 'caller-recontacted',
   update: 'callerRecontacted',
   reject: alwaysAllowed,
   apply: (_next, command, { state }) => [{ type: 'caller-recontacted', details: { by: command.by, stage: state.stage } }],

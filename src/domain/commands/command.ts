@@ -1,11 +1,8 @@
 import { type ActorRef } from '../actor.js';
 import { type ClockBook, type ClockStep, type TimelineEntry } from '../clocks.js';
-import { type CaseCommand, type CaseCommandType, type ContactCaseState, type Rejection } from '../contact-case.js';
+import { type ContactCaseState, type Rejection } from '../contact-case.js';
 import { type FieldProblem } from '../channels.js';
 import { type ContactPolicy } from '../policy.js';
-
-/** One kind of case command. */
-export type CommandOf<T extends CaseCommandType> = Extract<CaseCommand, { type: T }>;
 
 /** What a command is applied with: the case before it, who gave it, when, under which policy. */
 export interface CommandContext {
@@ -23,19 +20,22 @@ export interface ClockPlan {
 }
 
 /**
- * Everything one case command is, in one module: its rule (why it is refused now), its effect on
- * the case's state with the timeline entries that record it, and what it does to the clocks. The
- * registry (`./index.ts`) holds one per command type, and the compiler asks for a missing one.
+ * Everything one case command is, in one module: its shape (`C`, what the workflow update carries),
+ * its rule (why it is refused now), its effect on the case's state with the timeline entries that
+ * record it, and what it does to the clocks. The registry (`./index.ts`) lists every module, and
+ * the command union is derived from it: a command is what its module says it is.
  */
-export interface CaseCommandDefinition<T extends CaseCommandType> {
+export interface CaseCommandDefinition<C extends { type: string }> {
+  /** The command's type, as its shape names it. */
+  type: C['type'];
   /** The name of the workflow update that carries the command: histories record it, so it is never renamed. */
   update: string;
   /** Why the command cannot be applied to the case now (a closed case is refused before this), or null. */
-  reject(state: ContactCaseState, command: CommandOf<T>, actor: ActorRef): Rejection | null;
+  reject(state: ContactCaseState, command: C, actor: ActorRef): Rejection | null;
   /** Changes `next` (a copy of the case to change) and returns the entries that record the command, its own first. */
-  apply(next: ContactCaseState, command: CommandOf<T>, context: CommandContext): TimelineEntry[];
+  apply(next: ContactCaseState, command: C, context: CommandContext): TimelineEntry[];
   /** What the command does to the clocks, after a change of grade has had its effect on them. */
-  clocks?(plan: ClockPlan, command: CommandOf<T>, context: CommandContext & { next: ContactCaseState }): void;
+  clocks?(plan: ClockPlan, command: C, context: CommandContext & { next: ContactCaseState }): void;
 }
 
 /** Refused because of the case's stage (409). */

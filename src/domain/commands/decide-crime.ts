@@ -1,9 +1,15 @@
 import { armClock, meetClocks } from '../clocks.js';
-import { crimeDecisionProblems } from '../recording.js';
+import { crimeDecisionProblems, type CrimeDecision } from '../recording.js';
 import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
 
+export interface DecideCrimeCommand {
+  type: 'decide-crime';
+  decision: CrimeDecision;
+}
+
 /** The NCRS crime recording decision: meets its clock, and a recorded crime arms the Victims' Code clocks. */
-export const decideCrime: CaseCommandDefinition<'decide-crime'> = {
+export const decideCrime: CaseCommandDefinition<DecideCrimeCommand> = {
+  type: 'decide-crime',
   update: 'recordCrimeDecision',
   reject(state, command) {
     if (!state.incident) return stageConflict(state, 'record the incident before the crime recording decision');

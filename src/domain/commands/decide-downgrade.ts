@@ -1,7 +1,14 @@
 import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
 
+export interface DecideDowngradeCommand {
+  type: 'decide-downgrade';
+  approve: boolean;
+  rationale: string;
+}
+
 /** A supervisor other than the proposer approves or refuses a pending downgrade. */
-export const decideDowngrade: CaseCommandDefinition<'decide-downgrade'> = {
+export const decideDowngrade: CaseCommandDefinition<DecideDowngradeCommand> = {
+  type: 'decide-downgrade',
   update: 'decideDowngrade',
   reject(state, _command, actor) {
     if (!state.pendingDowngrade) return stageConflict(state, 'no downgrade is waiting for approval');

@@ -1,4 +1,3 @@
-import { type CaseCommandType } from '../contact-case.js';
 import { acknowledgeAlert } from './acknowledge-alert.js';
 import { addNote } from './add-note.js';
 import { assess } from './assess.js';
@@ -18,25 +17,50 @@ import { resolve } from './resolve.js';
 import { resumeClock } from './resume-clock.js';
 import { sendMessage } from './send-message.js';
 
-/** Every case command, by its type: a command type without its module does not compile. */
-export const caseCommands: { readonly [T in CaseCommandType]: CaseCommandDefinition<T> } = {
+/**
+ * Every case command's module. The command union is derived from this list, so a command is added
+ * by writing its module and listing it here; each consumer typed over the union (the workflow's
+ * updates, the API's routes, the store's records) then fails to compile until it has the command.
+ */
+const definitions = [
   assess,
-  'decide-downgrade': decideDowngrade,
-  'record-incident': recordIncident,
-  'decide-crime': decideCrime,
-  'record-attendance': recordAttendance,
+  decideDowngrade,
+  recordIncident,
+  decideCrime,
+  recordAttendance,
   refer,
-  'add-note': addNote,
+  addNote,
   resolve,
   escalate,
-  'pause-clock': pauseClock,
-  'resume-clock': resumeClock,
-  'acknowledge-alert': acknowledgeAlert,
+  pauseClock,
+  resumeClock,
+  acknowledgeAlert,
   assign,
   regrade,
-  'caller-recontacted': callerRecontacted,
-  'receive-message': receiveMessage,
-  'send-message': sendMessage,
-};
+  callerRecontacted,
+  receiveMessage,
+  sendMessage,
+] as const;
 
-export { type CaseCommandDefinition, type CommandOf } from './command.js';
+/** Every case command a case takes: each module's shape. */
+export type CaseCommand = (typeof definitions)[number] extends infer D ? (D extends CaseCommandDefinition<infer C> ? C : never) : never;
+export type CaseCommandType = CaseCommand['type'];
+
+/** One kind of case command. */
+export type CommandOf<T extends CaseCommandType> = Extract<CaseCommand, { type: T }>;
+
+function byType(list: ReadonlyArray<CaseCommandDefinition<CaseCommand>>): { readonly [T in CaseCommandType]: CaseCommandDefinition<CommandOf<T>> } {
+  const registry = new Map<string, CaseCommandDefinition<CaseCommand>>();
+  for (const definition of list) {
+    // Two modules claiming one type (or one update name) would make one of them unreachable.
+    if (registry.has(definition.type)) throw new Error(`Two case command modules have the type ${definition.type}`);
+    if ([...registry.values()].some((other) => other.update === definition.update)) throw new Error(`Two case command modules have the update ${definition.update}`);
+    registry.set(definition.type, definition);
+  }
+  return Object.fromEntries(registry) as { readonly [T in CaseCommandType]: CaseCommandDefinition<CommandOf<T>> };
+}
+
+/** Every case command, by its type. */
+export const caseCommands = byType(definitions);
+
+export { type CaseCommandDefinition } from './command.js';

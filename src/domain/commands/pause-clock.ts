@@ -1,8 +1,15 @@
-import { pauseClock as pauseInBook } from '../clocks.js';
+import { pauseClock as pauseInBook, type PauseReason } from '../clocks.js';
 import { type CaseCommandDefinition, invalid, noSuchClock } from './command.js';
 
+export interface PauseClockCommand {
+  type: 'pause-clock';
+  clock: string;
+  reason: PauseReason;
+}
+
 /** Stops a counting clock for a reason the policy allows (the clock's entry records it). */
-export const pauseClock: CaseCommandDefinition<'pause-clock'> = {
+export const pauseClock: CaseCommandDefinition<PauseClockCommand> = {
+  type: 'pause-clock',
   update: 'pauseClock',
   reject(state, command) {
     const clock = state.clocks.find((candidate) => candidate.id === command.clock);

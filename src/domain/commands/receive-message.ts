@@ -1,3 +1,4 @@
+import { type InboundMessage } from '../conversations.js';
 import { alertRole, armClock, hasClockRule, type TimelineEntry } from '../clocks.js';
 import { type ContactCaseState } from '../contact-case.js';
 import { type ContactPolicy } from '../policy.js';
@@ -25,12 +26,19 @@ function raisedScreening(state: ContactCaseState, text: string, policy: ContactP
   };
 }
 
+/** A message from the public joins the case's conversation (its words go to the case store only). */
+export interface ReceiveMessageCommand {
+  type: 'receive-message';
+  message: InboundMessage;
+}
+
 /**
  * A message from the public joins the case's conversation (its words go to the case store only):
  * screened as the first was, it may raise the case's risk; the first one starts the first-response
  * clock where the policy times one for the channel.
  */
-export const receiveMessage: CaseCommandDefinition<'receive-message'> = {
+export const receiveMessage: CaseCommandDefinition<ReceiveMessageCommand> = {
+  type: 'receive-message',
   update: 'receiveMessage',
   reject: onConversation('conversationId', 'add to'),
   apply(next, command, { state, now, policy }) {

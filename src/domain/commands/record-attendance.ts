@@ -1,8 +1,15 @@
 import { meetClocks } from '../clocks.js';
 import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
 
+export interface RecordAttendanceCommand {
+  type: 'record-attendance';
+  event: 'dispatched' | 'arrived';
+  unit?: string;
+}
+
 /** A unit dispatched, then arrived: meets the unresourced and then the attendance clock. */
-export const recordAttendance: CaseCommandDefinition<'record-attendance'> = {
+export const recordAttendance: CaseCommandDefinition<RecordAttendanceCommand> = {
+  type: 'record-attendance',
   update: 'recordAttendance',
   reject(state, command) {
     if (state.grade === null) return stageConflict(state, 'grade the case before deploying to it');

@@ -1,9 +1,15 @@
 import { activeClocks, armClock, stopClocks } from '../clocks.js';
-import { needsCrimeDecision } from '../recording.js';
+import { needsCrimeDecision, type IncidentRecord } from '../recording.js';
 import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
 
+export interface RecordIncidentCommand {
+  type: 'record-incident';
+  incident: IncidentRecord;
+}
+
 /** The NSIR incident record (or its amendment): arms the crime recording clock when it is a crime. */
-export const recordIncident: CaseCommandDefinition<'record-incident'> = {
+export const recordIncident: CaseCommandDefinition<RecordIncidentCommand> = {
+  type: 'record-incident',
   update: 'recordIncident',
   reject: alwaysAllowed,
   apply(next, command, { state }) {

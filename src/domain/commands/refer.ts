@@ -1,8 +1,15 @@
+import { type Referral } from '../contact-case.js';
 import { meetClocks } from '../clocks.js';
 import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
 
+export interface ReferCommand {
+  type: 'refer';
+  referral: Referral;
+}
+
 /** A referral to an agency: one to victim support meets the Victims' Code referral clock. */
-export const refer: CaseCommandDefinition<'refer'> = {
+export const refer: CaseCommandDefinition<ReferCommand> = {
+  type: 'refer',
   update: 'addReferral',
   reject: alwaysAllowed,
   apply(next, command) {

@@ -1,7 +1,16 @@
+import { type RegradeReason } from '../alerts.js';
+import { type Grade } from '../thrive.js';
 import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
 
+export interface RegradeCommand {
+  type: 'regrade';
+  grade: Grade;
+  reason: RegradeReason;
+}
+
 /** A supervisor's regrade: needs no approval, and settles any downgrade still waiting for one (the grade's clocks follow). */
-export const regrade: CaseCommandDefinition<'regrade'> = {
+export const regrade: CaseCommandDefinition<RegradeCommand> = {
+  type: 'regrade',
   update: 'regradeCase',
   reject(state, command) {
     if (state.grade === null) return stageConflict(state, 'assess and grade the case before regrading it');

@@ -37,8 +37,14 @@ function resolutionRejection(state: ContactCaseState, resolution: Resolution): R
   return invalid(`Cannot close as ${resolution.outcome}: first ${missing.join(', ')}`, missing.map((message) => ({ field: 'outcome', message })));
 }
 
+export interface ResolveCommand {
+  type: 'resolve';
+  resolution: Resolution;
+}
+
 /** Closes the case with its outcome: every running clock stops, and its open alerts close with it. */
-export const resolve: CaseCommandDefinition<'resolve'> = {
+export const resolve: CaseCommandDefinition<ResolveCommand> = {
+  type: 'resolve',
   update: 'resolveCase',
   reject: (state, command) => resolutionRejection(state, command.resolution),
   apply(next, command, { actor, now }) {

@@ -1,8 +1,14 @@
 import { resumeClock as resumeInBook } from '../clocks.js';
 import { type CaseCommandDefinition, invalid, noSuchClock } from './command.js';
 
+export interface ResumeClockCommand {
+  type: 'resume-clock';
+  clock: string;
+}
+
 /** Starts a paused clock counting again, its due time moved on by the pause (the clock's entry records it). */
-export const resumeClock: CaseCommandDefinition<'resume-clock'> = {
+export const resumeClock: CaseCommandDefinition<ResumeClockCommand> = {
+  type: 'resume-clock',
   update: 'resumeClock',
   reject(state, command) {
     const clock = state.clocks.find((candidate) => candidate.id === command.clock);

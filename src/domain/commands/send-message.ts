@@ -2,8 +2,15 @@ import { meetClocks } from '../clocks.js';
 import { type CaseCommandDefinition } from './command.js';
 import { onConversation } from './conversation.js';
 
+/** A reply to the public on the case's conversation, delivered through the platform's adapter. */
+export interface SendMessageCommand {
+  type: 'send-message';
+  text: string;
+}
+
 /** A reply to the public on the case's conversation, delivered through the platform's adapter: meets the first-response clock. */
-export const sendMessage: CaseCommandDefinition<'send-message'> = {
+export const sendMessage: CaseCommandDefinition<SendMessageCommand> = {
+  type: 'send-message',
   update: 'sendMessage',
   reject: onConversation('text', 'reply on'),
   apply(next) {
