@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { REQUIRED_PERMISSION } from '../../src/api/access/access.decorators.js';
-import { commandRoutes } from '../../src/api/contacts/command-routes.js';
+import { commandRoutes } from '../../src/api/contacts/commands/index.js';
 import { ContactsController } from '../../src/api/contacts/contacts.controller.js';
 import { caseCommands } from '../../src/domain/commands/index.js';
 
