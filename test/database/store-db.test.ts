@@ -5,6 +5,10 @@ import { loadConfig } from '../../src/config/app-config.js';
 import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
 import { createOrmOptions } from '../../src/modules/platform/database/orm-config.js';
 import { StoreDatabase } from '../../src/modules/platform/database/store-db.js';
+import { followedColumns } from '../../src/modules/contact-cases/case-row.js';
+import { projectCase } from '../../src/domain/case-projection.js';
+import { Channel } from '../../src/domain/channels.js';
+import { initialCaseState } from '../../src/domain/contact-case.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** The typed path to the store: values go in and come out as the entities declare them. */
@@ -85,5 +89,24 @@ describe('the typed store database', () => {
 
   it('refuses a column the table does not have', () => {
     expect(() => store.columnType('contact_case', 'no_such_column')).toThrow('contact_case has no column no_such_column');
+  });
+
+  it('writes every column of the case row from the projection, but the contact details fixed at intake', () => {
+    const state = initialCaseState({
+      reference: 'REF-4',
+      channel: Channel.WebForm,
+      receivedAt: '2026-03-01T10:00:00.000Z',
+      policyVersion: 'p1',
+      team: 'team-a',
+      assignee: 'unassigned',
+      area: 'urban',
+      flags: [],
+      screening: { riskMarker: null, domesticAbuse: false, sexualOffence: false, vulnerable: false, reasons: [] },
+    });
+    const followed = followedColumns(store, projectCase(state)).map(({ column }) => column);
+    const intake = ['reference', 'workflow_id', 'channel', 'received_at', 'policy_version', 'area', 'flags', 'created_by_subject', 'created_by_role', 'caller', 'narrative', 'location', 'interpreter_language', 'channel_details', 'linked_references'];
+    const everyColumn = [...store.columns('contact_case').values()].map(({ column }) => column);
+    // A column of neither kind would be left as intake wrote it: a projected field under another name.
+    expect([...followed, 'state', 'updated_at', ...intake].sort()).toEqual(everyColumn.sort());
   });
 });

@@ -173,6 +173,25 @@ describe('the case store as an exact projection of each case', () => {
     expect({ status: reconciled.status, stdout: reconciled.stdout }).toEqual({ status: 0, stdout: expect.stringContaining('1 case compared: 0 divergences') });
   });
 
+  it('compares every column that follows the case with the workflow, not only those the queue sorts on', async () => {
+    const reference = await open({ narrative: 'A neighbour keeps shouting threats through the door' });
+    await storeCaughtUp(reference, () => true);
+    const [before] = await database.query<{ screening_reasons: string[]; clocks: unknown[] }>('select screening_reasons, clocks::text as clocks from contact_case where reference = $1', [reference]);
+    // Two columns the reconciler compares because they follow from the projection: a screening
+    // reason it never had, and a clock it never had.
+    await database.query(`update contact_case set screening_reasons = array['tampered'], clocks = clocks || '[{"id": "tampered-1"}]' where reference = $1`, [reference]);
+    try {
+      const diverged = await reconcile(config, [reference]);
+      expect(diverged.status).toBe(1);
+      expect(diverged.stdout).toMatch(/case-row-differs: columns .*screening_reasons/);
+      expect(diverged.stdout).toMatch(/case-row-differs: columns .*clocks/);
+    } finally {
+      await database.query('update contact_case set screening_reasons = $2, clocks = $3::jsonb where reference = $1', [reference, before.screening_reasons, before.clocks]);
+    }
+    const clean = await reconcile(config, [reference]);
+    expect({ status: clean.status, stdout: clean.stdout }).toEqual({ status: 0, stdout: expect.stringContaining('0 divergences') });
+  });
+
   it('takes fifty commands sent at once to one case, ten rounds over: every one answered 201 and written once', async () => {
     const reference = await open();
     const rounds: number[][] = [];

@@ -17,7 +17,7 @@ import { canonicalJson, sha256 } from '../../modules/platform/common/canonical-j
 import { commandIdFor, idempotencyKey, PathParam } from '../common/params.js';
 import { addCommandRoutes, type Caller, type CommandRunner, idempotencyHeader } from './command-routes.js';
 import { CreateContactDto, QueueQueryDto } from './contacts.dto.js';
-import { caseStateView, CaseStateView, caseView, CaseView, clockView, HistoryView, IntakeView, QueuePageView, ReplayView } from './contacts.views.js';
+import { caseStateView, CaseStateView, caseView, CaseView, clockView, HistoryView, IntakeView, QueuePageView, queueFields, ReplayView } from './contacts.views.js';
 
 const actorRef = (actor: Caller): ActorRef => ({ subject: actor.subject, role: actor.role });
 
@@ -67,10 +67,12 @@ export class ContactsController implements CommandRunner {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
     const { total, items } = await this.queries.queue(
+      queueFields,
       { stage: query.stage, channel: query.channel, grade: query.grade, riskMarker: query.riskMarker, assignee: query.assignee, team: query.team, breached: query.breached },
       { limit, offset },
     );
-    return { total, limit, offset, items };
+    // The case row holds its codes as text; each was written from the case's state, which the view's enums describe.
+    return { total, limit, offset, items: items as QueuePageView['items'] };
   }
 
   @Get(':reference')

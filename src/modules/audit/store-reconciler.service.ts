@@ -10,6 +10,7 @@ import { isEntry } from '../../domain/timeline.js';
 import { caseStateQuery, contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
 import { canonicalJson } from '../platform/common/canonical-json.js';
 import { changeHash } from '../contact-cases/case-store.service.js';
+import { caseRowOf } from '../contact-cases/case-row.js';
 import { StoreDatabase } from '../platform/database/store-db.js';
 import { commandRecordTables, keepsRecord } from '../contact-cases/command-records.js';
 import { AesGcmPayloadCodec, loadPayloadKeys } from '../platform/temporal/payload-codec.js';
@@ -39,6 +40,9 @@ export interface ReconciliationReport {
   divergences: Divergence[];
   outcome: 'clean' | 'divergent';
 }
+
+/** A value as the workflow states it: times in UTC ISO 8601. */
+const asStated = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
 
 interface StoredCase {
   version: number | null;
@@ -165,34 +169,21 @@ export class StoreReconciler {
     const live = await this.liveState(reference);
     const runs = await Promise.all((await this.histories.runs(reference)).map((run) => recordedRun(run.history, codec)));
     const state = live ?? runs.at(-1)?.finalState ?? null;
-    const stored = await this.stored(reference);
     if (!state) {
       diverge('workflow-unreadable', 'neither the running workflow nor its archive gives the case\'s state');
       return { divergences, settling: false };
     }
+    const projected = projectCase(state);
+    // Every column that follows the case, compared as the case store would write it now.
+    const { state: _state, updated_at: _at, ...expected } = caseRowOf(this.store, projected, storedState(state), new Date());
+    const stored = await this.stored(reference, Object.keys(expected));
     if (stored.version !== state.version) {
       if (live && stored.version !== null && Math.abs(stored.version - state.version) <= 1) return { divergences: [{ reference, kind: 'store-behind', detail: `store at version ${stored.version}, workflow at ${state.version}` }], settling: true };
       diverge(stored.version === null ? 'case-missing' : 'store-behind', `store at version ${stored.version ?? 'none'}, workflow at ${state.version}`);
     }
     if (stored.state && canonicalJson(stored.state) !== canonicalJson(storedState(state)) && stored.version === state.version) diverge('state-differs', `the state kept at version ${state.version} is not the workflow's`);
     if (stored.row) {
-      const projected = projectCase(state);
-      const expected: Record<string, unknown> = {
-        stage: projected.stage,
-        grade: projected.grade,
-        pending_grade: projected.pendingGrade,
-        priority_rank: projected.priorityRank,
-        assignee: projected.assignee,
-        team: projected.team,
-        escalation_level: projected.escalationLevel,
-        breached: projected.breached,
-        risk_marker: projected.riskMarker,
-        vulnerable: projected.vulnerable,
-        outcome: projected.outcome,
-        next_due_at: projected.nextDueAt,
-        closed_at: projected.closedAt,
-      };
-      const differing = Object.entries(expected).filter(([column, value]) => canonicalJson(value) !== canonicalJson(stored.row![column]));
+      const differing = Object.entries(expected).filter(([column, value]) => canonicalJson(asStated(value)) !== canonicalJson(stored.row![column]));
       if (differing.length > 0 && stored.version === state.version) diverge('case-row-differs', `columns ${differing.map(([column]) => column).join(', ')} are not the workflow's`);
     }
 
@@ -251,15 +242,14 @@ export class StoreReconciler {
     }
   }
 
-  private async stored(reference: string): Promise<StoredCase> {
+  private async stored(reference: string, columns: string[]): Promise<StoredCase> {
     const db = this.store.db;
-    const found = await db
+    const found = (await db
       .selectFrom('contact_case')
-      .select(['version', 'state', 'stage', 'grade', 'pending_grade', 'priority_rank', 'assignee', 'team', 'escalation_level', 'breached', 'risk_marker', 'vulnerable', 'outcome', 'next_due_at', 'closed_at'])
+      .select(['version', 'state', ...(columns as Array<'version'>)])
       .where('reference', '=', reference)
-      .executeTakeFirst();
-    // Times compared as the workflow states them: UTC ISO 8601.
-    const row = found && { ...found, next_due_at: found.next_due_at?.toISOString() ?? null, closed_at: found.closed_at?.toISOString() ?? null };
+      .executeTakeFirst()) as Record<string, unknown> | undefined;
+    const row = found && Object.fromEntries(Object.entries(found).map(([column, value]) => [column, asStated(value)]));
     const changes = await db.selectFrom('case_change').select(['version', 'hash']).where('reference', '=', reference).execute();
     const entries = await db.selectFrom('case_event').select('id').where('reference', '=', reference).execute();
     const [first, ...others] = commandRecordTables().map((table) => db.selectFrom(table).select('id').where('reference', '=', reference));
@@ -270,9 +260,9 @@ export class StoreReconciler {
       .where('reference', '=', reference)
       .execute();
     return {
-      version: row?.version ?? null,
-      state: row?.state ?? null,
-      row: (row as Record<string, unknown> | undefined) ?? null,
+      version: (row?.version as number | undefined) ?? null,
+      state: (row?.state as StoredCaseState | undefined) ?? null,
+      row: row ?? null,
       changes: new Map(changes.map((change) => [change.version, change.hash])),
       entryIds: new Set(entries.map((entry) => entry.id)),
       timeline: entries.length,

@@ -9,7 +9,7 @@ import { StoreDatabase } from '../platform/database/store-db.js';
 import { StoreAlertSchema } from './case-records.entity.js';
 import { CaseAssessmentSchema, CaseCrimeDecisionSchema, CaseDowngradeDecisionSchema, CaseEventSchema, CaseIncidentSchema, CaseNoteSchema, CaseReferralSchema } from './case-records.entity.js';
 import { CaseMessageSchema } from '../conversations/conversation.entity.js';
-import { ContactCaseSchema } from './contact-case.entity.js';
+import { type ContactCaseRow, ContactCaseSchema } from './contact-case.entity.js';
 
 /**
  * The kinds of read the access log records: a case viewed, its history or replay, a caller lookup
@@ -37,28 +37,16 @@ export interface QueueFilter {
   breached?: boolean;
 }
 
-export interface QueueEntry {
-  reference: string;
-  channel: string;
-  stage: string;
-  grade: number | null;
-  pendingGrade: number | null;
-  riskMarker: string | null;
-  domesticAbuse: boolean;
-  sexualOffence: boolean;
-  vulnerable: boolean;
-  assignee: string;
-  team: string;
-  receivedAt: string;
-  nextDueAt: string | null;
-  escalationLevel: number;
-  breached: boolean;
-}
+/** A field of the case row the queue can show (an entity property of the case). */
+export type QueueField = keyof ContactCaseRow;
 
-const QUEUE_FIELDS = [
-  'reference', 'channel', 'stage', 'grade', 'pendingGrade', 'riskMarker', 'domesticAbuse', 'sexualOffence', 'vulnerable',
-  'assignee', 'team', 'receivedAt', 'nextDueAt', 'escalationLevel', 'breached',
-] as const;
+/** A value as the API states it: a time as UTC ISO 8601, nothing missing but null. */
+type AsStated<T> = T extends Date ? string : T extends undefined ? null : T;
+
+/** A case in the queue: the fields asked for, each as the API states it. */
+export type QueueEntry<F extends QueueField> = { [K in F]: AsStated<ContactCaseRow[K]> };
+
+const asStated = (value: unknown) => (value instanceof Date ? value.toISOString() : (value ?? null));
 
 /** Reads of the case store for the API: the queue and the case view. */
 @Injectable()
@@ -69,7 +57,7 @@ export class CaseQueries {
   ) {}
 
   /** Open cases in queue order: IR and grade 1 first, then by nearest due time, then oldest first. */
-  async queue(filter: QueueFilter, page: { limit: number; offset: number }): Promise<{ total: number; items: QueueEntry[] }> {
+  async queue<F extends QueueField>(fields: readonly F[], filter: QueueFilter, page: { limit: number; offset: number }): Promise<{ total: number; items: Array<QueueEntry<F>> }> {
     const { breached, ...equal } = filter;
     const where = {
       closedAt: null,
@@ -79,30 +67,14 @@ export class CaseQueries {
       ...(breached === undefined ? {} : { breached }),
     };
     const [rows, total] = await this.orm.em.fork().findAndCount(ContactCaseSchema, where, {
-      fields: QUEUE_FIELDS,
+      fields: [...fields] as never[],
       orderBy: [{ priorityRank: 'asc' }, { nextDueAt: 'asc nulls last' }, { receivedAt: 'asc' }, { reference: 'asc' }],
       limit: page.limit,
       offset: page.offset,
     });
     return {
       total,
-      items: rows.map((row) => ({
-        reference: row.reference,
-        channel: row.channel,
-        stage: row.stage,
-        grade: row.grade ?? null,
-        pendingGrade: row.pendingGrade ?? null,
-        riskMarker: row.riskMarker ?? null,
-        domesticAbuse: row.domesticAbuse,
-        sexualOffence: row.sexualOffence,
-        vulnerable: row.vulnerable,
-        assignee: row.assignee,
-        team: row.team,
-        receivedAt: row.receivedAt.toISOString(),
-        nextDueAt: row.nextDueAt?.toISOString() ?? null,
-        escalationLevel: row.escalationLevel,
-        breached: row.breached,
-      })),
+      items: rows.map((row) => Object.fromEntries(fields.map((field) => [field, asStated(row[field])])) as QueueEntry<F>),
     };
   }
 

@@ -3,7 +3,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import { type AppConfig } from '../../config/app-config.js';
 import { type ActorRef } from '../../domain/actor.js';
 import { alertKindOf, raisedAlerts } from '../../domain/alerts.js';
-import { type CaseProjection, projectCase } from '../../domain/case-projection.js';
+import { projectCase } from '../../domain/case-projection.js';
 import type { CaseChange, IntakeRecord, RecordedEntry, StoredCaseState } from '../../domain/case-records.js';
 import { countsOfChange } from '../../domain/mi.js';
 import { miCountsStatement } from '../mi/mi-counts.statement.js';
@@ -18,6 +18,7 @@ import { recordPolicyVersion } from '../policy/policy-version.store.js';
 import { contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
 import { DomainError, DomainErrorCode } from '../platform/errors/domain-error.js';
 import { commandRecordOf } from './command-records.js';
+import { caseRowOf } from './case-row.js';
 
 /**
  * How a change is written.
@@ -57,38 +58,6 @@ export const CASE_WRITTEN_CHANNEL = 'case_written';
 
 /** The hash a change is known by: of the change exactly as the workflow handed it over. */
 export const changeHash = (change: IntakeRecord | CaseChange) => sha256(canonicalJson(change));
-
-/** The case row's columns that follow from the state, as the case store holds them. */
-function caseRowOf(projected: CaseProjection, state: StoredCaseState, at: Date) {
-  const date = (value: string | null) => (value === null ? null : new Date(value));
-  return {
-    stage: projected.stage,
-    grade: projected.grade,
-    pending_grade: projected.pendingGrade,
-    priority_rank: projected.priorityRank,
-    opening_category: projected.openingCategory,
-    qualifiers: projected.qualifiers === null ? null : [...projected.qualifiers],
-    crime_recorded: projected.crimeRecorded,
-    outcome: projected.outcome,
-    closing_category: projected.closingCategory,
-    first_contact_resolution: projected.firstContactResolution,
-    escalation_level: projected.escalationLevel,
-    vulnerable: projected.vulnerable,
-    risk_marker: projected.riskMarker,
-    domestic_abuse: projected.domesticAbuse,
-    sexual_offence: projected.sexualOffence,
-    screening_reasons: [...projected.screeningReasons],
-    next_due_at: date(projected.nextDueAt),
-    clocks: [...projected.clocks],
-    breached: projected.breached,
-    closed_at: date(projected.closedAt),
-    assignee: projected.assignee,
-    team: projected.team,
-    version: projected.version,
-    state,
-    updated_at: at,
-  };
-}
 
 /** One part of the statement that writes a change: a typed statement of the store, or SQL of its own. */
 type Step = OperationNodeSource;
@@ -195,7 +164,7 @@ export class CaseStore {
               interpreter_language: intake.details.interpreterLanguage ?? null,
               channel_details: intake.details.channelDetails ? { ...intake.details.channelDetails } : null,
               linked_references: [...(intake.linkedReferences ?? [])],
-              ...caseRowOf(projectCase(state), state, receivedAt),
+              ...caseRowOf(this.store, projectCase(state), state, receivedAt),
             })
             .onConflict((conflict) => conflict.column('reference').doNothing())
             .returning('reference'),
@@ -261,7 +230,7 @@ export class CaseStore {
           // Exact: only on top of the change before it. Legacy: only forward, never back to an older state.
           const update = this.store.db
             .updateTable('contact_case')
-            .set(caseRowOf(projectCase(change.state), change.state, at))
+            .set(caseRowOf(this.store, projectCase(change.state), change.state, at))
             .where('reference', '=', change.reference)
             .where('version', exact ? '=' : '<', exact ? change.state.version - 1 : change.state.version);
           return (guard ? update.where(guard) : update).returning('reference');

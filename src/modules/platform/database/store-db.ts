@@ -12,6 +12,12 @@ export type StoreTables = InferKyselyDB<(typeof entities)[number]>;
 export type StoreTable = keyof StoreTables;
 export type StoreDb = Kysely<StoreTables>;
 
+/** A column of a table: its name and its database type. */
+export interface StoreColumn {
+  column: string;
+  type: string;
+}
+
 /**
  * The one typed path to the case store beside the entity manager: MikroORM's own Kysely instance
  * (the one its driver runs on, on the same pool), typed from the entities.
@@ -19,7 +25,7 @@ export type StoreDb = Kysely<StoreTables>;
 @Injectable()
 export class StoreDatabase {
   private kysely?: StoreDb;
-  private columnTypes?: Map<string, string>;
+  private tables?: { tables: Map<string, ReadonlyMap<string, StoreColumn>>; types: Map<string, string> };
 
   constructor(private readonly orm: MikroORM) {}
 
@@ -41,16 +47,37 @@ export class StoreDatabase {
     return (await statement.execute(this.orm.em.getKysely())).rows;
   }
 
-  /** The database type of each column of `table`, from the entity's metadata (for casts in a `values` list). */
+  /** The columns of `table` by the entity property each holds, with their database types (from the entity's metadata). */
+  columns(table: StoreTable): ReadonlyMap<string, StoreColumn> {
+    const columns = this.schema().tables.get(table);
+    if (!columns) throw new Error(`No table ${table}`);
+    return columns;
+  }
+
+  /** The database type of a column of `table` (for casts in a `values` list). */
   columnType(table: StoreTable, column: string): string {
-    this.columnTypes ??= new Map(
-      [...this.orm.getMetadata().getAll().values()].flatMap((entity) =>
-        Object.values(entity.properties).flatMap((prop) => (prop.fieldNames?.length === 1 ? [[`${entity.tableName}.${prop.fieldNames[0]}`, prop.columnTypes[0]] as const] : [])),
-      ),
-    );
-    const type = this.columnTypes.get(`${table}.${column}`);
+    const type = this.schema().types.get(`${table}.${column}`);
     if (!type) throw new Error(`${table} has no column ${column}`);
     return type;
+  }
+
+  /** Each table's columns, read from the entities' metadata once. */
+  private schema() {
+    if (!this.tables) {
+      const tables = new Map<string, ReadonlyMap<string, StoreColumn>>();
+      const types = new Map<string, string>();
+      for (const entity of this.orm.getMetadata().getAll().values()) {
+        const columns = new Map<string, StoreColumn>();
+        for (const prop of Object.values(entity.properties)) {
+          if (prop.fieldNames?.length !== 1) continue;
+          columns.set(prop.name, { column: prop.fieldNames[0], type: prop.columnTypes[0] });
+          types.set(`${entity.tableName}.${prop.fieldNames[0]}`, prop.columnTypes[0]);
+        }
+        tables.set(entity.tableName, columns);
+      }
+      this.tables = { tables, types };
+    }
+    return this.tables;
   }
 
   /**
