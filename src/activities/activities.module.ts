@@ -12,7 +12,7 @@ import { SystemCheckActivitiesProvider } from './system-check.activities.js';
 import { OutboundDeliveryActivitiesProvider } from './outbound-delivery.activities.js';
 import { PlatformAdapter } from '../modules/conversations/platform-adapter.service.js';
 import { ContactCasesModule } from '../modules/contact-cases/contact-cases.module.js';
-import { DrillsModule } from '../modules/drills/drills.module.js';
+import { ContinuityDrillsModule } from '../modules/continuity-drills/continuity-drills.module.js';
 import { PolicyModule } from '../modules/policy/policy.module.js';
 import { ContinuityDrillActivitiesProvider } from './continuity-drill.activities.js';
 import { StoreReconciliationActivitiesProvider } from './store-reconciliation.activities.js';
@@ -20,7 +20,7 @@ import { StoreReconciler } from '../modules/audit/store-reconciler.service.js';
 
 /** Every activity provider the worker registers. */
 @Module({
-  imports: [SystemChecksModule, CaseStoreModule, AlertsModule, ContactCasesModule, PolicyModule, DrillsModule],
+  imports: [SystemChecksModule, CaseStoreModule, AlertsModule, ContactCasesModule, PolicyModule, ContinuityDrillsModule],
   providers: [AlertDeliveryActivitiesProvider, SystemCheckActivitiesProvider, ContactCaseActivitiesProvider, CaseHistoryActivitiesProvider, CaseReplayActivitiesProvider, CaseHistoryStore, CaseHistoryReader, OutboundDeliveryActivitiesProvider, PlatformAdapter, ContinuityDrillActivitiesProvider, StoreReconciler, StoreReconciliationActivitiesProvider],
 })
 export class ActivitiesModule {}

@@ -4,7 +4,7 @@ import { assessment } from '../domain/assessment-builder.js';
 import { Channel } from '../domain/channels.js';
 import { DRILL_TEAM, type DrillSettings, type DrillVerdict, drillPolicy, type ExpectedAlarm, judgeDrill } from '../domain/continuity-drill.js';
 import { ContactCasesService } from '../modules/contact-cases/contact-cases.service.js';
-import { DrillsService } from '../modules/drills/drills.service.js';
+import { ContinuityDrillsService } from '../modules/continuity-drills/continuity-drills.service.js';
 import { DomainError, DomainErrorCode } from '../modules/platform/errors/domain-error.js';
 import { PolicyService } from '../modules/policy/policy.service.js';
 import { ActivitiesProvider } from '../modules/platform/temporal/activities.decorator.js';
@@ -20,7 +20,7 @@ export class ContinuityDrillActivitiesProvider implements ContinuityDrillActivit
   constructor(
     private readonly cases: ContactCasesService,
     private readonly policies: PolicyService,
-    private readonly drills: DrillsService,
+    private readonly drills: ContinuityDrillsService,
   ) {}
 
   /**

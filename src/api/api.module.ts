@@ -27,7 +27,7 @@ import { ContactsController } from './contacts/contacts.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { SystemChecksController } from './system-checks/system-checks.controller.js';
 import { DrillsController } from './drills/drills.controller.js';
-import { DrillsModule } from '../modules/drills/drills.module.js';
+import { ContinuityDrillsModule } from '../modules/continuity-drills/continuity-drills.module.js';
 import { ConversationsModule } from '../modules/conversations/conversations.module.js';
 import { ChannelsController } from './conversations/channels.controller.js';
 import { SocialMediaController } from './conversations/social-media.controller.js';
@@ -50,7 +50,7 @@ export class ApiModule implements NestModule {
         DatabaseModule,
         TemporalClientModule,
         SystemChecksModule,
-        DrillsModule,
+        ContinuityDrillsModule,
         ContactCasesModule,
         AuditModule,
         AlertsModule,

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/app-config.js';
 import { type DrillSettings, drillSettingLimits } from '../domain/continuity-drill.js';
-import { drillSettingsOf } from '../modules/drills/drill-schedule.js';
+import { drillSettingsOf } from '../modules/continuity-drills/continuity-drill-schedule.js';
 import { TemporalClientService } from '../modules/platform/temporal/temporal-client.module.js';
 import { continuityDrillWorkflowId, continuityDrillWorkflowType, type ContinuityDrillInput, type DrillRecord } from '../workflows/continuity-drill.messages.js';
 

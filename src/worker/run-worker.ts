@@ -4,7 +4,7 @@ import { type AppConfig } from '../config/app-config.js';
 import { findFreePort } from '../infra/child-process.js';
 import { untilShutdownSignal, within } from '../infra/shutdown-signal.js';
 import { AppLogger } from '../modules/platform/logging/app-logger.js';
-import { ensureDrillSchedule } from '../modules/drills/drill-schedule.js';
+import { ensureDrillSchedule } from '../modules/continuity-drills/continuity-drill-schedule.js';
 import { ensureReconciliationSchedule } from '../modules/audit/reconciliation-schedule.js';
 import { installTemporalRuntime } from '../modules/platform/temporal/temporal-runtime.js';
 import { TemporalWorkerService } from '../modules/platform/temporal/temporal-worker.service.js';

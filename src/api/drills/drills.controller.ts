@@ -7,9 +7,9 @@ import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type DrillSettings, drillSettingLimits } from '../../domain/continuity-drill.js';
 import { Permission } from '../../modules/platform/access/permissions.js';
-import { type ContinuityDrill } from '../../modules/drills/continuity-drill.entity.js';
-import { drillSettingsOf } from '../../modules/drills/drill-schedule.js';
-import { DrillsService } from '../../modules/drills/drills.service.js';
+import { type ContinuityDrill } from '../../modules/continuity-drills/continuity-drill.entity.js';
+import { drillSettingsOf } from '../../modules/continuity-drills/continuity-drill-schedule.js';
+import { ContinuityDrillsService } from '../../modules/continuity-drills/continuity-drills.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { TemporalClientService } from '../../modules/platform/temporal/temporal-client.module.js';
 import { continuityDrillWorkflowId, continuityDrillWorkflowType, type ContinuityDrillInput } from '../../workflows/continuity-drill.messages.js';
@@ -129,7 +129,7 @@ export class DrillsController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly temporal: TemporalClientService,
-    private readonly drills: DrillsService,
+    private readonly drills: ContinuityDrillsService,
   ) {}
 
   @Get()

@@ -9,7 +9,7 @@ import { groupings, type Grouping, MiMeasures } from '../../modules/mi/mi-measur
 import { RequirePermission } from '../access/access.decorators.js';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
-import { DrillsService } from '../../modules/drills/drills.service.js';
+import { ContinuityDrillsService } from '../../modules/continuity-drills/continuity-drills.service.js';
 import { StoreReconciler } from '../../modules/audit/store-reconciler.service.js';
 import { TEAM } from '../common/text.js';
 
@@ -126,7 +126,7 @@ class MiReportView {
 export class MiController {
   constructor(
     private readonly measures: MiMeasures,
-    private readonly drills: DrillsService,
+    private readonly drills: ContinuityDrillsService,
     private readonly reconciler: StoreReconciler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

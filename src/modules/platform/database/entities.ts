@@ -21,7 +21,7 @@ import { SystemCheckSchema } from '../../system-checks/system-check.entity.js';
 import { MiCountSchema, MiSettingSchema } from '../../mi/mi-count.entity.js';
 import { CaseMessageSchema, ConversationSchema, SocialMediaPostSchema } from '../../conversations/conversation.entity.js';
 import { RateLimitWindowSchema } from '../access/rate-limit.entity.js';
-import { ContinuityDrillSchema } from '../../drills/continuity-drill.entity.js';
+import { ContinuityDrillSchema } from '../../continuity-drills/continuity-drill.entity.js';
 
 /** Every table the system keeps, as an entity: a database test checks them against the migrations. */
 export const entities = [

@@ -7,7 +7,7 @@ import { type ContinuityDrill, ContinuityDrillSchema } from './continuity-drill.
 
 /** The drills' records, and what a drill reads back from the case store to judge itself. */
 @Injectable()
-export class DrillsService {
+export class ContinuityDrillsService {
   constructor(
     private readonly orm: MikroORM,
     private readonly store: StoreDatabase,
