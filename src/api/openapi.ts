@@ -147,6 +147,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     Object.values(schema).forEach(allowNull);
   };
   allowNull(schemas);
+  asOpenApi30(schemas);
   // Fields that need more than the route's permission say which (the table of restricted fields).
   for (const [name, fields] of Object.entries(restrictedFields)) {
     const properties = (schemas[name] as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties;
@@ -157,6 +158,28 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   }
   anchorPatterns(document);
   return document;
+}
+
+/**
+ * The answers' zod schemas as OpenAPI 3.0 readers expect them: a reference with a note beside it
+ * goes in `allOf` (3.0 ignores what sits beside a `$ref`); a nullable reference states its type
+ * (3.0 reads `nullable` only beside a `type`); a free-form object says `additionalProperties: true`
+ * and nothing of its keys.
+ */
+function asOpenApi30(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(asOpenApi30);
+  if (!node || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  for (const value of Object.values(schema)) asOpenApi30(value);
+  if (typeof schema.$ref === 'string' && Object.keys(schema).length > 1) {
+    schema.allOf = [{ $ref: schema.$ref }];
+    delete schema.$ref;
+  }
+  if (Array.isArray(schema.allOf) && schema.nullable === true && schema.type === undefined) schema.type = 'object';
+  if (schema.type === 'object' && schema.additionalProperties && typeof schema.additionalProperties === 'object' && Object.keys(schema.additionalProperties).length === 0) {
+    schema.additionalProperties = true;
+    delete schema.propertyNames;
+  }
 }
 
 /** The methods each documented path takes, to answer 405 with `Allow` for any other. */

@@ -76,3 +76,21 @@ export const CLOCK_ID = /^[a-z-]+-[0-9]{1,3}$/;
  * documented by the union, typed for the handler as `T`, the fields the branches share.
  */
 export const unionDto = <T extends object>(schema: z.ZodType<T>) => createZodDto(schema) as unknown as Omit<ReturnType<typeof createZodDto>, 'new'> & (new () => T);
+
+/*
+ * The building blocks of the API's answers. Answers are described, not validated: these state what
+ * a client may rely on, in the document's terms.
+ */
+
+/** An integer in an answer. */
+export const integer = () => z.number().meta({ type: 'integer' });
+
+/** A code from a fixed list, typed as text (read back from the store as such): the document lists the codes. */
+export const codes = (values: readonly string[] | Readonly<Record<string, string>>) => z.enum(values as [string, ...string[]]) as unknown as z.ZodType<string>;
+
+/**
+ * A value or null. zod writes a bare nullable type as a JSON Schema type list (`["string", "null"]`),
+ * which nestjs-zod's conversion to OpenAPI 3.0 does not read; a null branch that carries a note
+ * stays a union, which it turns into `nullable: true`.
+ */
+export const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null().meta({ description: 'none' })]);

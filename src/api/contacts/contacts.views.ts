@@ -1,9 +1,7 @@
 import { type DeliveryState, deliveryStates } from '../../domain/conversations.js';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { alertKinds } from '../../domain/alerts.js';
-import { type CallerHistory } from '../../domain/caller-identity.js';
 import { catalogueChannels } from '../../domain/channels.js';
 import { projectCase } from '../../domain/case-projection.js';
 import { type StoredCaseState } from '../../domain/case-records.js';
@@ -14,125 +12,143 @@ import { Permission } from '../../modules/platform/access/permissions.js';
 import { allIncidentCategories, incidentQualifiers } from '../../domain/recording.js';
 import { RiskFlag } from '../../domain/risk-screening.js';
 import { type CaseRecordView } from '../../modules/contact-cases/case-queries.service.js';
+import { codes, integer, orNull } from '../common/text.js';
 
 /*
  * What the contact routes answer, in the API's own terms: the workflow's bookkeeping (its version,
  * its timeline's length) stays inside. Each fact appears once.
  */
 
-const dateTime = { type: 'string', format: 'date-time' } as const;
-const nullableDateTime = { ...dateTime, nullable: true } as const;
-const grade = { type: 'integer', enum: [1, 2, 3, 4] } as const;
 
-export class ActorView {
-  @ApiProperty({ description: "The staff member's identity-provider subject" }) subject!: string;
-  @ApiProperty({ description: 'The role that allowed the action' }) role!: string;
-}
+const actorViewFields = z.object({
+  subject: z.string().meta({ description: "The staff member's identity-provider subject" }),
+  role: z.string().meta({ description: 'The role that allowed the action' }),
+});
+export const actorViewSchema = actorViewFields.meta({ id: 'ActorView' });
+export class ActorView extends createZodDto(actorViewFields) {}
 
-export class ClockPauseView {
-  @ApiProperty({ enum: pauseReasons }) reason!: string;
-  @ApiProperty({ type: ActorView }) by!: ActorView;
-  @ApiProperty(dateTime) at!: string;
-  @ApiProperty(nullableDateTime) resumedAt!: string | null;
-  @ApiProperty({ type: ActorView, nullable: true }) resumedBy!: ActorView | null;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Milliseconds the clock stood still, once resumed' }) pausedMs!: number | null;
-}
+const clockPauseViewFields = z.object({
+  reason: codes(pauseReasons),
+  by: actorViewSchema,
+  at: z.string().meta({ format: 'date-time' }),
+  resumedAt: orNull(z.string()).meta({ format: 'date-time' }),
+  resumedBy: actorViewSchema.nullable(),
+  pausedMs: orNull(integer()).meta({ description: 'Milliseconds the clock stood still, once resumed' }),
+});
+export const clockPauseViewSchema = clockPauseViewFields.meta({ id: 'ClockPauseView' });
+export class ClockPauseView extends createZodDto(clockPauseViewFields) {}
 
-export class ClockRebaselineView {
-  @ApiProperty(dateTime) at!: string;
-  @ApiProperty(dateTime) fromDueAt!: string;
-  @ApiProperty(dateTime) toDueAt!: string;
-  @ApiProperty(grade) fromGrade!: number;
-  @ApiProperty(grade) toGrade!: number;
-}
+const clockRebaselineViewFields = z.object({
+  at: z.string().meta({ format: 'date-time' }),
+  fromDueAt: z.string().meta({ format: 'date-time' }),
+  toDueAt: z.string().meta({ format: 'date-time' }),
+  fromGrade: integer().meta({ enum: [1, 2, 3, 4] }),
+  toGrade: integer().meta({ enum: [1, 2, 3, 4] }),
+});
+export const clockRebaselineViewSchema = clockRebaselineViewFields.meta({ id: 'ClockRebaselineView' });
+export class ClockRebaselineView extends createZodDto(clockRebaselineViewFields) {}
 
-export class ClockView {
-  @ApiProperty({ description: 'Unique on the case: kind and a counter', example: 'attendance-1' }) id!: string;
-  @ApiProperty({ enum: clockKinds }) kind!: string;
-  @ApiProperty({ example: 'grade 2 attendance (60 min)' }) label!: string;
-  @ApiProperty({ ...grade, nullable: true }) grade!: number | null;
-  @ApiProperty(dateTime) startedAt!: string;
-  @ApiProperty(dateTime) warnAt!: string;
-  @ApiProperty(dateTime) dueAt!: string;
-  @ApiProperty({ enum: ['running', 'warned', 'paused', 'breached', 'met', 'stopped'] }) state!: string;
-  @ApiProperty({ type: 'string', enum: ['running', 'warned', 'breached'], nullable: true, description: 'The state a paused clock returns to' }) resumeTo!: string | null;
-  @ApiProperty(nullableDateTime) warnedAt!: string | null;
-  @ApiProperty(nullableDateTime) breachedAt!: string | null;
-  @ApiProperty(nullableDateTime) metAt!: string | null;
-  @ApiProperty(nullableDateTime) stoppedAt!: string | null;
-  @ApiProperty({ type: 'string', nullable: true }) stopReason!: string | null;
-  @ApiProperty(nullableDateTime) pausedAt!: string | null;
-  @ApiProperty({ type: 'integer', description: 'Milliseconds paused so far' }) pausedMs!: number;
-  @ApiProperty({ type: [ClockPauseView] }) pauses!: ClockPauseView[];
-  @ApiProperty({ type: 'integer', description: 'Escalations this clock has raised' }) escalations!: number;
-  @ApiProperty({ ...nullableDateTime, description: 'When a breached clock escalates again' }) nextEscalationAt!: string | null;
-  @ApiProperty({ type: [ClockRebaselineView] }) rebaselines!: ClockRebaselineView[];
-}
+const clockViewFields = z.object({
+  id: z.string().meta({ description: 'Unique on the case: kind and a counter', example: 'attendance-1' }),
+  kind: codes(clockKinds),
+  label: z.string().meta({ example: 'grade 2 attendance (60 min)' }),
+  grade: orNull(integer()).meta({ enum: [1, 2, 3, 4] }),
+  startedAt: z.string().meta({ format: 'date-time' }),
+  warnAt: z.string().meta({ format: 'date-time' }),
+  dueAt: z.string().meta({ format: 'date-time' }),
+  state: codes(['running', 'warned', 'paused', 'breached', 'met', 'stopped']),
+  resumeTo: codes(['running', 'warned', 'breached']).nullable().meta({ description: 'The state a paused clock returns to' }),
+  warnedAt: orNull(z.string()).meta({ format: 'date-time' }),
+  breachedAt: orNull(z.string()).meta({ format: 'date-time' }),
+  metAt: orNull(z.string()).meta({ format: 'date-time' }),
+  stoppedAt: orNull(z.string()).meta({ format: 'date-time' }),
+  stopReason: orNull(z.string()),
+  pausedAt: orNull(z.string()).meta({ format: 'date-time' }),
+  pausedMs: integer().meta({ description: 'Milliseconds paused so far' }),
+  pauses: z.array(clockPauseViewSchema),
+  escalations: integer().meta({ description: 'Escalations this clock has raised' }),
+  nextEscalationAt: orNull(z.string()).meta({ format: 'date-time', description: 'When a breached clock escalates again' }),
+  rebaselines: z.array(clockRebaselineViewSchema),
+});
+export const clockViewSchema = clockViewFields.meta({ id: 'ClockView' });
+export class ClockView extends createZodDto(clockViewFields) {}
 
-export class ScreeningView {
-  @ApiProperty({ type: 'string', enum: ['IR'], nullable: true, description: '`IR`: a digital submission with potential risk, actioned first' }) riskMarker!: 'IR' | null;
-  @ApiProperty() domesticAbuse!: boolean;
-  @ApiProperty() sexualOffence!: boolean;
-  @ApiProperty() vulnerable!: boolean;
-  @ApiProperty({ type: [String], description: 'Why, as codes (never the words of the report)' }) reasons!: string[];
-}
+const screeningViewFields = z.object({
+  riskMarker: z.enum(['IR']).nullable().meta({ description: '`IR`: a digital submission with potential risk, actioned first' }),
+  domesticAbuse: z.boolean(),
+  sexualOffence: z.boolean(),
+  vulnerable: z.boolean(),
+  reasons: z.array(z.string()).meta({ description: 'Why, as codes (never the words of the report)' }),
+});
+export const screeningViewSchema = screeningViewFields.meta({ id: 'ScreeningView' });
+export class ScreeningView extends createZodDto(screeningViewFields) {}
 
-export class IncidentView {
-  @ApiProperty({ enum: allIncidentCategories }) openingCategory!: string;
-  @ApiProperty({ enum: incidentQualifiers, isArray: true }) qualifiers!: string[];
-}
+const incidentViewFields = z.object({
+  openingCategory: codes(allIncidentCategories),
+  qualifiers: z.array(codes(incidentQualifiers)),
+});
+export const incidentViewSchema = incidentViewFields.meta({ id: 'IncidentView' });
+export class IncidentView extends createZodDto(incidentViewFields) {}
 
-export class ResolutionView {
-  @ApiProperty({ enum: outcomes }) outcome!: string;
-  @ApiProperty({ enum: allIncidentCategories }) closingCategory!: string;
-  @ApiProperty() firstContactResolution!: boolean;
-  @ApiProperty(dateTime) closedAt!: string;
-  @ApiProperty({ type: ActorView, nullable: true, description: 'Who closed it (null on cases closed before it was kept with the case)' }) closedBy!: ActorView | null;
-  @ApiProperty({ ...nullableDateTime, description: 'The appointment made (`appointment`)' }) appointmentAt!: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Where the caller was signposted (`signposted`)' }) signpostedTo!: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Why no further action (`no-further-action`)' }) noFurtherActionReason!: string | null;
-}
+const resolutionViewFields = z.object({
+  outcome: codes(outcomes),
+  closingCategory: codes(allIncidentCategories),
+  firstContactResolution: z.boolean(),
+  closedAt: z.string().meta({ format: 'date-time' }),
+  closedBy: actorViewSchema.nullable().meta({ description: 'Who closed it (null on cases closed before it was kept with the case)' }),
+  appointmentAt: orNull(z.string()).meta({ format: 'date-time', description: 'The appointment made (`appointment`)' }),
+  signpostedTo: orNull(z.string()).meta({ description: 'Where the caller was signposted (`signposted`)' }),
+  noFurtherActionReason: orNull(z.string()).meta({ description: 'Why no further action (`no-further-action`)' }),
+});
+export const resolutionViewSchema = resolutionViewFields.meta({ id: 'ResolutionView' });
+export class ResolutionView extends createZodDto(resolutionViewFields) {}
 
-export class OpenAlertView {
-  @ApiProperty({ description: 'The alert, as `GET /alerts/{id}` gives it' }) id!: string;
-  @ApiProperty({ enum: alertKinds }) kind!: string;
-  @ApiProperty({ type: 'integer' }) level!: number;
-  @ApiProperty() role!: string;
-  @ApiProperty({ type: 'string', nullable: true }) clock!: string | null;
-}
+const openAlertViewFields = z.object({
+  id: z.string().meta({ description: 'The alert, as `GET /alerts/{id}` gives it' }),
+  kind: codes(alertKinds),
+  level: integer(),
+  role: z.string(),
+  clock: orNull(z.string()),
+});
+export const openAlertViewSchema = openAlertViewFields.meta({ id: 'OpenAlertView' });
+export class OpenAlertView extends createZodDto(openAlertViewFields) {}
 
 /** A case as it stands: the answer to every command, and the head of the case view. */
-export class ConversationView {
-  @ApiProperty() platform!: string;
-  @ApiProperty({ type: 'integer' }) messagesIn!: number;
-  @ApiProperty({ type: 'integer' }) messagesOut!: number;
-  @ApiProperty({ ...nullableDateTime, description: 'Since when the public has waited for a reply (null: nobody waits)' }) awaitingReplySince!: string | null;
-}
+const conversationViewFields = z.object({
+  platform: z.string(),
+  messagesIn: integer(),
+  messagesOut: integer(),
+  awaitingReplySince: orNull(z.string()).meta({ format: 'date-time', description: 'Since when the public has waited for a reply (null: nobody waits)' }),
+});
+export const conversationViewSchema = conversationViewFields.meta({ id: 'ConversationView' });
+export class ConversationView extends createZodDto(conversationViewFields) {}
 
-export class CaseStateView {
-  @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
-  @ApiProperty({ enum: catalogueChannels() }) channel!: string;
-  @ApiProperty(dateTime) receivedAt!: string;
-  @ApiProperty({ description: 'The policy version the case runs under' }) policyVersion!: string;
-  @ApiProperty() team!: string;
-  @ApiProperty({ enum: ['urban', 'rural'] }) area!: string;
-  @ApiProperty({ description: 'The staff member the case is with' }) assignee!: string;
-  @ApiProperty({ enum: RiskFlag, isArray: true }) flags!: string[];
-  @ApiProperty({ type: ScreeningView }) screening!: ScreeningView;
-  @ApiProperty({ enum: stages }) stage!: string;
-  @ApiProperty({ ...grade, nullable: true }) grade!: number | null;
-  @ApiProperty({ ...grade, nullable: true, description: 'A downgrade waiting for approval' }) pendingGrade!: number | null;
-  @ApiProperty({ type: 'integer', description: 'THRIVE(S) assessments recorded' }) assessmentCount!: number;
-  @ApiProperty({ type: 'integer' }) noteCount!: number;
-  @ApiProperty({ type: IncidentView, nullable: true }) incident!: IncidentView | null;
-  @ApiProperty({ type: 'boolean', nullable: true, description: 'The NCRS decision, once made' }) crimeRecorded!: boolean | null;
-  @ApiProperty({ type: ResolutionView, nullable: true }) resolution!: ResolutionView | null;
-  @ApiProperty({ type: 'integer', description: "How far up the escalation chain the case has gone (0: not escalated)" }) escalationLevel!: number;
-  @ApiProperty({ type: [ClockView] }) clocks!: ClockView[];
-  @ApiProperty({ ...nullableDateTime, description: 'The nearest deadline of a running clock' }) nextDueAt!: string | null;
-  @ApiProperty({ description: 'A clock is breached' }) breached!: boolean;
-  @ApiProperty({ type: ConversationView, nullable: true, description: 'The conversation, when the contact came as one' }) conversation!: ConversationView | null;
-}
+const caseStateViewFields = z.object({
+  reference: z.string().meta({ example: 'XP-20261123-000042' }),
+  channel: codes(catalogueChannels()),
+  receivedAt: z.string().meta({ format: 'date-time' }),
+  policyVersion: z.string().meta({ description: 'The policy version the case runs under' }),
+  team: z.string(),
+  area: codes(['urban', 'rural']),
+  assignee: z.string().meta({ description: 'The staff member the case is with' }),
+  flags: z.array(codes(RiskFlag)),
+  screening: screeningViewSchema,
+  stage: codes(stages),
+  grade: orNull(integer()).meta({ enum: [1, 2, 3, 4] }),
+  pendingGrade: orNull(integer()).meta({ enum: [1, 2, 3, 4], description: 'A downgrade waiting for approval' }),
+  assessmentCount: integer().meta({ description: 'THRIVE(S) assessments recorded' }),
+  noteCount: integer(),
+  incident: incidentViewSchema.nullable(),
+  crimeRecorded: orNull(z.boolean()).meta({ description: 'The NCRS decision, once made' }),
+  resolution: resolutionViewSchema.nullable(),
+  escalationLevel: integer().meta({ description: "How far up the escalation chain the case has gone (0: not escalated)" }),
+  clocks: z.array(clockViewSchema),
+  nextDueAt: orNull(z.string()).meta({ format: 'date-time', description: 'The nearest deadline of a running clock' }),
+  breached: z.boolean().meta({ description: 'A clock is breached' }),
+  conversation: conversationViewSchema.nullable().meta({ description: 'The conversation, when the contact came as one' }),
+});
+export const caseStateViewSchema = caseStateViewFields.meta({ id: 'CaseStateView' });
+export class CaseStateView extends createZodDto(caseStateViewFields) {}
 
 /** A case as it stands (a command's answer, and the head of the case view, live or closed), from its state and its projection. */
 export function caseStateView(state: ContactCaseState): CaseStateView {
@@ -197,115 +213,136 @@ export const clockView = (clock: CaseClock): ClockView => ({
   rebaselines: clock.rebaselines.map((rebaseline) => ({ ...rebaseline })),
 });
 
-export class CaseHeadView extends CaseStateView {
-  @ApiProperty({ description: 'The Temporal workflow that runs the case' }) workflowId!: string;
-  @ApiProperty({ type: ActorView, nullable: true, description: 'Who took the contact (null until the case store has recorded it)' }) createdBy!: ActorView | null;
-  @ApiProperty({ type: [String], description: 'Earlier cases of the same caller, found at intake' }) linkedReferences!: string[];
-  @ApiProperty({ type: [OpenAlertView], description: 'Alerts raised and not yet acknowledged (live cases only)' }) openAlerts!: OpenAlertView[];
-  @ApiProperty({ ...dateTime, description: 'When the case store last recorded a change' }) updatedAt!: string;
-}
+const caseHeadViewFields = caseStateViewFields.extend({
+  workflowId: z.string().meta({ description: 'The Temporal workflow that runs the case' }),
+  createdBy: actorViewSchema.nullable().meta({ description: 'Who took the contact (null until the case store has recorded it)' }),
+  linkedReferences: z.array(z.string()).meta({ description: 'Earlier cases of the same caller, found at intake' }),
+  openAlerts: z.array(openAlertViewSchema).meta({ description: 'Alerts raised and not yet acknowledged (live cases only)' }),
+  updatedAt: z.string().meta({ format: 'date-time', description: 'When the case store last recorded a change' }),
+});
+export const caseHeadViewSchema = caseHeadViewFields.meta({ id: 'CaseHeadView' });
+export class CaseHeadView extends createZodDto(caseHeadViewFields) {}
 
 /** What the person reported and how to reach them: personal data, shown to those who may read the case. */
-export class ContactDetailsView {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Name, phone, e-mail, address, date of birth, or anonymous' }) caller!: Record<string, unknown>;
-  @ApiProperty() narrative!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) location!: Record<string, unknown> | null;
-  @ApiProperty({ type: 'string', nullable: true }) interpreterLanguage!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) channelDetails!: Record<string, unknown> | null;
-}
+const contactDetailsViewFields = z.object({
+  caller: z.record(z.string(), z.unknown()).meta({ description: 'Name, phone, e-mail, address, date of birth, or anonymous' }),
+  narrative: z.string(),
+  location: z.record(z.string(), z.unknown()).nullable(),
+  interpreterLanguage: orNull(z.string()),
+  channelDetails: z.record(z.string(), z.unknown()).nullable(),
+});
+export const contactDetailsViewSchema = contactDetailsViewFields.meta({ id: 'ContactDetailsView' });
+export class ContactDetailsView extends createZodDto(contactDetailsViewFields) {}
 
-export class AssessmentView {
-  @ApiProperty() id!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The seven THRIVE(S) factors: level and rationale each' }) factors!: Record<string, unknown>;
-  @ApiProperty(grade) proposedGrade!: number;
-  @ApiProperty({ description: 'What became of it: applied, or a downgrade waiting for approval' }) result!: string;
-  @ApiProperty({ type: ActorView }) by!: ActorView;
-  @ApiProperty(dateTime) assessedAt!: string;
-}
+const assessmentViewFields = z.object({
+  id: z.string(),
+  factors: z.record(z.string(), z.unknown()).meta({ description: 'The seven THRIVE(S) factors: level and rationale each' }),
+  proposedGrade: integer().meta({ enum: [1, 2, 3, 4] }),
+  result: z.string().meta({ description: 'What became of it: applied, or a downgrade waiting for approval' }),
+  by: actorViewSchema,
+  assessedAt: z.string().meta({ format: 'date-time' }),
+});
+export const assessmentViewSchema = assessmentViewFields.meta({ id: 'AssessmentView' });
+export class AssessmentView extends createZodDto(assessmentViewFields) {}
 
-export class IncidentRecordView {
-  @ApiProperty() id!: string;
-  @ApiProperty({ enum: allIncidentCategories }) openingCategory!: string;
-  @ApiProperty({ enum: incidentQualifiers, isArray: true }) qualifiers!: string[];
-  @ApiProperty({ type: ActorView }) by!: ActorView;
-  @ApiProperty(dateTime) recordedAt!: string;
-}
+const incidentRecordViewFields = z.object({
+  id: z.string(),
+  openingCategory: codes(allIncidentCategories),
+  qualifiers: z.array(codes(incidentQualifiers)),
+  by: actorViewSchema,
+  recordedAt: z.string().meta({ format: 'date-time' }),
+});
+export const incidentRecordViewSchema = incidentRecordViewFields.meta({ id: 'IncidentRecordView' });
+export class IncidentRecordView extends createZodDto(incidentRecordViewFields) {}
 
-export class CrimeDecisionView {
-  @ApiProperty() id!: string;
-  @ApiProperty() crimeRecorded!: boolean;
-  @ApiProperty({ type: 'string', nullable: true }) classification!: string | null;
-  @ApiProperty({ type: 'string', nullable: true }) noCrimeReason!: string | null;
-  @ApiProperty({ type: ActorView }) by!: ActorView;
-  @ApiProperty(dateTime) decidedAt!: string;
-}
+const crimeDecisionViewFields = z.object({
+  id: z.string(),
+  crimeRecorded: z.boolean(),
+  classification: orNull(z.string()),
+  noCrimeReason: orNull(z.string()),
+  by: actorViewSchema,
+  decidedAt: z.string().meta({ format: 'date-time' }),
+});
+export const crimeDecisionViewSchema = crimeDecisionViewFields.meta({ id: 'CrimeDecisionView' });
+export class CrimeDecisionView extends createZodDto(crimeDecisionViewFields) {}
 
-export class ReferralView {
-  @ApiProperty() id!: string;
-  @ApiProperty() agency!: string;
-  @ApiProperty({ enum: referralKinds }) kind!: string;
-  @ApiProperty() reason!: string;
-  @ApiProperty({ type: ActorView }) by!: ActorView;
-  @ApiProperty(dateTime) referredAt!: string;
-}
+const referralViewFields = z.object({
+  id: z.string(),
+  agency: z.string(),
+  kind: codes(referralKinds),
+  reason: z.string(),
+  by: actorViewSchema,
+  referredAt: z.string().meta({ format: 'date-time' }),
+});
+export const referralViewSchema = referralViewFields.meta({ id: 'ReferralView' });
+export class ReferralView extends createZodDto(referralViewFields) {}
 
-export class DowngradeDecisionView {
-  @ApiProperty() id!: string;
-  @ApiProperty(grade) fromGrade!: number;
-  @ApiProperty(grade) toGrade!: number;
-  @ApiProperty({ description: 'Approved (the grade changed), or refused' }) approved!: boolean;
-  @ApiProperty({ description: "The supervisor's reasons" }) rationale!: string;
-  @ApiProperty({ type: ActorView, description: 'Who proposed the downgrade' }) requestedBy!: ActorView;
-  @ApiProperty(dateTime) requestedAt!: string;
-  @ApiProperty({ type: ActorView, description: 'Who decided' }) by!: ActorView;
-  @ApiProperty(dateTime) decidedAt!: string;
-}
+const downgradeDecisionViewFields = z.object({
+  id: z.string(),
+  fromGrade: integer().meta({ enum: [1, 2, 3, 4] }),
+  toGrade: integer().meta({ enum: [1, 2, 3, 4] }),
+  approved: z.boolean().meta({ description: 'Approved (the grade changed), or refused' }),
+  rationale: z.string().meta({ description: "The supervisor's reasons" }),
+  requestedBy: actorViewSchema.meta({ description: 'Who proposed the downgrade' }),
+  requestedAt: z.string().meta({ format: 'date-time' }),
+  by: actorViewSchema.meta({ description: 'Who decided' }),
+  decidedAt: z.string().meta({ format: 'date-time' }),
+});
+export const downgradeDecisionViewSchema = downgradeDecisionViewFields.meta({ id: 'DowngradeDecisionView' });
+export class DowngradeDecisionView extends createZodDto(downgradeDecisionViewFields) {}
 
-export class NoteView {
-  @ApiProperty() id!: string;
-  @ApiProperty() text!: string;
-  @ApiProperty({ type: ActorView }) by!: ActorView;
-  @ApiProperty(dateTime) writtenAt!: string;
-}
+const noteViewFields = z.object({
+  id: z.string(),
+  text: z.string(),
+  by: actorViewSchema,
+  writtenAt: z.string().meta({ format: 'date-time' }),
+});
+export const noteViewSchema = noteViewFields.meta({ id: 'NoteView' });
+export class NoteView extends createZodDto(noteViewFields) {}
 
-export class MessageView {
-  @ApiProperty({ description: "The message's id on the case" }) id!: string;
-  @ApiProperty({ enum: ['inbound', 'outbound'] }) direction!: 'inbound' | 'outbound';
-  @ApiProperty({ description: 'The platform it came by or went to' }) platform!: string;
-  @ApiProperty({ type: 'string', nullable: true, description: "The sender's handle on the platform (inbound)" }) handle!: string | null;
-  @ApiProperty({ type: ActorView, description: 'Who recorded it: the connector (inbound), or the member of staff who replied (outbound)' }) by!: ActorView;
-  @ApiProperty() text!: string;
-  @ApiProperty(dateTime) sentAt!: string;
-  @ApiProperty({ enum: deliveryStates, description: '`received` (inbound); a reply goes `pending`, `retrying`, then `delivered` (or `failed` after a day, or `not-configured`)' })
-  deliveryState!: DeliveryState;
-  @ApiProperty({ type: 'integer' }) deliveryAttempts!: number;
-  @ApiProperty({ ...dateTime, nullable: true }) deliveredAt!: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Why the last attempt failed, while it is retried' }) lastError!: string | null;
-}
+const messageViewFields = z.object({
+  id: z.string().meta({ description: "The message's id on the case" }),
+  direction: z.enum(['inbound', 'outbound']),
+  platform: z.string().meta({ description: 'The platform it came by or went to' }),
+  handle: orNull(z.string()).meta({ description: "The sender's handle on the platform (inbound)" }),
+  by: actorViewSchema.meta({ description: 'Who recorded it: the connector (inbound), or the member of staff who replied (outbound)' }),
+  text: z.string(),
+  sentAt: z.string().meta({ format: 'date-time' }),
+  deliveryState: z.enum(deliveryStates).meta({ description: '`received` (inbound); a reply goes `pending`, `retrying`, then `delivered` (or `failed` after a day, or `not-configured`)' }),
+  deliveryAttempts: integer(),
+  deliveredAt: orNull(z.string()).meta({ format: 'date-time' }),
+  lastError: orNull(z.string()).meta({ description: 'Why the last attempt failed, while it is retried' }),
+});
+export const messageViewSchema = messageViewFields.meta({ id: 'MessageView' });
+export class MessageView extends createZodDto(messageViewFields) {}
 
-export class TimelineEntryView {
-  @ApiProperty() id!: string;
-  @ApiProperty({ type: 'integer' }) sequence!: number;
-  @ApiProperty({ description: 'What happened, as a code (`received`, `assessed`, `clock-breached`, …)' }) type!: string;
-  @ApiProperty(dateTime) at!: string;
-  @ApiProperty({ type: ActorView }) by!: ActorView;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Codes, numbers and times only' }) details!: Record<string, unknown>;
-}
+const timelineEntryViewFields = z.object({
+  id: z.string(),
+  sequence: integer(),
+  type: z.string().meta({ description: 'What happened, as a code (`received`, `assessed`, `clock-breached`, …)' }),
+  at: z.string().meta({ format: 'date-time' }),
+  by: actorViewSchema,
+  details: z.record(z.string(), z.unknown()).meta({ description: 'Codes, numbers and times only' }),
+});
+export const timelineEntryViewSchema = timelineEntryViewFields.meta({ id: 'TimelineEntryView' });
+export class TimelineEntryView extends createZodDto(timelineEntryViewFields) {}
 
 /** A case: where it stands, what was reported, and everything recorded on it, each once. */
-export class CaseView {
-  @ApiProperty({ type: CaseHeadView }) case!: CaseHeadView;
-  @ApiProperty({ type: ContactDetailsView, nullable: true, description: 'Null for the moment between intake and the case store recording it' }) contact!: ContactDetailsView | null;
-  @ApiProperty({ type: [AssessmentView] }) assessments!: AssessmentView[];
-  @ApiProperty({ type: [IncidentRecordView] }) incidents!: IncidentRecordView[];
-  @ApiProperty({ type: [CrimeDecisionView] }) crimeDecisions!: CrimeDecisionView[];
-  @ApiProperty({ type: [ReferralView] }) referrals!: ReferralView[];
-  @ApiProperty({ type: [DowngradeDecisionView], description: 'Each decision on a proposed downgrade, with its rationale' }) downgradeDecisions!: DowngradeDecisionView[];
-  @ApiProperty({ type: [NoteView] }) notes!: NoteView[];
-  @ApiProperty({ type: [TimelineEntryView], description: 'Every change, in order' }) timeline!: TimelineEntryView[];
-  @ApiProperty({ type: [MessageView], description: "The case's conversation, in and out, in order (empty when the contact was not a conversation)" }) messages!: MessageView[];
-  @ApiProperty({ description: "Whether the case's workflow answered (a running case), or the case store alone (closed)" }) live!: boolean;
-}
+const caseViewFields = z.object({
+  case: caseHeadViewSchema,
+  contact: contactDetailsViewSchema.nullable().meta({ description: 'Null for the moment between intake and the case store recording it' }),
+  assessments: z.array(assessmentViewSchema),
+  incidents: z.array(incidentRecordViewSchema),
+  crimeDecisions: z.array(crimeDecisionViewSchema),
+  referrals: z.array(referralViewSchema),
+  downgradeDecisions: z.array(downgradeDecisionViewSchema).meta({ description: 'Each decision on a proposed downgrade, with its rationale' }),
+  notes: z.array(noteViewSchema),
+  timeline: z.array(timelineEntryViewSchema).meta({ description: 'Every change, in order' }),
+  messages: z.array(messageViewSchema).meta({ description: "The case's conversation, in and out, in order (empty when the contact was not a conversation)" }),
+  live: z.boolean().meta({ description: "Whether the case's workflow answered (a running case), or the case store alone (closed)" }),
+});
+export const caseViewSchema = caseViewFields.meta({ id: 'CaseView' });
+export class CaseView extends createZodDto(caseViewFields) {}
 
 type Row = Record<string, unknown>;
 
@@ -514,9 +551,6 @@ export function caseView(record: CaseRecordView | null, live: ContactCaseState |
   };
 }
 
-const gradeSchema = z.int().min(1).max(4).meta({ enum: [1, 2, 3, 4] });
-const dateTimeSchema = z.string().meta({ format: 'date-time' });
-const count = z.int().min(0);
 
 /**
  * A case in the queue. Its fields are what the queue reads from the case store: each is a column
@@ -527,17 +561,17 @@ export const queueEntrySchema = z
     reference: z.string().meta({ example: 'XP-20261123-000042' }),
     channel: z.enum(catalogueChannels()),
     stage: z.enum(stages),
-    grade: gradeSchema.nullable(),
-    pendingGrade: gradeSchema.nullable(),
+    grade: orNull(integer()).meta({ enum: [1, 2, 3, 4] }),
+    pendingGrade: orNull(integer()).meta({ enum: [1, 2, 3, 4] }),
     riskMarker: z.enum(['IR']).nullable(),
     domesticAbuse: z.boolean(),
     sexualOffence: z.boolean(),
     vulnerable: z.boolean(),
     assignee: z.string(),
     team: z.string(),
-    receivedAt: dateTimeSchema,
-    nextDueAt: dateTimeSchema.nullable(),
-    escalationLevel: count,
+    receivedAt: z.string().meta({ format: 'date-time' }),
+    nextDueAt: orNull(z.string()).meta({ format: 'date-time' }),
+    escalationLevel: integer(),
     breached: z.boolean(),
   })
   .meta({ id: 'QueueEntryView' });
@@ -547,66 +581,72 @@ export const queueFields = queueEntrySchema.keyof().options;
 
 export class QueuePageView extends createZodDto(
   z.object({
-    total: count.meta({ description: 'Open cases matching the filters' }),
-    limit: count,
-    offset: count,
+    total: integer().meta({ description: 'Open cases matching the filters' }),
+    limit: integer(),
+    offset: integer(),
     items: z.array(queueEntrySchema).meta({ description: 'In queue order: IR and grade 1 first, then by nearest due time, then arrival' }),
   }),
 ) {}
 
-export class CallerHistoryView implements CallerHistory {
-  @ApiProperty({ type: 'integer', description: 'Earlier contacts within the window, this one not counted' }) previousContacts!: number;
-  @ApiProperty({ type: 'integer' }) windowDays!: number;
-  @ApiProperty({ type: 'string', nullable: true }) lastReference!: string | null;
-  @ApiProperty({ type: [String], description: 'Earlier cases of this caller still open' }) openReferences!: string[];
-  @ApiProperty({ description: 'An earlier case marked the caller vulnerable' }) previouslyVulnerable!: boolean;
-  @ApiProperty({ type: 'string', nullable: true }) vulnerableReference!: string | null;
-}
+const callerHistoryViewFields = z.object({
+  previousContacts: integer().meta({ description: 'Earlier contacts within the window, this one not counted' }),
+  windowDays: integer(),
+  lastReference: orNull(z.string()),
+  openReferences: z.array(z.string()).meta({ description: 'Earlier cases of this caller still open' }),
+  previouslyVulnerable: z.boolean().meta({ description: 'An earlier case marked the caller vulnerable' }),
+  vulnerableReference: orNull(z.string()),
+});
+export const callerHistoryViewSchema = callerHistoryViewFields.meta({ id: 'CallerHistoryView' });
+export class CallerHistoryView extends createZodDto(callerHistoryViewFields) {}
 
-export class IntakeView {
-  @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
-  @ApiProperty() workflowId!: string;
-  @ApiProperty({ enum: ['triage'] }) stage!: string;
-  @ApiProperty({ type: 'string', enum: ['IR'], nullable: true }) riskMarker!: 'IR' | null;
-  @ApiProperty() domesticAbuse!: boolean;
-  @ApiProperty() sexualOffence!: boolean;
-  @ApiProperty() vulnerable!: boolean;
-  @ApiProperty() policyVersion!: string;
-  @ApiProperty({ type: [ClockView] }) clocks!: ClockView[];
-  @ApiProperty({ type: 'integer', description: '1 + the open cases ahead of this one' }) queuePosition!: number;
-  @ApiProperty({ description: 'False when the queue was longer than the count goes: the position is then a lower bound' }) queuePositionExact!: boolean;
-  @ApiPropertyOptional({
-    type: CallerHistoryView,
-    description: `What earlier contacts from the caller show: only for a caller holding ${Permission.CallerLookup}, and logged as a caller lookup of each case it names`,
-  })
-  callerHistory?: CallerHistoryView;
-  @ApiProperty({ description: 'The answer to an earlier request with the same Idempotency-Key' }) replayed!: boolean;
-}
+const intakeViewFields = z.object({
+  reference: z.string().meta({ example: 'XP-20261123-000042' }),
+  workflowId: z.string(),
+  stage: codes(['triage']),
+  riskMarker: z.enum(['IR']).nullable(),
+  domesticAbuse: z.boolean(),
+  sexualOffence: z.boolean(),
+  vulnerable: z.boolean(),
+  policyVersion: z.string(),
+  clocks: z.array(clockViewSchema),
+  queuePosition: integer().meta({ description: '1 + the open cases ahead of this one' }),
+  queuePositionExact: z.boolean().meta({ description: 'False when the queue was longer than the count goes: the position is then a lower bound' }),
+  callerHistory: callerHistoryViewSchema.meta({ description: `What earlier contacts from the caller show: only for a caller holding ${Permission.CallerLookup}, and logged as a caller lookup of each case it names` }).optional(),
+  replayed: z.boolean().meta({ description: 'The answer to an earlier request with the same Idempotency-Key' }),
+});
+export const intakeViewSchema = intakeViewFields.meta({ id: 'IntakeView' });
+export class IntakeView extends createZodDto(intakeViewFields) {}
 
 const historySources = ['archive', 'live', 'archive and live'];
 
-export class HistoryItemView {
-  @ApiProperty({ type: 'integer' }) eventId!: number;
-  @ApiProperty(dateTime) at!: string;
-  @ApiProperty({ description: 'What kind of event: a command, a clock, an activity, the start or the close' }) kind!: string;
-  @ApiProperty({ description: "Who, for a person's command; `system` for the workflow's own doing" }) actor!: string;
-  @ApiProperty({ description: 'In plain words, with codes, clock names and times only' }) text!: string;
-}
+const historyItemViewFields = z.object({
+  eventId: integer(),
+  at: z.string().meta({ format: 'date-time' }),
+  kind: z.string().meta({ description: 'What kind of event: a command, a clock, an activity, the start or the close' }),
+  actor: z.string().meta({ description: "Who, for a person's command; `system` for the workflow's own doing" }),
+  text: z.string().meta({ description: 'In plain words, with codes, clock names and times only' }),
+});
+export const historyItemViewSchema = historyItemViewFields.meta({ id: 'HistoryItemView' });
+export class HistoryItemView extends createZodDto(historyItemViewFields) {}
 
-export class HistoryView {
-  @ApiProperty() reference!: string;
-  @ApiProperty({ enum: historySources, description: '`archive`: exported as each run closed; `live`: from Temporal' }) source!: string;
-  @ApiProperty({ type: 'string', nullable: true }) policyVersion!: string | null;
-  @ApiProperty({ type: 'integer' }) runs!: number;
-  @ApiProperty({ type: 'integer' }) events!: number;
-  @ApiProperty({ type: [HistoryItemView] }) items!: HistoryItemView[];
-}
+const historyViewFields = z.object({
+  reference: z.string(),
+  source: codes(historySources).meta({ description: '`archive`: exported as each run closed; `live`: from Temporal' }),
+  policyVersion: orNull(z.string()),
+  runs: integer(),
+  events: integer(),
+  items: z.array(historyItemViewSchema),
+});
+export const historyViewSchema = historyViewFields.meta({ id: 'HistoryView' });
+export class HistoryView extends createZodDto(historyViewFields) {}
 
-export class ReplayView {
-  @ApiProperty() reference!: string;
-  @ApiProperty({ enum: historySources }) source!: string;
-  @ApiProperty({ type: 'integer' }) runs!: number;
-  @ApiProperty({ type: 'integer' }) events!: number;
-  @ApiProperty({ description: 'Every decision reproduced by the current code' }) reproduced!: boolean;
-  @ApiProperty({ description: 'In plain words: all decisions reproduced, or where the code and the record part' }) verdict!: string;
-}
+const replayViewFields = z.object({
+  reference: z.string(),
+  source: codes(historySources),
+  runs: integer(),
+  events: integer(),
+  reproduced: z.boolean().meta({ description: 'Every decision reproduced by the current code' }),
+  verdict: z.string().meta({ description: 'In plain words: all decisions reproduced, or where the code and the record part' }),
+});
+export const replayViewSchema = replayViewFields.meta({ id: 'ReplayView' });
+export class ReplayView extends createZodDto(replayViewFields) {}
