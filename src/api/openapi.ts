@@ -1,24 +1,28 @@
 import { type INestApplication } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { cleanupOpenApiDoc, createZodDto } from 'nestjs-zod';
 import { restrictedFields } from '../modules/platform/access/field-access.js';
 import { DomainErrorCode } from '../modules/platform/errors/domain-error.js';
-import { TEXT } from './common/text.js';
+import { codes, integer, TEXT } from './common/text.js';
 import { idempotencyKeySchema, type PathParameterName, pathParameters } from './common/params.js';
+import { z } from 'zod';
 
-class FieldProblemDto {
-  @ApiProperty({ description: 'The field, header or parameter, with a path for nested fields (`caller.email`)' }) field!: string;
-  @ApiProperty() message!: string;
-}
+const fieldProblemDtoFields = z.object({
+  field: z.string().meta({ description: 'The field, header or parameter, with a path for nested fields (`caller.email`)' }),
+  message: z.string(),
+});
+const fieldProblemDtoSchema = fieldProblemDtoFields.meta({ id: 'FieldProblemDto' });
 
 /** Every error answer's body. */
-export class ErrorBodyDto {
-  @ApiProperty({ type: 'integer', description: 'The HTTP status again' }) statusCode!: number;
-  @ApiProperty({ description: 'The status in words' }) error!: string;
-  @ApiProperty({ enum: [...Object.values(DomainErrorCode), 'method_not_allowed', 'http_error', 'internal_error'], description: 'What went wrong, for programs' }) code!: string;
-  @ApiProperty({ description: 'What went wrong, for people' }) message!: string;
-  @ApiPropertyOptional({ type: [FieldProblemDto], description: 'Each invalid field (400 and 422)' }) fields?: FieldProblemDto[];
-}
+const errorBodyDtoFields = z.object({
+  statusCode: integer().meta({ description: 'The HTTP status again' }),
+  error: z.string().meta({ description: 'The status in words' }),
+  code: codes([...Object.values(DomainErrorCode), 'method_not_allowed', 'http_error', 'internal_error']).meta({ description: 'What went wrong, for programs' }),
+  message: z.string().meta({ description: 'What went wrong, for people' }),
+  fields: z.array(fieldProblemDtoSchema).meta({ description: 'Each invalid field (400 and 422)' }).optional(),
+});
+export const errorBodyDtoSchema = errorBodyDtoFields.meta({ id: 'ErrorBodyDto' });
+export class ErrorBodyDto extends createZodDto(errorBodyDtoFields) {}
 
 /** What each error status means when a route does not say more. */
 const errorMeanings: Record<number, string> = {

@@ -1,7 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { CLOCK_ID, page, queryInteger, text } from '../common/text.js';
+import { CLOCK_ID, codes, integer, orNull, page, queryInteger, text } from '../common/text.js';
 import { acknowledgementActions, alertKinds } from '../../domain/alerts.js';
 import { referencePattern } from '../../domain/reference.js';
 
@@ -26,45 +25,52 @@ export class AcknowledgementDto extends createZodDto(
     }),
 ) {}
 
-class AlertActorView {
-  @ApiProperty() subject!: string;
-  @ApiProperty() role!: string;
-}
+const alertActorViewFields = z.object({
+  subject: z.string(),
+  role: z.string(),
+});
+const alertActorViewSchema = alertActorViewFields.meta({ id: 'AlertActorView' });
 
-class AcknowledgementView {
-  @ApiProperty({ type: 'string', format: 'date-time' }) at!: string;
-  @ApiProperty({ type: AlertActorView }) by!: AlertActorView;
-  @ApiProperty({ enum: acknowledgementActions }) action!: string;
-}
+const acknowledgementViewFields = z.object({
+  at: z.string().meta({ format: 'date-time' }),
+  by: alertActorViewSchema,
+  action: codes(acknowledgementActions),
+});
+const acknowledgementViewSchema = acknowledgementViewFields.meta({ id: 'AcknowledgementView' });
 
-class DeliveryView {
-  @ApiProperty({ description: 'Delivery to the role\'s webhook: `not-configured`, `pending`, `delivered` or `failed`' }) state!: string;
-  @ApiProperty({ type: 'integer' }) attempts!: number;
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) deliveredAt!: string | null;
-}
+const deliveryViewFields = z.object({
+  state: z.string().meta({ description: 'Delivery to the role\'s webhook: `not-configured`, `pending`, `delivered` or `failed`' }),
+  attempts: integer(),
+  deliveredAt: orNull(z.string()).meta({ format: 'date-time' }),
+});
+const deliveryViewSchema = deliveryViewFields.meta({ id: 'DeliveryView' });
 
 /** An alert: codes, times and staff ids only, never what a caller said. */
-export class AlertView {
-  @ApiProperty({ description: 'Starts with its case reference' }) id!: string;
-  @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
-  @ApiProperty({ enum: alertKinds }) kind!: string;
-  @ApiProperty({ type: 'integer', description: 'The level in the escalation chain' }) level!: number;
-  @ApiProperty({ description: 'The role it is addressed to' }) role!: string;
-  @ApiProperty() team!: string;
-  @ApiProperty({ description: '`clock-warning`, `clock-breach`, `clock-re-escalation`, or `manual:<reason>`' }) reason!: string;
-  @ApiProperty({ type: 'string', nullable: true }) clock!: string | null;
-  @ApiProperty({ type: 'string', format: 'date-time', description: 'When the alarm fell due (or the person escalated)' }) raisedAt!: string;
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: "The clock's deadline" }) dueAt!: string | null;
-  @ApiProperty({ type: 'string', format: 'date-time', description: 'When the case store recorded it' }) writtenAt!: string;
-  @ApiProperty({ enum: alertStates }) state!: string;
-  @ApiProperty({ type: AcknowledgementView, nullable: true }) acknowledgement!: AcknowledgementView | null;
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) closedAt!: string | null;
-  @ApiProperty({ type: DeliveryView }) delivery!: DeliveryView;
-}
+const alertViewFields = z.object({
+  id: z.string().meta({ description: 'Starts with its case reference' }),
+  reference: z.string().meta({ example: 'XP-20261123-000042' }),
+  kind: codes(alertKinds),
+  level: integer().meta({ description: 'The level in the escalation chain' }),
+  role: z.string().meta({ description: 'The role it is addressed to' }),
+  team: z.string(),
+  reason: z.string().meta({ description: '`clock-warning`, `clock-breach`, `clock-re-escalation`, or `manual:<reason>`' }),
+  clock: orNull(z.string()),
+  raisedAt: z.string().meta({ format: 'date-time', description: 'When the alarm fell due (or the person escalated)' }),
+  dueAt: orNull(z.string()).meta({ format: 'date-time', description: "The clock's deadline" }),
+  writtenAt: z.string().meta({ format: 'date-time', description: 'When the case store recorded it' }),
+  state: codes(alertStates),
+  acknowledgement: acknowledgementViewSchema.nullable(),
+  closedAt: orNull(z.string()).meta({ format: 'date-time' }),
+  delivery: deliveryViewSchema,
+});
+export const alertViewSchema = alertViewFields.meta({ id: 'AlertView' });
+export class AlertView extends createZodDto(alertViewFields) {}
 
-export class AlertsPageView {
-  @ApiProperty({ type: 'integer' }) total!: number;
-  @ApiProperty({ type: 'integer' }) limit!: number;
-  @ApiProperty({ type: 'integer' }) offset!: number;
-  @ApiProperty({ type: [AlertView], description: 'Open first, then newest first' }) items!: AlertView[];
-}
+const alertsPageViewFields = z.object({
+  total: integer(),
+  limit: integer(),
+  offset: integer(),
+  items: z.array(alertViewSchema).meta({ description: 'Open first, then newest first' }),
+});
+export const alertsPageViewSchema = alertsPageViewFields.meta({ id: 'AlertsPageView' });
+export class AlertsPageView extends createZodDto(alertsPageViewFields) {}

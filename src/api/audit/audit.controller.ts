@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { referencePattern } from '../../domain/reference.js';
@@ -8,6 +8,7 @@ import { AuditVerifier } from '../../modules/audit/audit-verifier.service.js';
 import { StoreReconciler } from '../../modules/audit/store-reconciler.service.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { RequirePermission } from '../access/access.decorators.js';
+import { codes, integer, orNull } from '../common/text.js';
 
 class VerifyQueryDto extends createZodDto(
   z.strictObject({
@@ -19,56 +20,63 @@ class VerifyQueryDto extends createZodDto(
   }),
 ) {}
 
-class BrokenEntryView {
-  @ApiProperty() reference!: string;
-  @ApiProperty({ type: 'integer' }) sequence!: number;
-  @ApiProperty({ type: 'string', nullable: true }) entryId!: string | null;
-  @ApiProperty({ description: 'Why, in plain words' }) reason!: string;
-}
+const brokenEntryViewFields = z.object({
+  reference: z.string(),
+  sequence: integer(),
+  entryId: orNull(z.string()),
+  reason: z.string().meta({ description: 'Why, in plain words' }),
+});
+const brokenEntryViewSchema = brokenEntryViewFields.meta({ id: 'BrokenEntryView' });
 
-class VerifyReportView {
-  @ApiProperty() intact!: boolean;
-  @ApiProperty({ type: 'integer' }) cases!: number;
-  @ApiProperty({ type: 'integer' }) entries!: number;
-  @ApiProperty({ type: [BrokenEntryView], description: 'The first broken entry of each case whose chain is broken' }) broken!: BrokenEntryView[];
-}
+const verifyReportViewFields = z.object({
+  intact: z.boolean(),
+  cases: integer(),
+  entries: integer(),
+  broken: z.array(brokenEntryViewSchema).meta({ description: 'The first broken entry of each case whose chain is broken' }),
+});
+class VerifyReportView extends createZodDto(verifyReportViewFields) {}
 
-class DivergenceView {
-  @ApiProperty() reference!: string;
-  @ApiProperty({ description: 'What differs, as a code (`change-missing`, `store-behind`, `open-alerts-differ`, …)' }) kind!: string;
-  @ApiProperty({ description: 'In plain words, with codes and counts only' }) detail!: string;
-}
+const divergenceViewFields = z.object({
+  reference: z.string(),
+  kind: z.string().meta({ description: 'What differs, as a code (`change-missing`, `store-behind`, `open-alerts-differ`, …)' }),
+  detail: z.string().meta({ description: 'In plain words, with codes and counts only' }),
+});
+const divergenceViewSchema = divergenceViewFields.meta({ id: 'DivergenceView' });
 
-export class ReconciliationView {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['cli', 'schedule', 'api'] }) trigger!: string;
-  @ApiProperty() requestedBy!: string;
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'Only cases changed since then were compared (null: every case)' }) since!: string | null;
-  @ApiProperty({ type: 'string', format: 'date-time' }) startedAt!: string;
-  @ApiProperty({ type: 'string', format: 'date-time' }) finishedAt!: string;
-  @ApiProperty({ type: 'integer' }) cases!: number;
-  @ApiProperty({ type: 'integer' }) divergentCases!: number;
-  @ApiProperty({ type: [DivergenceView] }) divergences!: DivergenceView[];
-  @ApiProperty({ enum: ['clean', 'divergent'] }) outcome!: string;
-}
+const reconciliationViewFields = z.object({
+  id: z.string().meta({ format: 'uuid' }),
+  trigger: codes(['cli', 'schedule', 'api']),
+  requestedBy: z.string(),
+  since: orNull(z.string()).meta({ format: 'date-time', description: 'Only cases changed since then were compared (null: every case)' }),
+  startedAt: z.string().meta({ format: 'date-time' }),
+  finishedAt: z.string().meta({ format: 'date-time' }),
+  cases: integer(),
+  divergentCases: integer(),
+  divergences: z.array(divergenceViewSchema),
+  outcome: codes(['clean', 'divergent']),
+});
+export const reconciliationViewSchema = reconciliationViewFields.meta({ id: 'ReconciliationView' });
+export class ReconciliationView extends createZodDto(reconciliationViewFields) {}
 
-class StoreAlertView {
-  @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['write-failed', 'change-conflict', 'write-held'], description: '`write-failed`: a data error, given up after its attempts; `change-conflict`: a change written again with other content; `write-held`: a change waiting for one before it' }) kind!: string;
-  @ApiProperty() reference!: string;
-  @ApiProperty({ type: 'string', nullable: true }) changeId!: string | null;
-  @ApiProperty({ type: 'integer', nullable: true }) version!: number | null;
-  @ApiProperty({ type: 'string', nullable: true, description: "PostgreSQL's SQLSTATE" }) sqlState!: string | null;
-  @ApiProperty({ type: 'string', nullable: true }) errorName!: string | null;
-  @ApiProperty({ type: 'integer' }) attempts!: number;
-  @ApiProperty({ type: 'string', format: 'date-time' }) raisedAt!: string;
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'Set when `npm run store:resync` has written what was missing' }) resolvedAt!: string | null;
-}
+const storeAlertViewFields = z.object({
+  id: z.string(),
+  kind: codes(['write-failed', 'change-conflict', 'write-held']).meta({ description: '`write-failed`: a data error, given up after its attempts; `change-conflict`: a change written again with other content; `write-held`: a change waiting for one before it' }),
+  reference: z.string(),
+  changeId: orNull(z.string()),
+  version: orNull(integer()),
+  sqlState: orNull(z.string()).meta({ description: "PostgreSQL's SQLSTATE" }),
+  errorName: orNull(z.string()),
+  attempts: integer(),
+  raisedAt: z.string().meta({ format: 'date-time' }),
+  resolvedAt: orNull(z.string()).meta({ format: 'date-time', description: 'Set when `npm run store:resync` has written what was missing' }),
+});
+const storeAlertViewSchema = storeAlertViewFields.meta({ id: 'StoreAlertView' });
 
-class StoreAlertPageView {
-  @ApiProperty({ type: 'integer', description: 'Alerts not yet settled' }) open!: number;
-  @ApiProperty({ type: [StoreAlertView], description: 'Newest first, the unsettled first' }) items!: StoreAlertView[];
-}
+const storeAlertPageViewFields = z.object({
+  open: integer().meta({ description: 'Alerts not yet settled' }),
+  items: z.array(storeAlertViewSchema).meta({ description: 'Newest first, the unsettled first' }),
+});
+class StoreAlertPageView extends createZodDto(storeAlertPageViewFields) {}
 
 /** The auditors' checks on the audit trail and on the case store's fidelity to the workflows. */
 @ApiTags('audit')

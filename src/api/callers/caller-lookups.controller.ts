@@ -1,16 +1,16 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { callerIdentifiers } from '../../domain/caller-identity.js';
 import { Channel, SocialMediaPlatform } from '../../domain/channels.js';
 import { Permission } from '../../modules/platform/access/permissions.js';
-import { CallerIdentities, type CallerCase } from '../../modules/contact-cases/caller-identities.service.js';
+import { CallerIdentities } from '../../modules/contact-cases/caller-identities.service.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 import { callerSchema } from '../contacts/contacts.dto.js';
-import { text } from '../common/text.js';
+import { codes, orNull, text } from '../common/text.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 
@@ -41,26 +41,29 @@ export class CallerLookupDto extends createZodDto(
     }),
 ) {}
 
-class CallerCaseFlagsView {
-  @ApiProperty({ type: 'string', enum: ['IR'], nullable: true }) riskMarker!: string | null;
-  @ApiProperty() domesticAbuse!: boolean;
-  @ApiProperty() sexualOffence!: boolean;
-  @ApiProperty() vulnerable!: boolean;
-  @ApiProperty() repeatCaller!: boolean;
-}
+const callerCaseFlagsViewFields = z.object({
+  riskMarker: codes(['IR']).nullable(),
+  domesticAbuse: z.boolean(),
+  sexualOffence: z.boolean(),
+  vulnerable: z.boolean(),
+  repeatCaller: z.boolean(),
+});
+const callerCaseFlagsViewSchema = callerCaseFlagsViewFields.meta({ id: 'CallerCaseFlagsView' });
 
-class CallerCaseView implements CallerCase {
-  @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
-  @ApiProperty({ type: 'string', nullable: true }) channel!: string | null;
-  @ApiProperty({ type: 'string', format: 'date-time' }) receivedAt!: string;
-  @ApiProperty({ type: 'string', nullable: true }) stage!: string | null;
-  @ApiProperty({ type: 'string', nullable: true }) outcome!: string | null;
-  @ApiProperty({ type: CallerCaseFlagsView }) flags!: CallerCaseFlagsView;
-}
+const callerCaseViewFields = z.object({
+  reference: z.string().meta({ example: 'XP-20261123-000042' }),
+  channel: orNull(z.string()),
+  receivedAt: z.string().meta({ format: 'date-time' }),
+  stage: orNull(z.string()),
+  outcome: orNull(z.string()),
+  flags: callerCaseFlagsViewSchema,
+});
+const callerCaseViewSchema = callerCaseViewFields.meta({ id: 'CallerCaseView' });
 
-class CallerLookupAnswer {
-  @ApiProperty({ type: [CallerCaseView], description: 'Newest first: reference, channel, when, stage, outcome and flags; no personal data' }) items!: CallerCaseView[];
-}
+const callerLookupAnswerFields = z.object({
+  items: z.array(callerCaseViewSchema).meta({ description: 'Newest first: reference, channel, when, stage, outcome and flags; no personal data' }),
+});
+class CallerLookupAnswer extends createZodDto(callerLookupAnswerFields) {}
 
 /**
  * Finds a caller's earlier cases for a handler. A POST, so that no phone number or address lands in

@@ -1,15 +1,13 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { SocialMediaPlatform } from '../../domain/channels.js';
-import { type ConversationChannel, conversationChannels, conversationPlatforms, type DeliveryState, deliveryStates } from '../../domain/conversations.js';
-import { dateTime, page, text } from '../common/text.js';
+import { type ConversationChannel, conversationChannels, conversationPlatforms, deliveryStates } from '../../domain/conversations.js';
+import { codes, dateTime, integer, orNull, page, text } from '../common/text.js';
 import { type ContactCaseState } from '../../domain/contact-case.js';
-import { ActorView, ConversationView } from '../contacts/contacts.views.js';
+import { actorViewSchema, conversationViewSchema } from '../contacts/contacts.views.js';
 
 /** Every platform a conversation channel's messages come from (the channel catalogue's). */
 const platforms = [...new Set(conversationChannels.flatMap(conversationPlatforms))] as [string, ...string[]];
-const dateTimeView = { type: 'string', format: 'date-time' } as const;
 
 /** A message from the public as a platform connector hands it over. */
 export class InboundMessageDto extends createZodDto(
@@ -24,12 +22,14 @@ export class InboundMessageDto extends createZodDto(
     }),
 ) {}
 
-export class ReceivedMessageView {
-  @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
-  @ApiProperty({ description: "The message's id on the case" }) messageId!: string;
-  @ApiProperty({ description: 'This message opened the case' }) caseOpened!: boolean;
-  @ApiProperty({ description: 'The message had been handed over before: nothing changed' }) replayed!: boolean;
-}
+const receivedMessageViewFields = z.object({
+  reference: z.string().meta({ example: 'XP-20261123-000042' }),
+  messageId: z.string().meta({ description: "The message's id on the case" }),
+  caseOpened: z.boolean().meta({ description: 'This message opened the case' }),
+  replayed: z.boolean().meta({ description: 'The message had been handed over before: nothing changed' }),
+});
+export const receivedMessageViewSchema = receivedMessageViewFields.meta({ id: 'ReceivedMessageView' });
+export class ReceivedMessageView extends createZodDto(receivedMessageViewFields) {}
 
 export class ReplyDto extends createZodDto(z.strictObject({ text: text(1, 5000) })) {}
 
@@ -37,12 +37,14 @@ export class ReplyDto extends createZodDto(z.strictObject({ text: text(1, 5000) 
  * The answer to a reply: the reply and its conversation, never the case record (the hub's users
  * may not read case records, and a reply needs nothing more).
  */
-export class ReplyView {
-  @ApiProperty({ example: 'XP-20261123-000042' }) reference!: string;
-  @ApiProperty({ description: "The reply's id on the case; its delivery shows on the case's messages" }) messageId!: string;
-  @ApiProperty({ enum: deliveryStates }) deliveryState!: DeliveryState;
-  @ApiProperty({ type: ConversationView }) conversation!: ConversationView;
-}
+const replyViewFields = z.object({
+  reference: z.string().meta({ example: 'XP-20261123-000042' }),
+  messageId: z.string().meta({ description: "The reply's id on the case; its delivery shows on the case's messages" }),
+  deliveryState: z.enum(deliveryStates),
+  conversation: conversationViewSchema,
+});
+export const replyViewSchema = replyViewFields.meta({ id: 'ReplyView' });
+export class ReplyView extends createZodDto(replyViewFields) {}
 
 /** A reply's answer from the case's state after it (a reply is only taken on a conversation). */
 export function replyView(messageId: string, state: ContactCaseState): ReplyView {
@@ -57,49 +59,59 @@ export class InboxQueryDto extends createZodDto(
   }),
 ) {}
 
-export class FirstResponseView {
-  @ApiProperty() state!: string;
-  @ApiProperty(dateTimeView) dueAt!: string;
-}
+const firstResponseViewFields = z.object({
+  state: z.string(),
+  dueAt: z.string().meta({ format: 'date-time' }),
+});
+export const firstResponseViewSchema = firstResponseViewFields.meta({ id: 'FirstResponseView' });
+export class FirstResponseView extends createZodDto(firstResponseViewFields) {}
 
-export class InboxItemView {
-  @ApiProperty() reference!: string;
-  @ApiProperty({ enum: conversationChannels }) channel!: string;
-  @ApiProperty() platform!: string;
-  @ApiProperty({ type: 'string', nullable: true }) handle!: string | null;
-  @ApiProperty({ ...dateTimeView, description: 'The first message since the last reply' }) waitingSince!: string;
-  @ApiProperty({ type: 'integer' }) waitedSeconds!: number;
-  @ApiProperty({ type: 'integer', description: 'Messages since the last reply' }) unanswered!: number;
-  @ApiProperty({ type: 'string', nullable: true, description: 'The latest message from the public' }) lastMessage!: string | null;
-  @ApiProperty({ type: FirstResponseView, nullable: true, description: "The first-response clock, where the policy runs one for the channel" }) firstResponse!: FirstResponseView | null;
-}
+const inboxItemViewFields = z.object({
+  reference: z.string(),
+  channel: codes(conversationChannels),
+  platform: z.string(),
+  handle: orNull(z.string()),
+  waitingSince: z.string().meta({ format: 'date-time', description: 'The first message since the last reply' }),
+  waitedSeconds: integer(),
+  unanswered: integer().meta({ description: 'Messages since the last reply' }),
+  lastMessage: orNull(z.string()).meta({ description: 'The latest message from the public' }),
+  firstResponse: firstResponseViewSchema.nullable().meta({ description: "The first-response clock, where the policy runs one for the channel" }),
+});
+export const inboxItemViewSchema = inboxItemViewFields.meta({ id: 'InboxItemView' });
+export class InboxItemView extends createZodDto(inboxItemViewFields) {}
 
-export class InboxView {
-  @ApiProperty({ type: 'integer' }) total!: number;
-  @ApiProperty({ type: 'integer' }) limit!: number;
-  @ApiProperty({ type: 'integer' }) offset!: number;
-  @ApiProperty({ type: [InboxItemView] }) items!: InboxItemView[];
-}
+const inboxViewFields = z.object({
+  total: integer(),
+  limit: integer(),
+  offset: integer(),
+  items: z.array(inboxItemViewSchema),
+});
+export const inboxViewSchema = inboxViewFields.meta({ id: 'InboxView' });
+export class InboxView extends createZodDto(inboxViewFields) {}
 
 export class PostDto extends createZodDto(z.strictObject({ platform: z.enum(SocialMediaPlatform), text: text(1, 5000) })) {}
 
-export class PostView {
-  @ApiProperty() id!: string;
-  @ApiProperty({ enum: SocialMediaPlatform }) platform!: string;
-  @ApiProperty() text!: string;
-  @ApiProperty({ type: ActorView }) by!: ActorView;
-  @ApiProperty(dateTimeView) createdAt!: string;
-  @ApiProperty({ enum: deliveryStates }) deliveryState!: DeliveryState;
-  @ApiProperty({ type: 'integer' }) deliveryAttempts!: number;
-  @ApiProperty({ ...dateTimeView, nullable: true }) deliveredAt!: string | null;
-  @ApiProperty({ type: 'string', nullable: true }) platformMessageId!: string | null;
-  @ApiProperty({ type: 'string', nullable: true }) lastError!: string | null;
-}
+const postViewFields = z.object({
+  id: z.string(),
+  platform: codes(SocialMediaPlatform),
+  text: z.string(),
+  by: actorViewSchema,
+  createdAt: z.string().meta({ format: 'date-time' }),
+  deliveryState: z.enum(deliveryStates),
+  deliveryAttempts: integer(),
+  deliveredAt: orNull(z.string()).meta({ format: 'date-time' }),
+  platformMessageId: orNull(z.string()),
+  lastError: orNull(z.string()),
+});
+export const postViewSchema = postViewFields.meta({ id: 'PostView' });
+export class PostView extends createZodDto(postViewFields) {}
 
 export class PostsQueryDto extends createZodDto(z.strictObject({ ...page(50) })) {}
 
-export class PostPageView {
-  @ApiProperty({ type: 'integer' }) limit!: number;
-  @ApiProperty({ type: 'integer' }) offset!: number;
-  @ApiProperty({ type: [PostView] }) items!: PostView[];
-}
+const postPageViewFields = z.object({
+  limit: integer(),
+  offset: integer(),
+  items: z.array(postViewSchema),
+});
+export const postPageViewSchema = postPageViewFields.meta({ id: 'PostPageView' });
+export class PostPageView extends createZodDto(postPageViewFields) {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +15,7 @@ import { TemporalClientService } from '../../modules/platform/temporal/temporal-
 import { continuityDrillWorkflowId, continuityDrillWorkflowType, type ContinuityDrillInput } from '../../workflows/continuity-drill.messages.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 import { PathParam } from '../common/params.js';
-import { queryInteger } from '../common/text.js';
+import { codes, integer, orNull, queryInteger } from '../common/text.js';
 
 const { cases, clockSeconds, workerDownSeconds, toleranceSeconds } = drillSettingLimits;
 
@@ -34,70 +34,79 @@ export class StartDrillDto extends createZodDto(
 
 export class DrillsQueryDto extends createZodDto(z.strictObject({ limit: queryInteger(1, 200, { default: 20 }).optional() })) {}
 
-class DrillSettingsView {
-  @ApiProperty({ type: 'integer' }) cases!: number;
-  @ApiProperty({ type: 'integer' }) clockSeconds!: number;
-  @ApiProperty({ type: 'integer' }) workerDownSeconds!: number;
-  @ApiProperty({ type: 'integer' }) toleranceSeconds!: number;
-}
+const drillSettingsViewFields = z.object({
+  cases: integer(),
+  clockSeconds: integer(),
+  workerDownSeconds: integer(),
+  toleranceSeconds: integer(),
+});
+const drillSettingsViewSchema = drillSettingsViewFields.meta({ id: 'DrillSettingsView' });
 
-class DrillStartedView {
-  @ApiProperty() workflowId!: string;
-  @ApiProperty({ type: DrillSettingsView, description: 'What it will run with' }) settings!: DrillSettingsView;
-}
+const drillStartedViewFields = z.object({
+  workflowId: z.string(),
+  settings: drillSettingsViewSchema.meta({ description: 'What it will run with' }),
+});
+class DrillStartedView extends createZodDto(drillStartedViewFields) {}
 
-class LateAlarmView {
-  @ApiProperty() reference!: string;
-  @ApiProperty() clock!: string;
-  @ApiProperty({ enum: ['warning', 'due'] }) alarm!: string;
-  @ApiProperty({ format: 'date-time' }) dueAt!: string;
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'Null: it had not fired when the drill checked' }) firedAt!: string | null;
-  @ApiProperty({ type: 'integer', nullable: true }) lateMs!: number | null;
-}
+const lateAlarmViewFields = z.object({
+  reference: z.string(),
+  clock: z.string(),
+  alarm: codes(['warning', 'due']),
+  dueAt: z.string().meta({ format: 'date-time' }),
+  firedAt: orNull(z.string()).meta({ format: 'date-time', description: 'Null: it had not fired when the drill checked' }),
+  lateMs: orNull(integer()),
+});
+const lateAlarmViewSchema = lateAlarmViewFields.meta({ id: 'LateAlarmView' });
 
-class WorkerRestartView {
-  @ApiProperty() workerIdentity!: string;
-  @ApiProperty({ type: 'integer' }) downMs!: number;
-  @ApiProperty({ format: 'date-time' }) stoppedAt!: string;
-}
+const workerRestartViewFields = z.object({
+  workerIdentity: z.string(),
+  downMs: integer(),
+  stoppedAt: z.string().meta({ format: 'date-time' }),
+});
+const workerRestartViewSchema = workerRestartViewFields.meta({ id: 'WorkerRestartView' });
 
-class AlarmCountsView {
-  @ApiProperty({ type: 'integer' }) expected!: number;
-  @ApiProperty({ type: 'integer' }) onTime!: number;
-  @ApiProperty({ type: 'integer' }) late!: number;
-}
+const alarmCountsViewFields = z.object({
+  expected: integer(),
+  onTime: integer(),
+  late: integer(),
+});
+const alarmCountsViewSchema = alarmCountsViewFields.meta({ id: 'AlarmCountsView' });
 
-class AlertCountsView {
-  @ApiProperty({ type: 'integer' }) expected!: number;
-  @ApiProperty({ type: 'integer' }) delivered!: number;
-}
+const alertCountsViewFields = z.object({
+  expected: integer(),
+  delivered: integer(),
+});
+const alertCountsViewSchema = alertCountsViewFields.meta({ id: 'AlertCountsView' });
 
-export class DrillView {
-  @ApiProperty({ format: 'uuid' }) drillId!: string;
-  @ApiProperty() workflowId!: string;
-  @ApiProperty({ enum: ['manual', 'schedule'] }) trigger!: string;
-  @ApiProperty({ description: 'Who started it (the schedule: continuity-drill-schedule)' }) requestedBy!: string;
-  @ApiProperty({ enum: ['passed', 'failed'] }) outcome!: string;
-  @ApiProperty({ format: 'date-time' }) startedAt!: string;
-  @ApiProperty({ format: 'date-time' }) finishedAt!: string;
-  @ApiProperty({ type: 'integer' }) durationMs!: number;
-  @ApiProperty({ type: 'integer' }) cases!: number;
-  @ApiProperty({ type: 'integer' }) clockSeconds!: number;
-  @ApiProperty({ type: 'integer' }) toleranceMs!: number;
-  @ApiProperty({ type: WorkerRestartView, description: 'The worker restarted, how long it stayed down, and when it stopped' }) workerRestart!: WorkerRestartView;
-  @ApiProperty({ type: AlarmCountsView, description: 'Each clock warns, then breaches: two alarms a case' }) alarms!: AlarmCountsView;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'The latest any alarm fired after its time' }) maxLatenessMs!: number | null;
-  @ApiProperty({ type: AlertCountsView, description: 'Delivered: confirmed by the webhook for its role, or recorded where the role has no webhook' }) alerts!: AlertCountsView;
-  @ApiProperty({ type: [LateAlarmView] }) lateAlarms!: LateAlarmView[];
-  @ApiProperty({ type: [String], description: 'Why it failed, in words' }) problems!: string[];
-  @ApiProperty({ type: [String], description: "The drill's synthetic cases (team continuity-drill)" }) references!: string[];
-}
+const drillViewFields = z.object({
+  drillId: z.string().meta({ format: 'uuid' }),
+  workflowId: z.string(),
+  trigger: codes(['manual', 'schedule']),
+  requestedBy: z.string().meta({ description: 'Who started it (the schedule: continuity-drill-schedule)' }),
+  outcome: codes(['passed', 'failed']),
+  startedAt: z.string().meta({ format: 'date-time' }),
+  finishedAt: z.string().meta({ format: 'date-time' }),
+  durationMs: integer(),
+  cases: integer(),
+  clockSeconds: integer(),
+  toleranceMs: integer(),
+  workerRestart: workerRestartViewSchema.meta({ description: 'The worker restarted, how long it stayed down, and when it stopped' }),
+  alarms: alarmCountsViewSchema.meta({ description: 'Each clock warns, then breaches: two alarms a case' }),
+  maxLatenessMs: orNull(integer()).meta({ description: 'The latest any alarm fired after its time' }),
+  alerts: alertCountsViewSchema.meta({ description: 'Delivered: confirmed by the webhook for its role, or recorded where the role has no webhook' }),
+  lateAlarms: z.array(lateAlarmViewSchema),
+  problems: z.array(z.string()).meta({ description: 'Why it failed, in words' }),
+  references: z.array(z.string()).meta({ description: "The drill's synthetic cases (team continuity-drill)" }),
+});
+export const drillViewSchema = drillViewFields.meta({ id: 'DrillView' });
+export class DrillView extends createZodDto(drillViewFields) {}
 
-class DrillListView {
-  @ApiProperty({ description: 'The schedule the drills run on (`off`: none)' }) schedule!: string;
-  @ApiProperty() timeZone!: string;
-  @ApiProperty({ type: [DrillView], description: 'Newest first' }) items!: DrillView[];
-}
+const drillListViewFields = z.object({
+  schedule: z.string().meta({ description: 'The schedule the drills run on (`off`: none)' }),
+  timeZone: z.string(),
+  items: z.array(drillViewSchema).meta({ description: 'Newest first' }),
+});
+class DrillListView extends createZodDto(drillListViewFields) {}
 
 export function drillView(row: ContinuityDrill): DrillView {
   return {

@@ -1,35 +1,43 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { DatabaseHealth } from '../../modules/platform/database/database.health.js';
 import { TemporalClientService } from '../../modules/platform/temporal/temporal-client.module.js';
 import { Permission } from '../../modules/platform/access/permissions.js';
 import { Public, RequirePermission } from '../access/access.decorators.js';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 
 const PROBE_TIMEOUT_MS = 3_000;
 
-class ComponentHealthDto {
-  @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
-  @ApiProperty({ type: 'number' }) latencyMs!: number;
-  @ApiProperty({ required: false }) error?: string;
-}
+const componentHealthDtoFields = z.object({
+  status: z.enum(['up', 'down']),
+  latencyMs: z.number(),
+  error: z.string().optional(),
+});
+const componentHealthDtoSchema = componentHealthDtoFields.meta({ id: 'ComponentHealthDto' });
 
-class ChecksDto {
-  @ApiProperty({ type: ComponentHealthDto }) database!: ComponentHealthDto;
-  @ApiProperty({ type: ComponentHealthDto }) temporal!: ComponentHealthDto;
-  @ApiProperty({ type: ComponentHealthDto, description: 'The namespace exists and has every case search attribute (`error` names what is missing)' }) namespace!: ComponentHealthDto;
-}
+const checksDtoFields = z.object({
+  database: componentHealthDtoSchema,
+  temporal: componentHealthDtoSchema,
+  namespace: componentHealthDtoSchema.meta({ description: 'The namespace exists and has every case search attribute (`error` names what is missing)' }),
+});
+const checksDtoSchema = checksDtoFields.meta({ id: 'ChecksDto' });
 
-export class HealthDto {
-  @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
-  @ApiProperty({ type: [String], description: 'The components that did not answer' }) down!: string[];
-  @ApiProperty({ type: ChecksDto }) checks!: ChecksDto;
-}
+const healthDtoFields = z.object({
+  status: z.enum(['ok', 'degraded']),
+  down: z.array(z.string()).meta({ description: 'The components that did not answer' }),
+  checks: checksDtoSchema,
+});
+export const healthDtoSchema = healthDtoFields.meta({ id: 'HealthDto' });
+export class HealthDto extends createZodDto(healthDtoFields) {}
 
 /** What the public (a load balancer) is told: up or not, nothing about why. */
-export class PublicHealthDto {
-  @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
-}
+const publicHealthDtoFields = z.object({
+  status: z.enum(['ok', 'degraded']),
+});
+export const publicHealthDtoSchema = publicHealthDtoFields.meta({ id: 'PublicHealthDto' });
+export class PublicHealthDto extends createZodDto(publicHealthDtoFields) {}
 
 /**
  * Health twice over: `/health` is public and says only whether the API can work (for load

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { type Response } from 'express';
-import { ApiOperation, ApiProduces, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { Permission } from '../../modules/platform/access/permissions.js';
@@ -11,7 +11,7 @@ import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { ContinuityDrillsService } from '../../modules/continuity-drills/continuity-drills.service.js';
 import { StoreReconciler } from '../../modules/audit/store-reconciler.service.js';
-import { TEAM } from '../common/text.js';
+import { codes, integer, orNull, TEAM } from '../common/text.js';
 
 const DAY = /^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
 /** At most this many periods in one answer (three years of days). */
@@ -41,83 +41,84 @@ function checked(query: MiQueryDto) {
   return { from: query.from, to: query.to, groupBy: query.groupBy, team: query.team };
 }
 
-class TargetsView {
-  @ApiProperty({ type: 'number' }) onTimeShare!: number;
-  @ApiProperty({ type: 'number' }) attendanceOnTimeShare!: number;
-  @ApiProperty({ type: 'number' }) recontactShareAtMost!: number;
-  @ApiProperty({ type: 'integer' }) acknowledgeWithinMinutes!: number;
-}
+const targetsViewFields = z.object({
+  onTimeShare: z.number(),
+  attendanceOnTimeShare: z.number(),
+  recontactShareAtMost: z.number(),
+  acknowledgeWithinMinutes: integer(),
+});
+const targetsViewSchema = targetsViewFields.meta({ id: 'TargetsView' });
 
-class MiPeriodView {
-  @ApiProperty({ type: 'string', format: 'date-time' }) start!: string;
-  @ApiProperty({ type: 'string', format: 'date-time' }) end!: string;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description: 'demand, screening, gradeMix, clocks, pausedByReason, attendance, resolution, outcomes, escalations, downgrades: see docs/management-information.md',
-  })
-  measures!: Record<string, unknown>;
-}
+const miPeriodViewFields = z.object({
+  start: z.string().meta({ format: 'date-time' }),
+  end: z.string().meta({ format: 'date-time' }),
+  measures: z.record(z.string(), z.unknown()).meta({ description: 'demand, screening, gradeMix, clocks, pausedByReason, attendance, resolution, outcomes, escalations, downgrades: see docs/management-information.md' }),
+});
+const miPeriodViewSchema = miPeriodViewFields.meta({ id: 'MiPeriodView' });
 
-class DemandProfileView {
-  @ApiProperty({ type: [Number], description: '24 counts, midnight first, in the policy\'s time zone' }) byHourOfDay!: number[];
-  @ApiProperty({ type: [Number], description: '7 counts, Monday first' }) byWeekday!: number[];
-}
+const demandProfileViewFields = z.object({
+  byHourOfDay: z.array(z.number()).meta({ description: '24 counts, midnight first, in the policy\'s time zone' }),
+  byWeekday: z.array(z.number()).meta({ description: '7 counts, Monday first' }),
+});
+const demandProfileViewSchema = demandProfileViewFields.meta({ id: 'DemandProfileView' });
 
-class MiTotalView extends MiPeriodView {
-  @ApiProperty({ type: DemandProfileView }) demandProfile!: DemandProfileView;
-}
+const miTotalViewSchema = miPeriodViewFields.extend({ demandProfile: demandProfileViewSchema }).meta({ id: 'MiTotalView' });
 
-class DrillSummaryView {
-  @ApiProperty({ type: 'string', format: 'date-time' }) finishedAt!: string;
-  @ApiProperty({ enum: ['manual', 'schedule'] }) trigger!: string;
-  @ApiProperty({ enum: ['passed', 'failed'] }) outcome!: string;
-  @ApiProperty({ type: 'integer' }) cases!: number;
-  @ApiProperty({ type: 'integer' }) alarmsExpected!: number;
-  @ApiProperty({ type: 'integer' }) alarmsOnTime!: number;
-  @ApiProperty({ type: 'integer', nullable: true }) maxLatenessMs!: number | null;
-  @ApiProperty({ type: 'integer' }) alertsExpected!: number;
-  @ApiProperty({ type: 'integer' }) alertsDelivered!: number;
-  @ApiProperty({ type: 'integer' }) workerDownMs!: number;
-}
+const drillSummaryViewFields = z.object({
+  finishedAt: z.string().meta({ format: 'date-time' }),
+  trigger: codes(['manual', 'schedule']),
+  outcome: codes(['passed', 'failed']),
+  cases: integer(),
+  alarmsExpected: integer(),
+  alarmsOnTime: integer(),
+  maxLatenessMs: orNull(integer()),
+  alertsExpected: integer(),
+  alertsDelivered: integer(),
+  workerDownMs: integer(),
+});
+const drillSummaryViewSchema = drillSummaryViewFields.meta({ id: 'DrillSummaryView' });
 
 /** Whether the 24/7 service's continuity is tested, and how the tests went (whatever the period asked for). */
-class ContinuityDrillsView {
-  @ApiProperty({ description: 'When drills run by themselves (a cron expression), or `off`' }) schedule!: string;
-  @ApiProperty() timeZone!: string;
-  @ApiProperty({ type: [DrillSummaryView], description: 'The last five, newest first' }) latest!: DrillSummaryView[];
-}
+const continuityDrillsViewFields = z.object({
+  schedule: z.string().meta({ description: 'When drills run by themselves (a cron expression), or `off`' }),
+  timeZone: z.string(),
+  latest: z.array(drillSummaryViewSchema).meta({ description: 'The last five, newest first' }),
+});
+const continuityDrillsViewSchema = continuityDrillsViewFields.meta({ id: 'ContinuityDrillsView' });
 
-class ReconciliationSummaryView {
-  @ApiProperty({ type: 'string', format: 'date-time' }) finishedAt!: string;
-  @ApiProperty({ enum: ['cli', 'schedule', 'api'] }) trigger!: string;
-  @ApiProperty({ enum: ['clean', 'divergent'] }) outcome!: string;
-  @ApiProperty({ type: 'integer', description: 'Cases compared' }) cases!: number;
-  @ApiProperty({ type: 'integer', description: 'Cases whose store differed from their workflow' }) divergentCases!: number;
-  @ApiProperty({ type: 'integer' }) divergences!: number;
-}
+const reconciliationSummaryViewFields = z.object({
+  finishedAt: z.string().meta({ format: 'date-time' }),
+  trigger: codes(['cli', 'schedule', 'api']),
+  outcome: codes(['clean', 'divergent']),
+  cases: integer().meta({ description: 'Cases compared' }),
+  divergentCases: integer().meta({ description: 'Cases whose store differed from their workflow' }),
+  divergences: integer(),
+});
+const reconciliationSummaryViewSchema = reconciliationSummaryViewFields.meta({ id: 'ReconciliationSummaryView' });
 
 /** Whether what people read is what each case decided: the case store compared with the workflows. */
-class StoreReconciliationsView {
-  @ApiProperty({ description: 'When the comparison runs by itself (a cron expression), or `off`' }) schedule!: string;
-  @ApiProperty() timeZone!: string;
-  @ApiProperty({ type: [ReconciliationSummaryView], description: 'The last five, newest first (the divergences themselves are for auditors: GET /audit/reconciliations)' }) latest!: ReconciliationSummaryView[];
-}
+const storeReconciliationsViewFields = z.object({
+  schedule: z.string().meta({ description: 'When the comparison runs by itself (a cron expression), or `off`' }),
+  timeZone: z.string(),
+  latest: z.array(reconciliationSummaryViewSchema).meta({ description: 'The last five, newest first (the divergences themselves are for auditors: GET /audit/reconciliations)' }),
+});
+const storeReconciliationsViewSchema = storeReconciliationsViewFields.meta({ id: 'StoreReconciliationsView' });
 
-class MiReportView {
-  @ApiProperty({ type: 'string', format: 'date-time' }) from!: string;
-  @ApiProperty({ type: 'string', format: 'date-time' }) to!: string;
-  @ApiProperty() timeZone!: string;
-  @ApiProperty({ enum: groupings }) groupBy!: string;
-  @ApiProperty({ type: 'string', nullable: true }) team!: string | null;
-  @ApiProperty({ type: TargetsView }) targets!: TargetsView;
-  @ApiProperty({ type: [MiPeriodView] }) periods!: MiPeriodView[];
-  @ApiProperty({ type: MiTotalView }) total!: MiTotalView;
-  @ApiProperty({ type: MiPeriodView, description: 'The period of the same length just before' }) previous!: MiPeriodView;
-  @ApiProperty({ type: 'integer' }) unacknowledgedAlertsNow!: number;
-  @ApiProperty({ type: ContinuityDrillsView }) continuityDrills!: ContinuityDrillsView;
-  @ApiProperty({ type: StoreReconciliationsView }) storeReconciliations!: StoreReconciliationsView;
-}
+const miReportViewFields = z.object({
+  from: z.string().meta({ format: 'date-time' }),
+  to: z.string().meta({ format: 'date-time' }),
+  timeZone: z.string(),
+  groupBy: codes(groupings),
+  team: orNull(z.string()),
+  targets: targetsViewSchema,
+  periods: z.array(miPeriodViewSchema),
+  total: miTotalViewSchema,
+  previous: miPeriodViewSchema.meta({ description: 'The period of the same length just before' }),
+  unacknowledgedAlertsNow: integer(),
+  continuityDrills: continuityDrillsViewSchema,
+  storeReconciliations: storeReconciliationsViewSchema,
+});
+class MiReportView extends createZodDto(miReportViewFields) {}
 
 
 /** The police authority's figures: counts only, never a caller. */

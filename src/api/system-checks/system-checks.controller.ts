@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { Permission } from '../../modules/platform/access/permissions.js';
@@ -13,32 +13,37 @@ import {
   systemCheckWorkflowId,
   systemCheckWorkflowType,
 } from '../../workflows/system-check.messages.js';
+import { orNull } from '../common/text.js';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 
-class SystemCheckStartedDto {
-  @ApiProperty({ format: 'uuid' }) checkId!: string;
-  @ApiProperty() workflowId!: string;
-}
+const systemCheckStartedDtoFields = z.object({
+  checkId: z.string().meta({ format: 'uuid' }),
+  workflowId: z.string(),
+});
+class SystemCheckStartedDto extends createZodDto(systemCheckStartedDtoFields) {}
 
-class ActorDto {
-  @ApiProperty({ description: "The staff member's identity-provider subject" }) subject!: string;
-  @ApiProperty({ description: 'The role that allowed the action' }) role!: string;
-}
+const actorDtoFields = z.object({
+  subject: z.string().meta({ description: "The staff member's identity-provider subject" }),
+  role: z.string().meta({ description: 'The role that allowed the action' }),
+});
+const actorDtoSchema = actorDtoFields.meta({ id: 'ActorDto' });
 
-class SystemCheckRecordDto {
-  @ApiProperty({ format: 'date-time' }) requestedAt!: string;
-  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
-  @ApiProperty() workerIdentity!: string;
-  @ApiProperty({ type: ActorDto }) requestedBy!: ActorDto;
-}
+const systemCheckRecordDtoFields = z.object({
+  requestedAt: z.string().meta({ format: 'date-time' }),
+  recordedAt: z.string().meta({ format: 'date-time' }),
+  workerIdentity: z.string(),
+  requestedBy: actorDtoSchema,
+});
+const systemCheckRecordDtoSchema = systemCheckRecordDtoFields.meta({ id: 'SystemCheckRecordDto' });
 
-class SystemCheckDto {
-  @ApiProperty({ format: 'uuid' }) checkId!: string;
-  @ApiProperty() workflowId!: string;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Temporal execution status, or null once the history is gone' })
-  workflowStatus!: string | null;
-  @ApiProperty({ type: SystemCheckRecordDto, nullable: true, description: 'The row the activity wrote (null until it has)' })
-  record!: SystemCheckRecordDto | null;
-}
+const systemCheckDtoFields = z.object({
+  checkId: z.string().meta({ format: 'uuid' }),
+  workflowId: z.string(),
+  workflowStatus: orNull(z.string()).meta({ description: 'Temporal execution status, or null once the history is gone' }),
+  record: systemCheckRecordDtoSchema.nullable().meta({ description: 'The row the activity wrote (null until it has)' }),
+});
+class SystemCheckDto extends createZodDto(systemCheckDtoFields) {}
 
 /** End-to-end checks of the running system: the API starts a workflow whose activity writes a row. */
 @ApiTags('operations')
