@@ -20,7 +20,7 @@ export const workflowRestrictedImports = {
       group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
       message: 'Workflow code may import only @temporalio/workflow.',
     },
-    { group: ['**/modules/**', '**/api/**', '**/config/**', '**/infra/**', '**/cli/**', '**/worker/**', '**/activities/**'], message: 'Workflow and domain code must not reach into application modules: activities are called through the contracts in *.messages.ts.' },
+    { group: ['**/modules/**', '**/api/**', '**/config/**', '**/dev/**', '**/bench/**', '**/cli/**', '**/worker/**', '**/activities/**'], message: 'Workflow and domain code must not reach into application modules: activities are called through the contracts in *.messages.ts.' },
   ],
 };
 
@@ -31,22 +31,27 @@ const folder = (name) => [`**/${name}/**`, `**/${name}/*`, `../${name}`, `../../
 /**
  * The layers, lowest first: each may import the ones below it, never one above. Entry points
  * (main.ts, worker.ts, dev.ts) sit on top and may import anything.
- *   domain ← workflows ← config, infra ← modules ← activities ← worker
- *                                       modules ← api, cli
+ *   domain ← workflows ← config ← modules ← activities ← worker
+ *                                 modules ← api, cli
+ * Beside the product, the tools: the dev command's supervision (dev/: the embedded database, the
+ * Temporal servers, supervised processes) and the benchmarks (bench/) use the modules and each
+ * other; nothing of the product imports them.
  */
+const tools = [...folder('dev'), ...folder('bench')];
 export const layerRules = {
   'src/domain': [{ group: folder('workflows'), message: 'The domain is the lowest layer: it must not import workflows.' }],
   'src/workflows': [],
-  'src/config': [{ group: [...folder('infra'), ...folder('modules'), ...folder('activities'), ...folder('worker'), ...folder('api'), ...folder('cli')], message: 'Configuration is a low layer: it must not import infra, modules, activities, the worker, the API or the CLI.' }],
-  'src/infra': [{ group: [...folder('modules'), ...folder('activities'), ...folder('worker'), ...folder('api'), ...folder('cli')], message: 'Infra (processes around the system) must not import modules, activities, the worker, the API or the CLI.' }],
-  'src/modules': [{ group: [...folder('activities'), ...folder('worker'), ...folder('api'), ...folder('cli')], message: 'Modules must not import activities, the worker, the API or the CLI (they sit above modules).' }],
-  'src/activities': [{ group: [...folder('worker'), ...folder('api'), ...folder('cli')], message: 'Activities must not import the worker wiring, the API or the CLI.' }],
-  'src/worker': [{ group: [...folder('api'), ...folder('cli')], message: 'The worker must not import the API or the CLI.' }],
+  'src/config': [{ group: [...folder('modules'), ...folder('activities'), ...folder('worker'), ...folder('api'), ...folder('cli'), ...tools], message: 'Configuration is a low layer: it must not import modules, activities, the worker, the API, the CLI or the tools.' }],
+  'src/modules': [{ group: [...folder('activities'), ...folder('worker'), ...folder('api'), ...folder('cli'), ...tools], message: 'Modules must not import activities, the worker, the API, the CLI or the tools (they sit above modules).' }],
+  'src/activities': [{ group: [...folder('worker'), ...folder('api'), ...folder('cli'), ...tools], message: 'Activities must not import the worker wiring, the API, the CLI or the tools.' }],
+  'src/worker': [{ group: [...folder('api'), ...folder('cli'), ...tools], message: 'The worker must not import the API, the CLI or the tools.' }],
   'src/api': [
-    { group: [...folder('activities'), ...folder('worker'), ...folder('cli')], message: 'The API must not import activities, the worker or the CLI: it reaches workflows through the Temporal client.' },
+    { group: [...folder('activities'), ...folder('worker'), ...folder('cli'), ...tools], message: 'The API must not import activities, the worker, the CLI or the tools: it reaches workflows through the Temporal client.' },
     { group: ['@temporalio/worker', '@temporalio/worker/*', '**/case-replayer*', '**/temporal-worker.service*', '**/workflow-source*', '**/temporal-runtime*'], message: 'The API process must not load the Temporal worker package or the workflow bundle.' },
   ],
-  'src/cli': [{ group: [...folder('api'), ...folder('activities'), ...folder('worker')], message: 'Commands use modules, not the API, the activities or the worker wiring.' }],
+  'src/cli': [{ group: [...folder('api'), ...folder('activities'), ...folder('worker'), ...folder('bench')], message: 'Commands use modules (and the dev tools), not the API, the activities, the worker wiring or the benchmarks.' }],
+  'src/dev': [{ group: [...folder('api'), ...folder('activities'), ...folder('worker'), ...folder('cli'), ...folder('bench')], message: "The dev command's supervision uses modules only: not the API, the activities, the worker wiring, the CLI or the benchmarks." }],
+  'src/bench': [{ group: [...folder('api'), ...folder('activities'), ...folder('worker')], message: 'Benchmarks drive the system from outside: not the API, the activities or the worker wiring.' }],
 };
 
 /** One validation system: requests are zod schemas made into DTOs by nestjs-zod (src/api/common/text.ts). */
@@ -71,7 +76,7 @@ export const rawSqlFiles = [
   'src/cli/mi-what-if.ts',
 ];
 /** Files that open a connection of their own: the listener, the migration lock, the readiness probe and the benchmarks' seeding. */
-export const pgClientFiles = ['src/modules/platform/database/**/*.ts', 'src/infra/embedded-database.ts', 'src/cli/bench-system.ts', 'src/cli/benchmark-*.ts'];
+export const pgClientFiles = ['src/modules/platform/database/**/*.ts', 'src/dev/embedded-database.ts', 'src/bench/*.ts'];
 
 const storeImports = {
   pg: { name: 'pg', message: 'Reach the case store through StoreDatabase (src/modules/platform/database/store-db.ts): Kysely, typed from the entities.' },
@@ -141,14 +146,14 @@ export default tseslint.config(
     // Settings come from one place: the configuration reads the environment, and the entry points
     // hand it in (or pass it on to the processes they start). Nothing else reads process.env.
     files: ['src/**/*.ts'],
-    ignores: ['src/config/**', 'src/main.ts', 'src/worker.ts', 'src/dev.ts', 'src/cli/**', 'src/infra/embedded-database.ts'],
+    ignores: ['src/config/**', 'src/main.ts', 'src/worker.ts', 'src/dev.ts', 'src/cli/**', 'src/bench/**', 'src/dev/embedded-database.ts'],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through loadConfig (src/config/app-config.ts), or take the environment as an argument from the entry point.' }],
     },
   },
   {
     // Command-line entry points and test support print to the terminal by design.
-    files: ['scripts/**', 'src/cli/**', 'src/dev.ts', 'test/**'],
+    files: ['scripts/**', 'src/cli/**', 'src/bench/**', 'src/dev.ts', 'test/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -3,13 +3,13 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AppConfig, configToEnvironment, loadConfig } from './config/app-config.js';
-import { waitForExit, waitUntil } from './infra/child-process.js';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from './infra/embedded-database.js';
-import { untilShutdownSignal } from './infra/shutdown-signal.js';
-import { devAddressesFile, readPidFile, writeDevAddresses } from './infra/dev-run-files.js';
-import { SupervisedProcess } from './infra/supervised-process.js';
-import { resolveTemporalCli } from './infra/temporal-cli.js';
-import { type TemporalDevServer, startTemporalDevServer } from './infra/temporal-dev-server.js';
+import { waitForExit, waitUntil } from './modules/platform/process/child-process.js';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from './dev/embedded-database.js';
+import { untilShutdownSignal } from './modules/platform/process/shutdown-signal.js';
+import { devAddressesFile, readPidFile, writeDevAddresses } from './dev/dev-run-files.js';
+import { SupervisedProcess } from './dev/supervised-process.js';
+import { resolveTemporalCli } from './dev/temporal-cli.js';
+import { type TemporalDevServer, startTemporalDevServer } from './dev/temporal-dev-server.js';
 import { migrateDatabase } from './modules/platform/database/migrate.js';
 import { loadPayloadKeys } from './modules/platform/temporal/payload-codec.js';
 

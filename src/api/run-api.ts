@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { type AppConfig } from '../config/app-config.js';
-import { untilShutdownSignal, within } from '../infra/shutdown-signal.js';
+import { untilShutdownSignal, within } from '../modules/platform/process/shutdown-signal.js';
 import { AppLogger } from '../modules/platform/logging/app-logger.js';
 import { TemporalClientService } from '../modules/platform/temporal/temporal-client.module.js';
 import { serveMetrics } from '../modules/platform/telemetry/metrics-server.js';

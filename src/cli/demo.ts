@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/app-config.js';
-import { waitUntil } from '../infra/child-process.js';
-import { readDevAddresses } from '../infra/dev-run-files.js';
+import { waitUntil } from '../modules/platform/process/child-process.js';
+import { readDevAddresses } from '../dev/dev-run-files.js';
 import { signAccessToken } from '../modules/platform/access/access-token.js';
 import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/platform/access/development-signing-key.js';
 import { Role } from '../modules/platform/access/roles.js';

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/app-config.js';
-import { savedViews, savedViewUrl } from '../infra/saved-views.js';
-import { ensureNamespace, registerSearchAttributes } from '../infra/search-attribute-registration.js';
+import { savedViews, savedViewUrl } from '../modules/platform/temporal/saved-views.js';
+import { ensureNamespace, registerSearchAttributes } from '../modules/platform/temporal/search-attribute-registration.js';
 import { temporalConnectionSettings } from '../modules/platform/temporal/temporal-connection-options.js';
 
 /**

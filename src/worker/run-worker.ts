@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { type AppConfig } from '../config/app-config.js';
-import { findFreePort } from '../infra/child-process.js';
-import { untilShutdownSignal, within } from '../infra/shutdown-signal.js';
+import { findFreePort } from '../modules/platform/process/child-process.js';
+import { untilShutdownSignal, within } from '../modules/platform/process/shutdown-signal.js';
 import { AppLogger } from '../modules/platform/logging/app-logger.js';
 import { ensureDrillSchedule } from '../modules/continuity-drills/continuity-drill-schedule.js';
 import { ensureReconciliationSchedule } from '../modules/audit/reconciliation-schedule.js';

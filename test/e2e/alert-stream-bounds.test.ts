@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AlertStreamClient, openAlertStream } from '../../src/cli/alert-stream-client.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/modules/platform/access/roles.js';
 import { type AlertView } from '../../src/modules/alerts/alert-queries.service.js';
 import { apiAs } from '../support/api-client.js';

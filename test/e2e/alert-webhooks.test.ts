@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Channel } from '../../src/domain/channels.js';
-import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
+import { findFreePort, waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/modules/platform/access/roles.js';
 import { type AlertView } from '../../src/modules/alerts/alert-queries.service.js';
 import { apiAs } from '../support/api-client.js';

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { type AppConfig, configToEnvironment } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/modules/platform/access/roles.js';
 import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';
 import { type ApiClient } from '../../src/cli/api-client.js';

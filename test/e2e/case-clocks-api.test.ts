@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
 import { type CaseClock } from '../../src/domain/clocks.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/modules/platform/access/roles.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { apiAs } from '../support/api-client.js';

@@ -4,7 +4,7 @@ import { Channel, SocialMediaPlatform } from '../../src/domain/channels.js';
 import { type Outcome } from '../../src/domain/contact-case.js';
 import { type IncidentCategory } from '../../src/domain/recording.js';
 import { type FactorLevel, type Grade } from '../../src/domain/thrive.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/modules/platform/access/roles.js';
 import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';
 import { type ApiClient } from '../../src/cli/api-client.js';

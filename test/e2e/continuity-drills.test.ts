@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type AppConfig, configToEnvironment } from '../../src/config/app-config.js';
 import { DRILL_TEAM } from '../../src/domain/continuity-drill.js';
-import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
+import { findFreePort, waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/modules/platform/access/roles.js';
 import { TemporalClientService } from '../../src/modules/platform/temporal/temporal-client.module.js';
 import { continuityDrillScheduleId } from '../../src/workflows/continuity-drill.messages.js';

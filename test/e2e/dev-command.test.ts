@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreePort, waitForExit, waitUntil } from '../../src/infra/child-process.js';
-import { readPidFile } from '../../src/infra/dev-run-files.js';
+import { findFreePort, waitForExit, waitUntil } from '../../src/modules/platform/process/child-process.js';
+import { readPidFile } from '../../src/dev/dev-run-files.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 

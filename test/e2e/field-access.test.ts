@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ApiClient } from '../../src/cli/api-client.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { type Permission, rolePermissions } from '../../src/modules/platform/access/permissions.js';
 import { allRoles, Role } from '../../src/modules/platform/access/roles.js';
 import { apiAs } from '../support/api-client.js';

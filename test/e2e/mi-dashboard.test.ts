@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser.js';
 import { Channel } from '../../src/domain/channels.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/modules/platform/access/roles.js';
 import { apiAs } from '../support/api-client.js';
 import { assessment } from '../support/assessments.js';

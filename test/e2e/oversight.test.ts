@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type AppConfig, configToEnvironment } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/modules/platform/access/roles.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { apiAs } from '../support/api-client.js';

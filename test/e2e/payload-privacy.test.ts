@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/modules/platform/access/roles.js';
 import { encryptingDataConverter } from '../../src/modules/platform/temporal/payload-codec.js';
 import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';

@@ -4,8 +4,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLUSTER_MARKER, DEFAULT_EMBEDDED_POSTGRES_HOME } from '../../src/infra/embedded-database.js';
-import { findFreePort } from '../../src/infra/child-process.js';
+import { CLUSTER_MARKER, DEFAULT_EMBEDDED_POSTGRES_HOME } from '../../src/dev/embedded-database.js';
+import { findFreePort } from '../../src/modules/platform/process/child-process.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const asRoot = process.getuid?.() === 0;
@@ -16,7 +16,7 @@ const mode = (path: string) => statSync(path).mode & 0o7777;
  * directory, applies the migrations, counts them, and stops; it prints what it found as JSON.
  */
 const probe = (port: number) => `
-  const { startEmbeddedDatabase } = await import('./dist/infra/embedded-database.js');
+  const { startEmbeddedDatabase } = await import('./dist/dev/embedded-database.js');
   const { migrateDatabase } = await import('./dist/modules/platform/database/migrate.js');
   const pg = (await import('pg')).default;
   const database = await startEmbeddedDatabase({ dataDir: 'data/postgres', port: ${port}, maxConnections: 20, durable: false });

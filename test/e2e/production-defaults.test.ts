@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { configToEnvironment } from '../../src/config/app-config.js';
-import { findFreePort } from '../../src/infra/child-process.js';
+import { findFreePort } from '../../src/modules/platform/process/child-process.js';
 import { testConfig } from '../support/test-config.js';
 
 const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));

@@ -6,7 +6,7 @@ import { RateLimited, RequirePermission } from '../../src/api/access/access.deco
 import { RateLimiter, RequestLimits } from '../../src/api/access/rate-limiter.js';
 import { ErrorFilter, RouteMethods } from '../../src/api/common/error.filter.js';
 import { loadConfig } from '../../src/config/app-config.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { AccessTokenVerifier } from '../../src/modules/platform/access/access-token.verifier.js';
 import { Permission } from '../../src/modules/platform/access/permissions.js';

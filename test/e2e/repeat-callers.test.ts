@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { type CallerHistory } from '../../src/domain/caller-identity.js';
 import { Channel } from '../../src/domain/channels.js';
-import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
+import { findFreePort, waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/modules/platform/access/roles.js';
 import { ApiClient } from '../../src/cli/api-client.js';
 import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { type AppConfig } from '../../src/config/app-config.js';
-import { findFreePort, waitUntil } from '../../src/infra/child-process.js';
+import { findFreePort, waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/modules/platform/access/roles.js';
 import { apiAs } from '../support/api-client.js';
 import { shortClockPolicy, writePolicyFile } from '../support/policies.js';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { Channel } from '../../src/domain/channels.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/modules/platform/access/roles.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { apiAs } from '../support/api-client.js';

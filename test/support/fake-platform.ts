@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { findFreePort } from '../../src/infra/child-process.js';
+import { findFreePort } from '../../src/modules/platform/process/child-process.js';
 import { signBody } from '../../src/modules/platform/common/signed-post.js';
 
 /** A message the fake platform took: a reply to a conversation, or a post. */

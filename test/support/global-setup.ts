@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-type ChildProcessModule = typeof import('../../src/infra/child-process.js');
-type TemporalCliModule = typeof import('../../src/infra/temporal-cli.js');
-type DevServerModule = typeof import('../../src/infra/temporal-dev-server.js');
-type EmbeddedDatabaseModule = typeof import('../../src/infra/embedded-database.js');
-type TemporalServerModule = typeof import('../../src/infra/temporal-server.js');
-type RegistrationModule = typeof import('../../src/infra/search-attribute-registration.js');
+type ChildProcessModule = typeof import('../../src/modules/platform/process/child-process.js');
+type TemporalCliModule = typeof import('../../src/dev/temporal-cli.js');
+type DevServerModule = typeof import('../../src/dev/temporal-dev-server.js');
+type EmbeddedDatabaseModule = typeof import('../../src/dev/embedded-database.js');
+type TemporalServerModule = typeof import('../../src/dev/temporal-server.js');
+type RegistrationModule = typeof import('../../src/modules/platform/temporal/search-attribute-registration.js');
 
 /**
  * `TEST_TEMPORAL=cluster` (npm run test:cluster): the real Temporal server, on the run's PostgreSQL
@@ -40,10 +40,10 @@ const built = <T>(path: string): Promise<T> => import(fileURLToPath(new URL(`../
 export default async function globalSetup(globalConfig: { selectProjects?: string[] }, _projectConfig: unknown): Promise<void> {
   const shared = ((globalThis as { __testServers?: Shared }).__testServers ??= { users: 0 });
   shared.users += 1;
-  const { findFreePort } = await built<ChildProcessModule>('infra/child-process.js');
+  const { findFreePort } = await built<ChildProcessModule>('modules/platform/process/child-process.js');
 
   if (!process.env.TEST_DATABASE_URL && !shared.database) {
-    const { startEmbeddedDatabase } = await built<EmbeddedDatabaseModule>('infra/embedded-database.js');
+    const { startEmbeddedDatabase } = await built<EmbeddedDatabaseModule>('dev/embedded-database.js');
     const dir = mkdtempSync(join(tmpdir(), 'police-contact-test-postgres-'));
     const server = await startEmbeddedDatabase({ dataDir: join(dir, 'cluster'), port: await findFreePort(), maxConnections: 200, durable: false });
     shared.database = { stop: async () => { await server.discard(); rmSync(dir, { recursive: true, force: true }); }, dir };
@@ -56,9 +56,9 @@ export default async function globalSetup(globalConfig: { selectProjects?: strin
   const selected = globalConfig?.selectProjects;
   if (shared.temporal || (selected !== undefined && selected.length > 0 && selected.every((name) => name === 'database'))) return;
   if (clusterProfile()) {
-    const { startTemporalServer } = await built<TemporalServerModule>('infra/temporal-server.js');
-    const { ensureNamespace, registerSearchAttributes } = await built<RegistrationModule>('infra/search-attribute-registration.js');
-    const { findFreePort } = await built<ChildProcessModule>('infra/child-process.js');
+    const { startTemporalServer } = await built<TemporalServerModule>('dev/temporal-server.js');
+    const { ensureNamespace, registerSearchAttributes } = await built<RegistrationModule>('modules/platform/temporal/search-attribute-registration.js');
+    const { findFreePort } = await built<ChildProcessModule>('modules/platform/process/child-process.js');
     const { Connection } = await import('@temporalio/client');
     const serverUrl = process.env.TEST_DATABASE_URL ?? process.env[testDatabaseServerVariable]!;
     const workDir = mkdtempSync(join(tmpdir(), 'police-contact-test-temporal-'));
@@ -74,8 +74,8 @@ export default async function globalSetup(globalConfig: { selectProjects?: strin
     process.env[temporalAddressVariable] = server.address;
     return;
   }
-  const { resolveTemporalCli } = await built<TemporalCliModule>('infra/temporal-cli.js');
-  const { startTemporalDevServer } = await built<DevServerModule>('infra/temporal-dev-server.js');
+  const { resolveTemporalCli } = await built<TemporalCliModule>('dev/temporal-cli.js');
+  const { startTemporalDevServer } = await built<DevServerModule>('dev/temporal-dev-server.js');
   const server = await startTemporalDevServer({
     cliPath: resolveTemporalCli(process.env.TEMPORAL_CLI, process.env),
     port: await findFreePort(),

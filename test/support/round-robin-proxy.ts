@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { findFreePort } from '../../src/infra/child-process.js';
+import { findFreePort } from '../../src/modules/platform/process/child-process.js';
 
 /**
  * A load balancer in front of API replicas, as production has one: each request goes to the next

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type AppConfig, configToEnvironment } from '../../src/config/app-config.js';
-import { findFreePort, stopChild, waitUntil } from '../../src/infra/child-process.js';
+import { findFreePort, stopChild, waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { migrateDatabase } from '../../src/modules/platform/database/migrate.js';
 import { startRoundRobinProxy } from './round-robin-proxy.js';
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { AppLogger } from '../../src/modules/platform/logging/app-logger.js';
-import { registerSearchAttributes } from '../../src/infra/search-attribute-registration.js';
+import { registerSearchAttributes } from '../../src/modules/platform/temporal/search-attribute-registration.js';
 import { encryptingDataConverter } from '../../src/modules/platform/temporal/payload-codec.js';
 import { TEST_PAYLOAD_KEYS } from './test-config.js';
 import { installTemporalRuntime } from '../../src/modules/platform/temporal/temporal-runtime.js';

@@ -18,20 +18,21 @@ async function importErrors(path: string, importLine: string): Promise<string[]>
 }
 
 /**
- * The layers, lowest first: domain ← workflows ← config, infra ← modules ← activities ← worker, and
- * modules ← api, cli. Each row is a file in one layer importing a real file of a layer above it
+ * The layers, lowest first: domain ← workflows ← config ← modules ← activities ← worker, and
+ * modules ← api, cli; beside them the tools (dev/, bench/), which nothing of the product imports. Each row is a file in one layer importing a real file of a layer above it
  * (refused) and one of a layer below it (allowed).
  */
 const layers: Array<[layer: string, probe: string, refused: string[], allowed: string[]]> = [
   ['domain', 'src/domain/probe.ts', ['../workflows/contact-case.messages.js', '../modules/audit/audit-chain.js', '../config/app-config.js'], ['./thrive.js']],
-  ['workflows', 'src/workflows/probe.workflow.ts', ['../activities/contact-case.activities.js', '../modules/contact-cases/case-store.service.js', '../infra/child-process.js'], ['../domain/clocks.js', './contact-case.messages.js']],
-  ['config', 'src/config/probe.ts', ['../infra/child-process.js', '../modules/platform/database/store-db.js', '../api/api.module.js'], ['./app-config.js']],
-  ['infra', 'src/infra/probe.ts', ['../modules/platform/database/store-db.js', '../cli/demo.js', '../activities/contact-case.activities.js'], ['../workflows/search-attributes.js', '../config/app-config.js']],
-  ['modules', 'src/modules/probe/probe.ts', ['../../activities/contact-case.activities.js', '../../api/api.module.js', '../../cli/demo.js', '../../worker/worker.module.js'], ['../platform/database/store-db.js', '../../workflows/contact-case.messages.js', '../../infra/child-process.js', '../../domain/clocks.js']],
+  ['workflows', 'src/workflows/probe.workflow.ts', ['../activities/contact-case.activities.js', '../modules/contact-cases/case-store.service.js', '../dev/supervised-process.js'], ['../domain/clocks.js', './contact-case.messages.js']],
+  ['config', 'src/config/probe.ts', ['../modules/platform/process/child-process.js', '../modules/platform/database/store-db.js', '../api/api.module.js', '../dev/temporal-cli.js'], ['./app-config.js']],
+  ['modules', 'src/modules/probe/probe.ts', ['../../activities/contact-case.activities.js', '../../api/api.module.js', '../../cli/demo.js', '../../worker/worker.module.js', '../../dev/embedded-database.js', '../../bench/system.js'], ['../platform/database/store-db.js', '../../workflows/contact-case.messages.js', '../platform/process/child-process.js', '../../domain/clocks.js']],
   ['activities', 'src/activities/probe.activities.ts', ['../worker/worker.module.js', '../api/api.module.js', '../cli/demo.js'], ['../modules/contact-cases/case-store.service.js', '../workflows/contact-case.messages.js']],
-  ['worker', 'src/worker/probe.ts', ['../api/api.module.js', '../cli/demo.js'], ['../activities/activities.module.js', '../modules/platform/database/database.module.js']],
+  ['worker', 'src/worker/probe.ts', ['../api/api.module.js', '../cli/demo.js', '../dev/temporal-dev-server.js'], ['../activities/activities.module.js', '../modules/platform/database/database.module.js']],
   ['api', 'src/api/probe/probe.controller.ts', ['../../activities/contact-case.activities.js', '../../worker/worker.module.js', '../../cli/demo.js', '@temporalio/worker', '../../modules/audit/case-replayer.js', '../../modules/platform/temporal/temporal-worker.service.js'], ['../../modules/contact-cases/contact-cases.service.js', '@temporalio/client']],
-  ['cli', 'src/cli/probe.ts', ['../api/api.module.js', '../activities/contact-case.activities.js', '../worker/worker.module.js'], ['../modules/audit/case-replayer.js', '../infra/child-process.js']],
+  ['cli', 'src/cli/probe.ts', ['../api/api.module.js', '../activities/contact-case.activities.js', '../worker/worker.module.js', '../bench/intake.js'], ['../modules/audit/case-replayer.js', '../dev/dev-run-files.js']],
+  ['dev', 'src/dev/probe.ts', ['../api/api.module.js', '../activities/contact-case.activities.js', '../cli/demo.js', '../bench/system.js'], ['../modules/platform/process/child-process.js', '../config/app-config.js']],
+  ['bench', 'src/bench/probe.ts', ['../api/api.module.js', '../activities/contact-case.activities.js', '../worker/worker.module.js'], ['../dev/embedded-database.js', '../cli/api-client.js', '../modules/platform/database/store-db.js']],
 ];
 
 describe('lint keeps every layer from importing the layers above it', () => {
@@ -61,11 +62,11 @@ describe('lint keeps the environment to the configuration and the entry points',
     return result.messages.filter((message) => message.ruleId === 'no-restricted-properties').length;
   };
 
-  it.each(['src/infra/probe.ts', 'src/modules/probe/probe.ts', 'src/api/probe/probe.controller.ts', 'src/activities/probe.activities.ts'])('refuses process.env in %s', async (path) => {
+  it.each(['src/dev/probe.ts', 'src/modules/probe/probe.ts', 'src/api/probe/probe.controller.ts', 'src/activities/probe.activities.ts'])('refuses process.env in %s', async (path) => {
     expect(await envErrors(path)).toBe(1);
   });
 
-  it.each(['src/config/probe.ts', 'src/dev.ts', 'src/cli/probe.ts'])('allows it in %s', async (path) => {
+  it.each(['src/config/probe.ts', 'src/dev.ts', 'src/cli/probe.ts', 'src/bench/probe.ts'])('allows it in %s', async (path) => {
     expect(await envErrors(path)).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { DRILL_TEAM } from '../../src/domain/continuity-drill.js';
-import { savedViews, savedViewUrl } from '../../src/infra/saved-views.js';
+import { savedViews, savedViewUrl } from '../../src/modules/platform/temporal/saved-views.js';
 import { caseSearchAttributeKeys } from '../../src/workflows/search-attributes.js';
 
 describe('saved views for supervisors', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { sqlVisibilitySlots } from '../../src/infra/search-attribute-registration.js';
+import { sqlVisibilitySlots } from '../../src/modules/platform/temporal/search-attribute-registration.js';
 import { caseSearchAttributeKeys } from '../../src/workflows/search-attributes.js';
 
 describe('the case search attributes on SQL visibility', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { searchAttributeCliPairs } from '../../src/infra/search-attribute-registration.js';
+import { searchAttributeCliPairs } from '../../src/modules/platform/temporal/search-attribute-registration.js';
 
 describe('custom search attributes', () => {
   it('registers each with the Temporal CLI under its name and type', () => {

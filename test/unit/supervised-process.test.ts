@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { SupervisedProcess } from '../../src/infra/supervised-process.js';
+import { SupervisedProcess } from '../../src/dev/supervised-process.js';
 
 /** Real child processes (Node, doing nothing or failing at once), supervised as the dev command supervises the worker and the API. */
 describe('a supervised process', () => {

@@ -10,7 +10,7 @@ import { RiskFlag, screenContact } from '../../src/domain/risk-screening.js';
 import { caseStartOptions } from '../../src/modules/contact-cases/contact-cases.service.js';
 import { type ContactIntake } from '../../src/domain/case-records.js';
 import { caseStateQuery, commandUpdates, contactCaseWorkflowId, contactCaseWorkflowType } from '../../src/workflows/contact-case.messages.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { assessment } from '../support/assessments.js';
 import { defaultPolicy, policyWith } from '../support/policies.js';
 import { startTimeSkippingServer } from '../support/time-skipping.js';

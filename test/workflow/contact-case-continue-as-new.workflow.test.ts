@@ -6,7 +6,7 @@ import { type ContactIntake } from '../../src/domain/case-records.js';
 import { Channel } from '../../src/domain/channels.js';
 import { type ContactCaseState } from '../../src/domain/contact-case.js';
 import { screenContact } from '../../src/domain/risk-screening.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { AuditVerifier } from '../../src/modules/audit/audit-verifier.service.js';
 import { CaseHistoryReader } from '../../src/modules/audit/case-history.reader.js';
 import { replayCaseHistory } from '../../src/modules/audit/case-replayer.js';

@@ -5,7 +5,7 @@ import { type ContactCaseState } from '../../src/domain/contact-case.js';
 import { screenContact } from '../../src/domain/risk-screening.js';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { type ContactIntake } from '../../src/domain/case-records.js';
-import { waitUntil } from '../../src/infra/child-process.js';
+import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { addNoteUpdate, caseStateQuery, contactCaseWorkflowId, contactCaseWorkflowType } from '../../src/workflows/contact-case.messages.js';
 import { defaultPolicy } from '../support/policies.js';
 import { type TestDatabase } from '../support/test-database.js';

@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../../../config/config.module.js';
 import { type ComponentHealth, probeWithin } from '../health/component-health.js';
 import { encryptingDataConverter } from './payload-codec.js';
 import { temporalConnectionSettings } from './temporal-connection-options.js';
-import { missingSearchAttributes } from '../../../infra/search-attribute-registration.js';
+import { missingSearchAttributes } from './search-attribute-registration.js';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { activeTracing } from '../telemetry/tracing.js';
 

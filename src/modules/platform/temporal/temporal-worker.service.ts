@@ -3,7 +3,7 @@ import { DiscoveryService, Reflector } from '@nestjs/core';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { type AppConfig } from '../../../config/app-config.js';
 import { APP_CONFIG } from '../../../config/config.module.js';
-import { waitUntil } from '../../../infra/child-process.js';
+import { waitUntil } from '../process/child-process.js';
 import { AppLogger } from '../logging/app-logger.js';
 import { ACTIVITIES_PROVIDER } from './activities.decorator.js';
 import { encryptingDataConverter } from './payload-codec.js';

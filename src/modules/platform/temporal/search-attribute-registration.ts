@@ -2,7 +2,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { type Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { caseSearchAttributeKeys } from '../workflows/search-attributes.js';
+import { caseSearchAttributeKeys } from '../../../workflows/search-attributes.js';
 
 const cliTypeNames: Record<SearchAttributeType, string> = {
   [SearchAttributeType.TEXT]: 'Text',

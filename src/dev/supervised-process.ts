@@ -1,5 +1,5 @@
 import { type ChildProcess } from 'node:child_process';
-import { stopChild } from './child-process.js';
+import { stopChild } from '../modules/platform/process/child-process.js';
 
 export interface RestartPolicy {
   /** Wait before the first restart; each further crash in the window doubles it, up to `maxDelayMs`. */

@@ -6,12 +6,12 @@ import { parseArgs } from 'node:util';
 import { defaultPolicyFile } from '../config/app-config.js';
 import { Channel } from '../domain/channels.js';
 import { type ContactPolicy } from '../domain/policy.js';
-import { waitUntil } from '../infra/child-process.js';
+import { waitUntil } from '../modules/platform/process/child-process.js';
 import { loadPolicyFile } from '../modules/policy/policy.loader.js';
 import { Role } from '../modules/platform/access/roles.js';
 import { type AlertView } from '../modules/alerts/alert-queries.service.js';
-import { openAlertStream } from './alert-stream-client.js';
-import { memoryOf, percentile, startBenchSystem } from './bench-system.js';
+import { openAlertStream } from '../cli/alert-stream-client.js';
+import { memoryOf, percentile, startBenchSystem } from './system.js';
 
 /**
  * Clocks falling due at volume: opens many cases through the API at a steady rate (web

@@ -8,18 +8,18 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { type AppConfig, configToEnvironment, loadConfig } from '../config/app-config.js';
-import { findFreePort, stopChild, waitUntil } from '../infra/child-process.js';
-import { startEmbeddedDatabase } from '../infra/embedded-database.js';
-import { ensureNamespace, registerSearchAttributes } from '../infra/search-attribute-registration.js';
-import { startTemporalServer, type TemporalServer } from '../infra/temporal-server.js';
+import { findFreePort, stopChild, waitUntil } from '../modules/platform/process/child-process.js';
+import { startEmbeddedDatabase } from '../dev/embedded-database.js';
+import { ensureNamespace, registerSearchAttributes } from '../modules/platform/temporal/search-attribute-registration.js';
+import { startTemporalServer, type TemporalServer } from '../dev/temporal-server.js';
 import { migrateDatabase } from '../modules/platform/database/migrate.js';
-import { readPidFile } from '../infra/dev-run-files.js';
-import { resolveTemporalCli } from '../infra/temporal-cli.js';
+import { readPidFile } from '../dev/dev-run-files.js';
+import { resolveTemporalCli } from '../dev/temporal-cli.js';
 import { signAccessToken } from '../modules/platform/access/access-token.js';
 import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/platform/access/development-signing-key.js';
 import { Role } from '../modules/platform/access/roles.js';
 import { encryptingDataConverter, loadPayloadKeys } from '../modules/platform/temporal/payload-codec.js';
-import { ApiClient } from './api-client.js';
+import { ApiClient } from '../cli/api-client.js';
 
 export interface BenchSystem {
   config: AppConfig;

@@ -3,14 +3,14 @@ import { parseArgs } from 'node:util';
 import { Channel } from '../domain/channels.js';
 import { formatReference } from '../domain/reference.js';
 import { screenContact } from '../domain/risk-screening.js';
-import { waitUntil } from '../infra/child-process.js';
+import { waitUntil } from '../modules/platform/process/child-process.js';
 import { Role } from '../modules/platform/access/roles.js';
 import { caseStartOptions } from '../modules/contact-cases/contact-cases.service.js';
 import { loadPolicyFile } from '../modules/policy/policy.loader.js';
 import { type ContactIntake } from '../domain/case-records.js';
 import { contactCaseWorkflowType } from '../workflows/contact-case.messages.js';
 import { assessment } from '../domain/assessment-builder.js';
-import { percentile, startBenchCluster, startBenchSystem, startTelemetrySinks } from './bench-system.js';
+import { percentile, startBenchCluster, startBenchSystem, startTelemetrySinks } from './system.js';
 
 /**
  * Intake through the API against raw workflow starts, in the same run on the same dev server, and

@@ -13,7 +13,7 @@ import { type Grade } from '../domain/thrive.js';
 import { miCountsStatement } from '../modules/mi/mi-counts.statement.js';
 import { miReport } from '../modules/mi/mi-measures.service.js';
 import { loadPolicyFile } from '../modules/policy/policy.loader.js';
-import { benchDatabase, percentile } from './bench-system.js';
+import { benchDatabase, percentile } from './system.js';
 
 /**
  * Management information at a large force's scale: a year of closed cases (1,000,000 by default)

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { collectOutput, readyUnlessExited, stopChild, waitUntil } from './child-process.js';
-import { searchAttributeCliPairs } from './search-attribute-registration.js';
+import { collectOutput, readyUnlessExited, stopChild, waitUntil } from '../modules/platform/process/child-process.js';
+import { searchAttributeCliPairs } from '../modules/platform/temporal/search-attribute-registration.js';
 
 /** Workflows whose state the dev server's history service keeps in memory (see the start command). */
 export const HISTORY_CACHE_SIZE = 32_768;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
-import { collectOutput, stopChild, waitForExit, waitUntil } from './child-process.js';
+import { collectOutput, stopChild, waitForExit, waitUntil } from '../modules/platform/process/child-process.js';
 
 export interface EmbeddedDatabase {
   /** Connection URL of the `postgres` database, as the API and the worker use it. */

@@ -9,7 +9,7 @@ import { CallerIdentities } from '../modules/contact-cases/caller-identities.ser
 import { StoreDatabase } from '../modules/platform/database/store-db.js';
 import { migrateDatabase } from '../modules/platform/database/migrate.js';
 import { createOrmOptions } from '../modules/platform/database/orm-config.js';
-import { benchDatabase, percentile } from './bench-system.js';
+import { benchDatabase, percentile } from './system.js';
 
 /**
  * What recognising a caller adds to an intake, against a case store that already holds many earlier

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Channel } from '../domain/channels.js';
 import { Role } from '../modules/platform/access/roles.js';
-import { type AlertStreamClient, openAlertStream } from './alert-stream-client.js';
-import { percentile, startBenchSystem } from './bench-system.js';
+import { type AlertStreamClient, openAlertStream } from '../cli/alert-stream-client.js';
+import { percentile, startBenchSystem } from './system.js';
 
 /**
  * Alert streams within bounds, and what open streams cost intake. Starts the system with the dev

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
-import { collectOutput, findFreePort, readyUnlessExited, stopChild, waitUntil } from './child-process.js';
+import { collectOutput, findFreePort, readyUnlessExited, stopChild, waitUntil } from '../modules/platform/process/child-process.js';
 
 const run = promisify(execFile);
 
