@@ -10,7 +10,7 @@ import { isEntry } from '../../domain/timeline.js';
 import { caseStateQuery, contactCaseWorkflowId } from '../../workflows/contact-case.messages.js';
 import { canonicalJson } from '../platform/common/canonical-json.js';
 import { changeHash } from '../contact-cases/case-store.service.js';
-import { caseRowOf } from '../contact-cases/case-row.js';
+import { asStated, caseRowOf } from '../contact-cases/case-row.js';
 import { StoreDatabase } from '../platform/database/store-db.js';
 import { commandRecordTables, keepsRecord } from '../contact-cases/command-records.js';
 import { AesGcmPayloadCodec, loadPayloadKeys } from '../platform/temporal/payload-codec.js';
@@ -40,9 +40,6 @@ export interface ReconciliationReport {
   divergences: Divergence[];
   outcome: 'clean' | 'divergent';
 }
-
-/** A value as the workflow states it: times in UTC ISO 8601. */
-const asStated = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
 
 interface StoredCase {
   version: number | null;
@@ -246,7 +243,7 @@ export class StoreReconciler {
     const db = this.store.db;
     const found = (await db
       .selectFrom('contact_case')
-      .select(['version', 'state', ...(columns as Array<'version'>)])
+      .select(['version', 'state', ...(columns.filter((column) => column !== 'version') as Array<'version'>)])
       .where('reference', '=', reference)
       .executeTakeFirst()) as Record<string, unknown> | undefined;
     const row = found && Object.fromEntries(Object.entries(found).map(([column, value]) => [column, asStated(value)]));

@@ -10,6 +10,7 @@ import { StoreAlertSchema } from './case-records.entity.js';
 import { CaseAssessmentSchema, CaseCrimeDecisionSchema, CaseDowngradeDecisionSchema, CaseEventSchema, CaseIncidentSchema, CaseNoteSchema, CaseReferralSchema } from './case-records.entity.js';
 import { CaseMessageSchema } from '../conversations/conversation.entity.js';
 import { type ContactCaseRow, ContactCaseSchema } from './contact-case.entity.js';
+import { asStated } from './case-row.js';
 
 /**
  * The kinds of read the access log records: a case viewed, its history or replay, a caller lookup
@@ -45,8 +46,6 @@ type AsStated<T> = T extends Date ? string : T extends undefined ? null : T;
 
 /** A case in the queue: the fields asked for, each as the API states it. */
 export type QueueEntry<F extends QueueField> = { [K in F]: AsStated<ContactCaseRow[K]> };
-
-const asStated = (value: unknown) => (value instanceof Date ? value.toISOString() : (value ?? null));
 
 /** Reads of the case store for the API: the queue and the case view. */
 @Injectable()

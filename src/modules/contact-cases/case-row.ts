@@ -69,3 +69,6 @@ export function caseRowOf(store: StoreDatabase, projected: CaseProjection, state
   for (const { field, column, type } of followedColumns(store, projected)) row[column] = columnValue(projected[field], type);
   return row as FollowedRow;
 }
+
+/** A value as the workflow and the API state it: a time as UTC ISO 8601, nothing missing but null. */
+export const asStated = (value: unknown) => (value instanceof Date ? value.toISOString() : (value ?? null));
