@@ -22,6 +22,7 @@ import { type RiskFlag, type RiskScreening } from './risk-screening.js';
 import { type Grade } from './thrive.js';
 import { type CaseCommand, caseCommands, type CaseCommandDefinition } from './commands/index.js';
 import { type ClockPlan, type CommandContext, stageConflict } from './commands/command.js';
+import { armRiskReview, riskReviewKinds } from './commands/review-risk.js';
 
 /**
  * A contact case's state and the rules of every command on it, as pure functions. The workflow
@@ -118,6 +119,10 @@ export function openCase(input: CaseIntakeFields, policy: ContactPolicy): { stat
     const armed = armClock(book, policy, kind, Date.parse(input.receivedAt));
     book = armed.book;
     entries.push(...armed.entries);
+    // While it waits for its first assessment, it is looked at again at the policy's cadence.
+    const review = armRiskReview(book, policy, input.screening, Date.parse(input.receivedAt));
+    book = review.book;
+    entries.push(...review.entries);
   }
   return { state: { ...state, clocks: book.clocks, escalationLevel: book.escalationLevel, version: 1, timelineLength: entries.length }, entries };
 }
@@ -210,9 +215,10 @@ function clockEffects(state: ContactCaseState, next: ContactCaseState, command: 
     },
   };
   if (state.assessmentCount === 0 && next.assessmentCount > 0) {
-    // A person has assessed the submission: it has been actioned.
+    // A person has assessed the submission: it has been actioned, and waits for no more reviews.
     plan.then(meetClocks(book, 'digital-action', nowMs));
     plan.then(meetClocks(book, 'digital-action-risk', nowMs));
+    for (const kind of riskReviewKinds) plan.then(meetClocks(book, kind, nowMs));
   }
   if (next.grade !== null && next.grade !== state.grade) {
     plan.then(

@@ -42,6 +42,18 @@ export const clockCatalogue = {
   'victim-support-referral': { graded: false, optional: false, starts: 'a crime is recorded, unless the victim declined referral', metBy: 'a referral to victim support' },
   'victim-update-cadence': { graded: false, optional: false, starts: 'a victim update is given, until the case closes', metBy: 'the next victim-update note' },
   'first-response': { graded: false, optional: true, starts: "the first message of a conversation on one of the policy's first-response channels", metBy: 'the first reply' },
+  'risk-review': {
+    graded: false,
+    optional: true,
+    starts: "a submission on one of the policy's digital-action channels waits for its first assessment; again after each review",
+    metBy: 'a risk review confirming no immediate action, or the first assessment',
+  },
+  'risk-review-ir': {
+    graded: false,
+    optional: true,
+    starts: 'the same, for a submission marked IR (potential risk) when the review falls due',
+    metBy: 'the same',
+  },
 } as const satisfies Record<string, ClockKindRecord>;
 
 export type ClockKind = keyof typeof clockCatalogue;

@@ -5,6 +5,7 @@ import type { NoteKind, Outcome, ReferralKind, Stage } from './contact-case.js';
 import type { ClockKind } from './policy.js';
 import type { IncidentCategory } from './recording.js';
 import type { Grade } from './thrive.js';
+import type { RiskReviewReason } from './commands/review-risk.js';
 
 /**
  * A case's timeline: one entry per thing that happened, each kind with its own explicit fields.
@@ -48,6 +49,8 @@ export interface TimelineDetails {
   'message-received': { platform: string; messages: number };
   'message-sent': { platform: string; messages: number };
   'screening-raised': { reasons: string; riskMarker: 'IR' | null };
+  /** A waiting submission's risk looked at again: no immediate action, for `reason`. */
+  'risk-reviewed': { reason: RiskReviewReason; riskMarker: 'IR' | null };
 }
 
 export type TimelineEntryType = keyof TimelineDetails;
@@ -97,6 +100,7 @@ export const timelineEntryTypes = [
   'message-received',
   'message-sent',
   'screening-raised',
+  'risk-reviewed',
 ] as const satisfies readonly TimelineEntryType[];
 
 // The list above names every kind: a kind added to TimelineDetails and not here fails to compile.

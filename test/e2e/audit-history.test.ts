@@ -86,7 +86,8 @@ describe('auditing a closed case', () => {
     const kinds = timeline.body.items.map((item) => [item.kind, item.actor, item.text]);
     expect(kinds).toContainEqual(['opened', 'pc-8080 (contact-handler)', expect.stringContaining('case opened from web-form under policy')]);
     expect(kinds).toContainEqual(['command', 'pc-8080 (contact-handler)', 'assess accepted']);
-    expect(kinds).toContainEqual(['timer-set', 'system', expect.stringContaining('web submission actioned (48 h): warning, at ')]);
+    // The case sleeps on its nearest alarm: the waiting submission's first risk review, before its 48 h deadline.
+    expect(kinds).toContainEqual(['timer-set', 'system', expect.stringContaining("waiting web submission's risk reviewed (4 h): warning, at ")]);
     expect(kinds).toContainEqual(['completed', 'system', 'case workflow completed']);
     expect(JSON.stringify(timeline.body)).not.toContain('Iris');
     const handler = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-8080');

@@ -199,12 +199,15 @@ describe('contact cases through the REST API, against the real stack', () => {
       live: boolean;
     }>(path);
     expect(view.status).toBe(200);
-    // The web submission (domestic abuse: its 24 h clock) is met by the assessment; the grade's clocks stop when it is downgraded to 4.
+    // The web submission (domestic abuse: its 24 h clock, and its hourly IR risk review) is met by
+    // the assessment; the grade's clocks stop when it is downgraded to 4.
     expect(view.body.timeline.map((entry) => [entry.type, entry.details.clock ?? null])).toEqual([
       ['received', null],
       ['clock-armed', 'digital-action-risk-1'],
+      ['clock-armed', 'risk-review-ir-1'],
       ['assessed', null],
       ['clock-met', 'digital-action-risk-1'],
+      ['clock-met', 'risk-review-ir-1'],
       ['clock-armed', 'unresourced-1'],
       ['clock-armed', 'attendance-1'],
       ['downgrade-proposed', null],
@@ -217,6 +220,7 @@ describe('contact cases through the REST API, against the real stack', () => {
     ]);
     expect(view.body.case.clocks.map((clock) => [clock.id, clock.state, clock.stopReason])).toEqual([
       ['digital-action-risk-1', 'met', null],
+      ['risk-review-ir-1', 'met', null],
       ['unresourced-1', 'stopped', 'regraded-to-4'],
       ['attendance-1', 'stopped', 'regraded-to-4'],
     ]);
@@ -237,6 +241,29 @@ describe('contact cases through the REST API, against the real stack', () => {
     expect(view.body.case).not.toHaveProperty('timelineLength');
     expect(closed).not.toHaveProperty('version');
     expect(closed).not.toHaveProperty('timelineLength');
+  });
+
+  it('takes a risk review of a waiting web submission: who and why recorded, the next due; refused once assessed', async () => {
+    const created = await expectOk(
+      handler.post('/contacts', { channel: Channel.WebForm, channelDetails: { title: 'Lost phone' }, caller: { name: 'A. Caller' }, narrative: 'I lost my phone on the bus' }),
+    );
+    const path = `/contacts/${created.reference as string}`;
+    expect(created.clocks).toMatchObject([{ id: 'digital-action-1' }, { id: 'risk-review-1', state: 'running' }]);
+    const badReason = await handler.post<{ fields: Array<{ field: string }> }>(`${path}/risk-reviews`, { reason: 'looked-fine' });
+    expect([badReason.status, badReason.body.fields.map((problem) => problem.field)]).toEqual([400, ['reason']]);
+
+    const reviewed = await expectOk(handler.post(`${path}/risk-reviews`, { reason: 'no-risk-indicators' }));
+    const clocks = reviewed.clocks as Array<{ id: string; state: string; metAt: string | null; dueAt: string }>;
+    const met = clocks.find((clock) => clock.id === 'risk-review-1')!;
+    const next = clocks.find((clock) => clock.id === 'risk-review-2')!;
+    expect([met.state, next.state]).toEqual(['met', 'running']);
+    expect(Date.parse(next.dueAt) - Date.parse(met.metAt!)).toBe(4 * 3_600_000);
+    const view = await handler.get<{ timeline: Array<{ type: string; by: { subject: string; role: string }; details: Record<string, unknown> }> }>(path);
+    expect(view.body.timeline.find((entry) => entry.type === 'risk-reviewed')).toMatchObject({ by: { subject: 'pc-2101', role: 'contact-handler' }, details: { reason: 'no-risk-indicators' } });
+
+    await expectOk(handler.post(`${path}/assessments`, assessment({}, 4)));
+    const refused = await handler.post(`${path}/risk-reviews`, { reason: 'no-risk-indicators' });
+    expect(refused.status).toBe(409);
   });
 
   it('answers 404 for a case that does not exist', async () => {

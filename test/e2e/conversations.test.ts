@@ -150,7 +150,7 @@ describe('conversations: webchat and the social media hub', () => {
     expect(received.status).toBe(201);
     const opened = await view(received.body.reference);
     expect(opened.case).toMatchObject({ screening: { riskMarker: 'IR', domesticAbuse: true }, stage: 'triage' });
-    expect(opened.case.clocks.map((clock) => clock.kind).sort()).toEqual(['digital-action-risk', 'first-response']);
+    expect(opened.case.clocks.map((clock) => clock.kind).sort()).toEqual(['digital-action-risk', 'first-response', 'risk-review-ir']);
     const queue = await handler.get<{ items: Array<{ reference: string }> }>('/contacts?channel=social-media');
     expect(queue.body.items[0].reference).toBe(received.body.reference);
   });

@@ -360,7 +360,7 @@ describe('what-if: the recorded clocks under another policy', () => {
     // A call runs no web submission clock, whatever the policy.
     expect((await handler.post('/contacts', { channel: Channel.NonEmergencyCall, caller: { name: 'A Caller' }, narrative: 'Noise at night' })).status).toBe(201);
     await waitUntil(
-      async () => ((await database.query<{ n: number }>("select count(*)::int as n from case_event where type = 'clock-met'"))[0].n === 3 ? true : undefined),
+      async () => ((await database.query<{ n: number }>("select count(*)::int as n from case_event where type = 'clock-met' and details->>'clockKind' = 'digital-action'"))[0].n === 3 ? true : undefined),
       { timeoutMs: 15_000, what: 'the three assessments recorded' },
     );
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPolicyFile } from '../../src/config/app-config.js';
-import { type ClockKind, type ContactPolicy } from '../../src/domain/policy.js';
+import { type ClockKind, type ContactPolicy, type OptionalClockKind } from '../../src/domain/policy.js';
 import { type ElapsedDuration } from '../../src/domain/working-time.js';
 import { loadPolicyFile } from '../../src/modules/policy/policy.loader.js';
 
@@ -20,10 +20,19 @@ export function policyWith(version: string, clocks: Partial<Record<ClockKind, Pa
   };
 }
 
-/** Every clock in seconds: for tests on a real server that cannot skip time. */
+/** The default policy under another version, without some of its optional clocks (as a policy from before them). */
+export function policyWithout(version: string, kinds: OptionalClockKind[]): ContactPolicy {
+  const base = defaultPolicy();
+  return { ...base, version, clocks: Object.fromEntries(Object.entries(base.clocks).filter(([kind]) => !(kinds as string[]).includes(kind))) as ContactPolicy['clocks'] };
+}
+
+/**
+ * Every clock in seconds: for tests on a real server that cannot skip time. Without the regular
+ * risk review, whose hours would stay out of their way anyway but add clocks to every submission.
+ */
 export function shortClockPolicy(version: string, seconds: { digital: number; repeat: number }): ContactPolicy {
   const repeatEvery: ElapsedDuration = { seconds: seconds.repeat };
-  return policyWith(
+  const short = policyWith(
     version,
     {
       'digital-action': { duration: { seconds: seconds.digital }, repeatEvery },
@@ -34,6 +43,8 @@ export function shortClockPolicy(version: string, seconds: { digital: number; re
     },
     { '2': { label: 'Priority', attendance: { urban: { seconds: seconds.digital * 2 }, rural: { seconds: seconds.digital * 2 } }, unresourced: { seconds: seconds.digital }, unresourcedEscalatesTo: 'team-leader' } },
   );
+  const { 'risk-review': _review, 'risk-review-ir': _ir, ...clocks } = short.clocks;
+  return { ...short, clocks: clocks };
 }
 
 /** Writes a policy where a process started with `POLICY_FILE` can read it. */

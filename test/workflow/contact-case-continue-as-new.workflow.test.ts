@@ -57,7 +57,10 @@ describe('a case with thousands of updates', () => {
     const handle = await client.workflow.start(contactCaseWorkflowType, { workflowId, taskQueue: config.temporal.taskQueue, args: [input] });
     const firstRunId = handle.firstExecutionRunId;
     const opened: ContactCaseState = await handle.query(caseStateQuery);
-    expect(opened.clocks.map((clock) => [clock.kind, clock.state])).toEqual([['digital-action', 'running']]);
+    expect(opened.clocks.map((clock) => [clock.kind, clock.state])).toEqual([
+      ['digital-action', 'running'],
+      ['risk-review', 'running'],
+    ]);
 
     // One handler after another, as a case is worked: each note waits for the one before.
     // As the API sends them: an id from an Idempotency-Key, bound to the request by its hash.
@@ -106,7 +109,8 @@ describe('a case with thousands of updates', () => {
     expect(timers.length).toBeGreaterThan(0);
     const lastTimer = timers[timers.length - 1];
     const timerFiresAt = Number(lastTimer.eventTime!.seconds) * 1000 + Number(lastTimer.timerStartedEventAttributes!.startToFireTimeout!.seconds) * 1000;
-    expect(Math.abs(timerFiresAt - Date.parse(opened.clocks[0].warnAt))).toBeLessThan(2_000);
+    const nearestWarning = Math.min(...opened.clocks.map((clock) => Date.parse(clock.warnAt)));
+    expect(Math.abs(timerFiresAt - nearestWarning)).toBeLessThan(2_000);
 
     // A note taken by an earlier run, sent again: the current run knows its id (handed on), so it
     // changes nothing; the same id with another request is refused.

@@ -15,6 +15,7 @@ import { refer } from './refer.js';
 import { regrade } from './regrade.js';
 import { resolve } from './resolve.js';
 import { resumeClock } from './resume-clock.js';
+import { reviewRisk } from './review-risk.js';
 import { sendMessage } from './send-message.js';
 
 /**
@@ -40,6 +41,7 @@ const definitions = [
   callerRecontacted,
   receiveMessage,
   sendMessage,
+  reviewRisk,
 ] as const;
 
 /** Every case command a case takes: each module's shape. */

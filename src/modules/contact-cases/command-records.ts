@@ -137,6 +137,8 @@ export const commandRecords: { readonly [T in CaseCommandType]: RecordMaker<T> |
   assign: null,
   regrade: null,
   'caller-recontacted': null,
+  // Its reason is a code on the timeline entry; who reviewed is the entry's actor.
+  'review-risk': null,
 };
 
 /** The record a change's command keeps, if any (a change of the clocks alone has no command). */

@@ -74,6 +74,7 @@ describe('the case projection, command by command', () => {
     'caller-recontacted': true,
     'receive-message': true,
     'send-message': true,
+    'review-risk': true,
   };
 
   it('covers every command the workflow takes', () => {
@@ -84,7 +85,8 @@ describe('the case projection, command by command', () => {
     const start = opened(Channel.WebForm, 'My ex-partner hit me and keeps threatening me', [RiskFlag.DomesticAbuse]);
     let state = start.state;
     let projected = projectCase(state);
-    expect(projected).toMatchObject({ stage: 'triage', grade: null, priorityRank: 0, riskMarker: 'IR', domesticAbuse: true, openClockKinds: ['digital-action-risk'], nextDueAt: state.clocks[0].dueAt, version: 1, openAlert: false });
+    const review = state.clocks.find((clock) => clock.kind === 'risk-review-ir')!;
+    expect(projected).toMatchObject({ stage: 'triage', grade: null, priorityRank: 0, riskMarker: 'IR', domesticAbuse: true, openClockKinds: ['digital-action-risk', 'risk-review-ir'], nextDueAt: review.dueAt, version: 1, openAlert: false });
     expectTyped(state, start.entries);
 
     const run = (command: CaseCommand, minutes: number, actor?: ActorRef) => {
@@ -96,7 +98,12 @@ describe('the case projection, command by command', () => {
       return done.entries;
     };
 
-    let entries = run({ type: 'assess', assessment: assessment({ threat: 'high', harm: 'medium', risk: 'medium', safeguarding: 'high' }, 2) }, 5);
+    // Looked at again while it waits: the review due is met and the next falls due an hour on.
+    let entries = run({ type: 'review-risk', reason: 'awaiting-information' }, 2);
+    expect(entries[0]).toMatchObject({ type: 'risk-reviewed', details: { reason: 'awaiting-information', riskMarker: 'IR' } });
+    expect(projected).toMatchObject({ stage: 'triage', openClockKinds: ['digital-action-risk', 'risk-review-ir'], nextDueAt: new Date(Date.parse(at(2)) + 3_600_000).toISOString() });
+
+    entries = run({ type: 'assess', assessment: assessment({ threat: 'high', harm: 'medium', risk: 'medium', safeguarding: 'high' }, 2) }, 5);
     expect(projected).toMatchObject({ stage: 'recording', grade: 2, pendingGrade: null, openClockKinds: ['attendance', 'unresourced'] });
     expect(entries.find((entry) => entry.type === 'clock-armed' && entry.details.clockKind === 'attendance')?.details).toMatchObject({ grade: 2 });
     expect(entries.find((entry) => entry.type === 'clock-met')?.details).toMatchObject({ clockKind: 'digital-action-risk', late: false, startedAt: at(0) });
@@ -176,12 +183,15 @@ describe('the case projection, command by command', () => {
   it('names the kind of each clock that warns and breaches, and the role each alarm tells', () => {
     const start = opened(Channel.WebForm, 'Report made online');
     const fired = applyAlarms(start.state, policy, t0 + 49 * 3_600_000);
+    // Left two days: its risk review (due at 4 h) and its deadline (48 h) both breached, once each.
     expect(fired.entries.map((entry) => [entry.type, 'clockKind' in entry.details ? entry.details.clockKind : null])).toEqual([
+      ['clock-breached', 'risk-review'],
+      ['escalated', 'risk-review'],
       ['clock-breached', 'digital-action'],
       ['escalated', 'digital-action'],
     ]);
     expectTyped(fired.state, fired.entries);
-    const escalated = fired.entries.find((entry) => entry.type === 'escalated');
+    const escalated = fired.entries.findLast((entry) => entry.type === 'escalated');
     expect(projectCase(fired.state)).toMatchObject({ breached: true, escalationLevel: escalated?.type === 'escalated' ? escalated.details.level : -1, version: 2 });
   });
 });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultPolicy } from '../../support/policies.js';
+import { defaultPolicy, policyWithout } from '../../support/policies.js';
 import { Channel } from '../../../src/domain/channels.js';
 import { armClock, type ClockBook, fireAlarms, meetClocks, nextAlarm, nextDueAt, type TimelineEntry } from '../../../src/domain/clocks.js';
 import { applyCommand, type CaseCommand, type ContactCaseState, openCase } from '../../../src/domain/contact-case.js';
 import { RiskFlag, screenContact } from '../../../src/domain/risk-screening.js';
 import { assessment } from '../../support/assessments.js';
 
-const policy = defaultPolicy();
+// The clocks other than the regular risk review (its own tests are in risk-review.test.ts).
+const policy = policyWithout(`${defaultPolicy().version}-no-review`, ['risk-review', 'risk-review-ir']);
 const HOUR = 3_600_000;
 const received = Date.parse('2026-11-23T09:00:00.000Z');
 const handler = { subject: 'pc-1', role: 'contact-handler' };

@@ -11,6 +11,7 @@ import { recordIncidentRoute } from './record-incident.js';
 import { referRoute } from './refer.js';
 import { regradeRoute } from './regrade.js';
 import { resolveRoute } from './resolve.js';
+import { reviewRiskRoute } from './review-risk.js';
 import { type CommandRoute } from './route.js';
 
 /**
@@ -31,6 +32,7 @@ export const commandRoutes: { readonly [T in CaseCommandType]: CommandRoute<unkn
   resolve: resolveRoute,
   assign: assignRoute,
   regrade: regradeRoute,
+  'review-risk': reviewRiskRoute,
   // Taken by the clock-pauses route, whose body says whether to pause or resume.
   'resume-clock': null,
   // Acknowledged through the alerts (POST /alerts/:id/acknowledgement), which name the alert.
