@@ -3,7 +3,8 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { cleanupOpenApiDoc, createZodDto } from 'nestjs-zod';
 import { restrictedFields } from '../modules/platform/access/field-access.js';
 import { DomainErrorCode } from '../modules/platform/errors/domain-error.js';
-import { codes, integer, TEXT } from './common/text.js';
+import { codes, integer } from './common/text.js';
+import { TEXT } from '../domain/fields.js';
 import { idempotencyKeySchema, type PathParameterName, pathParameters } from './common/params.js';
 import { z } from 'zod';
 

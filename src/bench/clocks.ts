@@ -8,7 +8,7 @@ import { Channel } from '../domain/channels.js';
 import { type ContactPolicy } from '../domain/policy.js';
 import { waitUntil } from '../modules/platform/process/child-process.js';
 import { loadPolicyFile } from '../modules/policy/policy.loader.js';
-import { Role } from '../modules/platform/access/roles.js';
+import { Role } from '../domain/roles.js';
 import { type AlertView } from '../modules/alerts/alert-queries.service.js';
 import { openAlertStream } from '../cli/alert-stream-client.js';
 import { memoryOf, percentile, startBenchSystem } from './system.js';

@@ -4,7 +4,7 @@ import { Channel } from '../domain/channels.js';
 import { formatReference } from '../domain/reference.js';
 import { screenContact } from '../domain/risk-screening.js';
 import { waitUntil } from '../modules/platform/process/child-process.js';
-import { Role } from '../modules/platform/access/roles.js';
+import { Role } from '../domain/roles.js';
 import { caseStartOptions } from '../modules/contact-cases/contact-cases.service.js';
 import { loadPolicyFile } from '../modules/policy/policy.loader.js';
 import { type ContactIntake } from '../domain/case-records.js';

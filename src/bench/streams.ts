@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Channel } from '../domain/channels.js';
-import { Role } from '../modules/platform/access/roles.js';
+import { Role } from '../domain/roles.js';
 import { type AlertStreamClient, openAlertStream } from '../cli/alert-stream-client.js';
 import { percentile, startBenchSystem } from './system.js';
 

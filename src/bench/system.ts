@@ -17,7 +17,7 @@ import { readPidFile } from '../dev/dev-run-files.js';
 import { resolveTemporalCli } from '../dev/temporal-cli.js';
 import { signAccessToken } from '../modules/platform/access/access-token.js';
 import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/platform/access/development-signing-key.js';
-import { Role } from '../modules/platform/access/roles.js';
+import { Role } from '../domain/roles.js';
 import { encryptingDataConverter, loadPayloadKeys } from '../modules/platform/temporal/payload-codec.js';
 import { ApiClient } from '../cli/api-client.js';
 

@@ -1,5 +1,5 @@
 import { Channel, SocialMediaPlatform } from '../domain/channels.js';
-import { type Outcome } from '../domain/contact-case.js';
+import { type Outcome } from '../domain/commands/resolve.js';
 import { type CrimeClassification, type IncidentCategory } from '../domain/recording.js';
 import { RiskFlag } from '../domain/risk-screening.js';
 import { type FactorLevel, type Grade } from '../domain/thrive.js';

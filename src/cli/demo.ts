@@ -3,7 +3,7 @@ import { waitUntil } from '../modules/platform/process/child-process.js';
 import { readDevAddresses } from '../dev/dev-run-files.js';
 import { signAccessToken } from '../modules/platform/access/access-token.js';
 import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/platform/access/development-signing-key.js';
-import { Role } from '../modules/platform/access/roles.js';
+import { Role } from '../domain/roles.js';
 import { ApiClient } from './api-client.js';
 import { demoScenarios, type DemoStaff, runScenario } from './demo-scenarios.js';
 

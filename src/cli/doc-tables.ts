@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { configurationTableMarkdown, defaultPolicyFile } from '../config/app-config.js';
 import { clockCatalogue, clockKinds } from '../domain/policy.js';
 import { describeDuration } from '../domain/working-time.js';
-import { permissionMatrixMarkdown } from '../modules/platform/access/permissions.js';
+import { permissionMatrixMarkdown } from '../domain/permissions.js';
 import { loadPolicyFile } from '../modules/policy/policy.loader.js';
 
 /** The clock catalogue as a table, each clock with its length in the policy the project ships. */

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/app-config.js';
 import { signAccessToken } from '../modules/platform/access/access-token.js';
 import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../modules/platform/access/development-signing-key.js';
-import { allRoles, isRole } from '../modules/platform/access/roles.js';
+import { allRoles, isRole } from '../domain/roles.js';
 
 /**
  * Prints an access token for local use, signed by the development key of this data directory:

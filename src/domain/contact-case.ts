@@ -15,11 +15,12 @@ import { type ConversationState, openConversation } from './conversations.js';
 import { type ContactPolicy } from './policy.js';
 import {
   type CrimeDecision,
-  type IncidentCategory,
   type IncidentRecord,
 } from './recording.js';
 import { type RiskFlag, type RiskScreening } from './risk-screening.js';
 import { type Grade } from './thrive.js';
+import { type ReferralKind } from './commands/refer.js';
+import { type Resolution } from './commands/resolve.js';
 import { type CaseCommand, caseCommands, type CaseCommandDefinition } from './commands/index.js';
 import { type ClockPlan, type CommandContext, stageConflict } from './commands/command.js';
 import { armRiskReview, riskReviewKinds } from './commands/review-risk.js';
@@ -30,30 +31,6 @@ import { armRiskReview, riskReviewKinds } from './commands/review-risk.js';
  */
 export type Stage = 'triage' | 'recording' | 'resolution' | 'closed';
 export const stages: readonly Stage[] = ['triage', 'recording', 'resolution', 'closed'];
-
-export const outcomes = ['resolved-at-first-contact', 'attended', 'appointment', 'referred', 'signposted', 'no-further-action'] as const;
-export type Outcome = (typeof outcomes)[number];
-
-export interface Resolution {
-  outcome: Outcome;
-  closingCategory: IncidentCategory;
-  appointmentAt?: string;
-  signpostedTo?: string;
-  noFurtherActionReason?: string;
-}
-
-export const referralKinds = ['safeguarding', 'partner', 'victim-support'] as const;
-export type ReferralKind = (typeof referralKinds)[number];
-
-export interface Referral {
-  agency: string;
-  kind: ReferralKind;
-  reason: string;
-}
-
-/** A `victim-update` note records that the victim was told of progress (Victims' Code). */
-export const noteKinds = ['general', 'victim-update'] as const;
-export type NoteKind = (typeof noteKinds)[number];
 
 export type { CaseCommand, CaseCommandType } from './commands/index.js';
 

@@ -1,7 +1,10 @@
 import type { AcknowledgementAction, AlertKind, AssignmentReason, RegradeReason } from './alerts.js';
 import type { Channel } from './channels.js';
 import type { PauseReason } from './clocks.js';
-import type { NoteKind, Outcome, ReferralKind, Stage } from './contact-case.js';
+import type { NoteKind } from './commands/add-note.js';
+import type { ReferralKind } from './commands/refer.js';
+import type { Outcome } from './commands/resolve.js';
+import type { Stage } from './contact-case.js';
 import type { ClockKind } from './policy.js';
 import type { IncidentCategory } from './recording.js';
 import type { Grade } from './thrive.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
 import { type AppConfig } from '../../src/config/app-config.js';
-import { Permission, permissionInfo, rolePermissions } from '../../src/modules/platform/access/permissions.js';
-import { allRoles, Role } from '../../src/modules/platform/access/roles.js';
+import { Permission, permissionInfo, rolePermissions } from '../../src/domain/permissions.js';
+import { allRoles, Role } from '../../src/domain/roles.js';
 import { AesGcmPayloadCodec, loadPayloadKeys } from '../../src/modules/platform/temporal/payload-codec.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AlertStreamClient, openAlertStream } from '../../src/cli/alert-stream-client.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { type AlertView } from '../../src/modules/alerts/alert-queries.service.js';
 import { apiAs } from '../support/api-client.js';
 import { startStack, type Stack } from '../support/stack.js';

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Channel } from '../../src/domain/channels.js';
 import { findFreePort, waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { type AlertView } from '../../src/modules/alerts/alert-queries.service.js';
 import { apiAs } from '../support/api-client.js';
 import { shortClockPolicy, writePolicyFile } from '../support/policies.js';

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
 import { findFreePort, waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { type AlertStreamClient, openAlertStream } from '../../src/cli/alert-stream-client.js';
 import { type AlertView } from '../../src/modules/alerts/alert-queries.service.js';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
 import { Channel, SocialMediaPlatform } from '../../src/domain/channels.js';
-import { type Outcome } from '../../src/domain/contact-case.js';
+import { type Outcome } from '../../src/domain/commands/resolve.js';
 import { type IncidentCategory } from '../../src/domain/recording.js';
 import { type FactorLevel, type Grade } from '../../src/domain/thrive.js';
 import { waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { apiAs } from '../support/api-client.js';

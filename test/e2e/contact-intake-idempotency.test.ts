@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { formatReference } from '../../src/domain/reference.js';
 import { waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { apiAs } from '../support/api-client.js';
 import { startStack, type Stack } from '../support/stack.js';

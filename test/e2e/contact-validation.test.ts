@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request as httpRequest } from 'node:http';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { apiAs } from '../support/api-client.js';
 import { assessment } from '../support/assessments.js';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type AppConfig, configToEnvironment } from '../../src/config/app-config.js';
 import { DRILL_TEAM } from '../../src/domain/continuity-drill.js';
 import { findFreePort, waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { TemporalClientService } from '../../src/modules/platform/temporal/temporal-client.module.js';
 import { continuityDrillScheduleId } from '../../src/workflows/continuity-drill.messages.js';
 import { apiAs } from '../support/api-client.js';

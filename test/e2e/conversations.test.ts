@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';
 import { apiAs } from '../support/api-client.js';
 import { assessment } from '../support/assessments.js';

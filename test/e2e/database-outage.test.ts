@@ -6,7 +6,7 @@ import pg from 'pg';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { findFreePort, waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/dev/embedded-database.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { apiAs } from '../support/api-client.js';
 import { tokenFor } from '../support/test-tokens.js';
 import { startStack, type Stack } from '../support/stack.js';

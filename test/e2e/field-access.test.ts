@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { type Permission, rolePermissions } from '../../src/modules/platform/access/permissions.js';
-import { allRoles, Role } from '../../src/modules/platform/access/roles.js';
+import { type Permission, rolePermissions } from '../../src/domain/permissions.js';
+import { allRoles, Role } from '../../src/domain/roles.js';
 import { apiAs } from '../support/api-client.js';
 import { FakePlatform } from '../support/fake-platform.js';
 import { startStack, type Stack } from '../support/stack.js';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { configToEnvironment } from '../../src/config/app-config.js';
 import { savedViews } from '../../src/modules/platform/temporal/saved-views.js';
 import { ensureNamespace } from '../../src/modules/platform/temporal/search-attribute-registration.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { caseSearchAttributeKeys } from '../../src/workflows/search-attributes.js';
 import { apiAs } from '../support/api-client.js';
 import { tokenFor } from '../support/test-tokens.js';

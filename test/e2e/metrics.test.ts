@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
 import { findFreePort, waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { demoScenarios, runScenario } from '../../src/cli/demo-scenarios.js';
 import { type AlertView } from '../../src/modules/alerts/alert-queries.service.js';

@@ -5,7 +5,7 @@ import { type Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser.js';
 import { Channel } from '../../src/domain/channels.js';
 import { waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { apiAs } from '../support/api-client.js';
 import { assessment } from '../support/assessments.js';
 import { type FakeIdentityProvider, startFakeIdentityProvider } from '../support/fake-identity-provider.js';

@@ -3,7 +3,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
 import { waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { encryptingDataConverter } from '../../src/modules/platform/temporal/payload-codec.js';
 import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';
 import { type ApiClient } from '../../src/cli/api-client.js';

@@ -5,7 +5,7 @@ import { type AppConfig } from '../../src/config/app-config.js';
 import { type CallerHistory } from '../../src/domain/caller-identity.js';
 import { Channel } from '../../src/domain/channels.js';
 import { findFreePort, waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { ApiClient } from '../../src/cli/api-client.js';
 import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';
 import { apiAs } from '../support/api-client.js';

@@ -3,7 +3,7 @@ import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { tokenFor } from '../support/test-tokens.js';
 
 interface SystemCheckView {

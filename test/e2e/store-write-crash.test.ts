@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { type AppConfig } from '../../src/config/app-config.js';
 import { findFreePort, waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { apiAs } from '../support/api-client.js';
 import { shortClockPolicy, writePolicyFile } from '../support/policies.js';
 import { type RunningProcess, startProcess, startStack, type Stack, stackReplicas } from '../support/stack.js';

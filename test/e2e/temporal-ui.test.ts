@@ -10,7 +10,7 @@ import { findFreePort, waitUntil } from '../../src/modules/platform/process/chil
 import { savedViews, savedViewUrl } from '../../src/modules/platform/temporal/saved-views.js';
 import { resolveTemporalCli } from '../../src/dev/temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/dev/temporal-dev-server.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';
 import { apiAs } from '../support/api-client.js';
 import { startStack, type Stack } from '../support/stack.js';

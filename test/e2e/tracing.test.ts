@@ -4,7 +4,7 @@ import { type AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { Channel } from '../../src/domain/channels.js';
 import { waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { apiAs } from '../support/api-client.js';
 import { assessment } from '../support/assessments.js';

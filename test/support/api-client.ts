@@ -1,5 +1,5 @@
 import { ApiClient } from '../../src/cli/api-client.js';
-import { type Role } from '../../src/modules/platform/access/roles.js';
+import { type Role } from '../../src/domain/roles.js';
 import { tokenFor } from './test-tokens.js';
 
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { type Role } from '../../src/modules/platform/access/roles.js';
+import { type Role } from '../../src/domain/roles.js';
 import { tokenFor } from './test-tokens.js';
 
 /**

@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { createHmac } from 'node:crypto';
 import { signAccessToken } from '../../src/modules/platform/access/access-token.js';
-import { type Role } from '../../src/modules/platform/access/roles.js';
+import { type Role } from '../../src/domain/roles.js';
 
 /** The identity provider the test suites trust: one ES256 key, published as an inline JWKS. */
 export const TEST_ISSUER = 'https://idp.test.police.example';

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/config/app-config.js';
 import { AccessTokenError } from '../../src/modules/platform/access/access-token.js';
 import { AccessTokenVerifier } from '../../src/modules/platform/access/access-token.verifier.js';
-import { Role } from '../../src/modules/platform/access/roles.js';
+import { Role } from '../../src/domain/roles.js';
 import { testAuthEnvironment, tokenFor } from '../support/test-tokens.js';
 
 /** The verifier remembers tokens it has verified, but never past their expiry. */

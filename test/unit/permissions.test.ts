@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { docTables, pagePath, pageWithTables } from '../../src/cli/doc-tables.js';
-import { grantingRole, Permission, permissionInfo, rolePermissions } from '../../src/modules/platform/access/permissions.js';
-import { allRoles, Role } from '../../src/modules/platform/access/roles.js';
+import { grantingRole, Permission, permissionInfo, rolePermissions } from '../../src/domain/permissions.js';
+import { allRoles, Role } from '../../src/domain/roles.js';
 
 const holders = (permission: Permission) => allRoles.filter((role) => rolePermissions[role].has(permission)).sort();
 

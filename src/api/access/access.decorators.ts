@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiResponse } from '@nestjs/swagger';
 import { type Actor } from '../../modules/platform/access/access-token.js';
-import { type Permission } from '../../modules/platform/access/permissions.js';
+import { type Permission } from '../../domain/permissions.js';
 
 export const PUBLIC_ROUTE = Symbol('PUBLIC_ROUTE');
 export const REQUIRED_PERMISSION = Symbol('REQUIRED_PERMISSION');

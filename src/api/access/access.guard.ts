@@ -5,7 +5,7 @@ import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { AccessTokenError } from '../../modules/platform/access/access-token.js';
 import { AccessTokenVerifier } from '../../modules/platform/access/access-token.verifier.js';
-import { grantingRole, type Permission } from '../../modules/platform/access/permissions.js';
+import { grantingRole, type Permission } from '../../domain/permissions.js';
 import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { AppLogger } from '../../modules/platform/logging/app-logger.js';
 import {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
-import { Permission } from '../../modules/platform/access/permissions.js';
+import { Permission } from '../../domain/permissions.js';
 import { AlertQueries, type StreamCursor } from '../../modules/alerts/alert-queries.service.js';
 import { AlertStream, StreamLimitError } from '../../modules/alerts/alert-stream.service.js';
 import { ContactCasesService } from '../../modules/contact-cases/contact-cases.service.js';

@@ -1,6 +1,7 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { CLOCK_ID, codes, integer, orNull, page, queryInteger, text } from '../common/text.js';
+import { codes, integer, orNull, page, queryInteger } from '../common/text.js';
+import { CLOCK_ID, text } from '../../domain/fields.js';
 import { acknowledgementActions, alertKinds } from '../../domain/alerts.js';
 import { referencePattern } from '../../domain/reference.js';
 

@@ -3,7 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { referencePattern } from '../../domain/reference.js';
-import { Permission } from '../../modules/platform/access/permissions.js';
+import { Permission } from '../../domain/permissions.js';
 import { AuditVerifier } from '../../modules/audit/audit-verifier.service.js';
 import { StoreReconciler } from '../../modules/audit/store-reconciler.service.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';

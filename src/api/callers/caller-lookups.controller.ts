@@ -4,13 +4,14 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { callerIdentifiers } from '../../domain/caller-identity.js';
 import { Channel, SocialMediaPlatform } from '../../domain/channels.js';
-import { Permission } from '../../modules/platform/access/permissions.js';
+import { Permission } from '../../domain/permissions.js';
 import { CallerIdentities } from '../../modules/contact-cases/caller-identities.service.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
 import { callerSchema } from '../contacts/contacts.dto.js';
-import { codes, orNull, text } from '../common/text.js';
+import { codes, orNull } from '../common/text.js';
+import { text } from '../../domain/fields.js';
 
 type Caller = NonNullable<AuthenticatedRequest['actor']>;
 

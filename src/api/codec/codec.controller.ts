@@ -5,7 +5,7 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
-import { Permission } from '../../modules/platform/access/permissions.js';
+import { Permission } from '../../domain/permissions.js';
 import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { AppLogger } from '../../modules/platform/logging/app-logger.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';

@@ -5,7 +5,7 @@ import { type ActorRef } from '../../domain/actor.js';
 import { referencesIn } from '../../domain/caller-identity.js';
 import { type CaseCommand } from '../../domain/contact-case.js';
 import { withoutRestrictedFields } from '../../modules/platform/access/field-access.js';
-import { grantingRole, Permission } from '../../modules/platform/access/permissions.js';
+import { grantingRole, Permission } from '../../domain/permissions.js';
 import { CaseHistoryReader } from '../../modules/audit/case-history.reader.js';
 import { CaseReplayService } from '../../modules/audit/case-replay.service.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';

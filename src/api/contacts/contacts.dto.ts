@@ -4,7 +4,8 @@ import { emailPattern, phonePattern } from '../../domain/caller-identity.js';
 import { type Channel, type ChannelDetail, type ChannelDetails, channelDetailRules, catalogueChannels, SocialMediaPlatform } from '../../domain/channels.js';
 import { type Stage, stages } from '../../domain/contact-case.js';
 import { RiskFlag } from '../../domain/risk-screening.js';
-import { date, dateTime, page, queryBoolean, queryInteger, text, unionDto } from '../common/text.js';
+import { date, page, queryBoolean, queryInteger, unionDto } from '../common/text.js';
+import { dateTime, text } from '../../domain/fields.js';
 
 export const callerSchema = z
   .strictObject({

@@ -2,7 +2,7 @@ import { Body, Controller, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiExtension, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { type ConversationChannel } from '../../domain/conversations.js';
-import { Permission } from '../../modules/platform/access/permissions.js';
+import { Permission } from '../../domain/permissions.js';
 import { PLATFORM_SIGNATURE_HEADER } from '../../modules/conversations/platform-adapter.service.js';
 import { ConversationsService } from '../../modules/conversations/conversations.service.js';
 import { type AuthenticatedRequest, CurrentActor, Public, RateLimited, RequirePermission } from '../access/access.decorators.js';

@@ -2,7 +2,8 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { SocialMediaPlatform } from '../../domain/channels.js';
 import { type ConversationChannel, conversationChannels, conversationPlatforms, deliveryStates } from '../../domain/conversations.js';
-import { codes, dateTime, integer, orNull, page, text } from '../common/text.js';
+import { codes, integer, orNull, page } from '../common/text.js';
+import { dateTime, text } from '../../domain/fields.js';
 import { type ContactCaseState } from '../../domain/contact-case.js';
 import { actorViewSchema, conversationViewSchema } from '../contacts/contacts.views.js';
 

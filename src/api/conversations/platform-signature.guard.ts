@@ -3,7 +3,7 @@ import { type Request } from 'express';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
-import { Role } from '../../modules/platform/access/roles.js';
+import { Role } from '../../domain/roles.js';
 import { PLATFORM_SIGNATURE_HEADER } from '../../modules/conversations/platform-adapter.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { AppLogger } from '../../modules/platform/logging/app-logger.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Post, Query } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Channel } from '../../domain/channels.js';
-import { grantingRole, inboxPermission, Permission } from '../../modules/platform/access/permissions.js';
+import { grantingRole, inboxPermission, Permission } from '../../domain/permissions.js';
 import { CaseQueries } from '../../modules/contact-cases/case-queries.service.js';
 import { ConversationsService } from '../../modules/conversations/conversations.service.js';
 import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';

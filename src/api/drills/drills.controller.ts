@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { type DrillSettings, drillSettingLimits } from '../../domain/continuity-drill.js';
-import { Permission } from '../../modules/platform/access/permissions.js';
+import { Permission } from '../../domain/permissions.js';
 import { type ContinuityDrill } from '../../modules/continuity-drills/continuity-drill.entity.js';
 import { drillSettingsOf } from '../../modules/continuity-drills/continuity-drill-schedule.js';
 import { ContinuityDrillsService } from '../../modules/continuity-drills/continuity-drills.service.js';

@@ -3,7 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { DatabaseHealth } from '../../modules/platform/database/database.health.js';
 import { TemporalClientService } from '../../modules/platform/temporal/temporal-client.module.js';
-import { Permission } from '../../modules/platform/access/permissions.js';
+import { Permission } from '../../domain/permissions.js';
 import { Public, RequirePermission } from '../access/access.decorators.js';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';

@@ -11,11 +11,11 @@ import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { signAccessToken } from '../../modules/platform/access/access-token.js';
 import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../../modules/platform/access/development-signing-key.js';
-import { allRoles, type Role } from '../../modules/platform/access/roles.js';
+import { allRoles, type Role } from '../../domain/roles.js';
 import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { AppLogger } from '../../modules/platform/logging/app-logger.js';
 import { Public } from '../access/access.decorators.js';
-import { SUBJECT } from '../common/text.js';
+import { SUBJECT } from '../../domain/fields.js';
 
 const page = fileURLToPath(new URL('../../../public/mi/', import.meta.url));
 const chartLibrary = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');

@@ -3,7 +3,7 @@ import { type Response } from 'express';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { Permission } from '../../modules/platform/access/permissions.js';
+import { Permission } from '../../domain/permissions.js';
 import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { groupings, type Grouping, MiMeasures } from '../../modules/mi/mi-measures.service.js';
 import { RequirePermission } from '../access/access.decorators.js';
@@ -11,7 +11,8 @@ import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { ContinuityDrillsService } from '../../modules/continuity-drills/continuity-drills.service.js';
 import { StoreReconciler } from '../../modules/audit/store-reconciler.service.js';
-import { codes, integer, orNull, TEAM } from '../common/text.js';
+import { codes, integer, orNull } from '../common/text.js';
+import { TEAM } from '../../domain/fields.js';
 
 const DAY = /^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
 /** At most this many periods in one answer (three years of days). */

@@ -13,6 +13,7 @@ export interface AcknowledgeAlertCommand {
 export const acknowledgeAlert: CaseCommandDefinition<AcknowledgeAlertCommand> = {
   type: 'acknowledge-alert',
   update: 'acknowledgeAlert',
+  // Given through the alerts (POST /alerts/{id}/acknowledgement), which name the alert: no request here.
   reject(state, command, actor) {
     const alert = state.alerts.find((candidate) => candidate.id === command.alert);
     if (!alert) return stageConflict(state, `alert ${command.alert} is not open: it was acknowledged already, or the case never raised it`);

@@ -1,6 +1,12 @@
-import { type NoteKind } from '../contact-case.js';
 import { armClock, meetClocks } from '../clocks.js';
-import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
+import { alwaysAllowed, type CaseCommandDefinition, commandRequest } from './command.js';
+import { z } from 'zod';
+import { text } from '../fields.js';
+import { Permission } from '../permissions.js';
+
+/** A `victim-update` note records that the victim was told of progress (Victims' Code). */
+export const noteKinds = ['general', 'victim-update'] as const;
+export type NoteKind = (typeof noteKinds)[number];
 
 export interface AddNoteCommand {
   type: 'add-note';
@@ -12,6 +18,21 @@ export interface AddNoteCommand {
 export const addNote: CaseCommandDefinition<AddNoteCommand> = {
   type: 'add-note',
   update: 'addNote',
+  request: commandRequest<AddNoteCommand>()({
+    operation: 'addNote',
+    bodyName: 'NoteDto',
+    resource: 'notes',
+    permission: Permission.ContactAddNote,
+    summary: 'Add a note to the case',
+    body: z.strictObject({
+      text: text(1, 5000),
+      kind: z
+        .enum(noteKinds)
+        .optional()
+        .meta({ default: 'general', description: "`victim-update`: the victim was told of progress (meets the Victims' Code clocks)" }),
+    }),
+    given: (body) => ({ command: { type: 'add-note', text: body.text, kind: body.kind } }),
+  }),
   reject: alwaysAllowed,
   apply(next, command) {
     next.noteCount += 1;

@@ -1,10 +1,17 @@
 import { assessmentProblems, isDowngrade, needsSafeguarding, type ThriveAssessment } from '../thrive.js';
-import { type CaseCommandDefinition, invalid } from './command.js';
+import { type CaseCommandDefinition, commandRequest, invalid } from './command.js';
+import { z } from 'zod';
+import { grade, text } from '../fields.js';
+import { Permission } from '../permissions.js';
+import { factorLevels, MIN_RATIONALE_LENGTH, thriveFactors } from '../thrive.js';
 
 export interface AssessCommand {
   type: 'assess';
   assessment: ThriveAssessment;
 }
+
+const factor = z.strictObject({ level: z.enum(factorLevels), rationale: text(MIN_RATIONALE_LENGTH, 2000) }).meta({ id: 'FactorDto' });
+const factors = z.strictObject(Object.fromEntries(thriveFactors.map((name) => [name, factor])) as Record<(typeof thriveFactors)[number], typeof factor>).meta({ id: 'FactorsDto' });
 
 /**
  * A THRIVE(S) assessment with its proposed grade. A downgrade waits for a supervisor's approval;
@@ -14,6 +21,15 @@ export interface AssessCommand {
 export const assess: CaseCommandDefinition<AssessCommand> = {
   type: 'assess',
   update: 'submitAssessment',
+  request: commandRequest<AssessCommand>()({
+    operation: 'assess',
+    bodyName: 'AssessmentDto',
+    resource: 'assessments',
+    permission: Permission.ContactAssess,
+    summary: 'Record a THRIVE(S) assessment and proposed grade (a downgrade waits for approval)',
+    body: z.strictObject({ factors, proposedGrade: grade }),
+    given: (body) => ({ command: { type: 'assess', assessment: { factors: { ...body.factors }, proposedGrade: body.proposedGrade } } }),
+  }),
   reject(_state, command) {
     const problems = assessmentProblems(command.assessment);
     return problems.length > 0 ? invalid(`The assessment is incomplete or inconsistent: ${problems.map((p) => p.message).join('; ')}`, problems) : null;

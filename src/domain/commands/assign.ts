@@ -1,5 +1,9 @@
 import { type AssignmentReason } from '../alerts.js';
-import { type CaseCommandDefinition, invalid } from './command.js';
+import { type CaseCommandDefinition, commandRequest, invalid } from './command.js';
+import { z } from 'zod';
+import { assignmentReasons } from '../alerts.js';
+import { SUBJECT, TEAM } from '../fields.js';
+import { grantingRole, Permission } from '../permissions.js';
 
 export interface AssignCommand {
   type: 'assign';
@@ -12,6 +16,33 @@ export interface AssignCommand {
 export const assign: CaseCommandDefinition<AssignCommand> = {
   type: 'assign',
   update: 'assignCase',
+  request: commandRequest<AssignCommand>()({
+    operation: 'assign',
+    bodyName: 'AssignmentDto',
+    resource: 'assignment',
+    permission: Permission.ContactClaim,
+    summary: 'Assign the case: a contact handler claims it for themself; a team leader or duty inspector assigns it to anyone, in any team',
+    body: z.strictObject({
+      assignee: z
+        .string()
+        .regex(SUBJECT, { error: 'must be a staff subject: 1 to 128 letters, digits, dots, dashes, underscores or @' })
+        .meta({ description: "The staff member's identity-provider subject; a contact handler may name only themself (a claim)", example: 'pc-3301' }),
+      team: z
+        .string()
+        .regex(TEAM, { error: 'must be 1 to 64 lower-case letters, digits or dashes' })
+        .optional()
+        .meta({ description: "The team; the case's own team when left out", example: 'contact-centre' }),
+      reason: z.enum(assignmentReasons),
+    }),
+    explicitCreated: true,
+    given: (body, giver) => {
+      const supervisor = grantingRole(giver.roles, Permission.ContactSupervise);
+      if (!supervisor && (body.assignee !== giver.subject || body.team !== undefined)) {
+        return { forbidden: `Assigning a case to someone else, or to another team, needs ${Permission.ContactSupervise}: a contact handler may only claim it` };
+      }
+      return { command: { type: 'assign', assignee: body.assignee, team: body.team, reason: body.reason }, actingAs: supervisor };
+    },
+  }),
   reject(state, command) {
     if (command.assignee === state.assignee && (command.team ?? state.team) === state.team) {
       return invalid(`The case is already with ${command.assignee} in ${state.team}`, [{ field: 'assignee', message: 'already assigned there' }]);

@@ -11,6 +11,7 @@ export interface CallerRecontactedCommand {
 export const callerRecontacted: CaseCommandDefinition<CallerRecontactedCommand> = {
   type: 'caller-recontacted',
   update: 'callerRecontacted',
+  // Raised by an intake that finds the caller's earlier case in triage: no request here.
   reject: alwaysAllowed,
   apply: (_next, command, { state }) => [{ type: 'caller-recontacted', details: { by: command.by, stage: state.stage } }],
   clocks(plan, _command, { state, nowMs, policy }) {

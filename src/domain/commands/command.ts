@@ -3,6 +3,9 @@ import { type ClockBook, type ClockStep, type TimelineEntry } from '../clocks.js
 import { type ContactCaseState, type Rejection } from '../contact-case.js';
 import { type FieldProblem } from '../channels.js';
 import { type ContactPolicy } from '../policy.js';
+import { type Permission } from '../permissions.js';
+import { type Role } from '../roles.js';
+import { type z } from 'zod';
 
 /** What a command is applied with: the case before it, who gave it, when, under which policy. */
 export interface CommandContext {
@@ -36,7 +39,57 @@ export interface CaseCommandDefinition<C extends { type: string }> {
   apply(next: ContactCaseState, command: C, context: CommandContext): TimelineEntry[];
   /** What the command does to the clocks, after a change of grade has had its effect on them. */
   clocks?(plan: ClockPlan, command: C, context: CommandContext & { next: ContactCaseState }): void;
+  /**
+   * How a person gives the command through the API, when they do (the API derives the route, its
+   * validation and its document from it). Left out for a command no handler sends this way: the
+   * connectors', the intake's, one another command's request gives, one with a route of its own.
+   */
+  request?: CommandRequest<{ type: string }>;
 }
+
+/** Who gives a command through the API: their identity-provider subject and their roles. */
+export interface Giver {
+  subject: string;
+  roles: readonly Role[];
+}
+
+/**
+ * What a request's body becomes: the command, with the role it is given in when that is not the
+ * caller's first (a supervisor acts in their supervising role); or the request's refusal (403) for
+ * who asks, where the permission alone does not say it (a handler may claim a case, not assign it).
+ */
+export type Given<C> = { command: C; actingAs?: Role } | { forbidden: string };
+
+/**
+ * A command's request: `POST /contacts/{reference}/<resource>` with a body, by those who hold the
+ * permission. The names (operation, body, resource) are the API's contract: clients generate code
+ * from them, so none is ever renamed.
+ */
+export interface CommandRequest<C, Body = unknown> {
+  /** The OpenAPI operation is `ContactsController_<operation>`. */
+  operation: string;
+  /** The body's schema's name in the document. */
+  bodyName: string;
+  /** The path under the case: `POST /contacts/{reference}/<resource>`. */
+  resource: string;
+  permission: Permission;
+  summary: string;
+  /** The request body: validation, the document and the type all come from it. */
+  body: z.ZodType<Body>;
+  /** States 201 explicitly (the routes that did before the derivation; the answer is 201 either way). */
+  explicitCreated?: boolean;
+  /** The command the body becomes. */
+  given(body: Body, giver: Giver): Given<C>;
+}
+
+/**
+ * A command's request, its body typed from its schema: `commandRequest<MyCommand>()({ ... })`
+ * (the command's type is named, the body's inferred).
+ */
+export const commandRequest =
+  <C>() =>
+  <S extends z.ZodType>(request: Omit<CommandRequest<C, z.output<S>>, 'body'> & { body: S }): CommandRequest<C> =>
+    request;
 
 /** Refused because of the case's stage (409). */
 export const stageConflict = (state: ContactCaseState, message: string): Rejection => ({

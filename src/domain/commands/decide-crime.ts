@@ -1,6 +1,8 @@
 import { armClock, meetClocks } from '../clocks.js';
-import { crimeDecisionProblems, type CrimeDecision } from '../recording.js';
-import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
+import { crimeClassifications, crimeDecisionProblems, type CrimeDecision, noCrimeReasons } from '../recording.js';
+import { type CaseCommandDefinition, commandRequest, invalid, stageConflict } from './command.js';
+import { z } from 'zod';
+import { Permission } from '../permissions.js';
 
 export interface DecideCrimeCommand {
   type: 'decide-crime';
@@ -11,6 +13,27 @@ export interface DecideCrimeCommand {
 export const decideCrime: CaseCommandDefinition<DecideCrimeCommand> = {
   type: 'decide-crime',
   update: 'recordCrimeDecision',
+  request: commandRequest<DecideCrimeCommand>()({
+    operation: 'decideCrime',
+    bodyName: 'CrimeDecisionDto',
+    resource: 'crime-decision',
+    permission: Permission.ContactDecideCrime,
+    summary: 'Record the NCRS crime recording decision',
+    body: z.strictObject({
+      crimeRecorded: z.boolean(),
+      classification: z.enum(crimeClassifications).optional(),
+      noCrimeReason: z.enum(noCrimeReasons).optional(),
+      victimSupportOptOut: z.boolean().optional().meta({ description: "The victim declined referral to victim support (Victims' Code): no 2-day referral clock" }),
+    }),
+    // Whether the decision holds together (a classification for a crime, a reason for none) is the
+    // rule above, checked by the case's workflow: a 422 naming the field.
+    given: (body) => ({
+      command: {
+        type: 'decide-crime',
+        decision: { crimeRecorded: body.crimeRecorded, classification: body.classification, noCrimeReason: body.noCrimeReason, victimSupportOptOut: body.victimSupportOptOut },
+      },
+    }),
+  }),
   reject(state, command) {
     if (!state.incident) return stageConflict(state, 'record the incident before the crime recording decision');
     const problems = crimeDecisionProblems(command.decision);

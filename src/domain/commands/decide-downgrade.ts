@@ -1,4 +1,8 @@
-import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
+import { type CaseCommandDefinition, commandRequest, invalid, stageConflict } from './command.js';
+import { z } from 'zod';
+import { text } from '../fields.js';
+import { Permission } from '../permissions.js';
+import { MIN_RATIONALE_LENGTH } from '../thrive.js';
 
 export interface DecideDowngradeCommand {
   type: 'decide-downgrade';
@@ -10,6 +14,18 @@ export interface DecideDowngradeCommand {
 export const decideDowngrade: CaseCommandDefinition<DecideDowngradeCommand> = {
   type: 'decide-downgrade',
   update: 'decideDowngrade',
+  request: commandRequest<DecideDowngradeCommand>()({
+    operation: 'decideDowngrade',
+    bodyName: 'DowngradeDecisionDto',
+    resource: 'downgrade-approvals',
+    permission: Permission.ContactApproveDowngrade,
+    summary: 'Approve or refuse the pending downgrade (a supervisor other than its proposer)',
+    body: z.strictObject({
+      approve: z.boolean().meta({ description: 'true approves the pending downgrade, false refuses it' }),
+      rationale: text(MIN_RATIONALE_LENGTH, 2000),
+    }),
+    given: (body) => ({ command: { type: 'decide-downgrade', approve: body.approve, rationale: body.rationale } }),
+  }),
   reject(state, _command, actor) {
     if (!state.pendingDowngrade) return stageConflict(state, 'no downgrade is waiting for approval');
     if (state.pendingDowngrade.requestedBy.subject === actor.subject) {

@@ -1,5 +1,7 @@
-import { escalate as escalateBook, type EscalationReason } from '../clocks.js';
-import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
+import { escalate as escalateBook, type EscalationReason, escalationReasons } from '../clocks.js';
+import { alwaysAllowed, type CaseCommandDefinition, commandRequest } from './command.js';
+import { z } from 'zod';
+import { Permission } from '../permissions.js';
 
 export interface EscalateCommand {
   type: 'escalate';
@@ -10,6 +12,15 @@ export interface EscalateCommand {
 export const escalate: CaseCommandDefinition<EscalateCommand> = {
   type: 'escalate',
   update: 'escalateCase',
+  request: commandRequest<EscalateCommand>()({
+    operation: 'escalate',
+    bodyName: 'EscalationDto',
+    resource: 'escalations',
+    permission: Permission.ContactEscalate,
+    summary: 'Escalate the case by hand: the level rises and the next role in the chain is notified',
+    body: z.strictObject({ reason: z.enum(escalationReasons) }),
+    given: (body) => ({ command: { type: 'escalate', reason: body.reason } }),
+  }),
   reject: alwaysAllowed,
   apply: () => [],
   clocks(plan, command, { nowMs, policy }) {

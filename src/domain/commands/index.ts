@@ -20,8 +20,9 @@ import { sendMessage } from './send-message.js';
 
 /**
  * Every case command's module. The command union is derived from this list, so a command is added
- * by writing its module and listing it here; each consumer typed over the union (the workflow's
- * updates, the API's routes, the store's records) then fails to compile until it has the command.
+ * by writing its module and listing it here: the workflow's updates and the API's routes (in this
+ * order, the document's) come from the modules, and the store's records from `commandRecords` for
+ * a command that keeps one.
  */
 const definitions = [
   assess,
@@ -31,9 +32,9 @@ const definitions = [
   recordAttendance,
   refer,
   addNote,
-  resolve,
   escalate,
   pauseClock,
+  resolve,
   resumeClock,
   acknowledgeAlert,
   assign,

@@ -40,6 +40,7 @@ export interface ReceiveMessageCommand {
 export const receiveMessage: CaseCommandDefinition<ReceiveMessageCommand> = {
   type: 'receive-message',
   update: 'receiveMessage',
+  // Handed over by the platform connectors (the channels' webhook), never by a handler: no request here.
   reject: onConversation('conversationId', 'add to'),
   apply(next, command, { state, now, policy }) {
     const conversation = next.conversation!;

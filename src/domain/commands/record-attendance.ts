@@ -1,5 +1,8 @@
 import { meetClocks } from '../clocks.js';
-import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
+import { type CaseCommandDefinition, commandRequest, invalid, stageConflict } from './command.js';
+import { z } from 'zod';
+import { text } from '../fields.js';
+import { Permission } from '../permissions.js';
 
 export interface RecordAttendanceCommand {
   type: 'record-attendance';
@@ -11,6 +14,15 @@ export interface RecordAttendanceCommand {
 export const recordAttendance: CaseCommandDefinition<RecordAttendanceCommand> = {
   type: 'record-attendance',
   update: 'recordAttendance',
+  request: commandRequest<RecordAttendanceCommand>()({
+    operation: 'recordAttendance',
+    bodyName: 'AttendanceDto',
+    resource: 'attendance',
+    permission: Permission.ContactRecordAttendance,
+    summary: 'Record deployment: a unit dispatched, then arrived',
+    body: z.strictObject({ event: z.enum(['dispatched', 'arrived']), unit: text(1, 32).optional().meta({ description: 'Call sign of the unit' }) }),
+    given: (body) => ({ command: { type: 'record-attendance', event: body.event, unit: body.unit } }),
+  }),
   reject(state, command) {
     if (state.grade === null) return stageConflict(state, 'grade the case before deploying to it');
     if (state.grade === 4) return invalid('A grade 4 case is resolved without deployment', [{ field: 'event', message: 'no deployment at grade 4' }]);

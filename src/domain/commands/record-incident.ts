@@ -1,6 +1,8 @@
 import { activeClocks, armClock, stopClocks } from '../clocks.js';
-import { needsCrimeDecision, type IncidentRecord } from '../recording.js';
-import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
+import { allIncidentCategories, incidentQualifiers, needsCrimeDecision, type IncidentRecord } from '../recording.js';
+import { alwaysAllowed, type CaseCommandDefinition, commandRequest } from './command.js';
+import { z } from 'zod';
+import { Permission } from '../permissions.js';
 
 export interface RecordIncidentCommand {
   type: 'record-incident';
@@ -11,6 +13,22 @@ export interface RecordIncidentCommand {
 export const recordIncident: CaseCommandDefinition<RecordIncidentCommand> = {
   type: 'record-incident',
   update: 'recordIncident',
+  request: commandRequest<RecordIncidentCommand>()({
+    operation: 'recordIncident',
+    bodyName: 'IncidentDto',
+    resource: 'incident',
+    permission: Permission.ContactRecordIncident,
+    summary: 'Record the NSIR incident: opening category and qualifiers',
+    body: z.strictObject({
+      openingCategory: z.enum(allIncidentCategories),
+      qualifiers: z
+        .array(z.enum(incidentQualifiers))
+        .max(incidentQualifiers.length)
+        .refine((qualifiers) => new Set(qualifiers).size === qualifiers.length, { error: 'must not repeat a qualifier' })
+        .meta({ uniqueItems: true }),
+    }),
+    given: (body) => ({ command: { type: 'record-incident', incident: { openingCategory: body.openingCategory, qualifiers: body.qualifiers } } }),
+  }),
   reject: alwaysAllowed,
   apply(next, command, { state }) {
     next.incident = { openingCategory: command.incident.openingCategory, qualifiers: [...command.incident.qualifiers] };

@@ -1,6 +1,17 @@
-import { type Referral } from '../contact-case.js';
 import { meetClocks } from '../clocks.js';
-import { alwaysAllowed, type CaseCommandDefinition } from './command.js';
+import { alwaysAllowed, type CaseCommandDefinition, commandRequest } from './command.js';
+import { z } from 'zod';
+import { text } from '../fields.js';
+import { Permission } from '../permissions.js';
+
+export const referralKinds = ['safeguarding', 'partner', 'victim-support'] as const;
+export type ReferralKind = (typeof referralKinds)[number];
+
+export interface Referral {
+  agency: string;
+  kind: ReferralKind;
+  reason: string;
+}
 
 export interface ReferCommand {
   type: 'refer';
@@ -11,6 +22,15 @@ export interface ReferCommand {
 export const refer: CaseCommandDefinition<ReferCommand> = {
   type: 'refer',
   update: 'addReferral',
+  request: commandRequest<ReferCommand>()({
+    operation: 'refer',
+    bodyName: 'ReferralDto',
+    resource: 'referrals',
+    permission: Permission.ContactRefer,
+    summary: 'Refer to a partner agency or for safeguarding',
+    body: z.strictObject({ agency: text(2, 128), kind: z.enum(referralKinds), reason: text(5, 2000) }),
+    given: (body) => ({ command: { type: 'refer', referral: { agency: body.agency, kind: body.kind, reason: body.reason } } }),
+  }),
   reject: alwaysAllowed,
   apply(next, command) {
     next.referrals.push({ agency: command.referral.agency, kind: command.referral.kind });

@@ -1,6 +1,9 @@
-import { type RegradeReason } from '../alerts.js';
+import { type RegradeReason, regradeReasons } from '../alerts.js';
 import { type Grade } from '../thrive.js';
-import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
+import { type CaseCommandDefinition, commandRequest, invalid, stageConflict } from './command.js';
+import { z } from 'zod';
+import { grade } from '../fields.js';
+import { Permission } from '../permissions.js';
 
 export interface RegradeCommand {
   type: 'regrade';
@@ -12,6 +15,16 @@ export interface RegradeCommand {
 export const regrade: CaseCommandDefinition<RegradeCommand> = {
   type: 'regrade',
   update: 'regradeCase',
+  request: commandRequest<RegradeCommand>()({
+    operation: 'regrade',
+    bodyName: 'RegradeDto',
+    resource: 'regrade',
+    permission: Permission.ContactSupervise,
+    summary: "A supervisor's regrade, with a reason code: no approval needed, recorded like every grade change, the graded clocks re-baselined",
+    body: z.strictObject({ grade, reason: z.enum(regradeReasons) }),
+    explicitCreated: true,
+    given: (body) => ({ command: { type: 'regrade', grade: body.grade, reason: body.reason } }),
+  }),
   reject(state, command) {
     if (state.grade === null) return stageConflict(state, 'assess and grade the case before regrading it');
     if (command.grade === state.grade && !state.pendingDowngrade) return invalid(`The case is already grade ${command.grade}`, [{ field: 'grade', message: 'same as the current grade' }]);

@@ -1,7 +1,22 @@
 import { activeClocks, stopClocks } from '../clocks.js';
-import { type ContactCaseState, type Rejection, type Resolution } from '../contact-case.js';
-import { needsCrimeDecision } from '../recording.js';
-import { type CaseCommandDefinition, invalid, stageConflict } from './command.js';
+import { type ContactCaseState, type Rejection } from '../contact-case.js';
+import { allIncidentCategories, needsCrimeDecision } from '../recording.js';
+import { type CaseCommandDefinition, commandRequest, invalid, stageConflict } from './command.js';
+import { z } from 'zod';
+import { dateTime, text } from '../fields.js';
+import { Permission } from '../permissions.js';
+import { type IncidentCategory } from '../recording.js';
+
+export const outcomes = ['resolved-at-first-contact', 'attended', 'appointment', 'referred', 'signposted', 'no-further-action'] as const;
+export type Outcome = (typeof outcomes)[number];
+
+export interface Resolution {
+  outcome: Outcome;
+  closingCategory: IncidentCategory;
+  appointmentAt?: string;
+  signpostedTo?: string;
+  noFurtherActionReason?: string;
+}
 
 const safeguardingDone = (state: ContactCaseState) => state.referrals.some((referral) => referral.kind === 'safeguarding');
 
@@ -46,6 +61,24 @@ export interface ResolveCommand {
 export const resolve: CaseCommandDefinition<ResolveCommand> = {
   type: 'resolve',
   update: 'resolveCase',
+  request: commandRequest<ResolveCommand>()({
+    operation: 'resolve',
+    bodyName: 'ResolutionDto',
+    resource: 'resolution',
+    permission: Permission.ContactResolve,
+    summary: 'Resolve and close the case (first contact resolution only once assessed, recorded and safeguarded)',
+    body: z.strictObject({
+      outcome: z.enum(outcomes),
+      closingCategory: z.enum(allIncidentCategories).meta({ description: 'NSIR closing category (may differ from the opening one)' }),
+      appointmentAt: dateTime().optional(),
+      signpostedTo: text(2, 200).optional(),
+      noFurtherActionReason: text(5, 2000).optional(),
+    }),
+    explicitCreated: true,
+    given: ({ outcome, closingCategory, appointmentAt, signpostedTo, noFurtherActionReason }) => ({
+      command: { type: 'resolve', resolution: { outcome, closingCategory, appointmentAt, signpostedTo, noFurtherActionReason } },
+    }),
+  }),
   reject: (state, command) => resolutionRejection(state, command.resolution),
   apply(next, command, { actor, now }) {
     const firstContactResolution = command.resolution.outcome === 'resolved-at-first-contact';

@@ -10,6 +10,7 @@ export interface ResumeClockCommand {
 export const resumeClock: CaseCommandDefinition<ResumeClockCommand> = {
   type: 'resume-clock',
   update: 'resumeClock',
+  // Given through the pause-clock's request, whose body says whether to pause or resume.
   reject(state, command) {
     const clock = state.clocks.find((candidate) => candidate.id === command.clock);
     if (!clock) return noSuchClock(state, command.clock);

@@ -2,7 +2,9 @@ import { activeClocks, armClock, type ClockBook, type ClockStep, hasClockRule, m
 import { type ContactCaseState } from '../contact-case.js';
 import { type ContactPolicy } from '../policy.js';
 import { type RiskScreening } from '../risk-screening.js';
-import { type CaseCommandDefinition, stageConflict } from './command.js';
+import { type CaseCommandDefinition, commandRequest, stageConflict } from './command.js';
+import { z } from 'zod';
+import { Permission } from '../permissions.js';
 
 /** Why a waiting submission needs no immediate action, as a code (the words, if any, go in a note). */
 export const riskReviewReasons = ['no-risk-indicators', 'risk-managed-elsewhere', 'awaiting-information', 'caller-confirmed-safe'] as const;
@@ -38,6 +40,17 @@ export interface ReviewRiskCommand {
 export const reviewRisk: CaseCommandDefinition<ReviewRiskCommand> = {
   type: 'review-risk',
   update: 'reviewRisk',
+  request: commandRequest<ReviewRiskCommand>()({
+    operation: 'reviewRisk',
+    bodyName: 'RiskReviewDto',
+    resource: 'risk-reviews',
+    permission: Permission.ContactAssess,
+    summary: "Confirm that a submission still waiting for its first assessment needs no immediate action: the review due is met, the next armed at the policy's cadence",
+    body: z.strictObject({
+      reason: z.enum(riskReviewReasons).meta({ description: 'Why the waiting submission needs no immediate action' }),
+    }),
+    given: (body) => ({ command: { type: 'review-risk', reason: body.reason } }),
+  }),
   reject(state) {
     if (state.assessmentCount > 0) return stageConflict(state, 'an assessed case is no longer waiting: its risk is in its assessment');
     if (runningReviews(state).length === 0) return stageConflict(state, 'no risk review is running on this case');

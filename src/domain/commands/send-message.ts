@@ -12,6 +12,7 @@ export interface SendMessageCommand {
 export const sendMessage: CaseCommandDefinition<SendMessageCommand> = {
   type: 'send-message',
   update: 'sendMessage',
+  // A reply has a route of its own (POST /contacts/{reference}/messages): it answers with the message's id.
   reject: onConversation('text', 'reply on'),
   apply(next) {
     const conversation = next.conversation!;

@@ -37,12 +37,12 @@ interface RecordMaker<T extends CaseCommandType, Table extends RecordTable = Rec
 const record = <T extends CaseCommandType, Table extends RecordTable>(table: Table, row: RecordMaker<T, Table>['row'], keepExisting = false): RecordMaker<T, Table> => ({ table, row, keepExisting });
 
 /**
- * The record each command keeps beside the timeline, by command type: what a person wrote or
- * decided that the timeline (codes and counts only) and the case row do not hold. `null` for a
- * command whose timeline entry and case row say everything. A command type missing here does not
- * compile, so a new command states whether it keeps a record.
+ * The record a command keeps beside the timeline, by command type: what a person wrote or decided
+ * that the timeline (codes and counts only) and the case row do not hold. A command whose timeline
+ * entry and case row say everything (a code, who, when) has none and is not listed: escalations,
+ * pauses, assignments, regrades, attendance, risk reviews and the rest.
  */
-export const commandRecords: { readonly [T in CaseCommandType]: RecordMaker<T> | null } = {
+export const commandRecords: { readonly [T in CaseCommandType]?: RecordMaker<T> } = {
   assess: record('case_assessment', (command, change, base, at) => ({
     ...base,
     factors: command.assessment.factors,
@@ -129,23 +129,13 @@ export const commandRecords: { readonly [T in CaseCommandType]: RecordMaker<T> |
     }),
     true,
   ),
-  'record-attendance': null,
-  escalate: null,
-  'pause-clock': null,
-  'resume-clock': null,
-  'acknowledge-alert': null,
-  assign: null,
-  regrade: null,
-  'caller-recontacted': null,
-  // Its reason is a code on the timeline entry; who reviewed is the entry's actor.
-  'review-risk': null,
 };
 
 /** The record a change's command keeps, if any (a change of the clocks alone has no command). */
 export function commandRecordOf(change: CaseChange, base: RecordBase, at: Date): CommandRecord | null {
   const command = change.command;
   if (!command) return null;
-  const maker = commandRecords[command.type] as RecordMaker<typeof command.type> | null;
+  const maker = commandRecords[command.type] as RecordMaker<typeof command.type> | undefined;
   const row = maker?.row(command, change, base, at);
   return maker && row ? ({ table: maker.table, row, keepExisting: maker.keepExisting ?? false } as CommandRecord) : null;
 }
@@ -157,5 +147,5 @@ export function commandRecordTables(): RecordTable[] {
 
 /** Whether a command of this type keeps a record of its own. */
 export function keepsRecord(type: CaseCommandType): boolean {
-  return commandRecords[type] !== null;
+  return commandRecords[type] !== undefined;
 }

@@ -3,7 +3,7 @@ import { catalogueChannels } from '../../domain/channels.js';
 import { type ClockKind, clockKinds, type ContactPolicy, gradedClockKinds, type OptionalClockKind, optionalClockKinds } from '../../domain/policy.js';
 import { conversationChannelsOf } from '../../domain/conversations.js';
 import { isValidTimeZone } from '../../domain/working-time.js';
-import { allRoles } from '../platform/access/roles.js';
+import { allRoles } from '../../domain/roles.js';
 
 const amount = z.number().int().nonnegative();
 const elapsed = z

@@ -1,5 +1,5 @@
 import { errors, importJWK, type JWK, SignJWT } from 'jose';
-import { type Role } from './roles.js';
+import { type Role } from '../../../domain/roles.js';
 
 /** The authenticated person behind a request: their identity-provider subject and their roles. */
 export interface Actor {

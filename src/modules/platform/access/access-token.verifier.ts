@@ -4,7 +4,7 @@ import { type AppConfig } from '../../../config/app-config.js';
 import { APP_CONFIG } from '../../../config/config.module.js';
 import { AccessTokenError, type Actor, rejectionOf } from './access-token.js';
 import { loadOrCreateDevelopmentSigningKey } from './development-signing-key.js';
-import { isRole } from './roles.js';
+import { isRole } from '../../../domain/roles.js';
 
 /**
  * Verifies bearer tokens as an OIDC identity provider issues them: signature against the configured

@@ -1,5 +1,5 @@
-import { type Role } from './roles.js';
-import { grantingRole, Permission } from './permissions.js';
+import { type Role } from '../../../domain/roles.js';
+import { grantingRole, Permission } from '../../../domain/permissions.js';
 
 /**
  * The fields of an answer that a route's own permission does not open: schema name → field → the

@@ -1,5 +1,5 @@
-import { Channel } from '../../../domain/channels.js';
-import { type ConversationChannel } from '../../../domain/conversations.js';
+import { Channel } from './channels.js';
+import { type ConversationChannel } from './conversations.js';
 import { allRoles, Role } from './roles.js';
 
 /** What a route lets its caller do. Every route names one (or is public). */
