@@ -7,6 +7,16 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...new Set(builtinModules.map((name) => name.replace(/^node:/, '')))];
 
+/**
+ * The schema library (zod) and the fields built with it, as types only: each new workflow evaluates
+ * the modules its code imports afresh, and loading zod doubled the worker's CPU per workflow. A
+ * command's request builds its body from the kit the API hands in (src/domain/fields.ts).
+ */
+const schemaLibraryTypesOnly = [
+  { group: ['zod', 'zod/*'], allowTypeImports: true, message: "Workflow and domain code import zod as a type only: a command's request builds its body from the kit the API hands in (schemaKit)." },
+  { group: ['**/fields.js'], allowTypeImports: true, message: 'The fields people fill in are built by the API (schemaKit): import them here as types only.' },
+];
+
 export const workflowRestrictedImports = {
   paths: nodeBuiltins.flatMap((name) => [
     { name, message: 'Workflow code is replayed in a sandbox: no Node built-ins. Do I/O in an activity.' },
@@ -21,6 +31,7 @@ export const workflowRestrictedImports = {
       message: 'Workflow code may import only @temporalio/workflow.',
     },
     { group: ['**/modules/**', '**/api/**', '**/config/**', '**/dev/**', '**/bench/**', '**/cli/**', '**/worker/**', '**/activities/**'], message: 'Workflow and domain code must not reach into application modules: activities are called through the contracts in *.messages.ts.' },
+    ...schemaLibraryTypesOnly,
   ],
 };
 
@@ -140,6 +151,16 @@ export default tseslint.config(
     files: ['src/domain/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { ...workflowRestrictedImports, patterns: [...workflowRestrictedImports.patterns, ...layerRules['src/domain']] }],
+    },
+  },
+  {
+    // The one domain file that builds the fields people fill in; only the API loads it.
+    files: ['src/domain/fields.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { ...workflowRestrictedImports, patterns: [...workflowRestrictedImports.patterns.filter((pattern) => !schemaLibraryTypesOnly.includes(pattern)), ...layerRules['src/domain']] },
+      ],
     },
   },
   {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * The fields a person fills in when they give a case a command, as zod schemas: the API validates
  * each request body with them and writes its OpenAPI document from them, so a limit is stated once.
- * Pure data, like the rest of the domain.
+ * The command modules build their bodies from `schemaKit`, which the API hands them; they import
+ * this file and zod as types only, so that the workflow's code never loads either.
  */
 
 /**
@@ -51,3 +52,7 @@ export const grade = z
   .min(1)
   .max(4)
   .meta({ enum: [1, 2, 3, 4] }) as unknown as z.ZodType<1 | 2 | 3 | 4>;
+
+/** What a command's request builds its body from: the schema library and the fields above. */
+export const schemaKit = { z, text, dateTime, grade, SUBJECT, TEAM, CLOCK_ID };
+export type SchemaKit = typeof schemaKit;

@@ -40,6 +40,16 @@ describe('lint keeps workflow code pure', () => {
     expect(errors.length).toBeGreaterThan(0);
   });
 
+  it.each(['src/workflows/lint-probe.workflow.ts', 'src/domain/commands/lint-probe.ts', 'src/domain/lint-probe.ts'])('keeps the schema library out of %s, but for its types', async (path) => {
+    expect((await restrictedImportErrors(path, "import { z } from 'zod';\nexport const probe = z.string();\n")).join('\n')).toContain('zod as a type only');
+    expect((await restrictedImportErrors(path, "import { text } from '../fields.js';\nexport const probe = text;\n")).join('\n')).toContain('types only');
+    expect(await restrictedImportErrors(path, "import { type z } from 'zod';\nimport type { SchemaKit } from '../fields.js';\nexport type Probe = z.ZodType | SchemaKit;\n")).toEqual([]);
+  });
+
+  it('lets the file of fields, which only the API loads, build them with zod', async () => {
+    expect(await restrictedImportErrors('src/domain/fields.ts', "import { z } from 'zod';\nexport const probe = z.string();\n")).toEqual([]);
+  });
+
   it('rejects reading the process', async () => {
     const errors = await restrictedImportErrors(workflowFile, 'export const probe = process.env.X;\n');
     expect(errors.join('\n')).toContain('process');

@@ -4,6 +4,7 @@ import { createZodDto } from 'nestjs-zod';
 import { type z } from 'zod';
 import { type CommandRequest } from '../../domain/commands/command.js';
 import { caseCommands } from '../../domain/commands/index.js';
+import { schemaKit } from '../../domain/fields.js';
 import { type CaseCommand } from '../../domain/contact-case.js';
 import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
@@ -39,7 +40,7 @@ export interface CommandRoute {
 
 /** The DTO class of a request's body, named as the document names it. */
 function bodyClass(request: Request): Type<unknown> {
-  const dto = class extends createZodDto(request.body as z.ZodType<object>) {};
+  const dto = class extends createZodDto(request.body(schemaKit) as z.ZodType<object>) {};
   Object.defineProperty(dto, 'name', { value: request.bodyName });
   return dto;
 }

@@ -1,7 +1,5 @@
 import { armClock, meetClocks } from '../clocks.js';
 import { alwaysAllowed, type CaseCommandDefinition, commandRequest } from './command.js';
-import { z } from 'zod';
-import { text } from '../fields.js';
 import { Permission } from '../permissions.js';
 
 /** A `victim-update` note records that the victim was told of progress (Victims' Code). */
@@ -24,7 +22,7 @@ export const addNote: CaseCommandDefinition<AddNoteCommand> = {
     resource: 'notes',
     permission: Permission.ContactAddNote,
     summary: 'Add a note to the case',
-    body: z.strictObject({
+    body: ({ z, text }) => z.strictObject({
       text: text(1, 5000),
       kind: z
         .enum(noteKinds)

@@ -1,17 +1,11 @@
-import { assessmentProblems, isDowngrade, needsSafeguarding, type ThriveAssessment } from '../thrive.js';
+import { assessmentProblems, factorLevels, isDowngrade, MIN_RATIONALE_LENGTH, needsSafeguarding, type ThriveAssessment, thriveFactors } from '../thrive.js';
 import { type CaseCommandDefinition, commandRequest, invalid } from './command.js';
-import { z } from 'zod';
-import { grade, text } from '../fields.js';
 import { Permission } from '../permissions.js';
-import { factorLevels, MIN_RATIONALE_LENGTH, thriveFactors } from '../thrive.js';
 
 export interface AssessCommand {
   type: 'assess';
   assessment: ThriveAssessment;
 }
-
-const factor = z.strictObject({ level: z.enum(factorLevels), rationale: text(MIN_RATIONALE_LENGTH, 2000) }).meta({ id: 'FactorDto' });
-const factors = z.strictObject(Object.fromEntries(thriveFactors.map((name) => [name, factor])) as Record<(typeof thriveFactors)[number], typeof factor>).meta({ id: 'FactorsDto' });
 
 /**
  * A THRIVE(S) assessment with its proposed grade. A downgrade waits for a supervisor's approval;
@@ -27,7 +21,11 @@ export const assess: CaseCommandDefinition<AssessCommand> = {
     resource: 'assessments',
     permission: Permission.ContactAssess,
     summary: 'Record a THRIVE(S) assessment and proposed grade (a downgrade waits for approval)',
-    body: z.strictObject({ factors, proposedGrade: grade }),
+    body: ({ z, text, grade }) => {
+      const factor = z.strictObject({ level: z.enum(factorLevels), rationale: text(MIN_RATIONALE_LENGTH, 2000) }).meta({ id: 'FactorDto' });
+      const factors = z.strictObject(Object.fromEntries(thriveFactors.map((name) => [name, factor])) as Record<(typeof thriveFactors)[number], typeof factor>).meta({ id: 'FactorsDto' });
+      return z.strictObject({ factors, proposedGrade: grade });
+    },
     given: (body) => ({ command: { type: 'assess', assessment: { factors: { ...body.factors }, proposedGrade: body.proposedGrade } } }),
   }),
   reject(_state, command) {

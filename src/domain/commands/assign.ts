@@ -1,8 +1,6 @@
 import { type AssignmentReason } from '../alerts.js';
 import { type CaseCommandDefinition, commandRequest, invalid } from './command.js';
-import { z } from 'zod';
 import { assignmentReasons } from '../alerts.js';
-import { SUBJECT, TEAM } from '../fields.js';
 import { grantingRole, Permission } from '../permissions.js';
 
 export interface AssignCommand {
@@ -22,7 +20,7 @@ export const assign: CaseCommandDefinition<AssignCommand> = {
     resource: 'assignment',
     permission: Permission.ContactClaim,
     summary: 'Assign the case: a contact handler claims it for themself; a team leader or duty inspector assigns it to anyone, in any team',
-    body: z.strictObject({
+    body: ({ z, SUBJECT, TEAM }) => z.strictObject({
       assignee: z
         .string()
         .regex(SUBJECT, { error: 'must be a staff subject: 1 to 128 letters, digits, dots, dashes, underscores or @' })

@@ -6,6 +6,7 @@ import { type ContactPolicy } from '../policy.js';
 import { type Permission } from '../permissions.js';
 import { type Role } from '../roles.js';
 import { type z } from 'zod';
+import { type SchemaKit } from '../fields.js';
 
 /** What a command is applied with: the case before it, who gave it, when, under which policy. */
 export interface CommandContext {
@@ -74,8 +75,14 @@ export interface CommandRequest<C, Body = unknown> {
   resource: string;
   permission: Permission;
   summary: string;
-  /** The request body: validation, the document and the type all come from it. */
-  body: z.ZodType<Body>;
+  /**
+   * The request body's schema, built with the kit the API hands in (the schema library and the
+   * fields people fill in): validation, the document and the type all come from it. Built by the
+   * API, never here: the workflow's code imports this module, and each new workflow evaluates the
+   * modules it imports afresh, so the schema library is kept out of it (lint holds the domain to
+   * type-only imports of it).
+   */
+  body(kit: SchemaKit): z.ZodType<Body>;
   /** States 201 explicitly (the routes that did before the derivation; the answer is 201 either way). */
   explicitCreated?: boolean;
   /** The command the body becomes. */
@@ -88,7 +95,7 @@ export interface CommandRequest<C, Body = unknown> {
  */
 export const commandRequest =
   <C>() =>
-  <S extends z.ZodType>(request: Omit<CommandRequest<C, z.output<S>>, 'body'> & { body: S }): CommandRequest<C> =>
+  <S extends z.ZodType>(request: Omit<CommandRequest<C, z.output<S>>, 'body'> & { body(kit: SchemaKit): S }): CommandRequest<C> =>
     request;
 
 /** Refused because of the case's stage (409). */

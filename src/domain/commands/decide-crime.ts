@@ -1,7 +1,6 @@
 import { armClock, meetClocks } from '../clocks.js';
 import { crimeClassifications, crimeDecisionProblems, type CrimeDecision, noCrimeReasons } from '../recording.js';
 import { type CaseCommandDefinition, commandRequest, invalid, stageConflict } from './command.js';
-import { z } from 'zod';
 import { Permission } from '../permissions.js';
 
 export interface DecideCrimeCommand {
@@ -19,7 +18,7 @@ export const decideCrime: CaseCommandDefinition<DecideCrimeCommand> = {
     resource: 'crime-decision',
     permission: Permission.ContactDecideCrime,
     summary: 'Record the NCRS crime recording decision',
-    body: z.strictObject({
+    body: ({ z }) => z.strictObject({
       crimeRecorded: z.boolean(),
       classification: z.enum(crimeClassifications).optional(),
       noCrimeReason: z.enum(noCrimeReasons).optional(),

@@ -1,6 +1,4 @@
 import { type CaseCommandDefinition, commandRequest, invalid, stageConflict } from './command.js';
-import { z } from 'zod';
-import { text } from '../fields.js';
 import { Permission } from '../permissions.js';
 import { MIN_RATIONALE_LENGTH } from '../thrive.js';
 
@@ -20,7 +18,7 @@ export const decideDowngrade: CaseCommandDefinition<DecideDowngradeCommand> = {
     resource: 'downgrade-approvals',
     permission: Permission.ContactApproveDowngrade,
     summary: 'Approve or refuse the pending downgrade (a supervisor other than its proposer)',
-    body: z.strictObject({
+    body: ({ z, text }) => z.strictObject({
       approve: z.boolean().meta({ description: 'true approves the pending downgrade, false refuses it' }),
       rationale: text(MIN_RATIONALE_LENGTH, 2000),
     }),

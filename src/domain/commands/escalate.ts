@@ -1,6 +1,5 @@
 import { escalate as escalateBook, type EscalationReason, escalationReasons } from '../clocks.js';
 import { alwaysAllowed, type CaseCommandDefinition, commandRequest } from './command.js';
-import { z } from 'zod';
 import { Permission } from '../permissions.js';
 
 export interface EscalateCommand {
@@ -18,7 +17,7 @@ export const escalate: CaseCommandDefinition<EscalateCommand> = {
     resource: 'escalations',
     permission: Permission.ContactEscalate,
     summary: 'Escalate the case by hand: the level rises and the next role in the chain is notified',
-    body: z.strictObject({ reason: z.enum(escalationReasons) }),
+    body: ({ z }) => z.strictObject({ reason: z.enum(escalationReasons) }),
     given: (body) => ({ command: { type: 'escalate', reason: body.reason } }),
   }),
   reject: alwaysAllowed,

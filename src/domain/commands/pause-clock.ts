@@ -1,7 +1,5 @@
 import { pauseClock as pauseInBook, type PauseReason, pauseReasons } from '../clocks.js';
 import { type CaseCommandDefinition, commandRequest, invalid, noSuchClock } from './command.js';
-import { z } from 'zod';
-import { CLOCK_ID } from '../fields.js';
 import { Permission } from '../permissions.js';
 import { type ResumeClockCommand } from './resume-clock.js';
 
@@ -10,14 +8,6 @@ export interface PauseClockCommand {
   clock: string;
   reason: PauseReason;
 }
-
-const clockId = z.string().regex(CLOCK_ID, { error: 'must be a clock id such as attendance-1' }).meta({ description: "The clock's id on the case, for example `attendance-1`", example: 'attendance-1' });
-
-/** A pause needs its reason; a resume may say one. */
-const clockPauseSchema = z.discriminatedUnion('action', [
-  z.strictObject({ clock: clockId, action: z.literal('pause'), reason: z.enum(pauseReasons).meta({ description: 'Required to pause' }) }),
-  z.strictObject({ clock: clockId, action: z.literal('resume'), reason: z.enum(pauseReasons).optional() }),
-]);
 
 /** Stops a counting clock for a reason the policy allows (the clock's entry records it). */
 export const pauseClock: CaseCommandDefinition<PauseClockCommand> = {
@@ -29,7 +19,14 @@ export const pauseClock: CaseCommandDefinition<PauseClockCommand> = {
     resource: 'clock-pauses',
     permission: Permission.ClockPause,
     summary: 'Pause a clock with a reason code, or resume it: the paused span moves its due time and is recorded',
-    body: clockPauseSchema,
+    body: ({ z, CLOCK_ID }) => {
+      const clockId = z.string().regex(CLOCK_ID, { error: 'must be a clock id such as attendance-1' }).meta({ description: "The clock's id on the case, for example `attendance-1`", example: 'attendance-1' });
+      // A pause needs its reason; a resume may say one.
+      return z.discriminatedUnion('action', [
+        z.strictObject({ clock: clockId, action: z.literal('pause'), reason: z.enum(pauseReasons).meta({ description: 'Required to pause' }) }),
+        z.strictObject({ clock: clockId, action: z.literal('resume'), reason: z.enum(pauseReasons).optional() }),
+      ]);
+    },
     // One request for both: its body says whether to pause or resume.
     given: (body) => {
       if (body.action === 'resume') return { command: { type: 'resume-clock', clock: body.clock } };

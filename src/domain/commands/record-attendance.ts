@@ -1,7 +1,5 @@
 import { meetClocks } from '../clocks.js';
 import { type CaseCommandDefinition, commandRequest, invalid, stageConflict } from './command.js';
-import { z } from 'zod';
-import { text } from '../fields.js';
 import { Permission } from '../permissions.js';
 
 export interface RecordAttendanceCommand {
@@ -20,7 +18,7 @@ export const recordAttendance: CaseCommandDefinition<RecordAttendanceCommand> = 
     resource: 'attendance',
     permission: Permission.ContactRecordAttendance,
     summary: 'Record deployment: a unit dispatched, then arrived',
-    body: z.strictObject({ event: z.enum(['dispatched', 'arrived']), unit: text(1, 32).optional().meta({ description: 'Call sign of the unit' }) }),
+    body: ({ z, text }) => z.strictObject({ event: z.enum(['dispatched', 'arrived']), unit: text(1, 32).optional().meta({ description: 'Call sign of the unit' }) }),
     given: (body) => ({ command: { type: 'record-attendance', event: body.event, unit: body.unit } }),
   }),
   reject(state, command) {

@@ -1,7 +1,6 @@
 import { activeClocks, armClock, stopClocks } from '../clocks.js';
 import { allIncidentCategories, incidentQualifiers, needsCrimeDecision, type IncidentRecord } from '../recording.js';
 import { alwaysAllowed, type CaseCommandDefinition, commandRequest } from './command.js';
-import { z } from 'zod';
 import { Permission } from '../permissions.js';
 
 export interface RecordIncidentCommand {
@@ -19,7 +18,7 @@ export const recordIncident: CaseCommandDefinition<RecordIncidentCommand> = {
     resource: 'incident',
     permission: Permission.ContactRecordIncident,
     summary: 'Record the NSIR incident: opening category and qualifiers',
-    body: z.strictObject({
+    body: ({ z }) => z.strictObject({
       openingCategory: z.enum(allIncidentCategories),
       qualifiers: z
         .array(z.enum(incidentQualifiers))

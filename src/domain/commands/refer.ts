@@ -1,7 +1,5 @@
 import { meetClocks } from '../clocks.js';
 import { alwaysAllowed, type CaseCommandDefinition, commandRequest } from './command.js';
-import { z } from 'zod';
-import { text } from '../fields.js';
 import { Permission } from '../permissions.js';
 
 export const referralKinds = ['safeguarding', 'partner', 'victim-support'] as const;
@@ -28,7 +26,7 @@ export const refer: CaseCommandDefinition<ReferCommand> = {
     resource: 'referrals',
     permission: Permission.ContactRefer,
     summary: 'Refer to a partner agency or for safeguarding',
-    body: z.strictObject({ agency: text(2, 128), kind: z.enum(referralKinds), reason: text(5, 2000) }),
+    body: ({ z, text }) => z.strictObject({ agency: text(2, 128), kind: z.enum(referralKinds), reason: text(5, 2000) }),
     given: (body) => ({ command: { type: 'refer', referral: { agency: body.agency, kind: body.kind, reason: body.reason } } }),
   }),
   reject: alwaysAllowed,

@@ -1,8 +1,6 @@
 import { type RegradeReason, regradeReasons } from '../alerts.js';
 import { type Grade } from '../thrive.js';
 import { type CaseCommandDefinition, commandRequest, invalid, stageConflict } from './command.js';
-import { z } from 'zod';
-import { grade } from '../fields.js';
 import { Permission } from '../permissions.js';
 
 export interface RegradeCommand {
@@ -21,7 +19,7 @@ export const regrade: CaseCommandDefinition<RegradeCommand> = {
     resource: 'regrade',
     permission: Permission.ContactSupervise,
     summary: "A supervisor's regrade, with a reason code: no approval needed, recorded like every grade change, the graded clocks re-baselined",
-    body: z.strictObject({ grade, reason: z.enum(regradeReasons) }),
+    body: ({ z, grade }) => z.strictObject({ grade, reason: z.enum(regradeReasons) }),
     explicitCreated: true,
     given: (body) => ({ command: { type: 'regrade', grade: body.grade, reason: body.reason } }),
   }),

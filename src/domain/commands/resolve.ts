@@ -2,8 +2,6 @@ import { activeClocks, stopClocks } from '../clocks.js';
 import { type ContactCaseState, type Rejection } from '../contact-case.js';
 import { allIncidentCategories, needsCrimeDecision } from '../recording.js';
 import { type CaseCommandDefinition, commandRequest, invalid, stageConflict } from './command.js';
-import { z } from 'zod';
-import { dateTime, text } from '../fields.js';
 import { Permission } from '../permissions.js';
 import { type IncidentCategory } from '../recording.js';
 
@@ -67,7 +65,7 @@ export const resolve: CaseCommandDefinition<ResolveCommand> = {
     resource: 'resolution',
     permission: Permission.ContactResolve,
     summary: 'Resolve and close the case (first contact resolution only once assessed, recorded and safeguarded)',
-    body: z.strictObject({
+    body: ({ z, dateTime, text }) => z.strictObject({
       outcome: z.enum(outcomes),
       closingCategory: z.enum(allIncidentCategories).meta({ description: 'NSIR closing category (may differ from the opening one)' }),
       appointmentAt: dateTime().optional(),

@@ -3,7 +3,6 @@ import { type ContactCaseState } from '../contact-case.js';
 import { type ContactPolicy } from '../policy.js';
 import { type RiskScreening } from '../risk-screening.js';
 import { type CaseCommandDefinition, commandRequest, stageConflict } from './command.js';
-import { z } from 'zod';
 import { Permission } from '../permissions.js';
 
 /** Why a waiting submission needs no immediate action, as a code (the words, if any, go in a note). */
@@ -46,7 +45,7 @@ export const reviewRisk: CaseCommandDefinition<ReviewRiskCommand> = {
     resource: 'risk-reviews',
     permission: Permission.ContactAssess,
     summary: "Confirm that a submission still waiting for its first assessment needs no immediate action: the review due is met, the next armed at the policy's cadence",
-    body: z.strictObject({
+    body: ({ z }) => z.strictObject({
       reason: z.enum(riskReviewReasons).meta({ description: 'Why the waiting submission needs no immediate action' }),
     }),
     given: (body) => ({ command: { type: 'review-risk', reason: body.reason } }),
