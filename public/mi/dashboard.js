@@ -116,6 +116,7 @@ async function load(event) {
   say('');
   show('report');
   render(body);
+  await benchmark();
 }
 
 async function download() {
@@ -126,6 +127,121 @@ async function download() {
   link.download = `measures-${$('from').value}-${$('to').value}-${$('group-by').value}.csv`;
   link.click();
   URL.revokeObjectURL(link.href);
+}
+
+async function downloadDataset() {
+  const response = await api(`/api/v1/mi/dataset.csv?${lastQuery || query()}`);
+  if (!response.ok) return say('The open dataset could not be read.');
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'measures.csv';
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+const DATASET_COLUMNS = ['force', 'scope', 'period_start', 'period_end', 'measure', 'unit', 'value'];
+/** A larger file is not a dataset of this kind (three years by day is well under this). */
+const DATASET_MAX_BYTES = 50 * 1024 * 1024;
+
+/** The rows of a CSV text (quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (char === '"') {
+        quoted = false;
+      } else {
+        field += char;
+      }
+    } else if (char === '"') {
+      quoted = true;
+    } else if (char === ',') {
+      row.push(field);
+      field = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[i + 1] === '\n') i += 1;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else {
+      field += char;
+    }
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  return rows;
+}
+
+/**
+ * A force's open dataset read into its whole-period figures, checked as the schema states it:
+ * the header, the force's code, the scope, the unit and the value of every row (a fault names its line).
+ */
+function readDataset(text) {
+  const [header, ...lines] = parseCsv(text.replace(/^\uFEFF/, ''));
+  if (!header || header.join(',') !== DATASET_COLUMNS.join(',')) throw new Error(`The file is not an open dataset of these measures: its first line must be ${DATASET_COLUMNS.join(',')}.`);
+  const figures = new Map();
+  let force = null;
+  let period = null;
+  for (const [index, cells] of lines.entries()) {
+    if (cells.length === 1 && cells[0] === '') continue;
+    const line = index + 2;
+    if (cells.length !== DATASET_COLUMNS.length) throw new Error(`Line ${line} has ${cells.length} fields, not ${DATASET_COLUMNS.length}.`);
+    const row = Object.fromEntries(DATASET_COLUMNS.map((column, at) => [column, cells[at]]));
+    if (!/^[A-Z]{2,4}$/.test(row.force) || (force !== null && row.force !== force)) throw new Error(`Line ${line}: the force must be one code of 2 to 4 capital letters throughout.`);
+    if (!['period', 'total', 'previous'].includes(row.scope)) throw new Error(`Line ${line}: the scope must be period, total or previous.`);
+    if (!['count', 'share', 'minutes'].includes(row.unit)) throw new Error(`Line ${line}: the unit must be count, share or minutes.`);
+    if (row.value !== '' && !Number.isFinite(Number(row.value))) throw new Error(`Line ${line}: the value must be a number, or empty.`);
+    force = row.force;
+    if (row.scope !== 'total') continue;
+    period = { start: row.period_start, end: row.period_end };
+    figures.set(row.measure, { unit: row.unit, value: row.value === '' ? null : Number(row.value) });
+  }
+  if (force === null || period === null) throw new Error('The file holds no figures for a whole period.');
+  return { force, period, figures };
+}
+
+/** A figure as people read it: a share as a percentage, minutes as "at most N". */
+function shown(figure) {
+  if (!figure) return 'not counted';
+  if (figure.value === null) return '–';
+  if (figure.unit === 'share') return `${(Math.round(figure.value * 1000) / 10).toFixed(1)}%`;
+  return String(figure.value);
+}
+
+let benchmarkFile = null;
+
+/** Sets the other force's dataset beside this force's, for the period asked for. */
+async function benchmark() {
+  if (!benchmarkFile) return;
+  const note = $('benchmark-note');
+  try {
+    if (benchmarkFile.size > DATASET_MAX_BYTES) throw new Error('The file is too large to be an open dataset of these measures.');
+    const theirs = readDataset(await benchmarkFile.text());
+    const response = await api(`/api/v1/mi/dataset.csv?${lastQuery || query()}`);
+    if (!response.ok) throw new Error("This force's open dataset could not be read.");
+    const ours = readDataset(await response.text());
+    const measures = [...new Set([...ours.figures.keys(), ...theirs.figures.keys()])];
+    $('benchmark-ours').textContent = `${ours.force} (this force)`;
+    $('benchmark-theirs').textContent = theirs.force;
+    fillTable('benchmark', measures.map((measure) => {
+      const figure = ours.figures.get(measure) ?? theirs.figures.get(measure);
+      return [measure, figure.unit, shown(ours.figures.get(measure)), shown(theirs.figures.get(measure))];
+    }));
+    const day = (instant) => instant.slice(0, 10);
+    note.textContent = `${ours.force}: ${day(ours.period.start)} to ${day(ours.period.end)}; ${theirs.force}: ${day(theirs.period.start)} to ${day(theirs.period.end)}. Counts depend on a force's size; shares and times compare directly.`;
+    show('benchmark');
+  } catch (error) {
+    show('benchmark', false);
+    note.textContent = error.message;
+  }
 }
 
 const percent = (share) => (share === null || share === undefined ? null : Math.round(share * 1000) / 10);
@@ -335,4 +451,9 @@ $('sign-in-development').addEventListener('submit', (event) => void developmentS
 $('sign-out').addEventListener('click', signOut);
 $('query').addEventListener('submit', (event) => void load(event));
 $('download').addEventListener('click', () => void download());
+$('download-dataset').addEventListener('click', () => void downloadDataset());
+$('benchmark-file').addEventListener('change', (event) => {
+  benchmarkFile = event.target.files?.[0] ?? null;
+  void benchmark();
+});
 window.addEventListener('load', () => void start());

@@ -3,10 +3,11 @@ import { type Response } from 'express';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { datasetSchema } from '../../domain/mi-dataset.js';
 import { Permission } from '../../domain/permissions.js';
 import { DomainError, DomainErrorCode } from '../../modules/platform/errors/domain-error.js';
 import { groupings, type Grouping, MiMeasures } from '../../modules/mi/mi-measures.service.js';
-import { RequirePermission } from '../access/access.decorators.js';
+import { Public, RequirePermission } from '../access/access.decorators.js';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { ContinuityDrillsService } from '../../modules/continuity-drills/continuity-drills.service.js';
@@ -176,5 +177,28 @@ export class MiController {
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', 'attachment; filename="measures.csv"');
     return csv;
+  }
+
+  @Get('dataset.csv')
+  @RequirePermission(Permission.ManagementInformationRead)
+  @ApiOperation({ summary: "The figures as an open dataset for benchmarking: force, scope, period, measure, unit, value; each measure defined in the dataset's schema" })
+  @ApiProduces('text/csv')
+  @ApiResponse({ status: 200, description: 'CSV with a header row, one row per figure (GET /mi/dataset.schema.json describes a row)', content: { 'text/csv': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 422, description: 'A day that does not exist, a period that is empty or longer than three years; `fields` names it' })
+  async dataset(@Query() query: MiQueryDto, @Res({ passthrough: true }) response: Response): Promise<string> {
+    const checkedQuery = checked(query);
+    const csv = this.measures.datasetCsv(await this.measures.report(checkedQuery), this.config.force.code);
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="${this.config.force.code}-measures-${checkedQuery.from}-${checkedQuery.to}-${checkedQuery.groupBy}.csv"`);
+    return csv;
+  }
+
+  // Definitions only, no figure: open to anyone who would read a force's dataset.
+  @Get('dataset.schema.json')
+  @Public()
+  @ApiOperation({ summary: "The open dataset's JSON Schema: its columns and every measure's definition and unit (no figures: public)" })
+  @ApiResponse({ status: 200, description: 'A JSON Schema (2020-12) of one row', schema: { type: 'object', additionalProperties: true } })
+  schema(): Record<string, unknown> {
+    return datasetSchema();
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DRILL_TEAM } from '../../domain/continuity-drill.js';
 import { defaultOversightTargets, type Measures, measureRows, measuresFrom, type MiCount, type OversightTargets } from '../../domain/mi.js';
 import { type ContactPolicy } from '../../domain/policy.js';
+import { datasetColumns, datasetRows, type DatasetScope } from '../../domain/mi-dataset.js';
 import { sql } from 'kysely';
 import { countRows, StoreDatabase } from '../platform/database/store-db.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -153,6 +154,19 @@ export class MiMeasures {
     const scopes: Array<[string, MiPeriod]> = [...report.periods.map((period) => ['period', period] as [string, MiPeriod]), ['total', report.total], ['previous', report.previous]];
     for (const [scope, period] of scopes) {
       for (const row of measureRows(period.measures)) lines.push([scope, period.start, period.end, row.measure, row.value === null ? '' : String(row.value)].map(csvField).join(','));
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * The report as the open dataset another force can set beside its own: the same numbers, each
+   * row with the force's code and the unit its measure's definition gives (`datasetSchema`).
+   */
+  datasetCsv(report: MiReport, force: string): string {
+    const lines: string[] = [datasetColumns.join(',')];
+    const scopes: Array<[DatasetScope, MiPeriod]> = [...report.periods.map((period) => ['period', period] as [DatasetScope, MiPeriod]), ['total', report.total], ['previous', report.previous]];
+    for (const [scope, period] of scopes) {
+      for (const row of datasetRows(force, scope, period)) lines.push(datasetColumns.map((column) => csvField(row[column] === null ? '' : String(row[column]))).join(','));
     }
     return `${lines.join('\n')}\n`;
   }

@@ -1,0 +1,82 @@
+import { describe, expect, it } from '@jest/globals';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { datasetColumns, datasetRows, datasetSchema, definitionOf, measureDefinitions, measurePattern } from '../../../src/domain/mi-dataset.js';
+import { measuresFrom, type MiCount } from '../../../src/domain/mi.js';
+
+/** One count of every measure the store keeps, each with a name of each list it is counted by. */
+const everyCount: MiCount[] = [
+  ['contacts', 'web-form'],
+  ['contacts', 'non-emergency-call'],
+  ['contacts', 'face-to-face'],
+  ['screening', 'ir'],
+  ['screening', 'vulnerable'],
+  ['screening', 'repeat-caller'],
+  ['first-grade', '2'],
+  ['clock-met-on-time', 'digital-action'],
+  ['clock-met-late', 'attendance'],
+  ['clock-breached', 'crime-recording'],
+  ['clock-stopped', 'unresourced'],
+  ['clock-time-to-meet', 'digital-action|le:60'],
+  ['clock-paused', 'caller-unavailable'],
+  ['attendance', '1|urban|on-time'],
+  ['attendance', '2|rural|late'],
+  ['fcr', 'true'],
+  ['fcr', 'false'],
+  ['fcr-recontacted', 'caller'],
+  ['closed-outcome', 'resolved-at-first-contact'],
+  ['closed-category', 'crime-theft'],
+  ['alerts-raised', 'breach|2'],
+  ['alerts-acknowledged', 'breach'],
+  ['alert-time-to-acknowledge', 'breach|le:15'],
+  ['downgrades', 'proposed'],
+].map(([measure, dimension]) => ({ measure, dimension, count: 3, totalMs: 600_000 }));
+
+const period = { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z', measures: measuresFrom(everyCount) };
+const rows = datasetRows('XP', 'total', period);
+
+describe('the open dataset', () => {
+  it('defines every number of the figures by exactly one definition, and every definition names some number', () => {
+    expect(rows.length).toBeGreaterThan(60);
+    for (const row of rows) {
+      const matching = measureDefinitions.filter((definition) => new RegExp(measurePattern(definition)).test(row.measure));
+      expect({ measure: row.measure, definitions: matching.length }).toEqual({ measure: row.measure, definitions: 1 });
+      expect(row.unit).toBe(matching[0].unit);
+    }
+    const unused = measureDefinitions.filter((definition) => !rows.some((row) => definitionOf(row.measure) === definition));
+    expect(unused.map((definition) => definition.measure)).toEqual([]);
+  });
+
+  it('gives each number its unit: shares between 0 and 1, counts whole', () => {
+    const row = (measure: string) => rows.find((candidate) => candidate.measure === measure);
+    expect(row('demand.contacts')).toMatchObject({ unit: 'count', value: 9 });
+    expect(row('demand.byChannel.web-form')).toMatchObject({ unit: 'count', value: 3 });
+    expect(row('clocks.digital-action.onTimeShare')).toMatchObject({ unit: 'share', value: 1 });
+    expect(row('resolution.fcrShare')).toMatchObject({ unit: 'share', value: 0.5 });
+    expect(row('attendance.grade 2 rural.late')).toMatchObject({ unit: 'count', value: 3 });
+    expect(row('escalations.medianMinutesToAcknowledge')).toMatchObject({ unit: 'minutes', value: 15 });
+  });
+
+  it('refuses a number it has no definition for, rather than export it undefined', () => {
+    const measures = { ...period.measures, demand: { ...period.measures.demand, unheardOf: 1 } };
+    expect(() => datasetRows('XP', 'total', { ...period, measures })).toThrow('The measure demand.unheardOf has no definition in the dataset');
+  });
+
+  it("has a JSON Schema that every row meets and that refuses a row outside the definitions", () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(datasetSchema());
+    for (const row of rows) expect({ row: row.measure, valid: validate(row), errors: validate.errors ?? null }).toEqual({ row: row.measure, valid: true, errors: null });
+    const sample = rows[0];
+    expect(validate({ ...sample, measure: 'demand.unheardOf' })).toBe(false);
+    expect(validate({ ...sample, force: 'Avon and Somerset' })).toBe(false);
+    expect(validate({ ...sample, value: '3' })).toBe(false);
+    const { value: _value, ...withoutValue } = sample;
+    expect(validate(withoutValue)).toBe(false);
+    expect((datasetSchema() as { 'x-columns': string[] })['x-columns']).toEqual([...datasetColumns]);
+    // Each measure's definition travels with the schema, as its own branch.
+    const branches = (datasetSchema() as { properties: { measure: { anyOf: Array<{ title: string; description: string }> } } }).properties.measure.anyOf;
+    expect(branches.map((branch) => branch.title)).toEqual(measureDefinitions.map((definition) => definition.measure));
+    expect(branches.every((branch) => branch.description.length > 10)).toBe(true);
+  });
+});
