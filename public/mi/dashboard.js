@@ -197,7 +197,7 @@ function readDataset(text) {
     const row = Object.fromEntries(DATASET_COLUMNS.map((column, at) => [column, cells[at]]));
     if (!/^[A-Z]{2,4}$/.test(row.force) || (force !== null && row.force !== force)) throw new Error(`Line ${line}: the force must be one code of 2 to 4 capital letters throughout.`);
     if (!['period', 'total', 'previous'].includes(row.scope)) throw new Error(`Line ${line}: the scope must be period, total or previous.`);
-    if (!['count', 'share', 'minutes'].includes(row.unit)) throw new Error(`Line ${line}: the unit must be count, share or minutes.`);
+    if (!['count', 'share', 'minutes', 'cost'].includes(row.unit)) throw new Error(`Line ${line}: the unit must be count, share, minutes or cost.`);
     if (row.value !== '' && !Number.isFinite(Number(row.value))) throw new Error(`Line ${line}: the value must be a number, or empty.`);
     force = row.force;
     if (row.scope !== 'total') continue;
@@ -213,6 +213,8 @@ function shown(figure) {
   if (!figure) return 'not counted';
   if (figure.value === null) return '–';
   if (figure.unit === 'share') return `${(Math.round(figure.value * 1000) / 10).toFixed(1)}%`;
+  if (figure.unit === 'cost') return figure.value.toFixed(2);
+  if (figure.unit === 'minutes' && !Number.isInteger(figure.value)) return figure.value.toFixed(1);
   return String(figure.value);
 }
 
@@ -244,6 +246,8 @@ async function benchmark() {
   }
 }
 
+const tenths = (value) => (value === null || value === undefined ? null : Math.round(value * 10) / 10);
+const hundredths = (value) => (value === null || value === undefined ? null : Math.round(value * 100) / 100);
 const percent = (share) => (share === null || share === undefined ? null : Math.round(share * 1000) / 10);
 const label = (period, groupBy) => {
   const day = period.start.slice(0, 10);
@@ -301,6 +305,8 @@ function comparison(report) {
     ['Median minutes to acknowledge (at most)', now.escalations.medianMinutesToAcknowledge, before.escalations.medianMinutesToAcknowledge, report.targets.acknowledgeWithinMinutes, 'at most'],
     ['Alerts unacknowledged now', report.unacknowledgedAlertsNow, null, null, ''],
     ['Downgrades approved / proposed', `${now.downgrades.approved} / ${now.downgrades.proposed}`, `${before.downgrades.approved} / ${before.downgrades.proposed}`, null, ''],
+    ["Handling minutes per closed case (people's time, estimated)", tenths(now.effort.meanMinutesPerCase), tenths(before.effort.meanMinutesPerCase), null, ''],
+    ...(now.effort.meanCostPerCase === null && before.effort.meanCostPerCase === null ? [] : [['Cost per closed case', hundredths(now.effort.meanCostPerCase), hundredths(before.effort.meanCostPerCase), null, '']]),
   ];
   const body = $('comparison').querySelector('tbody');
   body.replaceChildren(
@@ -409,6 +415,11 @@ function render(report) {
   const profile = report.total.demandProfile;
   chart('Contacts by hour of the day', `The whole period, ${report.timeZone}.`, 'bar', profile.byHourOfDay.map((_, hour) => `${String(hour).padStart(2, '0')}:00`), [{ label: 'contacts', data: profile.byHourOfDay }]);
   chart('Contacts by day of the week', 'The whole period.', 'bar', ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], [{ label: 'contacts', data: profile.byWeekday }]);
+
+  const effort = report.total.measures.effort;
+  chart("People's handling time per closed case (minutes)", "The whole period, by channel: each work session from its first command to its last, plus the policy's minutes for the first.", 'bar', Object.keys(effort.byChannel), [
+    { label: 'minutes per case', data: Object.values(effort.byChannel).map((figures) => tenths(figures.meanMinutesPerCase)) },
+  ], { scales: { y: { beginAtZero: true } } });
 
   const grades = report.total.measures.gradeMix;
   chart('Grade mix', 'First grade given, the whole period.', 'bar', Object.keys(grades).map((grade) => `grade ${grade}`), [{ label: 'cases', data: Object.values(grades) }]);

@@ -47,12 +47,12 @@ function benchCounts(i: number): MiDelta[] {
   const armed = received + 5 * 60_000;
   const met = armed + ((grade * 13) % 90) * 60_000;
   const closed = received + 2 * 3_600_000;
-  const counted = { team: `team-${i % 4}`, area: i % 5 === 0 ? ('rural' as const) : ('urban' as const), receivedAt: iso(received), vulnerable: i % 11 === 0, riskMarker: i % 7 === 2 && i % 3 === 0 ? ('IR' as const) : null, screeningReasons: [], closedAt: iso(closed) };
+  const counted = { team: `team-${i % 4}`, channel: channels[i % 7] as Channel, area: i % 5 === 0 ? ('rural' as const) : ('urban' as const), receivedAt: iso(received), vulnerable: i % 11 === 0, riskMarker: i % 7 === 2 && i % 3 === 0 ? ('IR' as const) : null, screeningReasons: [], closedAt: iso(closed) };
   const changes: Array<[string, TimelineEntry[]]> = [
     [iso(received), [{ type: 'received', details: { channel: channels[i % 7] as Channel, riskMarker: counted.riskMarker, reasons: '', policyVersion: 'bench' } }]],
     [iso(armed), [{ type: 'assessed', details: { grade, previousGrade: null, assessment: 1 } }]],
     [iso(met), [{ type: 'clock-met', details: { clock: 'attendance-1', clockKind: 'attendance', grade, late: i % 10 === 7, startedAt: iso(armed), dueAt: '' } }]],
-    [iso(closed), [{ type: 'closed', details: { outcome: outcomes[i % 4], closingCategory: 'advice', firstContactResolution: i % 4 === 0 } }]],
+    [iso(closed), [{ type: 'closed', details: { outcome: outcomes[i % 4], closingCategory: 'advice', firstContactResolution: i % 4 === 0, handlingMs: (5 + (i % 40)) * 60_000, sessions: 1 + (i % 3) } }]],
   ];
   return changes.flatMap(([at, entries]) => countsOfChange(counted, entries, at));
 }

@@ -3,6 +3,7 @@ import type { Channel, ChannelDetails } from './channels.js';
 import { type CaseCommand, type ContactCaseState, openCase, type TimelineEntry } from './contact-case.js';
 import type { ContactPolicy } from './policy.js';
 import type { RiskFlag, RiskScreening } from './risk-screening.js';
+import { afterAction, isPeoplesWork, noEffort } from './effort.js';
 
 /**
  * What a case is opened with and what each change to it writes: the data that passes from the API
@@ -90,7 +91,7 @@ export interface CaseChange {
 
 /** The case as its workflow opens it from the intake: the one place the intake becomes a case. */
 export function openCaseFromIntake(intake: ContactIntake): { state: ContactCaseState; entries: TimelineEntry[] } {
-  return openCase(
+  const opened = openCase(
     {
       reference: intake.reference,
       channel: intake.channel,
@@ -105,4 +106,9 @@ export function openCaseFromIntake(intake: ContactIntake): { state: ContactCaseS
     },
     intake.policy,
   );
+  // Under a policy that estimates people's effort, taking the contact is work too (a connector
+  // handing a message over is not).
+  const rule = intake.policy.effort;
+  if (!rule) return opened;
+  return { ...opened, state: { ...opened.state, effort: isPeoplesWork(intake.actor) ? afterAction(noEffort, intake.actor, Date.parse(intake.receivedAt), rule) : noEffort } };
 }

@@ -13,6 +13,7 @@ import {
 } from './clocks.js';
 import { type ConversationState, openConversation } from './conversations.js';
 import { type ContactPolicy } from './policy.js';
+import { afterAction, type CaseEffort, isPeoplesWork, noEffort } from './effort.js';
 import {
   type CrimeDecision,
   type IncidentRecord,
@@ -63,6 +64,8 @@ export interface ContactCaseState {
   resolution: (Resolution & { firstContactResolution: boolean; closedAt: string; closedBy: ActorRef }) | null;
   /** The case's conversation, when its contact came as one (absent on cases from before conversations). */
   conversation?: ConversationState | null;
+  /** People's work on the case so far, under a policy that estimates it (absent otherwise). */
+  effort?: CaseEffort;
   /** Counts every change; the case store applies a projection only if it is newer. */
   version: number;
   /** Entries on the case's timeline so far: the next entry's sequence follows. */
@@ -163,6 +166,9 @@ export function applyCommand(
   const next = JSON.parse(JSON.stringify(state)) as ContactCaseState;
   const context = { state, actor, now, nowMs: Date.parse(now), policy };
   const definition = definitionOf(command);
+  // Counted before the command's effect, so that a closure records the effort with it; only under a
+  // policy that estimates it (the cases of older policies replay as they ran).
+  if (policy.effort && isPeoplesWork(actor)) next.effort = afterAction(state.effort ?? noEffort, actor, context.nowMs, policy.effort);
   const own = definition.apply(next, command, context);
   next.stage = stageOf(next);
   const effects = clockEffects(state, next, command, context);

@@ -8,7 +8,7 @@ import { type Measures, measureRows } from './mi.js';
  */
 
 /** What a measure's number is. */
-export type MeasureUnit = 'count' | 'share' | 'minutes';
+export type MeasureUnit = 'count' | 'share' | 'minutes' | 'cost';
 
 export interface MeasureDefinition {
   /** The measure's name, with `{…}` standing for one name of a list (a channel, a clock kind). */
@@ -27,6 +27,7 @@ const channelsOf = (family: ChannelFamily) =>
 const count = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'count', definition });
 const share = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'share', definition });
 const minutes = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'minutes', definition });
+const cost = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'cost', definition });
 
 /**
  * Every measure's definition, by the family of measures it belongs to (a family the figures gain
@@ -88,6 +89,19 @@ const families: { readonly [F in keyof Measures]: readonly MeasureDefinition[] }
     count('downgrades.proposed', 'Downgrades proposed in the period.'),
     count('downgrades.approved', 'Downgrades approved in the period.'),
     count('downgrades.refused', 'Downgrades refused in the period.'),
+  ],
+  effort: [
+    count('effort.cases', "Cases closed in the period whose people's handling time was kept."),
+    minutes(
+      'effort.handlingMinutes',
+      "People's handling time on those cases: each work session (one person's commands on a case with no longer pause than the policy's gap) from its first command to its last, plus the policy's minutes for the first.",
+    ),
+    minutes('effort.meanMinutesPerCase', 'Handling time per closed case.'),
+    count('effort.byChannel.{channel}.cases', 'Closed cases with their handling time, by channel.'),
+    minutes('effort.byChannel.{channel}.meanMinutesPerCase', 'Handling time per closed case on that channel.'),
+    count('effort.byOutcome.{outcome}.cases', 'Closed cases with their handling time, by outcome.'),
+    minutes('effort.byOutcome.{outcome}.meanMinutesPerCase', 'Handling time per closed case with that outcome.'),
+    cost('effort.meanCostPerCase', "Handling time per closed case, in hours, times the policy's cost of a staff hour (empty when the policy sets none)."),
   ],
 };
 
@@ -157,7 +171,10 @@ export function datasetSchema(): Record<string, unknown> {
         description: "The measure, by its definition; `[^.]+` stands for one name of a list (a channel, a clock kind, a reason code).",
         anyOf: measureDefinitions.map((definition) => ({ type: 'string', pattern: measurePattern(definition), title: definition.measure, description: definition.definition, 'x-unit': definition.unit })),
       },
-      unit: { enum: ['count', 'share', 'minutes'], description: '`count`: a whole number; `share`: a fraction from 0 to 1; `minutes`: the upper bound of the duration bucket the figure falls in' },
+      unit: {
+        enum: ['count', 'share', 'minutes', 'cost'],
+        description: "`count`: a whole number; `share`: a fraction from 0 to 1; `minutes`: a duration (a median or percentile is the upper bound of the bucket it falls in); `cost`: in the force's currency, from its policy's cost of a staff hour",
+      },
       value: { type: ['number', 'null'] },
     },
   };

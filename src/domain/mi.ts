@@ -87,14 +87,29 @@ export interface Measures {
     p90MinutesToAcknowledge: number | null;
   };
   downgrades: { proposed: number; approved: number; refused: number };
+  effort: {
+    /** Closed cases whose handling time was kept. */
+    cases: number;
+    handlingMinutes: number;
+    meanMinutesPerCase: number | null;
+    byChannel: Record<string, EffortFigures>;
+    byOutcome: Record<string, EffortFigures>;
+    /** The policy's cost of a staff hour, times the mean handling time; null without a cost. */
+    meanCostPerCase: number | null;
+  };
+}
+
+export interface EffortFigures {
+  cases: number;
+  meanMinutesPerCase: number | null;
 }
 
 const add = (record: Record<string, number>, key: string, count: number) => {
   record[key] = (record[key] ?? 0) + count;
 };
 
-/** A period's figures from its counts. */
-export function measuresFrom(counts: readonly MiCount[]): Measures {
+/** A period's figures from its counts; a contact's cost from the policy's cost of a staff hour, when it has one. */
+export function measuresFrom(counts: readonly MiCount[], costPerStaffHour: number | null = null): Measures {
   const of = (measure: string) => counts.filter((row) => row.measure === measure);
   const sum = (rows: readonly MiCount[]) => rows.reduce((total, row) => total + row.count, 0);
   const byDimension = (measure: string) => {
@@ -169,6 +184,21 @@ export function measuresFrom(counts: readonly MiCount[]): Measures {
   }
   const downgrades = byDimension('downgrades');
 
+  const handling = of('handling');
+  const handlingMinutes = handling.reduce((total, row) => total + row.totalMs, 0) / 60_000;
+  const handled = sum(handling);
+  const mean = (cases: number, minutes: number) => (cases === 0 ? null : minutes / cases);
+  const effortBy = (part: 0 | 1) => {
+    const totals: Record<string, { cases: number; minutes: number }> = {};
+    for (const row of handling) {
+      const key = row.dimension.split('|')[part];
+      const current = totals[key] ?? { cases: 0, minutes: 0 };
+      totals[key] = { cases: current.cases + row.count, minutes: current.minutes + row.totalMs / 60_000 };
+    }
+    return Object.fromEntries(Object.entries(totals).map(([key, total]) => [key, { cases: total.cases, meanMinutesPerCase: mean(total.cases, total.minutes) }]));
+  };
+  const meanMinutesPerCase = mean(handled, handlingMinutes);
+
   return {
     demand: { contacts, byChannel, phone, digital, other: contacts - phone - digital },
     screening: {
@@ -197,6 +227,14 @@ export function measuresFrom(counts: readonly MiCount[]): Measures {
       p90MinutesToAcknowledge: bucketQuantile(ackBuckets, 0.9),
     },
     downgrades: { proposed: downgrades.proposed ?? 0, approved: downgrades.approved ?? 0, refused: downgrades.refused ?? 0 },
+    effort: {
+      cases: handled,
+      handlingMinutes,
+      meanMinutesPerCase,
+      byChannel: effortBy(0),
+      byOutcome: effortBy(1),
+      meanCostPerCase: costPerStaffHour === null || meanMinutesPerCase === null ? null : (meanMinutesPerCase / 60) * costPerStaffHour,
+    },
   };
 }
 
@@ -229,7 +267,7 @@ export interface MiDelta {
 }
 
 /** What the counts of a change need to know of its case, after the change. */
-export type CountedCase = Pick<CaseProjection, 'team' | 'area' | 'receivedAt' | 'vulnerable' | 'riskMarker' | 'screeningReasons' | 'closedAt'>;
+export type CountedCase = Pick<CaseProjection, 'team' | 'channel' | 'area' | 'receivedAt' | 'vulnerable' | 'riskMarker' | 'screeningReasons' | 'closedAt'>;
 
 const elapsedMs = (from: string, to: string) => Math.max(0, Date.parse(to) - Date.parse(from));
 
@@ -281,6 +319,8 @@ export function countsOfChange(counted: CountedCase, entries: readonly TimelineE
         add(closedAt, 'closed-outcome', entry.details.outcome);
         add(closedAt, 'closed-category', entry.details.closingCategory);
         add(closedAt, 'fcr', String(entry.details.firstContactResolution));
+        // People's handling time, by channel and outcome (closures from before it was kept have none).
+        if (entry.details.handlingMs !== undefined) add(closedAt, 'handling', `${counted.channel}|${entry.details.outcome}`, entry.details.handlingMs);
         break;
       }
       default:

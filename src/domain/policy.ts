@@ -1,4 +1,5 @@
 import { type Channel } from './channels.js';
+import { type EffortRule } from './effort.js';
 import { type OversightTargets } from './mi.js';
 import { type Grade } from './thrive.js';
 import { type ElapsedDuration, type PolicyDuration, type WorkingCalendar } from './working-time.js';
@@ -114,6 +115,8 @@ export interface ContactPolicy {
   repeatCallers: { windowDays: number; minimumContacts: number };
   /** What the authority's figures are read against (management information); defaults when absent. */
   targets?: OversightTargets;
+  /** How people's handling time is estimated, and what a staff hour costs; a policy without it keeps none. */
+  effort?: EffortRule;
 }
 
 export const gradeRule = (policy: ContactPolicy, grade: Grade): GradeRule => policy.grades[`${grade}`];

@@ -44,7 +44,14 @@ export interface TimelineDetails {
   'attendance-arrived': { unit: string | null };
   referral: { kind: ReferralKind; agency: string };
   note: { note: number; kind: NoteKind };
-  closed: { outcome: Outcome; closingCategory: IncidentCategory; firstContactResolution: boolean };
+  closed: {
+    outcome: Outcome;
+    closingCategory: IncidentCategory;
+    firstContactResolution: boolean;
+    /** People's handling time and work sessions on the case, the closure's included (absent on closures from before they were kept). */
+    handlingMs?: number;
+    sessions?: number;
+  };
   'alert-acknowledged': { alert: string; kind: AlertKind; level: number; role: string; clock: string | null; action: AcknowledgementAction };
   claimed: { from: string; to: string; fromTeam: string; team: string; reason: AssignmentReason };
   assigned: { from: string; to: string; fromTeam: string; team: string; reason: AssignmentReason };

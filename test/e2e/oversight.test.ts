@@ -49,7 +49,31 @@ interface EventRow {
   sequence: number;
   type: string;
   at: string;
+  actor_subject: string;
+  actor_role: string;
   details: Record<string, unknown>;
+}
+
+/** The test policy's estimate of people's effort, with a cost of a staff hour. */
+const EFFORT = { sessionGapMinutes: 15, minutesPerSession: 3, costPerStaffHour: 36 };
+
+/**
+ * People's handling time on a case, written out again: the intake and each command by a person
+ * (not the clocks, not a connector) are its actions; a run of one person's actions with no pause
+ * over the gap is a session, from its first action to its last plus the minutes for the first.
+ */
+function handlingMs(events: EventRow[]): number {
+  const people = events.filter((event) => event.actor_role !== 'system' && event.actor_role !== 'channel-connector');
+  // A command's entries share its time and giver: one action each.
+  const actions = [...new Map(people.map((event) => [`${new Date(event.at).getTime()}|${event.actor_subject}`, { subject: event.actor_subject, atMs: new Date(event.at).getTime() }])).values()]
+    .sort((a, b) => a.atMs - b.atMs);
+  let total = 0;
+  actions.forEach((action, index) => {
+    const before = actions[index - 1];
+    const continuing = before !== undefined && before.subject === action.subject && action.atMs - before.atMs <= EFFORT.sessionGapMinutes * 60_000;
+    total += continuing ? action.atMs - before.atMs : EFFORT.minutesPerSession * 60_000;
+  });
+  return total;
 }
 interface CaseRow {
   reference: string;
@@ -64,7 +88,7 @@ interface CaseRow {
 }
 
 async function expectedMeasures(database: TestDatabase) {
-  const events = await database.query<EventRow>('select reference, sequence, type, at, details from case_event order by reference, sequence');
+  const events = await database.query<EventRow>('select reference, sequence, type, at, actor_subject, actor_role, details from case_event order by reference, sequence');
   const cases = await database.query<CaseRow>(
     'select reference, channel, area, vulnerable, risk_marker, screening_reasons, received_at, closed_at, first_contact_resolution from contact_case',
   );
@@ -141,6 +165,17 @@ async function expectedMeasures(database: TestDatabase) {
   const ackDurations = acknowledged.map((alert) => ms(alert.acknowledged_at!) - ms(alert.created_at));
   const downgrades = (type: string) => ofType(`downgrade-${type}`).length;
 
+  // Each closed case's handling time, from its events up to its closure, by channel and outcome.
+  const handled = closed.map((event) => ({
+    channel: cases.find((row) => row.reference === event.reference)!.channel,
+    outcome: String(event.details.outcome),
+    minutes: handlingMs(events.filter((other) => other.reference === event.reference && other.sequence <= event.sequence)) / 60_000,
+  }));
+  const meanOf = (items: typeof handled) => (items.length === 0 ? null : items.reduce((sum, item) => sum + item.minutes, 0) / items.length);
+  const effortBy = (key: 'channel' | 'outcome') =>
+    Object.fromEntries([...new Set(handled.map((item) => item[key]))].map((value) => [value, { cases: handled.filter((item) => item[key] === value).length, meanMinutesPerCase: meanOf(handled.filter((item) => item[key] === value)) }]));
+  const meanMinutes = meanOf(handled);
+
   return {
     demand: { contacts: cases.length, byChannel, phone, digital, other: cases.length - phone - digital },
     screening: {
@@ -169,7 +204,22 @@ async function expectedMeasures(database: TestDatabase) {
       p90MinutesToAcknowledge: quantile(ackDurations, 0.9),
     },
     downgrades: { proposed: downgrades('proposed'), approved: downgrades('approved'), refused: downgrades('refused') },
+    effort: {
+      cases: handled.length,
+      handlingMinutes: handled.reduce((sum, item) => sum + item.minutes, 0),
+      meanMinutesPerCase: meanMinutes,
+      byChannel: effortBy('channel'),
+      byOutcome: effortBy('outcome'),
+      meanCostPerCase: meanMinutes === null ? null : (meanMinutes / 60) * EFFORT.costPerStaffHour,
+    },
   };
+}
+
+/** The measures with every fractional number rounded (sums of minutes differ in their last bits by the order they are added in). */
+function rounded(value: unknown): unknown {
+  if (typeof value === 'number') return Math.round(value * 1e6) / 1e6;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, rounded(child)]));
 }
 
 /** Every number of a measures object, by its path: what the CSV must carry. */
@@ -180,7 +230,7 @@ function flatten(value: unknown, path = ''): Array<[string, string]> {
 }
 
 describe('management information for the police authority', () => {
-  const policy = shortClockPolicy('test-mi', { digital: 3, repeat: 3_600 });
+  const policy = { ...shortClockPolicy('test-mi', { digital: 3, repeat: 3_600 }), effort: EFFORT };
   let database: TestDatabase;
   let config: AppConfig;
   let stack: Stack;
@@ -265,7 +315,7 @@ describe('management information for the police authority', () => {
     }>(auditor.get(`/mi/measures?${query}`));
 
     const expected = await expectedMeasures(database);
-    expect(report.total.measures).toEqual(expected);
+    expect(rounded(report.total.measures)).toEqual(rounded(expected));
     // The scenario reaches what it means to: every part of the report has something in it.
     expect(expected).toMatchObject({
       demand: { contacts: 6, phone: 3, digital: 3 },
@@ -273,7 +323,11 @@ describe('management information for the police authority', () => {
       resolution: { closed: 2, firstContactResolution: 1, recontactedWithin7Days: 1 },
       downgrades: { proposed: 1, approved: 1 },
       escalations: { acknowledged: 1 },
+      effort: { cases: 2 },
     });
+    // Each closed case took at least one session of the handler's, and costs at the policy's rate.
+    expect(expected.effort.meanMinutesPerCase).toBeGreaterThanOrEqual(EFFORT.minutesPerSession);
+    expect(expected.effort.meanCostPerCase).toBeCloseTo((expected.effort.meanMinutesPerCase! / 60) * 36, 10);
     expect(Object.keys(expected.pausedByReason)).toEqual(['victim-unavailable']);
     expect(Object.keys(expected.attendance)).toEqual(['grade 2 urban']);
     expect(report.periods).toHaveLength(3);

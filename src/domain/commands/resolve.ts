@@ -83,7 +83,18 @@ export const resolve: CaseCommandDefinition<ResolveCommand> = {
     next.resolution = { ...command.resolution, firstContactResolution, closedAt: now, closedBy: actor };
     // A closed case has nothing left to act on: its open alerts close with it.
     next.alerts = [];
-    return [{ type: 'closed', details: { outcome: command.resolution.outcome, closingCategory: command.resolution.closingCategory, firstContactResolution } }];
+    const effort = next.effort;
+    return [
+      {
+        type: 'closed',
+        details: {
+          outcome: command.resolution.outcome,
+          closingCategory: command.resolution.closingCategory,
+          firstContactResolution,
+          ...(effort ? { handlingMs: effort.handlingMs, sessions: effort.sessions } : {}),
+        },
+      },
+    ];
   },
   clocks(plan, _command, { nowMs }) {
     plan.then(stopClocks(plan.book, activeClocks(plan.book).map((clock) => clock.id), 'case-closed', nowMs));

@@ -58,11 +58,13 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
 /**
  * The authority's figures, read from the counts the case store keeps (`mi_count`), by month when
  * the question is in whole months and by day otherwise: a year of a large force by month is some
- * thousands of rows, summed in one query. `policy` gives the time zone and the targets; the days
+ * thousands of rows, summed in one query. `policy` gives the time zone, the targets and the cost of
+ * a staff hour; the days
  * are those of the counts (`mi_setting`, which the policy keeps equal to its own).
  */
-export async function miReport(store: StoreDatabase, policy: Pick<ContactPolicy, 'calendar' | 'targets'>, query: MiQuery): Promise<MiReport> {
+export async function miReport(store: StoreDatabase, policy: Pick<ContactPolicy, 'calendar' | 'targets' | 'effort'>, query: MiQuery): Promise<MiReport> {
   const timeZone = policy.calendar.timeZone;
+  const costPerStaffHour = policy.effort?.costPerStaffHour ?? null;
   const team = query.team ?? null;
   const previousFrom = addDays(query.from, -daysBetween(query.from, query.to));
   const grainFor = (from: string, to: string, groupBy: Grouping) => (groupBy === 'month' && isFirstOfMonth(from) && isFirstOfMonth(to) ? 'month' : 'day');
@@ -102,7 +104,7 @@ export async function miReport(store: StoreDatabase, policy: Pick<ContactPolicy,
   const periods: MiPeriod[] = starts.map((day, index) => ({
     start: instant.get(day)!,
     end: instant.get(starts[index + 1] ?? query.to)!,
-    measures: measuresFrom(toCounts(byPeriod.get(day)!)),
+    measures: measuresFrom(toCounts(byPeriod.get(day)!), costPerStaffHour),
   }));
   const byHourOfDay = Array.from({ length: 24 }, () => 0);
   const byWeekday = Array.from({ length: 7 }, () => 0);
@@ -124,13 +126,13 @@ export async function miReport(store: StoreDatabase, policy: Pick<ContactPolicy,
     total: {
       start: from,
       end: to,
-      measures: measuresFrom(toCounts(current.filter((row) => row.measure !== 'contacts-hour'))),
+      measures: measuresFrom(toCounts(current.filter((row) => row.measure !== 'contacts-hour')), costPerStaffHour),
       demandProfile: { byHourOfDay, byWeekday },
     },
     previous: {
       start: instant.get(previousFrom)!,
       end: from,
-      measures: measuresFrom(toCounts(previous.filter((row) => row.measure !== 'contacts-hour'))),
+      measures: measuresFrom(toCounts(previous.filter((row) => row.measure !== 'contacts-hour')), costPerStaffHour),
     },
     unacknowledgedAlertsNow: open[0].open,
   };

@@ -59,6 +59,13 @@ export const contactPolicySchema = z
         acknowledgeWithinMinutes: z.number().int().positive(),
       })
       .optional(),
+    effort: z
+      .strictObject({
+        sessionGapMinutes: z.number().int().min(1).max(240),
+        minutesPerSession: z.number().min(0).max(60),
+        costPerStaffHour: z.number().positive().max(10_000).optional(),
+      })
+      .optional(),
   })
   .superRefine((policy, context) => {
     for (const kind of clockKinds) {

@@ -197,7 +197,7 @@ describe('the case projection, command by command', () => {
 });
 
 describe('the management-information counts of a change', () => {
-  const counted = { team: 'contact-centre', area: 'urban' as const, receivedAt: at(0), vulnerable: true, riskMarker: 'IR' as const, screeningReasons: ['history:repeat-caller'], closedAt: null };
+  const counted = { team: 'contact-centre', channel: Channel.WebForm, area: 'urban' as const, receivedAt: at(0), vulnerable: true, riskMarker: 'IR' as const, screeningReasons: ['history:repeat-caller'], closedAt: null };
 
   it('counts a contact: its channel, its hour, and what screening found', () => {
     const { entries } = opened(Channel.WebForm, 'Report made online');
@@ -209,14 +209,14 @@ describe('the management-information counts of a change', () => {
     ]);
   });
 
-  it('counts a clock met from its own start, an attendance by its grade (never from a label), a pause by its reason, a closure', () => {
+  it('counts a clock met from its own start, an attendance by its grade (never from a label), a pause by its reason, a closure with its handling time', () => {
     const entries: TimelineEntry[] = [
       { type: 'clock-met', details: { clock: 'attendance-1', clockKind: 'attendance', grade: 2, late: false, startedAt: at(0), dueAt: at(60) } },
       { type: 'clock-resumed', details: { clock: 'attendance-1', clockKind: 'attendance', reason: 'victim-unavailable', pausedMs: 120_000, dueAt: at(62) } },
       { type: 'clock-breached', details: { clock: 'unresourced-1', clockKind: 'unresourced', dueAt: at(40) } },
       { type: 'downgrade-approved', details: { fromGrade: 2, toGrade: 3, requestedBy: 'pc-1', requestedByRole: 'contact-handler', requestedAt: at(1) } },
       { type: 'assessed', details: { grade: 2, previousGrade: null, assessment: 1 } },
-      { type: 'closed', details: { outcome: 'attended', closingCategory: 'crime-violence', firstContactResolution: false } },
+      { type: 'closed', details: { outcome: 'attended', closingCategory: 'crime-violence', firstContactResolution: false, handlingMs: 1_500_000, sessions: 2 } },
     ];
     expect(countsOfChange({ ...counted, closedAt: at(45) }, entries, at(45)).map(({ measure, dimension, totalMs }) => [measure, dimension, totalMs])).toEqual([
       ['clock-met-on-time', 'attendance', 45 * 60_000],
@@ -229,6 +229,7 @@ describe('the management-information counts of a change', () => {
       ['closed-outcome', 'attended', 0],
       ['closed-category', 'crime-violence', 0],
       ['fcr', 'false', 0],
+      ['handling', 'web-form|attended', 1_500_000],
     ]);
   });
 });

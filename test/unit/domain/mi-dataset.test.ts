@@ -30,9 +30,10 @@ const everyCount: MiCount[] = [
   ['alerts-acknowledged', 'breach'],
   ['alert-time-to-acknowledge', 'breach|le:15'],
   ['downgrades', 'proposed'],
+  ['handling', 'web-form|resolved-at-first-contact'],
 ].map(([measure, dimension]) => ({ measure, dimension, count: 3, totalMs: 600_000 }));
 
-const period = { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z', measures: measuresFrom(everyCount) };
+const period = { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z', measures: measuresFrom(everyCount, 36) };
 const rows = datasetRows('XP', 'total', period);
 
 describe('the open dataset', () => {
@@ -47,7 +48,7 @@ describe('the open dataset', () => {
     expect(unused.map((definition) => definition.measure)).toEqual([]);
   });
 
-  it('gives each number its unit: shares between 0 and 1, counts whole', () => {
+  it('gives each number its unit: shares between 0 and 1, counts whole, minutes, costs', () => {
     const row = (measure: string) => rows.find((candidate) => candidate.measure === measure);
     expect(row('demand.contacts')).toMatchObject({ unit: 'count', value: 9 });
     expect(row('demand.byChannel.web-form')).toMatchObject({ unit: 'count', value: 3 });
@@ -55,6 +56,10 @@ describe('the open dataset', () => {
     expect(row('resolution.fcrShare')).toMatchObject({ unit: 'share', value: 0.5 });
     expect(row('attendance.grade 2 rural.late')).toMatchObject({ unit: 'count', value: 3 });
     expect(row('escalations.medianMinutesToAcknowledge')).toMatchObject({ unit: 'minutes', value: 15 });
+    // Three cases handled for 10 minutes in all: 3 1/3 minutes each, at 36 an hour 2 each.
+    expect(row('effort.byChannel.web-form.meanMinutesPerCase')?.value).toBeCloseTo(10 / 3, 10);
+    expect(row('effort.meanCostPerCase')).toMatchObject({ unit: 'cost' });
+    expect(row('effort.meanCostPerCase')?.value).toBeCloseTo(2, 10);
   });
 
   it('refuses a number it has no definition for, rather than export it undefined', () => {
