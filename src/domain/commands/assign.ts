@@ -1,6 +1,5 @@
-import { type AssignmentReason } from '../alerts.js';
+import { type AssignmentReason, assignmentReasons } from '../alerts.js';
 import { type CaseCommandDefinition, commandRequest, invalid } from './command.js';
-import { assignmentReasons } from '../alerts.js';
 import { grantingRole, Permission } from '../permissions.js';
 
 export interface AssignCommand {

@@ -1,9 +1,8 @@
 import { activeClocks, stopClocks } from '../clocks.js';
 import { type ContactCaseState, type Rejection } from '../contact-case.js';
-import { allIncidentCategories, needsCrimeDecision } from '../recording.js';
+import { allIncidentCategories, type IncidentCategory, needsCrimeDecision } from '../recording.js';
 import { type CaseCommandDefinition, commandRequest, invalid, stageConflict } from './command.js';
 import { Permission } from '../permissions.js';
-import { type IncidentCategory } from '../recording.js';
 
 export const outcomes = ['resolved-at-first-contact', 'attended', 'appointment', 'referred', 'signposted', 'no-further-action'] as const;
 export type Outcome = (typeof outcomes)[number];
