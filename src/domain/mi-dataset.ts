@@ -123,8 +123,13 @@ export const measurePattern = (definition: MeasureDefinition): string =>
 
 const patterns = measureDefinitions.map((definition) => ({ definition, pattern: new RegExp(measurePattern(definition)) }));
 
-/** The definition a measure's name falls under, if any. */
-export const definitionOf = (measure: string): MeasureDefinition | undefined => patterns.find(({ pattern }) => pattern.test(measure))?.definition;
+const definitionsFound = new Map<string, MeasureDefinition | undefined>();
+
+/** The definition a measure's name falls under, if any (found once per name: every period repeats the names). */
+export function definitionOf(measure: string): MeasureDefinition | undefined {
+  if (!definitionsFound.has(measure)) definitionsFound.set(measure, patterns.find(({ pattern }) => pattern.test(measure))?.definition);
+  return definitionsFound.get(measure);
+}
 
 export type DatasetScope = 'period' | 'total' | 'previous';
 

@@ -59,8 +59,7 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
  * The authority's figures, read from the counts the case store keeps (`mi_count`), by month when
  * the question is in whole months and by day otherwise: a year of a large force by month is some
  * thousands of rows, summed in one query. `policy` gives the time zone, the targets and the cost of
- * a staff hour; the days
- * are those of the counts (`mi_setting`, which the policy keeps equal to its own).
+ * a staff hour; the days are those of the counts (`mi_setting`, which the policy keeps equal to its own).
  */
 export async function miReport(store: StoreDatabase, policy: Pick<ContactPolicy, 'calendar' | 'targets' | 'effort'>, query: MiQuery): Promise<MiReport> {
   const timeZone = policy.calendar.timeZone;
@@ -153,8 +152,7 @@ export class MiMeasures {
   /** The report as CSV: one row per figure, per period, the whole range and the one before. */
   csv(report: MiReport): string {
     const lines = ['scope,period_start,period_end,measure,value'];
-    const scopes: Array<[string, MiPeriod]> = [...report.periods.map((period) => ['period', period] as [string, MiPeriod]), ['total', report.total], ['previous', report.previous]];
-    for (const [scope, period] of scopes) {
+    for (const [scope, period] of scopesOf(report)) {
       for (const row of measureRows(period.measures)) lines.push([scope, period.start, period.end, row.measure, row.value === null ? '' : String(row.value)].map(csvField).join(','));
     }
     return `${lines.join('\n')}\n`;
@@ -166,13 +164,19 @@ export class MiMeasures {
    */
   datasetCsv(report: MiReport, force: string): string {
     const lines: string[] = [datasetColumns.join(',')];
-    const scopes: Array<[DatasetScope, MiPeriod]> = [...report.periods.map((period) => ['period', period] as [DatasetScope, MiPeriod]), ['total', report.total], ['previous', report.previous]];
-    for (const [scope, period] of scopes) {
+    for (const [scope, period] of scopesOf(report)) {
       for (const row of datasetRows(force, scope, period)) lines.push(datasetColumns.map((column) => csvField(row[column] === null ? '' : String(row[column]))).join(','));
     }
     return `${lines.join('\n')}\n`;
   }
 }
+
+/** The report's periods with their scope, as both CSVs list them: each period, the whole range, the one before. */
+const scopesOf = (report: MiReport): Array<[DatasetScope, MiPeriod]> => [
+  ...report.periods.map((period): [DatasetScope, MiPeriod] => ['period', period]),
+  ['total', report.total],
+  ['previous', report.previous],
+];
 
 /** A CSV field, quoted when it must be; a leading formula character is neutralised for spreadsheets. */
 function csvField(value: string): string {
