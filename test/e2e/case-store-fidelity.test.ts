@@ -195,13 +195,17 @@ describe('the case store as an exact projection of each case', () => {
   it('takes fifty commands sent at once to one case, ten rounds over: every one answered 201 and written once', async () => {
     const reference = await open();
     const rounds: number[][] = [];
+    const roundMs: number[] = [];
     const started = Date.now();
     for (let round = 0; round < 10; round += 1) {
+      const roundStarted = Date.now();
       const answers = await Promise.all(
         Array.from({ length: 50 }, (_, index) => handler.post(`/contacts/${reference}/notes`, { text: `Round ${round} note ${index}` }, { 'Idempotency-Key': `burst-${round}-${index}` })),
       );
       rounds.push(answers.map((answer) => answer.status));
+      roundMs.push(Date.now() - roundStarted);
     }
+    process.stdout.write(`[case-store-fidelity] rounds took ${roundMs.join(', ')} ms\n`);
     const tookMs = Date.now() - started;
     expect(rounds).toEqual(Array.from({ length: 10 }, () => Array<number>(50).fill(201)));
     await storeCaughtUp(reference, (row) => row.version === 501);
