@@ -141,6 +141,8 @@ async function downloadDataset() {
 }
 
 const DATASET_COLUMNS = ['force', 'scope', 'period_start', 'period_end', 'measure', 'unit', 'value'];
+/** The units the dataset's schema names (version 1 had all but hours). */
+const DATASET_UNITS = ['count', 'share', 'minutes', 'hours', 'cost'];
 /** A larger file is not a dataset of this kind (three years by day is well under this). */
 const DATASET_MAX_BYTES = 50 * 1024 * 1024;
 
@@ -197,7 +199,7 @@ function readDataset(text) {
     const row = Object.fromEntries(DATASET_COLUMNS.map((column, at) => [column, cells[at]]));
     if (!/^[A-Z]{2,4}$/.test(row.force) || (force !== null && row.force !== force)) throw new Error(`Line ${line}: the force must be one code of 2 to 4 capital letters throughout.`);
     if (!['period', 'total', 'previous'].includes(row.scope)) throw new Error(`Line ${line}: the scope must be period, total or previous.`);
-    if (!['count', 'share', 'minutes', 'cost'].includes(row.unit)) throw new Error(`Line ${line}: the unit must be count, share, minutes or cost.`);
+    if (!DATASET_UNITS.includes(row.unit)) throw new Error(`Line ${line}: the unit must be one of ${DATASET_UNITS.join(', ')}.`);
     if (row.value !== '' && !Number.isFinite(Number(row.value))) throw new Error(`Line ${line}: the value must be a number, or empty.`);
     force = row.force;
     if (row.scope !== 'total') continue;
@@ -214,7 +216,7 @@ function shown(figure) {
   if (figure.value === null) return '–';
   if (figure.unit === 'share') return `${(Math.round(figure.value * 1000) / 10).toFixed(1)}%`;
   if (figure.unit === 'cost') return figure.value.toFixed(2);
-  if (figure.unit === 'minutes' && !Number.isInteger(figure.value)) return figure.value.toFixed(1);
+  if ((figure.unit === 'minutes' || figure.unit === 'hours') && !Number.isInteger(figure.value)) return figure.value.toFixed(1);
   return String(figure.value);
 }
 
@@ -307,6 +309,8 @@ function comparison(report) {
     ['Downgrades approved / proposed', `${now.downgrades.approved} / ${now.downgrades.proposed}`, `${before.downgrades.approved} / ${before.downgrades.proposed}`, null, ''],
     ["Handling minutes per closed case (people's time, estimated)", tenths(now.effort.meanMinutesPerCase), tenths(before.effort.meanMinutesPerCase), null, ''],
     ...(now.effort.meanCostPerCase === null && before.effort.meanCostPerCase === null ? [] : [['Cost per closed case', hundredths(now.effort.meanCostPerCase), hundredths(before.effort.meanCostPerCase), null, '']]),
+    ['Staff hours available (as people recorded it)', tenths(now.supply.availableHours), tenths(before.supply.availableHours), null, ''],
+    ["Minutes from arrival to a person's first action (mean)", tenths(now.supply.meanMinutesToFirstAction), tenths(before.supply.meanMinutesToFirstAction), null, ''],
   ];
   const body = $('comparison').querySelector('tbody');
   body.replaceChildren(
@@ -415,6 +419,19 @@ function render(report) {
   const profile = report.total.demandProfile;
   chart('Contacts by hour of the day', `The whole period, ${report.timeZone}.`, 'bar', profile.byHourOfDay.map((_, hour) => `${String(hour).padStart(2, '0')}:00`), [{ label: 'contacts', data: profile.byHourOfDay }]);
   chart('Contacts by day of the week', 'The whole period.', 'bar', ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], [{ label: 'contacts', data: profile.byWeekday }]);
+  const supply = report.total.supplyProfile;
+  chart(
+    'Supply against demand by hour of the day',
+    `The whole period, ${report.timeZone}: contacts arriving and the staff hours recorded as available (bars), and the mean minutes from a contact's arrival to a person's first action on it (line, right).`,
+    'bar',
+    profile.byHourOfDay.map((_, hour) => `${String(hour).padStart(2, '0')}:00`),
+    [
+      { label: 'contacts', data: profile.byHourOfDay, yAxisID: 'y' },
+      { label: 'staff hours available', data: supply.availableHoursByHourOfDay.map(tenths), yAxisID: 'y' },
+      { label: 'minutes to first action', data: supply.meanMinutesToFirstActionByHourOfDay.map(tenths), type: 'line', yAxisID: 'minutes', spanGaps: true },
+    ],
+    { scales: { y: { beginAtZero: true }, minutes: { position: 'right', beginAtZero: true } } },
+  );
 
   const effort = report.total.measures.effort;
   chart("People's handling time per closed case (minutes)", "The whole period, by channel: each work session from its first command to its last, plus the policy's minutes for the first.", 'bar', Object.keys(effort.byChannel), [

@@ -27,6 +27,8 @@ import { ContactsController } from './contacts/contacts.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { SystemChecksController } from './system-checks/system-checks.controller.js';
 import { DrillsController } from './drills/drills.controller.js';
+import { PresenceController } from './presence/presence.controller.js';
+import { PresenceModule } from '../modules/presence/presence.module.js';
 import { ContinuityDrillsModule } from '../modules/continuity-drills/continuity-drills.module.js';
 import { ConversationsModule } from '../modules/conversations/conversations.module.js';
 import { ChannelsController } from './conversations/channels.controller.js';
@@ -55,10 +57,11 @@ export class ApiModule implements NestModule {
         AuditModule,
         AlertsModule,
         MiModule,
+        PresenceModule,
         ConversationsModule,
         TelemetryModule,
       ],
-      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, DrillsController, CodecController, AuditController, MiController, MiPageController, ChannelsController, SocialMediaController],
+      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, DrillsController, CodecController, AuditController, MiController, MiPageController, ChannelsController, SocialMediaController, PresenceController],
       providers: [
         AccessTokenVerifier,
         RateLimiter,

@@ -25,6 +25,10 @@ export class ApiClient {
     return this.request<T>('POST', path, body, headers);
   }
 
+  put<T = Record<string, unknown>>(path: string, body: unknown, headers?: Record<string, string>) {
+    return this.request<T>('PUT', path, body, headers);
+  }
+
   get<T = Record<string, unknown>>(path: string) {
     return this.request<T>('GET', path);
   }

@@ -8,7 +8,7 @@ import { type Measures, measureRows } from './mi.js';
  */
 
 /** What a measure's number is. */
-export type MeasureUnit = 'count' | 'share' | 'minutes' | 'cost';
+export type MeasureUnit = 'count' | 'share' | 'minutes' | 'hours' | 'cost';
 
 export interface MeasureDefinition {
   /** The measure's name, with `{…}` standing for one name of a list (a channel, a clock kind). */
@@ -27,6 +27,7 @@ const channelsOf = (family: ChannelFamily) =>
 const count = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'count', definition });
 const share = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'share', definition });
 const minutes = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'minutes', definition });
+const hours = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'hours', definition });
 const cost = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'cost', definition });
 
 /**
@@ -103,13 +104,20 @@ const families: { readonly [F in keyof Measures]: readonly MeasureDefinition[] }
     minutes('effort.byOutcome.{outcome}.meanMinutesPerCase', 'Handling time per closed case with that outcome.'),
     cost('effort.meanCostPerCase', "Handling time per closed case, in hours, times the policy's cost of a staff hour (empty when the policy sets none)."),
   ],
+  supply: [
+    hours('supply.availableHours', 'Staff time recorded as available to take contacts in the period, in person-hours (a spell counts for at most 12 hours).'),
+    hours('supply.busyHours', 'Staff time recorded as busy (on a contact or its follow-up) in the period, in person-hours.'),
+    hours('supply.awayHours', 'Staff time recorded as away (a break, training) while signed in, in person-hours.'),
+    count('supply.firstActions', 'Cases that arrived in the period and that a person has acted on (a call taken counts as acted on when it arrives).'),
+    minutes('supply.meanMinutesToFirstAction', 'Mean time from a case arriving to the first action a person took on it.'),
+  ],
 };
 
 /** Every measure's definition, in the order of the figures. */
 export const measureDefinitions: readonly MeasureDefinition[] = Object.values(families).flat();
 
 /** The dataset's version: a changed definition or column is a new version. */
-export const DATASET_VERSION = '1';
+export const DATASET_VERSION = '2';
 
 /** The dataset's columns, in the CSV's order. */
 export const datasetColumns = ['force', 'scope', 'period_start', 'period_end', 'measure', 'unit', 'value'] as const;
@@ -177,8 +185,8 @@ export function datasetSchema(): Record<string, unknown> {
         anyOf: measureDefinitions.map((definition) => ({ type: 'string', pattern: measurePattern(definition), title: definition.measure, description: definition.definition, 'x-unit': definition.unit })),
       },
       unit: {
-        enum: ['count', 'share', 'minutes', 'cost'],
-        description: "`count`: a whole number; `share`: a fraction from 0 to 1; `minutes`: a duration (a median or percentile is the upper bound of the bucket it falls in); `cost`: in the force's currency, from its policy's cost of a staff hour",
+        enum: ['count', 'share', 'minutes', 'hours', 'cost'] satisfies MeasureUnit[],
+        description: "`count`: a whole number; `share`: a fraction from 0 to 1; `minutes`: a duration (a median or percentile is the upper bound of the bucket it falls in); `hours`: staff time in person-hours; `cost`: in the force's currency, from its policy's cost of a staff hour",
       },
       value: { type: ['number', 'null'] },
     },

@@ -1,5 +1,6 @@
 import { type CaseProjection } from './case-projection.js';
 import { type Channel, channelCatalogue, type ChannelFamily } from './channels.js';
+import { type countedPresenceStates, presenceMeasure } from './presence.js';
 import { type TimelineEntry } from './timeline.js';
 
 /**
@@ -96,6 +97,16 @@ export interface Measures {
     byOutcome: Record<string, EffortFigures>;
     /** The policy's cost of a staff hour, times the mean handling time; null without a cost. */
     meanCostPerCase: number | null;
+  };
+  supply: {
+    /** Staff time in each presence state, in person-hours, as people recorded it. */
+    availableHours: number;
+    busyHours: number;
+    awayHours: number;
+    /** Cases a person first acted on, counted in the period they arrived in. */
+    firstActions: number;
+    /** From a case's arrival to the first action a person took on it. */
+    meanMinutesToFirstAction: number | null;
   };
 }
 
@@ -198,6 +209,9 @@ export function measuresFrom(counts: readonly MiCount[], costPerStaffHour: numbe
     return Object.fromEntries(Object.entries(totals).map(([key, total]) => [key, { cases: total.cases, meanMinutesPerCase: mean(total.cases, total.minutes) }]));
   };
   const meanMinutesPerCase = mean(handled, handlingMinutes);
+  const hoursIn = (state: (typeof countedPresenceStates)[number]) => of(presenceMeasure(state)).reduce((total, row) => total + row.totalMs, 0) / 3_600_000;
+  const firstActions = of('first-action');
+  const firstActionMinutes = firstActions.reduce((total, row) => total + row.totalMs, 0) / 60_000;
 
   return {
     demand: { contacts, byChannel, phone, digital, other: contacts - phone - digital },
@@ -234,6 +248,13 @@ export function measuresFrom(counts: readonly MiCount[], costPerStaffHour: numbe
       byChannel: effortBy(0),
       byOutcome: effortBy(1),
       meanCostPerCase: costPerStaffHour === null || meanMinutesPerCase === null ? null : (meanMinutesPerCase / 60) * costPerStaffHour,
+    },
+    supply: {
+      availableHours: hoursIn('available'),
+      busyHours: hoursIn('busy'),
+      awayHours: hoursIn('away'),
+      firstActions: sum(firstActions),
+      meanMinutesToFirstAction: mean(sum(firstActions), firstActionMinutes),
     },
   };
 }
@@ -275,11 +296,14 @@ const elapsedMs = (from: string, to: string) => Math.max(0, Date.parse(to) - Dat
  * The counts one change adds, from its typed timeline entries: what each measure of
  * docs/management-information.md counts, decided here and written by the store in the same
  * statement as the change. (Recontact after a first contact resolution needs the callers of other
- * cases, so the store counts it at intake.)
+ * cases, so the store counts it at intake.) `firstActionAt`: when the change is the first a person
+ * made to the case (known only under a policy that keeps effort), its time: the case's wait until
+ * then is counted at its arrival, by the hour of the week it arrived in.
  */
-export function countsOfChange(counted: CountedCase, entries: readonly TimelineEntry[], at: string): MiDelta[] {
+export function countsOfChange(counted: CountedCase, entries: readonly TimelineEntry[], at: string, firstActionAt?: string): MiDelta[] {
   const deltas: MiDelta[] = [];
   const add = (when: string, measure: string, dimension: string | null, totalMs = 0) => deltas.push({ at: when, team: counted.team, measure, dimension, count: 1, totalMs });
+  if (firstActionAt !== undefined) add(counted.receivedAt, 'first-action', null, elapsedMs(counted.receivedAt, firstActionAt));
   for (const entry of entries) {
     switch (entry.type) {
       case 'received':

@@ -35,6 +35,8 @@ export enum Permission {
   SystemCheckRead = 'system:read',
   DrillRun = 'drill:run',
   DrillRead = 'drill:read',
+  PresenceSet = 'presence:set',
+  PresenceRead = 'presence:read',
 }
 
 interface PermissionInfo {
@@ -77,6 +79,8 @@ export const permissionInfo: Record<Permission, PermissionInfo> = {
   [Permission.SystemCheckRead]: { kind: 'read', description: 'read system check results' },
   [Permission.DrillRun]: { kind: 'change', description: 'start a continuity drill (synthetic cases, a worker restarted, every clock and alert checked)' },
   [Permission.DrillRead]: { kind: 'read', description: 'the continuity drills and their results' },
+  [Permission.PresenceSet]: { kind: 'change', description: "say what one is doing (available, busy, away, signed out) and for which team: the supply beside the demand" },
+  [Permission.PresenceRead]: { kind: 'read', description: 'who is signed in now, for which team and in what state' },
 };
 
 const allPermissions = Object.values(Permission);
@@ -97,6 +101,7 @@ const handling = [
   Permission.CallerLookup,
   Permission.AlertRead,
   Permission.AlertAcknowledge,
+  Permission.PresenceSet,
 ];
 const socialMediaHub = [Permission.SocialMediaRead, Permission.SocialMediaRespond];
 const supervision = [
@@ -108,6 +113,7 @@ const supervision = [
   Permission.HistoryRead,
   Permission.PayloadDecode,
   Permission.ManagementInformationRead,
+  Permission.PresenceRead,
 ];
 
 /**

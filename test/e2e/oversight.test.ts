@@ -87,6 +87,35 @@ interface CaseRow {
   first_contact_resolution: boolean | null;
 }
 
+/**
+ * The supply, written out again from what the store holds: each ended spell of presence (at most
+ * 12 hours of it) by the state it was in, and for each case its wait until the first thing a person
+ * did to it (a contact a person took is acted on as it arrives).
+ */
+async function expectedSupply(database: TestDatabase, team?: string) {
+  const spells = await database.query<{ previous_state: string; previous_team: string; previous_since: string; at: string }>(
+    "select previous_state, previous_team, previous_since, at from staff_presence_change where previous_state in ('available', 'busy', 'away')",
+  );
+  const hoursIn = (state: string) =>
+    spells
+      .filter((spell) => spell.previous_state === state && (team === undefined || spell.previous_team === team))
+      .reduce((sum, spell) => sum + Math.min(new Date(spell.at).getTime() - new Date(spell.previous_since).getTime(), 12 * 3_600_000), 0) / 3_600_000;
+  const cases = await database.query<{ reference: string; received_at: string }>('select reference, received_at from contact_case where $1::varchar is null or team = $1', [team ?? null]);
+  const events = await database.query<EventRow>("select reference, sequence, type, at, actor_subject, actor_role from case_event where actor_role not in ('system', 'channel-connector') order by reference, sequence");
+  const waits = cases.flatMap((row) => {
+    const first = events.find((event) => event.reference === row.reference);
+    if (first === undefined) return [];
+    return [first.type === 'received' ? 0 : new Date(first.at).getTime() - new Date(row.received_at).getTime()];
+  });
+  return {
+    availableHours: hoursIn('available'),
+    busyHours: hoursIn('busy'),
+    awayHours: hoursIn('away'),
+    firstActions: waits.length,
+    meanMinutesToFirstAction: waits.length === 0 ? null : waits.reduce((sum, wait) => sum + wait, 0) / waits.length / 60_000,
+  };
+}
+
 async function expectedMeasures(database: TestDatabase) {
   const events = await database.query<EventRow>('select reference, sequence, type, at, actor_subject, actor_role, details from case_event order by reference, sequence');
   const cases = await database.query<CaseRow>(
@@ -212,6 +241,7 @@ async function expectedMeasures(database: TestDatabase) {
       byOutcome: effortBy('outcome'),
       meanCostPerCase: meanMinutes === null ? null : (meanMinutes / 60) * EFFORT.costPerStaffHour,
     },
+    supply: await expectedSupply(database),
   };
 }
 
@@ -324,6 +354,8 @@ describe('management information for the police authority', () => {
       downgrades: { proposed: 1, approved: 1 },
       escalations: { acknowledged: 1 },
       effort: { cases: 2 },
+      // Every case here was taken by a handler as it arrived: acted on at once; no one signed in yet.
+      supply: { firstActions: 6, meanMinutesToFirstAction: 0, availableHours: 0 },
     });
     // Each closed case took at least one session of the handler's, and costs at the policy's rate.
     expect(expected.effort.meanMinutesPerCase).toBeGreaterThanOrEqual(EFFORT.minutesPerSession);
@@ -358,6 +390,72 @@ describe('management information for the police authority', () => {
     for (const personal of ['Robin', 'Example', '07700', '900555', 'someone@example.org', 'wallet', 'ex-partner', 'Loud music']) {
       expect([personal, text.includes(personal), JSON.stringify(report).includes(personal)]).toEqual([personal, false, false]);
     }
+  });
+
+  it('sets the staff people recorded beside the contacts and their wait, by hour; a spell still going on counts as far as now', async () => {
+    const connector = await apiAs(stack.apiUrl, Role.ChannelConnector, 'connector-5104');
+    const presence = (client: ApiClient, state: string, team = 'contact-centre') => client.put<{ presence: { state: string; team: string }; changed: boolean; fields?: Array<{ field: string }> }>('/presence/me', { state, team });
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    // The handler signs in and works; the team leader signs in for another team and stays.
+    expect((await presence(handler, 'available')).body).toMatchObject({ presence: { state: 'available', team: 'contact-centre' }, changed: true });
+    expect((await presence(teamLeader, 'available', 'night-desk')).body).toMatchObject({ changed: true });
+    // A web chat waits for the handler: its wait is the time until the handler's first note.
+    const chat = await ok<{ reference: string }>(connector.post('/channels/webchat/messages', { platform: 'webchat', conversationId: 'mi-chat', messageId: 'mi-chat-1', handle: 'Visitor 7', text: 'Is anyone there?', sentAt: new Date().toISOString() }));
+    await recorded(chat.reference);
+    await pause(1_500);
+    expect((await presence(handler, 'busy')).body).toMatchObject({ changed: true });
+    // The same again records nothing: no second spell.
+    expect((await presence(handler, 'busy')).body).toMatchObject({ presence: { state: 'busy' }, changed: false });
+    await ok(handler.post(`/contacts/${chat.reference}/notes`, { text: 'Picked up the chat' }));
+    await pause(1_000);
+    expect((await presence(handler, 'away')).body).toMatchObject({ changed: true });
+    await pause(500);
+    expect((await presence(handler, 'signed-out')).body).toMatchObject({ presence: { state: 'signed-out' }, changed: true });
+    await waitUntil(async () => ((await database.query("select 1 from case_event where reference = $1 and type = 'note'", [chat.reference])).length > 0 ? true : undefined), { timeoutMs: 15_000, what: 'the note recorded' });
+
+    // Supervisors see who is signed in now; a state no one knows, or a role without the permission, is refused.
+    const signedIn = await ok<{ items: Array<{ subject: string; state: string; team: string }> }>(teamLeader.get('/presence'));
+    expect(signedIn.items.map((item) => [item.subject, item.state, item.team])).toEqual([['sgt-5102', 'available', 'night-desk']]);
+    const unknown = await presence(handler, 'asleep');
+    expect([unknown.status, unknown.body.fields?.map((problem) => problem.field)]).toEqual([400, ['state']]);
+    expect((await presence(auditor, 'available')).status).toBe(403);
+    expect((await handler.get('/presence')).status).toBe(403);
+    expect(await database.query('select 1 from staff_presence_change where subject = $1', ['aud-5103'])).toHaveLength(0);
+
+    const day = 86_400_000;
+    const query = `from=${new Date(Date.now() - day).toISOString().slice(0, 10)}&to=${new Date(Date.now() + 2 * day).toISOString().slice(0, 10)}&groupBy=day`;
+    type Report = { total: { measures: { supply: Record<string, number | null> }; demandProfile: { byHourOfDay: number[] }; supplyProfile: Record<string, Array<number | null>> } };
+
+    // The handler's team: every spell ended, so the figures are exactly what the store recorded.
+    const team = (await database.query<{ team: string }>('select team from contact_case where reference = $1', [chat.reference]))[0].team;
+    const mine = await ok<Report>(auditor.get(`/mi/measures?${query}&team=${team}`));
+    const expected = await expectedSupply(database, team);
+    expect(rounded(mine.total.measures.supply)).toEqual(rounded(expected));
+    expect(expected.availableHours * 3_600_000).toBeGreaterThanOrEqual(1_400);
+    expect(expected.busyHours * 3_600_000).toBeGreaterThanOrEqual(900);
+    expect(expected.awayHours * 3_600_000).toBeGreaterThanOrEqual(400);
+    // Every case of the team acted on; the chat waited at least the 1.5 s before the handler's note.
+    const cases = (await database.query<{ n: number }>('select count(*)::int as n from contact_case where team = $1', [team]))[0].n;
+    expect(expected.firstActions).toBe(cases);
+    expect(expected.meanMinutesToFirstAction! * cases * 60_000).toBeGreaterThanOrEqual(1_500);
+    const profile = mine.total.supplyProfile;
+    const total = (values: Array<number | null>) => values.reduce<number>((sum, value) => sum + (value ?? 0), 0);
+    expect(total(profile.availableHoursByHourOfDay)).toBeCloseTo(expected.availableHours, 9);
+    expect(total(profile.busyHoursByHourOfDay)).toBeCloseTo(expected.busyHours, 9);
+    const staffed = profile.availableHoursByHourOfDay.flatMap((hours, hour) => (hours! > 0 ? [hour] : []));
+    for (const hour of staffed) expect(profile.contactsPerAvailableHourByHourOfDay[hour]).toBeCloseTo(mine.total.demandProfile.byHourOfDay[hour] / profile.availableHoursByHourOfDay[hour]!, 9);
+    expect(profile.meanMinutesToFirstActionByHourOfDay.some((minutes) => minutes !== null && minutes > 0)).toBe(true);
+
+    // The team leader's spell is still going on: it counts from when they signed in until the figures were read.
+    const [{ since }] = await database.query<{ since: string }>('select since from staff_presence where subject = $1', ['sgt-5102']);
+    const before = Date.now();
+    const night = await ok<Report>(auditor.get(`/mi/measures?${query}&team=night-desk`));
+    const after = Date.now();
+    const liveMs = (night.total.measures.supply.availableHours as number) * 3_600_000;
+    expect(liveMs).toBeGreaterThanOrEqual(before - new Date(since).getTime() - 50);
+    expect(liveMs).toBeLessThanOrEqual(after - new Date(since).getTime() + 50);
+    expect(total(night.total.supplyProfile.availableHoursByHourOfDay)).toBeCloseTo(liveMs / 3_600_000, 9);
   });
 
   it('is for those who oversee: a contact handler gets 403; a bad period is named', async () => {

@@ -54,7 +54,7 @@ const targetsViewSchema = targetsViewFields.meta({ id: 'TargetsView' });
 const miPeriodViewFields = z.object({
   start: z.string().meta({ format: 'date-time' }),
   end: z.string().meta({ format: 'date-time' }),
-  measures: z.record(z.string(), z.unknown()).meta({ description: 'demand, screening, gradeMix, clocks, pausedByReason, attendance, resolution, outcomes, escalations, downgrades: see docs/management-information.md' }),
+  measures: z.record(z.string(), z.unknown()).meta({ description: 'demand, screening, gradeMix, clocks, pausedByReason, attendance, resolution, outcomes, escalations, downgrades, effort, supply: see docs/management-information.md' }),
 });
 const miPeriodViewSchema = miPeriodViewFields.meta({ id: 'MiPeriodView' });
 
@@ -64,7 +64,17 @@ const demandProfileViewFields = z.object({
 });
 const demandProfileViewSchema = demandProfileViewFields.meta({ id: 'DemandProfileView' });
 
-const miTotalViewSchema = miPeriodViewFields.extend({ demandProfile: demandProfileViewSchema }).meta({ id: 'MiTotalView' });
+const hourly = (description: string) => z.array(z.number()).meta({ description: `24 figures, midnight first, in the policy's time zone: ${description}` });
+const hourlyOrNull = (description: string) => z.array(orNull(z.number())).meta({ description: `24 figures, midnight first, in the policy's time zone: ${description}` });
+const supplyProfileViewFields = z.object({
+  availableHoursByHourOfDay: hourly('person-hours recorded as available in that hour of the day'),
+  busyHoursByHourOfDay: hourly('person-hours recorded as busy'),
+  contactsPerAvailableHourByHourOfDay: hourlyOrNull('contacts arriving per person-hour available (null: no one available)'),
+  meanMinutesToFirstActionByHourOfDay: hourlyOrNull("for cases arriving in that hour, mean minutes to a person's first action (null: none acted on)"),
+});
+const supplyProfileViewSchema = supplyProfileViewFields.meta({ id: 'SupplyProfileView' });
+
+const miTotalViewSchema = miPeriodViewFields.extend({ demandProfile: demandProfileViewSchema, supplyProfile: supplyProfileViewSchema }).meta({ id: 'MiTotalView' });
 
 const drillSummaryViewFields = z.object({
   finishedAt: z.string().meta({ format: 'date-time' }),

@@ -6,6 +6,7 @@ import { alertKindOf, raisedAlerts } from '../../domain/alerts.js';
 import { projectCase } from '../../domain/case-projection.js';
 import type { CaseChange, IntakeRecord, RecordedEntry, StoredCaseState } from '../../domain/case-records.js';
 import { countsOfChange } from '../../domain/mi.js';
+import { isPeoplesWork } from '../../domain/effort.js';
 import { miCountsStatement } from '../mi/mi-counts.statement.js';
 import { REFERENCE_SEQUENCE_DIGITS, referencePrefix } from '../../domain/reference.js';
 import { isEntry } from '../../domain/timeline.js';
@@ -430,7 +431,7 @@ export class CaseStore {
 
     for (const [index, part] of change.parts(guard).entries()) steps.push([`part_${index}`, part]);
 
-    const counts = countsOfChange(projectCase(change.state), change.entries, at.toISOString());
+    const counts = countsOfChange(projectCase(change.state), change.entries, at.toISOString(), firstActionAt(change.state, actor));
     if (counts.length > 0) steps.push(['counts', miCountsStatement(counts, guard)]);
     if (change.extraCounts) steps.push(['recontacts', change.extraCounts(guard)]);
 
@@ -504,4 +505,14 @@ export class CaseStore {
     const first = await this.store.db.selectFrom('intake_request').select('created_at').where('idempotency_key', '=', idempotency!.key).executeTakeFirstOrThrow();
     return { reference: allocated.reference, replayed: true, firstReceivedAt: new Date(first.created_at) };
   }
+}
+
+/**
+ * When a person first acted on the case, if this change was that action: its effort (kept only
+ * under a policy with an effort rule) has counted one action, and the change is a person's. A call
+ * a handler takes is acted on as it arrives; a web form waits for the first handler to touch it.
+ */
+function firstActionAt(state: StoredCaseState, actor: ActorRef): string | undefined {
+  const effort = state.effort;
+  return effort?.actions === 1 && effort.last !== null && isPeoplesWork(actor) ? new Date(effort.last.atMs).toISOString() : undefined;
 }

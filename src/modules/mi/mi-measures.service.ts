@@ -3,7 +3,8 @@ import { DRILL_TEAM } from '../../domain/continuity-drill.js';
 import { defaultOversightTargets, type Measures, measureRows, measuresFrom, type MiCount, type OversightTargets } from '../../domain/mi.js';
 import { type ContactPolicy } from '../../domain/policy.js';
 import { datasetColumns, datasetRows, type DatasetScope } from '../../domain/mi-dataset.js';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
+import { PRESENCE_MAX_SPELL_HOURS, presenceMeasure } from '../../domain/presence.js';
 import { countRows, StoreDatabase } from '../platform/database/store-db.js';
 import { PolicyService } from '../policy/policy.service.js';
 
@@ -33,11 +34,22 @@ export interface MiReport {
   team: string | null;
   targets: OversightTargets;
   periods: MiPeriod[];
-  total: MiPeriod & { demandProfile: { byHourOfDay: number[]; byWeekday: number[] } };
+  total: MiPeriod & { demandProfile: { byHourOfDay: number[]; byWeekday: number[] }; supplyProfile: SupplyProfile };
   /** The period of the same length just before, for comparison. */
   previous: MiPeriod;
   /** Alerts that no one has acknowledged and whose case is still open, now. */
   unacknowledgedAlertsNow: number;
+}
+
+/** Supply beside demand by hour of the day (24 each, midnight first, in the policy's time zone), over the whole range. */
+export interface SupplyProfile {
+  /** Person-hours recorded as available in that hour of the day. */
+  availableHoursByHourOfDay: number[];
+  busyHoursByHourOfDay: number[];
+  /** Contacts that arrived in that hour per person-hour available then; null with no one available. */
+  contactsPerAvailableHourByHourOfDay: Array<number | null>;
+  /** For the cases that arrived in that hour, the mean minutes to a person's first action; null when none has been acted on. */
+  meanMinutesToFirstActionByHourOfDay: Array<number | null>;
 }
 
 interface CountRow {
@@ -67,13 +79,26 @@ export async function miReport(store: StoreDatabase, policy: Pick<ContactPolicy,
   const team = query.team ?? null;
   const previousFrom = addDays(query.from, -daysBetween(query.from, query.to));
   const grainFor = (from: string, to: string, groupBy: Grouping) => (groupBy === 'month' && isFirstOfMonth(from) && isFirstOfMonth(to) ? 'month' : 'day');
+  const teamHolds = (column: RawBuilder<unknown>) => sql<boolean>`((${team}::varchar is null and ${column} <> ${DRILL_TEAM}) or ${column} = ${team}::varchar)`;
   const counts = (from: string, to: string, groupBy: Grouping) =>
     // SQL of its own (listed in docs/database.md): periods cut with date_trunc. Continuity drills'
-    // synthetic cases are no one's demand: left out unless their team is asked for.
+    // synthetic cases are no one's demand: left out unless their team is asked for. The spells
+    // of presence still going on are counted as far as now, cut at each hour as ended ones are
+    // (`presenceCounts`), so that the supply of today reads before anyone changes state.
     store.run(
       sql<CountRow>`select date_trunc(${groupBy}, period::timestamp)::date::text as period, measure, dimension, sum(count)::float8 as count, sum(total_ms)::float8 as total_ms
-         from mi_count where grain = ${grainFor(from, to, groupBy)} and period >= ${from}::date and period < ${to}::date
-           and ((${team}::varchar is null and team <> ${DRILL_TEAM}) or team = ${team}::varchar)
+         from (
+           select period, measure, dimension, count, total_ms from mi_count
+             where grain = ${grainFor(from, to, groupBy)} and period >= ${from}::date and period < ${to}::date and ${teamHolds(sql.ref('team'))}
+           union all
+           select mi_local(piece)::date, 'presence-' || state, extract(isodow from mi_local(piece))::int || '|' || extract(hour from mi_local(piece))::int, 0,
+                  (extract(epoch from least(date_trunc('hour', piece) + interval '1 hour', spell_end) - piece) * 1000)::bigint
+             from (select s.state, greatest(h, s.since) as piece, least(clock_timestamp(), s.since + make_interval(hours => ${PRESENCE_MAX_SPELL_HOURS})) as spell_end
+                     from staff_presence s
+                     cross join generate_series(date_trunc('hour', s.since), least(clock_timestamp(), s.since + make_interval(hours => ${PRESENCE_MAX_SPELL_HOURS})), interval '1 hour') as h
+                     where s.state <> 'signed-out' and ${teamHolds(sql.ref('s.team'))}) as pieces
+             where piece < spell_end and mi_local(piece)::date >= ${from}::date and mi_local(piece)::date < ${to}::date
+         ) as counted
          group by 1, 2, 3`,
     );
   const [current, previous, open, bounds] = await Promise.all([
@@ -112,6 +137,7 @@ export async function miReport(store: StoreDatabase, policy: Pick<ContactPolicy,
     byHourOfDay[hour] += Number(row.count);
     byWeekday[weekday - 1] += Number(row.count);
   }
+  const supplyProfile = supplyProfileOf(current, byHourOfDay);
   const from = instant.get(query.from)!;
   const to = instant.get(query.to)!;
   return {
@@ -127,6 +153,7 @@ export async function miReport(store: StoreDatabase, policy: Pick<ContactPolicy,
       end: to,
       measures: measuresFrom(toCounts(current.filter((row) => row.measure !== 'contacts-hour')), costPerStaffHour),
       demandProfile: { byHourOfDay, byWeekday },
+      supplyProfile,
     },
     previous: {
       start: instant.get(previousFrom)!,
@@ -134,6 +161,25 @@ export async function miReport(store: StoreDatabase, policy: Pick<ContactPolicy,
       measures: measuresFrom(toCounts(previous.filter((row) => row.measure !== 'contacts-hour')), costPerStaffHour),
     },
     unacknowledgedAlertsNow: open[0].open,
+  };
+}
+
+/** Supply beside demand by hour of the day, from the counts by hour of the week. */
+function supplyProfileOf(rows: readonly CountRow[], contactsByHourOfDay: readonly number[]): SupplyProfile {
+  const byHour = (measure: string, field: 'count' | 'total_ms') => {
+    const sums = Array.from({ length: 24 }, () => 0);
+    for (const row of rows) if (row.measure === measure) sums[Number(row.dimension.split('|')[1])] += Number(row[field]);
+    return sums;
+  };
+  const hours = (measure: string) => byHour(measure, 'total_ms').map((ms) => ms / 3_600_000);
+  const available = hours(presenceMeasure('available'));
+  const waits = byHour('first-action', 'count');
+  const waitedMinutes = byHour('first-action', 'total_ms').map((ms) => ms / 60_000);
+  return {
+    availableHoursByHourOfDay: available,
+    busyHoursByHourOfDay: hours(presenceMeasure('busy')),
+    contactsPerAvailableHourByHourOfDay: contactsByHourOfDay.map((contacts, hour) => (available[hour] === 0 ? null : contacts / available[hour])),
+    meanMinutesToFirstActionByHourOfDay: waits.map((count, hour) => (count === 0 ? null : waitedMinutes[hour] / count)),
   };
 }
 

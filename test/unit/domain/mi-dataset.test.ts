@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { datasetColumns, datasetRows, datasetSchema, definitionOf, measureDefinitions, measurePattern } from '../../../src/domain/mi-dataset.js';
@@ -31,6 +33,10 @@ const everyCount: MiCount[] = [
   ['alert-time-to-acknowledge', 'breach|le:15'],
   ['downgrades', 'proposed'],
   ['handling', 'web-form|resolved-at-first-contact'],
+  ['presence-available', '1|9'],
+  ['presence-busy', '1|9'],
+  ['presence-away', '1|10'],
+  ['first-action', '1|9'],
 ].map(([measure, dimension]) => ({ measure, dimension, count: 3, totalMs: 600_000 }));
 
 const period = { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z', measures: measuresFrom(everyCount, 36) };
@@ -56,10 +62,22 @@ describe('the open dataset', () => {
     expect(row('resolution.fcrShare')).toMatchObject({ unit: 'share', value: 0.5 });
     expect(row('attendance.grade 2 rural.late')).toMatchObject({ unit: 'count', value: 3 });
     expect(row('escalations.medianMinutesToAcknowledge')).toMatchObject({ unit: 'minutes', value: 15 });
+    // Staff time in person-hours (10 minutes of each state); three cases waited 10 minutes in all.
+    expect(row('supply.availableHours')).toMatchObject({ unit: 'hours' });
+    expect(row('supply.availableHours')?.value).toBeCloseTo(1 / 6, 10);
+    expect(row('supply.awayHours')?.value).toBeCloseTo(1 / 6, 10);
+    expect(row('supply.meanMinutesToFirstAction')).toMatchObject({ unit: 'minutes' });
+    expect(row('supply.meanMinutesToFirstAction')?.value).toBeCloseTo(10 / 3, 10);
     // Three cases handled for 10 minutes in all: 3 1/3 minutes each, at 36 an hour 2 each.
     expect(row('effort.byChannel.web-form.meanMinutesPerCase')?.value).toBeCloseTo(10 / 3, 10);
     expect(row('effort.meanCostPerCase')).toMatchObject({ unit: 'cost' });
     expect(row('effort.meanCostPerCase')?.value).toBeCloseTo(2, 10);
+  });
+
+  it("is read by the MI page with the units its schema names", () => {
+    const page = readFileSync(fileURLToPath(new URL('../../../public/mi/dashboard.js', import.meta.url)), 'utf8');
+    const units = /const DATASET_UNITS = (\[[^\]]*\]);/.exec(page)?.[1];
+    expect(JSON.parse((units ?? 'null').replaceAll("'", '"'))).toEqual((datasetSchema().properties as { unit: { enum: string[] } }).unit.enum);
   });
 
   it('refuses a number it has no definition for, rather than export it undefined', () => {

@@ -22,6 +22,7 @@ import { MiCountSchema, MiSettingSchema } from '../../mi/mi-count.entity.js';
 import { CaseMessageSchema, ConversationSchema, SocialMediaPostSchema } from '../../conversations/conversation.entity.js';
 import { RateLimitWindowSchema } from '../access/rate-limit.entity.js';
 import { ContinuityDrillSchema } from '../../continuity-drills/continuity-drill.entity.js';
+import { StaffPresenceChangeSchema, StaffPresenceSchema } from '../../presence/presence.entity.js';
 
 /** Every table the system keeps, as an entity: a database test checks them against the migrations. */
 export const entities = [
@@ -53,4 +54,6 @@ export const entities = [
   CaseDowngradeDecisionSchema,
   StoreAlertSchema,
   StoreReconciliationSchema,
+  StaffPresenceSchema,
+  StaffPresenceChangeSchema,
 ];
