@@ -79,7 +79,7 @@ describe('personal data and the Temporal server', () => {
     // The one exception is the SDK's own bookkeeping for a patch (which patch the code took), which
     // the SDK writes without the codec; everything from the case is sealed.
     expect(plain.filter((payload) => !/^\.events\.\d+\.markerRecordedEventAttributes\.details\.patch-data\./.test(payload.path!))).toEqual([]);
-    for (const payload of plain) expect(JSON.parse(Buffer.from(payload.data!, 'base64').toString())).toEqual({ id: expect.stringMatching(/^[a-z-]+$/), deprecated: false });
+    for (const payload of plain) expect(JSON.parse(Buffer.from(payload.data!, 'base64').toString())).toEqual({ id: expect.stringMatching(/^[a-z0-9-]+$/), deprecated: false });
     // Each sealed payload is bound to this case's workflow (its inputs, updates, activities and results alike).
     const sealed = payloads.filter((payload) => !plain.includes(payload));
     const bindings = new Set(sealed.map((payload) => Buffer.from(payload.metadata?.['encryption-bound-to'] ?? '', 'base64').toString()));
@@ -160,7 +160,7 @@ describe('personal data and the Temporal server', () => {
     for (const fragment of personal) expect(visible).not.toContain(fragment);
     // The SDK's own list of the patches a workflow took: patch names, nothing of the case.
     const patches = description.typedSearchAttributes.getAll().find((pair) => pair.key.name === 'TemporalChangeVersion');
-    expect(patches?.value).toEqual(['exact-store-writes']);
+    expect(patches?.value).toEqual(['commands-per-run-100', 'exact-store-writes']);
     const custom = description.typedSearchAttributes.getAll().map((pair) => pair.key.name).filter((name) => name !== 'BuildIds' && name !== 'TemporalChangeVersion');
     expect(custom.sort()).toEqual(
       ['CaseBreached', 'CaseChannel', 'CaseEscalationLevel', 'CaseGrade', 'CaseNextDueAt', 'CaseOpenAlert', 'CaseOpenClocks', 'CasePolicyVersion', 'CaseRiskMarker', 'CaseStage', 'CaseTeam', 'CaseVulnerable'].sort(),
