@@ -141,8 +141,8 @@ async function downloadDataset() {
 }
 
 const DATASET_COLUMNS = ['force', 'scope', 'period_start', 'period_end', 'measure', 'unit', 'value'];
-/** The units the dataset's schema names (version 1 had all but hours). */
-const DATASET_UNITS = ['count', 'share', 'minutes', 'hours', 'cost'];
+/** The units the dataset's schema names (version 1 had all but hours and rating). */
+const DATASET_UNITS = ['count', 'share', 'minutes', 'hours', 'rating', 'cost'];
 /** A larger file is not a dataset of this kind (three years by day is well under this). */
 const DATASET_MAX_BYTES = 50 * 1024 * 1024;
 
@@ -215,7 +215,7 @@ function shown(figure) {
   if (!figure) return 'not counted';
   if (figure.value === null) return '–';
   if (figure.unit === 'share') return `${(Math.round(figure.value * 1000) / 10).toFixed(1)}%`;
-  if (figure.unit === 'cost') return figure.value.toFixed(2);
+  if (figure.unit === 'cost' || figure.unit === 'rating') return figure.value.toFixed(2);
   if ((figure.unit === 'minutes' || figure.unit === 'hours') && !Number.isInteger(figure.value)) return figure.value.toFixed(1);
   return String(figure.value);
 }
@@ -311,6 +311,9 @@ function comparison(report) {
     ...(now.effort.meanCostPerCase === null && before.effort.meanCostPerCase === null ? [] : [['Cost per closed case', hundredths(now.effort.meanCostPerCase), hundredths(before.effort.meanCostPerCase), null, '']]),
     ['Staff hours available (as people recorded it)', tenths(now.supply.availableHours), tenths(before.supply.availableHours), null, ''],
     ["Minutes from arrival to a person's first action (mean)", tenths(now.supply.meanMinutesToFirstAction), tenths(before.supply.meanMinutesToFirstAction), null, ''],
+    ['Callers asked how it went / answers', `${now.satisfaction.asked} / ${now.satisfaction.answered}`, `${before.satisfaction.asked} / ${before.satisfaction.answered}`, null, ''],
+    ['Satisfied or very satisfied (%)', percent(now.satisfaction.satisfiedShare), percent(before.satisfaction.satisfiedShare), null, ''],
+    ['Mean rating (1 to 5)', hundredths(now.satisfaction.meanRating), hundredths(before.satisfaction.meanRating), null, ''],
   ];
   const body = $('comparison').querySelector('tbody');
   body.replaceChildren(
@@ -437,6 +440,12 @@ function render(report) {
   chart("People's handling time per closed case (minutes)", "The whole period, by channel: each work session from its first command to its last, plus the policy's minutes for the first.", 'bar', Object.keys(effort.byChannel), [
     { label: 'minutes per case', data: Object.values(effort.byChannel).map((figures) => tenths(figures.meanMinutesPerCase)) },
   ], { scales: { y: { beginAtZero: true } } });
+
+  const satisfaction = report.total.measures.satisfaction;
+  chart('Satisfaction by channel', 'The whole period: the answers of callers asked how it went once their case closed (ratings only; comments are never shown here), and their mean rating from 1 to 5 (line, right).', 'bar', Object.keys(satisfaction.byChannel), [
+    { label: 'answers', data: Object.values(satisfaction.byChannel).map((figures) => figures.answered), yAxisID: 'y' },
+    { label: 'mean rating', data: Object.values(satisfaction.byChannel).map((figures) => hundredths(figures.meanRating)), type: 'line', yAxisID: 'rating' },
+  ], { scales: { y: { beginAtZero: true }, rating: { position: 'right', min: 1, max: 5 } } });
 
   const grades = report.total.measures.gradeMix;
   chart('Grade mix', 'First grade given, the whole period.', 'bar', Object.keys(grades).map((grade) => `grade ${grade}`), [{ label: 'cases', data: Object.values(grades) }]);

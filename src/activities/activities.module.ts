@@ -17,10 +17,12 @@ import { PolicyModule } from '../modules/policy/policy.module.js';
 import { ContinuityDrillActivitiesProvider } from './continuity-drill.activities.js';
 import { StoreReconciliationActivitiesProvider } from './store-reconciliation.activities.js';
 import { StoreReconciler } from '../modules/audit/store-reconciler.service.js';
+import { SatisfactionModule } from '../modules/satisfaction/satisfaction.module.js';
+import { SatisfactionActivitiesProvider } from './satisfaction.activities.js';
 
 /** Every activity provider the worker registers. */
 @Module({
-  imports: [SystemChecksModule, CaseStoreModule, AlertsModule, ContactCasesModule, PolicyModule, ContinuityDrillsModule],
-  providers: [AlertDeliveryActivitiesProvider, SystemCheckActivitiesProvider, ContactCaseActivitiesProvider, CaseHistoryActivitiesProvider, CaseReplayActivitiesProvider, CaseHistoryStore, CaseHistoryReader, OutboundDeliveryActivitiesProvider, PlatformAdapter, ContinuityDrillActivitiesProvider, StoreReconciler, StoreReconciliationActivitiesProvider],
+  imports: [SystemChecksModule, CaseStoreModule, AlertsModule, ContactCasesModule, PolicyModule, ContinuityDrillsModule, SatisfactionModule],
+  providers: [AlertDeliveryActivitiesProvider, SystemCheckActivitiesProvider, ContactCaseActivitiesProvider, CaseHistoryActivitiesProvider, CaseReplayActivitiesProvider, CaseHistoryStore, CaseHistoryReader, OutboundDeliveryActivitiesProvider, PlatformAdapter, ContinuityDrillActivitiesProvider, StoreReconciler, StoreReconciliationActivitiesProvider, SatisfactionActivitiesProvider],
 })
 export class ActivitiesModule {}

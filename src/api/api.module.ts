@@ -29,6 +29,9 @@ import { SystemChecksController } from './system-checks/system-checks.controller
 import { DrillsController } from './drills/drills.controller.js';
 import { PresenceController } from './presence/presence.controller.js';
 import { PresenceModule } from '../modules/presence/presence.module.js';
+import { SatisfactionModule } from '../modules/satisfaction/satisfaction.module.js';
+import { SurveyPageController } from './surveys/survey-page.controller.js';
+import { SurveysController } from './surveys/surveys.controller.js';
 import { ContinuityDrillsModule } from '../modules/continuity-drills/continuity-drills.module.js';
 import { ConversationsModule } from '../modules/conversations/conversations.module.js';
 import { ChannelsController } from './conversations/channels.controller.js';
@@ -58,10 +61,11 @@ export class ApiModule implements NestModule {
         AlertsModule,
         MiModule,
         PresenceModule,
+        SatisfactionModule,
         ConversationsModule,
         TelemetryModule,
       ],
-      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, DrillsController, CodecController, AuditController, MiController, MiPageController, ChannelsController, SocialMediaController, PresenceController],
+      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, DrillsController, CodecController, AuditController, MiController, MiPageController, ChannelsController, SocialMediaController, PresenceController, SurveysController, SurveyPageController],
       providers: [
         AccessTokenVerifier,
         RateLimiter,

@@ -21,6 +21,9 @@ export async function createApiApp(config: AppConfig, logger: AppLogger): Promis
       { path: 'mi/assets/:file', method: RequestMethod.GET },
       { path: 'mi/sign-in', method: RequestMethod.GET },
       { path: 'mi/sign-in/development', method: RequestMethod.POST },
+      // The satisfaction survey's public page, where the link sent to the caller opens.
+      { path: 'survey/:token', method: RequestMethod.GET },
+      { path: 'survey/:token', method: RequestMethod.POST },
     ],
   });
   // Security headers from a well-kept middleware: a strict Content-Security-Policy (`default-src

@@ -12,7 +12,7 @@ import { afterAction, isPeoplesWork, noEffort } from './effort.js';
 
 /** What the caller told us and how to reach them: personal data, kept only in encrypted payloads and the case store. */
 export interface CaseRecordDetails {
-  caller: { name?: string; phone?: string; email?: string; address?: string; dateOfBirth?: string; anonymous?: boolean };
+  caller: { name?: string; phone?: string; email?: string; address?: string; dateOfBirth?: string; anonymous?: boolean; surveyOptOut?: boolean };
   narrative: string;
   location?: { description?: string; postcode?: string; area?: 'urban' | 'rural' };
   interpreterLanguage?: string;

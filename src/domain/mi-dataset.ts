@@ -8,7 +8,7 @@ import { type Measures, measureRows } from './mi.js';
  */
 
 /** What a measure's number is. */
-export type MeasureUnit = 'count' | 'share' | 'minutes' | 'hours' | 'cost';
+export type MeasureUnit = 'count' | 'share' | 'minutes' | 'hours' | 'rating' | 'cost';
 
 export interface MeasureDefinition {
   /** The measure's name, with `{…}` standing for one name of a list (a channel, a clock kind). */
@@ -28,6 +28,7 @@ const count = (measure: string, definition: string): MeasureDefinition => ({ mea
 const share = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'share', definition });
 const minutes = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'minutes', definition });
 const hours = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'hours', definition });
+const rating = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'rating', definition });
 const cost = (measure: string, definition: string): MeasureDefinition => ({ measure, unit: 'cost', definition });
 
 /**
@@ -111,6 +112,22 @@ const families: { readonly [F in keyof Measures]: readonly MeasureDefinition[] }
     count('supply.firstActions', 'Cases that arrived in the period and that a person has acted on (a call taken counts as acted on when it arrives).'),
     minutes('supply.meanMinutesToFirstAction', 'Mean time from a case arriving to the first action a person took on it.'),
   ],
+  satisfaction: [
+    count('satisfaction.asked', "Closed cases whose caller was asked how it went in the period (the policy says who: never an anonymous caller or one who said no, at most once per caller in the policy's days)."),
+    count('satisfaction.askedByRoute.{route}', 'Callers asked, by how: in the conversation, by text message, by e-mail, or on the list to call back.'),
+    count('satisfaction.notAskedByReason.{reason}', 'Closed cases whose caller was not asked, by why: anonymous, opted out, a channel the policy does not ask, asked recently, no way to reach them.'),
+    count('satisfaction.answered', 'Survey answers taken in the period (one per survey, while its link was open).'),
+    share('satisfaction.responseShare', 'Answers taken in the period as a share of callers asked in it.'),
+    rating('satisfaction.meanRating', 'Mean rating of the answers, from 1 (very dissatisfied) to 5 (very satisfied).'),
+    share('satisfaction.satisfiedShare', 'Answers rating 4 or 5 (satisfied or very satisfied) as a share of the answers.'),
+    count('satisfaction.byRating.{rating}', 'Answers giving that rating (1 to 5).'),
+    count('satisfaction.byChannel.{channel}.answered', "Answers about contacts on that channel."),
+    rating('satisfaction.byChannel.{channel}.meanRating', 'Mean rating of the answers about contacts on that channel.'),
+    count('satisfaction.byOutcome.{outcome}.answered', 'Answers about cases closed with that outcome.'),
+    rating('satisfaction.byOutcome.{outcome}.meanRating', 'Mean rating of the answers about cases closed with that outcome.'),
+    count('satisfaction.byFirstContactResolution.{fcr}.answered', 'Answers about cases resolved at first contact (`true`) or not (`false`).'),
+    rating('satisfaction.byFirstContactResolution.{fcr}.meanRating', 'Mean rating of the answers about cases resolved at first contact or not.'),
+  ],
 };
 
 /** Every measure's definition, in the order of the figures. */
@@ -185,8 +202,8 @@ export function datasetSchema(): Record<string, unknown> {
         anyOf: measureDefinitions.map((definition) => ({ type: 'string', pattern: measurePattern(definition), title: definition.measure, description: definition.definition, 'x-unit': definition.unit })),
       },
       unit: {
-        enum: ['count', 'share', 'minutes', 'hours', 'cost'] satisfies MeasureUnit[],
-        description: "`count`: a whole number; `share`: a fraction from 0 to 1; `minutes`: a duration (a median or percentile is the upper bound of the bucket it falls in); `hours`: staff time in person-hours; `cost`: in the force's currency, from its policy's cost of a staff hour",
+        enum: ['count', 'share', 'minutes', 'hours', 'rating', 'cost'] satisfies MeasureUnit[],
+        description: "`count`: a whole number; `share`: a fraction from 0 to 1; `minutes`: a duration (a median or percentile is the upper bound of the bucket it falls in); `hours`: staff time in person-hours; `rating`: a mean on the survey's scale, 1 (very dissatisfied) to 5 (very satisfied); `cost`: in the force's currency, from its policy's cost of a staff hour",
       },
       value: { type: ['number', 'null'] },
     },

@@ -108,6 +108,27 @@ export interface Measures {
     /** From a case's arrival to the first action a person took on it. */
     meanMinutesToFirstAction: number | null;
   };
+  satisfaction: {
+    /** Closed cases whose caller was asked, by how; and those not asked, by why. */
+    asked: number;
+    askedByRoute: Record<string, number>;
+    notAskedByReason: Record<string, number>;
+    /** Answers taken in the period, and their share of those asked in it. */
+    answered: number;
+    responseShare: number | null;
+    meanRating: number | null;
+    /** Answers of 4 or 5 (satisfied, very satisfied) as a share of the answers. */
+    satisfiedShare: number | null;
+    byRating: Record<string, number>;
+    byChannel: Record<string, RatingFigures>;
+    byOutcome: Record<string, RatingFigures>;
+    byFirstContactResolution: Record<string, RatingFigures>;
+  };
+}
+
+export interface RatingFigures {
+  answered: number;
+  meanRating: number | null;
 }
 
 export interface EffortFigures {
@@ -213,6 +234,29 @@ export function measuresFrom(counts: readonly MiCount[], costPerStaffHour: numbe
   const firstActions = of('first-action');
   const firstActionMinutes = firstActions.reduce((total, row) => total + row.totalMs, 0) / 60_000;
 
+  const decided = of('survey-decided');
+  const askedByRoute: Record<string, number> = {};
+  const notAskedByReason: Record<string, number> = {};
+  for (const row of decided) {
+    if (row.dimension.startsWith('not-asked:')) add(notAskedByReason, row.dimension.slice('not-asked:'.length), row.count);
+    else add(askedByRoute, row.dimension, row.count);
+  }
+  const asked = Object.values(askedByRoute).reduce((total, count) => total + count, 0);
+  // Each answer's dimension: channel|outcome|first contact resolution|rating.
+  const answers = of('survey-rating').map((row) => {
+    const [channel, outcome, fcr, rating] = row.dimension.split('|');
+    return { channel, outcome, fcr, rating: Number(rating), count: row.count };
+  });
+  const ratingOf = (rows: typeof answers): RatingFigures => {
+    const answered = rows.reduce((total, row) => total + row.count, 0);
+    return { answered, meanRating: answered === 0 ? null : rows.reduce((total, row) => total + row.rating * row.count, 0) / answered };
+  };
+  const ratingBy = (key: 'channel' | 'outcome' | 'fcr') =>
+    Object.fromEntries([...new Set(answers.map((row) => row[key]))].sort().map((value) => [value, ratingOf(answers.filter((row) => row[key] === value))]));
+  const overall = ratingOf(answers);
+  const byRating: Record<string, number> = {};
+  for (const row of answers) add(byRating, String(row.rating), row.count);
+
   return {
     demand: { contacts, byChannel, phone, digital, other: contacts - phone - digital },
     screening: {
@@ -255,6 +299,19 @@ export function measuresFrom(counts: readonly MiCount[], costPerStaffHour: numbe
       awayHours: hoursIn('away'),
       firstActions: sum(firstActions),
       meanMinutesToFirstAction: mean(sum(firstActions), firstActionMinutes),
+    },
+    satisfaction: {
+      asked,
+      askedByRoute,
+      notAskedByReason,
+      answered: overall.answered,
+      responseShare: share(overall.answered, asked),
+      meanRating: overall.meanRating,
+      satisfiedShare: share(answers.filter((row) => row.rating >= 4).reduce((total, row) => total + row.count, 0), overall.answered),
+      byRating,
+      byChannel: ratingBy('channel'),
+      byOutcome: ratingBy('outcome'),
+      byFirstContactResolution: ratingBy('fcr'),
     },
   };
 }

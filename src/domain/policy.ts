@@ -1,5 +1,6 @@
 import { type Channel } from './channels.js';
 import { type EffortRule } from './effort.js';
+import { type SatisfactionRule } from './satisfaction.js';
 import { type OversightTargets } from './mi.js';
 import { type Grade } from './thrive.js';
 import { type ElapsedDuration, type PolicyDuration, type WorkingCalendar } from './working-time.js';
@@ -117,6 +118,8 @@ export interface ContactPolicy {
   targets?: OversightTargets;
   /** How people's handling time is estimated, and what a staff hour costs; a policy without it keeps none. */
   effort?: EffortRule;
+  /** Who is asked how it went once their case closes; a policy without it asks no one. */
+  satisfaction?: SatisfactionRule;
 }
 
 export const gradeRule = (policy: ContactPolicy, grade: Grade): GradeRule => policy.grades[`${grade}`];

@@ -19,6 +19,8 @@ import type { ActorRef } from '../domain/actor.js';
 import { caseDetails } from '../domain/case-summary.js';
 import { caseArchiveWorkflowId, caseRunArchiveWorkflowId } from './case-archive.messages.js';
 import { caseArchiveWorkflow } from './case-archive.workflow.js';
+import { satisfactionSurveyWorkflow } from './satisfaction-survey.workflow.js';
+import { satisfactionSurveyWorkflowId } from './satisfaction-survey.messages.js';
 import { alertDeliveryWorkflowId } from './alert-delivery.messages.js';
 import { alertDeliveryWorkflow } from './alert-delivery.workflow.js';
 import { outboundDeliveryWorkflowId } from './outbound-delivery.messages.js';
@@ -323,6 +325,15 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
       workflowId: caseArchiveWorkflowId(state.reference),
       args: [{ reference: state.reference, workflowId, runId }],
       // It outlives this run: it waits for the run to close, then exports its whole history.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  }
+  // Under a policy that asks (none before 2026.12-national-defaults-6, whose histories replay as
+  // they ran), the caller is asked how it went: decided and sent apart from the case.
+  if (policy.satisfaction) {
+    await startChild(satisfactionSurveyWorkflow, {
+      workflowId: satisfactionSurveyWorkflowId(state.reference),
+      args: [{ reference: state.reference, rule: policy.satisfaction }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
   }

@@ -7,3 +7,4 @@ export { alertDeliveryWorkflow } from './alert-delivery.workflow.js';
 export { outboundDeliveryWorkflow } from './outbound-delivery.workflow.js';
 export { continuityDrillWorkflow } from './continuity-drill.workflow.js';
 export { storeReconciliationWorkflow } from './store-reconciliation.workflow.js';
+export { satisfactionSurveyWorkflow } from './satisfaction-survey.workflow.js';

@@ -2,8 +2,11 @@
 export const outboundDeliveryWorkflowType = 'outboundDeliveryWorkflow';
 
 export interface OutboundDeliveryInput {
-  /** A reply on a case's conversation (a `case_message` row) or a post from the media team (a `social_media_post` row). */
-  kind: 'reply' | 'post';
+  /**
+   * A reply on a case's conversation (a `case_message` row), a post from the media team (a
+   * `social_media_post` row), or a satisfaction survey's invitation (a `satisfaction_survey` row).
+   */
+  kind: 'reply' | 'post' | 'survey';
   /** The row's id: the words are read from the case store, never carried here. */
   id: string;
 }

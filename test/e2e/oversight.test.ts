@@ -14,6 +14,7 @@ import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { tokenFor } from '../support/test-tokens.js';
+import { expectedSatisfaction } from '../support/satisfaction-expected.js';
 
 /*
  * The management information, checked against the case store itself: a known set of cases goes
@@ -242,6 +243,7 @@ async function expectedMeasures(database: TestDatabase) {
       meanCostPerCase: meanMinutes === null ? null : (meanMinutes / 60) * EFFORT.costPerStaffHour,
     },
     supply: await expectedSupply(database),
+    satisfaction: await expectedSatisfaction(database),
   };
 }
 
@@ -331,6 +333,8 @@ describe('management information for the police authority', () => {
     const again = await open({ channel: Channel.NonEmergencyCall, caller: { name: 'Robin Example', phone: '+44 7700 900555' }, narrative: 'Someone handed in my wallet, thank you' });
     await Promise.all([first, abuse, urgent, email, waiting, again].map(recorded));
     await waitUntil(async () => ((await database.query("select 1 from case_event where type = 'clock-resumed'")).length > 0 ? true : undefined), { timeoutMs: 15_000, what: 'the resume recorded' });
+    // Each closed case's caller is asked how it went, apart from the case: wait for the decisions.
+    await waitUntil(async () => ((await database.query('select 1 from satisfaction_survey')).length === 2 ? true : undefined), { timeoutMs: 15_000, what: 'the closed cases’ surveys decided' });
 
     const day = 86_400_000;
     const from = new Date(Date.now() - day).toISOString().slice(0, 10);
@@ -356,6 +360,8 @@ describe('management information for the police authority', () => {
       effort: { cases: 2 },
       // Every case here was taken by a handler as it arrived: acted on at once; no one signed in yet.
       supply: { firstActions: 6, meanMinutesToFirstAction: 0, availableHours: 0 },
+      // Two closures: the first caller by telephone (called back), the e-mail asked by e-mail.
+      satisfaction: { asked: 2, askedByRoute: { 'call-back': 1, email: 1 } },
     });
     // Each closed case took at least one session of the handler's, and costs at the policy's rate.
     expect(expected.effort.meanMinutesPerCase).toBeGreaterThanOrEqual(EFFORT.minutesPerSession);

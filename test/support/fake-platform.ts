@@ -3,10 +3,13 @@ import { createServer, type Server } from 'node:http';
 import { findFreePort } from '../../src/modules/platform/process/child-process.js';
 import { signBody } from '../../src/modules/platform/common/signed-post.js';
 
-/** A message the fake platform took: a reply to a conversation, or a post. */
+/** A message the fake platform took: a reply to a conversation, a post, or a survey invitation by text or e-mail. */
 export interface PlatformMessage {
-  kind: 'reply' | 'post';
+  kind: 'reply' | 'post' | 'survey';
   conversationId: string | null;
+  /** A survey invitation's route (`sms`, `email`) and address. */
+  route?: string;
+  to?: string;
   platform: string;
   text: string;
   idempotencyKey: string;
@@ -25,7 +28,8 @@ function verifies(secret: string, signature: string, body: string): boolean {
 
 /**
  * A stand-in for a social media platform's API, at the one true external boundary: it takes replies
- * (`POST /conversations/:id/messages`) and posts (`POST /posts`) signed with the shared key, treats
+ * (`POST /conversations/:id/messages`), posts (`POST /posts`) and survey invitations by text or
+ * e-mail (`POST /surveys`) signed with the shared key, treats
  * a repeated idempotency key as the same message (as real platforms do), and can be taken down.
  */
 export class FakePlatform {
@@ -56,13 +60,14 @@ export class FakePlatform {
         const key = String(request.headers['idempotency-key'] ?? '');
         const seen = this.taken.find((message) => message.idempotencyKey === key);
         if (seen) return answer(200, { id: seen.platformId });
-        const parsed = JSON.parse(body) as { platform: string; text: string; conversationId?: string };
+        const parsed = JSON.parse(body) as { platform?: string; text: string; conversationId?: string; route?: string; to?: string };
         const reply = /^\/conversations\/([^/]+)\/messages$/.exec(path);
-        if (!reply && path !== '/posts') return answer(404, { error: 'no such route' });
+        if (!reply && path !== '/posts' && path !== '/surveys') return answer(404, { error: 'no such route' });
         const message: PlatformMessage = {
-          kind: reply ? 'reply' : 'post',
+          kind: reply ? 'reply' : path === '/surveys' ? 'survey' : 'post',
           conversationId: reply ? decodeURIComponent(reply[1]) : null,
-          platform: parsed.platform,
+          ...(path === '/surveys' ? { route: parsed.route, to: parsed.to } : {}),
+          platform: parsed.platform ?? parsed.route ?? '',
           text: parsed.text,
           idempotencyKey: key,
           platformId: `fp-${this.taken.length + 1}`,

@@ -137,7 +137,7 @@ describe('configuration', () => {
       RATE_LIMIT_INTAKE_PER_MINUTE: '60', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '10', ALERT_STREAM_HEARTBEAT_SECONDS: '5', ALERT_STREAMS_PER_SUBJECT: '2', ALERT_STREAMS_PER_PROCESS: '300', CALLER_IDENTITY_KEYS: `i1:${key}`,
       ALERT_WEBHOOKS: JSON.stringify({ 'duty-inspector': 'https://pager.example/di' }), ALERT_WEBHOOK_SECRET: 'a'.repeat(40),
       OIDC_AUTHORIZATION_URL: 'https://idp.example/authorize', OIDC_TOKEN_URL: 'https://idp.example/token', OIDC_CLIENT_ID: 'mi-page', OIDC_SCOPE: 'openid profile',
-      CHANNEL_PLATFORM_URL: 'https://connector.force/platform', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40),
+      CHANNEL_PLATFORM_URL: 'https://connector.force/platform', CHANNEL_PLATFORM_SECRET: 'c'.repeat(40), SURVEY_BASE_URL: 'https://contact.force.example',
       DRILL_SCHEDULE: '30 2 * * 3', DRILL_TIME_ZONE: 'UTC', DRILL_CASES: '4', DRILL_CLOCK_SECONDS: '60', DRILL_WORKER_DOWN_SECONDS: '9', DRILL_TOLERANCE_SECONDS: '3',
       STORE_WRITE_DATA_ERROR_ATTEMPTS: '5', COMMAND_UPDATES_IN_FLIGHT: '4', COMMAND_WAIT_SECONDS: '12', COMMAND_STORE_WAIT_MS: '750', RECONCILE_SCHEDULE: '15 1 * * *', RECONCILE_TIME_ZONE: 'UTC',
       METRICS_HOST: '10.0.0.5', METRICS_PORT: '9100', WORKER_METRICS_PORT: '0', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces', OTEL_SERVICE_NAMESPACE: 'force-x',

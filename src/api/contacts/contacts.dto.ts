@@ -15,6 +15,7 @@ export const callerSchema = z
     address: text(0, 500).optional(),
     dateOfBirth: date().optional(),
     anonymous: z.boolean().optional().meta({ description: 'The person reporting does not give their details' }),
+    surveyOptOut: z.boolean().optional().meta({ description: 'The caller asked not to be asked how it went once the case closes' }),
   })
   .meta({ id: 'CallerDto' });
 

@@ -41,7 +41,7 @@ export class CallerIdentities {
   }
 
   /** Every hash any key gives these identifiers: what a match looks for. */
-  private anyHashes(identifiers: readonly string[]): string[] {
+  anyHashes(identifiers: readonly string[]): string[] {
     return this.keys.flatMap(({ key }) => identifiers.map((identifier) => this.hash(key, identifier)));
   }
 

@@ -5,6 +5,8 @@ import { type OutboundDeliveryInput } from '../../workflows/outbound-delivery.me
 import { postSigned } from '../platform/common/signed-post.js';
 import { StoreDatabase } from '../platform/database/store-db.js';
 import { platformDeliveries } from '../platform/telemetry/metrics.js';
+import { surveyInvitation } from '../../domain/satisfaction.js';
+import { SurveyLinks } from '../satisfaction/survey-links.js';
 
 /** The header that signs what goes to the platform and what a platform's webhook sends us. */
 export const PLATFORM_SIGNATURE_HEADER = 'x-platform-signature';
@@ -20,9 +22,13 @@ interface Outgoing {
   state: string;
   platform: string;
   text: string;
-  /** Where a reply goes: the platform's conversation. Null for a post. */
+  /** Where a reply goes: the platform's conversation. Null for a post or a survey sent by text or e-mail. */
   conversationId: string | null;
+  /** A survey's invitation by text or e-mail: how, and to whom. */
+  direct?: { route: 'sms' | 'email'; to: string };
 }
+
+const deliveryTables = { reply: 'case_message', post: 'social_media_post', survey: 'satisfaction_survey' } as const;
 
 /**
  * The reference platform adapter: sends replies and posts to a platform connector over HTTP, signed
@@ -30,8 +36,8 @@ interface Outgoing {
  * records every attempt on the message. Called by the outbound delivery activity, which Temporal
  * retries until the platform takes the message.
  *
- * The connector's side of it: `POST <url>/conversations/<id>/messages` and `POST <url>/posts`, each
- * answering 2xx with `{ "id": "<the platform's id>" }`, and treating a repeated idempotency key as
+ * The connector's side of it: `POST <url>/conversations/<id>/messages`, `POST <url>/posts` and
+ * `POST <url>/surveys` (`{ route: "sms" | "email", to, text }`: a survey's invitation), each answering 2xx with `{ "id": "<the platform's id>" }`, and treating a repeated idempotency key as
  * the same message.
  */
 @Injectable()
@@ -39,14 +45,16 @@ export class PlatformAdapter {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly store: StoreDatabase,
+    private readonly links: SurveyLinks,
   ) {}
 
   /** An update of the message's delivery: replies and posts record it in the same columns. */
   private update(input: OutboundDeliveryInput) {
-    return this.store.db.updateTable(input.kind === 'reply' ? 'case_message' : 'social_media_post').where('id', '=', input.id);
+    return this.store.db.updateTable(deliveryTables[input.kind]).where('id', '=', input.id);
   }
 
   private async outgoing(input: OutboundDeliveryInput): Promise<Outgoing | undefined> {
+    if (input.kind === 'survey') return this.survey(input.id);
     const row =
       input.kind === 'reply'
         ? await this.store.db
@@ -64,6 +72,27 @@ export class PlatformAdapter {
     return row;
   }
 
+  /**
+   * A survey's invitation: in the case's conversation, or by text or e-mail to what the caller gave
+   * (read from the case as it is sent, never carried in the workflow). The words name no case.
+   */
+  private async survey(id: string): Promise<Outgoing | undefined> {
+    const row = await this.store.db
+      .selectFrom('satisfaction_survey as s')
+      .innerJoin('contact_case as c', 'c.reference', 's.reference')
+      .leftJoin('conversation as v', 'v.reference', 's.reference')
+      .select(['s.delivery_state as state', 's.route', 's.expires_at', 'c.caller', 'v.platform', 'v.external_id'])
+      .where('s.id', '=', id)
+      .executeTakeFirst();
+    if (!row || !row.expires_at || (row.route !== 'conversation' && row.route !== 'sms' && row.route !== 'email')) return undefined;
+    const text = surveyInvitation(this.links.link(id, row.expires_at), Math.round((row.expires_at.getTime() - Date.now()) / 3_600_000));
+    if (row.route === 'conversation') return { state: row.state, platform: row.platform ?? 'unknown', text, conversationId: row.external_id };
+    const caller = row.caller as { phone?: string; email?: string };
+    const to = row.route === 'sms' ? caller.phone : caller.email;
+    if (!to) return undefined;
+    return { state: row.state, platform: row.route, text, conversationId: null, direct: { route: row.route, to } };
+  }
+
   async deliver(input: OutboundDeliveryInput): Promise<'delivered' | 'already-delivered' | 'not-configured'> {
     const message = await this.outgoing(input);
     if (!message) throw new PlatformDeliveryError(`No ${input.kind} ${input.id} in the case store`);
@@ -75,8 +104,12 @@ export class PlatformAdapter {
       return 'not-configured';
     }
     const base = platformUrl.replace(/\/+$/, '');
-    const url = message.conversationId === null ? `${base}/posts` : `${base}/conversations/${encodeURIComponent(message.conversationId)}/messages`;
-    const body = JSON.stringify({ platform: message.platform, ...(message.conversationId === null ? {} : { conversationId: message.conversationId }), text: message.text });
+    const url = message.direct ? `${base}/surveys` : message.conversationId === null ? `${base}/posts` : `${base}/conversations/${encodeURIComponent(message.conversationId)}/messages`;
+    const body = JSON.stringify(
+      message.direct
+        ? { route: message.direct.route, to: message.direct.to, text: message.text }
+        : { platform: message.platform, ...(message.conversationId === null ? {} : { conversationId: message.conversationId }), text: message.text },
+    );
     const posted = await postSigned(url, body, { secret, signatureHeader: PLATFORM_SIGNATURE_HEADER, idempotencyKey: input.id, userAgent: 'police-contact-platform-adapter' });
     const failure = posted.ok ? null : posted.failure.replace('the receiver', 'the platform');
     let platformId: string | null = null;

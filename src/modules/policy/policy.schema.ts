@@ -66,6 +66,13 @@ export const contactPolicySchema = z
         costPerStaffHour: z.number().positive().max(10_000).optional(),
       })
       .optional(),
+    satisfaction: z
+      .strictObject({
+        askAtMostEveryDays: z.number().int().min(1).max(730),
+        linkValidHours: z.number().min(0.001).max(24 * 60),
+        channels: z.array(z.enum(catalogueChannels() as [string, ...string[]])).min(1).optional(),
+      })
+      .optional(),
   })
   .superRefine((policy, context) => {
     for (const kind of clockKinds) {

@@ -37,6 +37,9 @@ const everyCount: MiCount[] = [
   ['presence-busy', '1|9'],
   ['presence-away', '1|10'],
   ['first-action', '1|9'],
+  ['survey-decided', 'sms'],
+  ['survey-decided', 'not-asked:anonymous'],
+  ['survey-rating', 'web-form|resolved-at-first-contact|true|4'],
 ].map(([measure, dimension]) => ({ measure, dimension, count: 3, totalMs: 600_000 }));
 
 const period = { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z', measures: measuresFrom(everyCount, 36) };
@@ -68,6 +71,9 @@ describe('the open dataset', () => {
     expect(row('supply.awayHours')?.value).toBeCloseTo(1 / 6, 10);
     expect(row('supply.meanMinutesToFirstAction')).toMatchObject({ unit: 'minutes' });
     expect(row('supply.meanMinutesToFirstAction')?.value).toBeCloseTo(10 / 3, 10);
+    expect(row('satisfaction.meanRating')).toMatchObject({ unit: 'rating', value: 4 });
+    expect(row('satisfaction.responseShare')).toMatchObject({ unit: 'share', value: 1 });
+    expect(row('satisfaction.byFirstContactResolution.true.answered')).toMatchObject({ unit: 'count', value: 3 });
     // Three cases handled for 10 minutes in all: 3 1/3 minutes each, at 36 an hour 2 each.
     expect(row('effort.byChannel.web-form.meanMinutesPerCase')?.value).toBeCloseTo(10 / 3, 10);
     expect(row('effort.meanCostPerCase')).toMatchObject({ unit: 'cost' });

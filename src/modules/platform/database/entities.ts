@@ -23,6 +23,7 @@ import { CaseMessageSchema, ConversationSchema, SocialMediaPostSchema } from '..
 import { RateLimitWindowSchema } from '../access/rate-limit.entity.js';
 import { ContinuityDrillSchema } from '../../continuity-drills/continuity-drill.entity.js';
 import { StaffPresenceChangeSchema, StaffPresenceSchema } from '../../presence/presence.entity.js';
+import { SatisfactionSurveySchema } from '../../satisfaction/satisfaction-survey.entity.js';
 
 /** Every table the system keeps, as an entity: a database test checks them against the migrations. */
 export const entities = [
@@ -56,4 +57,5 @@ export const entities = [
   StoreReconciliationSchema,
   StaffPresenceSchema,
   StaffPresenceChangeSchema,
+  SatisfactionSurveySchema,
 ];

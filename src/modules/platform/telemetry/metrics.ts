@@ -108,7 +108,7 @@ export const webhookDeliveries = new Counter({
 
 export const platformDeliveries = new Counter({
   name: 'pcm_platform_deliveries_total',
-  help: 'Replies and posts sent through the platform adapter, by kind (reply, post) and state (delivered, failed, given-up, not-configured)',
+  help: 'Replies, posts and survey invitations sent through the platform adapter, by kind (reply, post, survey) and state (delivered, failed, given-up, not-configured)',
   labelNames: ['kind', 'state'] as const,
   registers,
 });

@@ -12,6 +12,7 @@ import { Migration20261205000000ContinuityDrills } from './migration-20261205000
 import { Migration20261205010000QueuePositionTeam } from './migration-20261205010000-queue-position-team.js';
 import { Migration20261206000000ExactProjection } from './migration-20261206000000-exact-projection.js';
 import { Migration20261207000000Presence } from './migration-20261207000000-presence.js';
+import { Migration20261207010000Satisfaction } from './migration-20261207010000-satisfaction.js';
 
 /** Every migration, in order. Listed explicitly so that built and test runs find the same set. */
 export const migrationsList = [
@@ -29,4 +30,5 @@ export const migrationsList = [
   { name: 'Migration20261205010000QueuePositionTeam', class: Migration20261205010000QueuePositionTeam },
   { name: 'Migration20261206000000ExactProjection', class: Migration20261206000000ExactProjection },
   { name: 'Migration20261207000000Presence', class: Migration20261207000000Presence },
+  { name: 'Migration20261207010000Satisfaction', class: Migration20261207010000Satisfaction },
 ];
