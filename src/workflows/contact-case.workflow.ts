@@ -21,6 +21,7 @@ import { caseArchiveWorkflowId, caseRunArchiveWorkflowId } from './case-archive.
 import { caseArchiveWorkflow } from './case-archive.workflow.js';
 import { satisfactionSurveyWorkflow } from './satisfaction-survey.workflow.js';
 import { satisfactionSurveyWorkflowId } from './satisfaction-survey.messages.js';
+import { DRILL_TEAM } from '../domain/continuity-drill.js';
 import { alertDeliveryWorkflowId } from './alert-delivery.messages.js';
 import { alertDeliveryWorkflow } from './alert-delivery.workflow.js';
 import { outboundDeliveryWorkflowId } from './outbound-delivery.messages.js';
@@ -329,8 +330,9 @@ export async function contactCaseWorkflow(intake: ContactIntake, continued?: Cas
     });
   }
   // Under a policy that asks (none before 2026.12-national-defaults-6, whose histories replay as
-  // they ran), the caller is asked how it went: decided and sent apart from the case.
-  if (policy.satisfaction) {
+  // they ran), the caller is asked how it went: decided and sent apart from the case. A continuity
+  // drill's synthetic cases have no one to ask.
+  if (policy.satisfaction && state.team !== DRILL_TEAM) {
     await startChild(satisfactionSurveyWorkflow, {
       workflowId: satisfactionSurveyWorkflowId(state.reference),
       args: [{ reference: state.reference, rule: policy.satisfaction }],

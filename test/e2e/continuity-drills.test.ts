@@ -8,6 +8,8 @@ import { findFreePort, waitUntil } from '../../src/modules/platform/process/chil
 import { Role } from '../../src/domain/roles.js';
 import { TemporalClientService } from '../../src/modules/platform/temporal/temporal-client.module.js';
 import { continuityDrillScheduleId } from '../../src/workflows/continuity-drill.messages.js';
+import { contactCaseWorkflowId } from '../../src/workflows/contact-case.messages.js';
+import { satisfactionSurveyWorkflowId } from '../../src/workflows/satisfaction-survey.messages.js';
 import { apiAs } from '../support/api-client.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { testConfig } from '../support/test-config.js';
@@ -113,6 +115,20 @@ describe('continuity drills', () => {
     const cases = await database.query<{ reference: string; team: string; stage: string }>('select reference, team, stage from contact_case order by reference');
     expect(cases.map((item) => item.reference)).toEqual([...drill.references].sort());
     expect(cases.every((item) => item.team === DRILL_TEAM && item.stage === 'closed')).toBe(true);
+    // Synthetic cases have no caller to ask how it went: once each case's workflow has completed, no survey was started.
+    const temporal = new TemporalClientService(config);
+    try {
+      for (const { reference } of cases) {
+        await waitUntil(async () => ((await temporal.client.workflow.getHandle(contactCaseWorkflowId(reference)).describe()).status.name === 'COMPLETED' ? true : undefined), {
+          timeoutMs: 15_000,
+          what: `${reference}'s workflow to complete`,
+        });
+        await expect(temporal.client.workflow.getHandle(satisfactionSurveyWorkflowId(reference)).describe()).rejects.toThrow(/not found/i);
+      }
+    } finally {
+      await temporal.onApplicationShutdown();
+    }
+    expect(await database.query('select 1 from satisfaction_survey')).toHaveLength(0);
     // Each clock warned once and breached once.
     const fired = await database.query<{ type: string; n: number }>("select type, count(*)::int as n from case_event where type in ('clock-warned', 'clock-breached') group by type order by type");
     expect(fired).toEqual([{ type: 'clock-breached', n: 2 }, { type: 'clock-warned', n: 2 }]);
