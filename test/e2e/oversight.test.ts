@@ -7,7 +7,7 @@ import { Channel } from '../../src/domain/channels.js';
 import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { Role } from '../../src/domain/roles.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
-import { apiAs } from '../support/api-client.js';
+import { apiAs, ok } from '../support/api-client.js';
 import { assessment } from '../support/assessments.js';
 import { policyWith, shortClockPolicy, writePolicyFile } from '../support/policies.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -284,11 +284,6 @@ describe('management information for the police authority', () => {
     await database?.drop();
   });
 
-  async function ok<T = Record<string, unknown>>(answer: Promise<{ status: number; body: unknown }>): Promise<T> {
-    const { status, body } = await answer;
-    expect([status, status < 300 ? 'ok' : body]).toEqual([status < 300 ? status : 201, 'ok']);
-    return body as T;
-  }
   const open = async (body: Record<string, unknown>) => (await ok<{ reference: string }>(handler.post('/contacts', body))).reference;
   const recorded = (reference: string) =>
     waitUntil(async () => ((await database.query('select 1 from contact_case where reference = $1', [reference])).length > 0 ? true : undefined), { timeoutMs: 15_000, what: `${reference} recorded` });

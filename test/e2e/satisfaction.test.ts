@@ -4,7 +4,7 @@ import { type AppConfig } from '../../src/config/app-config.js';
 import { Channel } from '../../src/domain/channels.js';
 import { Role } from '../../src/domain/roles.js';
 import { waitUntil } from '../../src/modules/platform/process/child-process.js';
-import { apiAs } from '../support/api-client.js';
+import { apiAs, ok } from '../support/api-client.js';
 import { assessment } from '../support/assessments.js';
 import { FakePlatform } from '../support/fake-platform.js';
 import { defaultPolicy, writePolicyFile } from '../support/policies.js';
@@ -69,11 +69,6 @@ describe('satisfaction surveys', () => {
     await database?.drop();
   });
 
-  async function ok<T = Record<string, unknown>>(answer: Promise<{ status: number; body: unknown }>): Promise<T> {
-    const { status, body } = await answer;
-    expect([status, status < 300 ? 'ok' : body]).toEqual([status < 300 ? status : 201, 'ok']);
-    return body as T;
-  }
   const close = async (reference: string, outcome: 'resolved-at-first-contact' | 'signposted') => {
     await ok(handler.post(`/contacts/${reference}/assessments`, assessment({}, 4)));
     await ok(handler.post(`/contacts/${reference}/incident`, { openingCategory: 'advice', qualifiers: [] }));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createZodDto } from 'nestjs-zod';
-import { realDay } from '../../domain/fields.js';
+import { realDay, TEAM } from '../../domain/fields.js';
 
 /**
  * The building blocks of the API's request schemas. Each request body, query and path is one zod
@@ -59,3 +59,9 @@ export const codes = (values: readonly string[] | Readonly<Record<string, string
  * stays a union, which it turns into `nullable: true`.
  */
 export const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null().meta({ description: 'none' })]);
+
+/** A team's name, as a filter or a body field names it. */
+export const teamName = () => z.string().regex(TEAM, { error: 'must be 1 to 64 lower-case letters, digits or dashes' });
+
+/** The `team` filter of a list or a report: one team, or every team when absent. */
+export const teamFilter = () => teamName().optional().meta({ description: 'One team; every team when absent', example: 'contact-centre' });

@@ -12,8 +12,7 @@ import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { ContinuityDrillsService } from '../../modules/continuity-drills/continuity-drills.service.js';
 import { StoreReconciler } from '../../modules/audit/store-reconciler.service.js';
-import { codes, integer, orNull } from '../common/text.js';
-import { TEAM } from '../../domain/fields.js';
+import { codes, integer, orNull, teamFilter } from '../common/text.js';
 
 const DAY = /^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
 /** At most this many periods in one answer (three years of days). */
@@ -24,7 +23,7 @@ export class MiQueryDto extends createZodDto(
     from: z.string().regex(DAY, { error: 'must be a date such as 2026-01-01' }).meta({ description: "First day, in the policy's time zone", example: '2026-01-01' }),
     to: z.string().regex(DAY, { error: 'must be a date such as 2027-01-01' }).meta({ description: 'The day after the last (exclusive)', example: '2027-01-01' }),
     groupBy: z.enum(groupings as readonly [Grouping, ...Grouping[]]),
-    team: z.string().regex(TEAM, { error: 'must be 1 to 64 lower-case letters, digits or dashes' }).optional().meta({ description: 'One team; every team when absent', example: 'contact-centre' }),
+    team: teamFilter(),
   }),
 ) {}
 

@@ -2,23 +2,21 @@ import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { TEAM } from '../../domain/fields.js';
 import { Permission } from '../../domain/permissions.js';
 import { presenceStates } from '../../domain/presence.js';
 import { type Presence, PresenceService } from '../../modules/presence/presence.service.js';
 import { type AuthenticatedRequest, CurrentActor, RequirePermission } from '../access/access.decorators.js';
-import { codes } from '../common/text.js';
+import { codes, teamFilter, teamName } from '../common/text.js';
 
-const team = () => z.string().regex(TEAM, { error: 'must be 1 to 64 lower-case letters, digits or dashes' }).meta({ example: 'contact-centre' });
 
 export class SetPresenceDto extends createZodDto(
   z.strictObject({
     state: z.enum(presenceStates).meta({ description: 'available: ready to take contacts; busy: on one; away: signed in, not taking any (a break, training); signed-out: gone' }),
-    team: team().meta({ description: 'The team one is working for' }),
+    team: teamName().meta({ description: 'The team one is working for', example: 'contact-centre' }),
   }),
 ) {}
 
-export class PresenceQueryDto extends createZodDto(z.strictObject({ team: team().optional().meta({ description: 'One team; every team when absent' }) })) {}
+export class PresenceQueryDto extends createZodDto(z.strictObject({ team: teamFilter() })) {}
 
 const presenceViewFields = z.object({
   subject: z.string(),

@@ -2,13 +2,13 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { TEAM } from '../../domain/fields.js';
 import { Permission } from '../../domain/permissions.js';
 import { SatisfactionSurveys } from '../../modules/satisfaction/satisfaction.service.js';
 import { RequirePermission } from '../access/access.decorators.js';
+import { teamFilter } from '../common/text.js';
 
 export class CallBackQueryDto extends createZodDto(
-  z.strictObject({ team: z.string().regex(TEAM, { error: 'must be 1 to 64 lower-case letters, digits or dashes' }).optional().meta({ description: 'One team; every team when absent', example: 'contact-centre' }) }),
+  z.strictObject({ team: teamFilter() }),
 ) {}
 
 const callBackViewFields = z.object({
