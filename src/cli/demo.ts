@@ -65,5 +65,6 @@ for (const result of results) {
 console.log(`
   The queue:       curl -H "Authorization: Bearer $(npm run --silent token -- --role contact-handler --sub pc-1)" ${apiUrl}/api/v1/contacts
   Temporal UI:     ${temporalUiUrl}
+  MI page:         ${apiUrl}/mi   (management information; sign in there)
   Open IR cases:   add the filter  CaseRiskMarker = "IR" AND ExecutionStatus = "Running"
 `);

@@ -119,6 +119,7 @@ describe('the dev command', () => {
     const demo = execFileSync(process.execPath, ['dist/cli/demo.js'], { cwd: repoRoot, env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, encoding: 'utf8' });
     expect(demo).toMatch(/\d+ contacts in/);
     expect(/Temporal UI:\s+(\S+)/.exec(demo)?.[1]).toBe(uiUrl);
+    expect(/MI page:\s+(\S+)/.exec(demo)?.[1]).toBe(`${api}/mi`);
 
     // The management information page signs in with the development key here (no identity
     // provider), and the figures count the demo's contacts.
