@@ -70,7 +70,22 @@ describe('assignment and regrading', () => {
     ]);
   });
 
+  it('gives a case two handlers claim at once, each as the queue showed it, to one of them; the other is told who has it', async () => {
+    const reference = await open();
+    const rival = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-201');
+    const answers = await Promise.all(
+      [claimant, rival].map((client, index) => client.post<CaseState & { message?: string }>(`/contacts/${reference}/assignment`, { assignee: ['pc-200', 'pc-201'][index], reason: 'claim', ifAssignee: 'pc-100' })),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    const winner = answers.find((answer) => answer.status === 201)!.body.assignee;
+    const refused = answers.find((answer) => answer.status === 409)!.body;
+    expect(refused.message).toBe(`Case ${reference} is now with ${winner} (contact-centre), no longer with pc-100`);
+    const claims = await database.query<{ actor_subject: string }>("select actor_subject from case_event where reference = $1 and type = 'claimed'", [reference]);
+    expect(claims).toEqual([{ actor_subject: winner }]);
+  });
+
   it.each([
+    [{ assignee: 'pc-200', reason: 'claim', ifAssignee: 'not a subject!' }, 'ifAssignee'],
     [{ assignee: '', reason: 'claim' }, 'assignee'],
     [{ assignee: 'pc-200', reason: 'because' }, 'reason'],
     [{ assignee: 'pc-200', team: 'North Team!', reason: 'workload' }, 'team'],

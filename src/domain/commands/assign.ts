@@ -1,5 +1,5 @@
 import { type AssignmentReason, assignmentReasons } from '../alerts.js';
-import { type CaseCommandDefinition, commandRequest, invalid } from './command.js';
+import { type CaseCommandDefinition, commandRequest, conflict, invalid } from './command.js';
 import { grantingRole, Permission } from '../permissions.js';
 
 export interface AssignCommand {
@@ -7,6 +7,12 @@ export interface AssignCommand {
   assignee: string;
   team?: string;
   reason: AssignmentReason;
+  /**
+   * Only while the case is still with this subject (as the queue showed it): two people claiming
+   * one case at once, the second is refused (409) naming who has it, rather than taking it over.
+   * Commands sent before this field carry none, so their histories replay as they ran.
+   */
+  ifAssignee?: string;
 }
 
 /** The case goes to a person and team (a claim when handlers take it themselves). */
@@ -30,6 +36,11 @@ export const assign: CaseCommandDefinition<AssignCommand> = {
         .optional()
         .meta({ description: "The team; the case's own team when left out", example: 'contact-centre' }),
       reason: z.enum(assignmentReasons),
+      ifAssignee: z
+        .string()
+        .regex(SUBJECT, { error: 'must be a staff subject: 1 to 128 letters, digits, dots, dashes, underscores or @' })
+        .optional()
+        .meta({ description: 'Only while the case is still with this subject (as the queue showed it): otherwise 409, naming who has it now. Two people claiming one case at once: one gets it', example: 'web-form' }),
     }),
     explicitCreated: true,
     given: (body, giver) => {
@@ -37,10 +48,14 @@ export const assign: CaseCommandDefinition<AssignCommand> = {
       if (!supervisor && (body.assignee !== giver.subject || body.team !== undefined)) {
         return { forbidden: `Assigning a case to someone else, or to another team, needs ${Permission.ContactSupervise}: a contact handler may only claim it` };
       }
-      return { command: { type: 'assign', assignee: body.assignee, team: body.team, reason: body.reason }, actingAs: supervisor };
+      const condition = body.ifAssignee === undefined ? {} : { ifAssignee: body.ifAssignee };
+      return { command: { type: 'assign', assignee: body.assignee, team: body.team, reason: body.reason, ...condition }, actingAs: supervisor };
     },
   }),
   reject(state, command) {
+    if (command.ifAssignee !== undefined && command.ifAssignee !== state.assignee) {
+      return conflict(`Case ${state.reference} is now with ${state.assignee} (${state.team}), no longer with ${command.ifAssignee}`);
+    }
     if (command.assignee === state.assignee && (command.team ?? state.team) === state.team) {
       return invalid(`The case is already with ${command.assignee} in ${state.team}`, [{ field: 'assignee', message: 'already assigned there' }]);
     }

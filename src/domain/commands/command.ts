@@ -105,6 +105,9 @@ export const stageConflict = (state: ContactCaseState, message: string): Rejecti
   fields: [],
 });
 
+/** Refused because of the case's state in another respect (409), in words of its own. */
+export const conflict = (message: string, fields: FieldProblem[] = []): Rejection => ({ kind: 'stage', message, fields });
+
 /** Refused because of what the command says (422). */
 export const invalid = (message: string, fields: FieldProblem[] = []): Rejection => ({ kind: 'invalid', message, fields });
 

@@ -49,6 +49,18 @@ describe('contact case rules', () => {
     expect(state.version).toBe(4);
   });
 
+  it('takes a claim made on what the queue showed only while the case is still with that person', () => {
+    const other = { subject: 'pc-9', role: 'contact-handler' };
+    const claim = (assignee: string, ifAssignee?: string): CaseCommand => ({ type: 'assign', assignee, reason: 'claim', ...(ifAssignee ? { ifAssignee } : {}) });
+    const claimed = run(openCase(), [claim('pc-9', 'pc-1'), other]);
+    expect(claimed.assignee).toBe('pc-9');
+    // A second claim made on the same view of the queue is refused, naming who has the case now.
+    const refused = rejectionOf(claimed, claim('pc-1', 'pc-1'), handler);
+    expect(refused).toEqual({ kind: 'stage', message: 'Case XP-20261123-000001 is now with pc-9 (contact-centre), no longer with pc-1', fields: [] });
+    // Without the condition, as commands were before it, a claim takes the case over.
+    expect(run(claimed, [claim('pc-1')]).assignee).toBe('pc-1');
+  });
+
   it('holds a downgrade until a second person, a supervisor, approves it', () => {
     const state = run(openCase(), [assess(2, { risk: 'medium' })], [assess(3)]);
     expect(state.grade).toBe(2);
