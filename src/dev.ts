@@ -12,6 +12,7 @@ import { resolveTemporalCli } from './dev/temporal-cli.js';
 import { type TemporalDevServer, startTemporalDevServer } from './dev/temporal-dev-server.js';
 import { migrateDatabase } from './modules/platform/database/migrate.js';
 import { loadPayloadKeys } from './modules/platform/temporal/payload-codec.js';
+import { browserPageLines } from './modules/platform/browser-pages.js';
 
 /**
  * The whole system on one machine: Temporal dev server (state in a SQLite file), PostgreSQL (the
@@ -190,7 +191,7 @@ async function main(): Promise<number> {
           `  API            ${apiUrl}/api/v1`,
           `  OpenAPI docs   ${apiUrl}/docs   (document: ${apiUrl}/openapi.json)`,
           `  Health         ${apiUrl}/health`,
-          `  MI page        ${apiUrl}/mi   (management information; sign in there)`,
+          ...browserPageLines(apiUrl, 14),
           `  Temporal UI    ${temporalUiUrl}`,
           `  Temporal gRPC  ${temporal.address}   namespace ${config.temporal.namespace}`,
           `  Database       ${database ? `${config.database.url} (embedded PostgreSQL, ${database.clusterDir})` : 'DATABASE_URL'}`,

@@ -15,7 +15,9 @@ import { ContactCasesModule } from '../modules/contact-cases/contact-cases.modul
 import { SystemChecksModule } from '../modules/system-checks/system-checks.module.js';
 import { MiModule } from '../modules/mi/mi.module.js';
 import { MiController } from './mi/mi.controller.js';
-import { MiPageController } from './mi/mi-page.controller.js';
+import { MiPageController } from './pages/mi-page.controller.js';
+import { DeskPageController } from './pages/desk-page.controller.js';
+import { BrowserSignInController } from './pages/browser-sign-in.controller.js';
 import { TemporalClientModule } from '../modules/platform/temporal/temporal-client.module.js';
 import { AccessLogMiddleware } from './common/access-log.middleware.js';
 import { ErrorFilter, RouteMethods } from './common/error.filter.js';
@@ -65,7 +67,7 @@ export class ApiModule implements NestModule {
         ConversationsModule,
         TelemetryModule,
       ],
-      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, DrillsController, CodecController, AuditController, MiController, MiPageController, ChannelsController, SocialMediaController, PresenceController, SurveysController, SurveyPageController],
+      controllers: [HealthController, ContactsController, CallerLookupsController, AlertsController, SystemChecksController, DrillsController, CodecController, AuditController, MiController, MiPageController, DeskPageController, BrowserSignInController, ChannelsController, SocialMediaController, PresenceController, SurveysController, SurveyPageController],
       providers: [
         AccessTokenVerifier,
         RateLimiter,

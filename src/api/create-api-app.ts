@@ -16,11 +16,13 @@ export async function createApiApp(config: AppConfig, logger: AppLogger): Promis
       // Where the Temporal UI expects a codec server: `<endpoint>/decode` (and no `/encode`: only
       // the system's own processes seal payloads).
       { path: 'codec/decode', method: RequestMethod.POST },
-      // The management information page and its sign-in, where a browser user opens them.
-      { path: 'mi', method: RequestMethod.GET },
-      { path: 'mi/assets/:file', method: RequestMethod.GET },
-      { path: 'mi/sign-in', method: RequestMethod.GET },
-      { path: 'mi/sign-in/development', method: RequestMethod.POST },
+      // The pages people open (management information, the handler's desk) and their sign-in.
+      ...['mi', 'desk'].flatMap((page) => [
+        { path: page, method: RequestMethod.GET },
+        { path: `${page}/assets/:file`, method: RequestMethod.GET },
+        { path: `${page}/sign-in`, method: RequestMethod.GET },
+        { path: `${page}/sign-in/development`, method: RequestMethod.POST },
+      ]),
       // The satisfaction survey's public page, where the link sent to the caller opens.
       { path: 'survey/:token', method: RequestMethod.GET },
       { path: 'survey/:token', method: RequestMethod.POST },

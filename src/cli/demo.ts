@@ -6,6 +6,7 @@ import { DEVELOPMENT_ALGORITHM, loadOrCreateDevelopmentSigningKey } from '../mod
 import { Role } from '../domain/roles.js';
 import { ApiClient } from './api-client.js';
 import { demoScenarios, type DemoStaff, runScenario } from './demo-scenarios.js';
+import { browserPageLines } from '../modules/platform/browser-pages.js';
 
 /**
  * Feeds a realistic mix of contacts into the running system (`npm run dev` in another terminal):
@@ -65,6 +66,6 @@ for (const result of results) {
 console.log(`
   The queue:       curl -H "Authorization: Bearer $(npm run --silent token -- --role contact-handler --sub pc-1)" ${apiUrl}/api/v1/contacts
   Temporal UI:     ${temporalUiUrl}
-  MI page:         ${apiUrl}/mi   (management information; sign in there)
+${browserPageLines(apiUrl, 16, ':').join('\n')}
   Open IR cases:   add the filter  CaseRiskMarker = "IR" AND ExecutionStatus = "Running"
 `);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,14 @@ describe('the API contract', () => {
     const refused = compile(directory, 'leaky.ts');
     expect(refused.join('\n')).toMatch(/Property 'version' does not exist/);
     expect(refused.join('\n')).toMatch(/Property 'timelineLength' does not exist/);
+  });
+
+  it("keeps the desk's API types equal to the live document: a change of the API reaches the desk's type check", async () => {
+    const document = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as Record<string, unknown>;
+    const committed = readFileSync(join(repository, 'desk/src/api-schema.d.ts'), 'utf8');
+    // Written by `npm run desk:types` (scripts/desk-types.mjs): its first line says so.
+    const generated = astToString(await openapiTS(document as never));
+    expect(committed.slice(committed.indexOf('\n') + 1) === generated ? 'equal' : 'differs: run `npm run dev`, then `npm run desk:types`').toBe('equal');
   });
 
   it.each([

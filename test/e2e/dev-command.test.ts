@@ -85,10 +85,15 @@ describe('the dev command', () => {
     const uiUrl = /Temporal UI\s+(\S+)/.exec(first.output())?.[1];
     expect(uiUrl).toContain(`127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
     expect((await fetch(uiUrl!)).status).toBe(200);
-    // Every page a person opens is listed: the MI page too.
+    // Every page a person opens is listed: the desk and the MI page too, each served.
     const miUrl = /MI page\s+(\S+)/.exec(first.output())?.[1];
     expect(miUrl).toBe(`${api}/mi`);
     expect((await fetch(miUrl!)).status).toBe(200);
+    const deskUrl = /Desk\s+(\S+)/.exec(first.output())?.[1];
+    expect(deskUrl).toBe(`${api}/desk`);
+    const desk = await fetch(deskUrl!);
+    expect([desk.status, desk.headers.get('content-security-policy')?.startsWith("default-src 'self'"), (await desk.text()).includes('/desk/assets/')]).toEqual([200, true, true]);
+    expect(await (await fetch(`${api}/desk/sign-in`)).json()).toMatchObject({ mode: 'development' });
     expect(first.output()).toMatch(/Database\s+postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres \(embedded PostgreSQL/);
 
     // A token from the token command (docs/security.md), signed by this data directory's development key.
@@ -120,6 +125,7 @@ describe('the dev command', () => {
     expect(demo).toMatch(/\d+ contacts in/);
     expect(/Temporal UI:\s+(\S+)/.exec(demo)?.[1]).toBe(uiUrl);
     expect(/MI page:\s+(\S+)/.exec(demo)?.[1]).toBe(`${api}/mi`);
+    expect(/Desk:\s+(\S+)/.exec(demo)?.[1]).toBe(`${api}/desk`);
 
     // The management information page signs in with the development key here (no identity
     // provider), and the figures count the demo's contacts.
