@@ -51,8 +51,12 @@ function resolve(document: Document, schema: JsonSchema): JsonSchema {
   return schema;
 }
 
-/** Words for a field's name: `proposedGrade` → "Proposed grade". */
+/** Names that are not read as words. */
+const spelled: Record<string, string> = { sms: 'SMS', email: 'E-mail', ir: 'IR', 'web-form': 'Web form', 'face-to-face': 'Face to face', x: 'X' };
+
+/** Words for a field's name or a code: `proposedGrade` → "Proposed grade", `sms` → "SMS". */
 export function words(name: string): string {
+  if (Object.hasOwn(spelled, name)) return spelled[name];
   const spaced = name.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('-', ' ').toLowerCase();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }

@@ -158,6 +158,7 @@ describe("the handler's desk", () => {
 
   const webForm = async (narrative: string, flags: string[] = []) =>
     (await ok<{ reference: string }>(webForms.post('/contacts', { channel: Channel.WebForm, channelDetails: { title: 'Report a crime' }, caller: { name: 'Ottilie Brannigan', email: 'ottilie@example.org' }, narrative, flags }))).reference;
+  const caseCount = async () => Number((await database.query<{ count: string }>('select count(*) from contact_case'))[0].count);
   const caseView = async (reference: string) => ok<CaseView>(handler.get(`/contacts/${reference}`));
 
   /** A person's browser, signed in at the identity provider with the keyboard: Tab to the button, Enter. */
@@ -328,7 +329,7 @@ describe("the handler's desk", () => {
     expect(await page.textContent('.error-summary')).toContain('location.postcode');
     expect(await focused(page, '.error-summary')).toBe(true);
     await check(page, 'take-a-contact-refused');
-    const before = Number((await database.query<{ count: string }>('select count(*) from contact_case'))[0].count);
+    const before = await caseCount();
 
     // Mended, and sent three times at once: one case.
     await tabTo(page, '[id$="-location-postcode"]:not([id$="-error"])');
@@ -339,9 +340,9 @@ describe("the handler's desk", () => {
       for (let press = 0; press < 3; press += 1) button.click();
     });
     await page.waitForSelector('#case-title', { timeout: 20_000 });
-    await waitUntil(async () => (Number((await database.query<{ count: string }>('select count(*) from contact_case'))[0].count) === before + 1 ? true : undefined), { timeoutMs: 10_000, what: 'the case written' });
+    await waitUntil(async () => ((await caseCount()) === before + 1 ? true : undefined), { timeoutMs: 10_000, what: 'the case written' });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(Number((await database.query<{ count: string }>('select count(*) from contact_case'))[0].count)).toBe(before + 1);
+    expect(await caseCount()).toBe(before + 1);
 
     // The network goes: the banner says so; it comes back: the banner goes and the queue is read again.
     await tabTo(page, 'a:text-is("Queue")');
@@ -359,8 +360,34 @@ describe("the handler's desk", () => {
     await context.close();
   });
 
+  it("shows the caller's earlier cases and the vulnerable caller warning before the case is opened", async () => {
+    const phone = '07700 900461';
+    await ok(handler.post('/contacts', { channel: Channel.NonEmergencyCall, caller: { name: 'Wilhelmina Auster', phone }, narrative: 'My neighbour keeps shouting at me', flags: ['vulnerable-person'] }));
+    const { context, page, errors } = await signedIn(Role.ContactHandler, 'pc-8601');
+    await tabTo(page, 'a:text-is("Take a contact")');
+    await page.keyboard.press('Enter');
+    await chooseIn(page, 'Take a contact', 'channel', 'Non emergency call');
+    await typeInto(page, 'Take a contact', 'caller-phone', '+44 7700 900461');
+    await typeInto(page, 'Take a contact', 'narrative', 'She says the shouting started again tonight');
+    const before = await caseCount();
+    await tabTo(page, 'form[aria-label="Take a contact"] button[type=submit]');
+    await page.keyboard.press('Enter');
+    const warning = await page.waitForSelector('form[aria-label="Take a contact"] .warning', { timeout: 10_000 });
+    expect(await warning.textContent()).toContain('Repeat caller, vulnerable or domestic abuse before: 1 earlier case');
+    expect(await warning.textContent()).toContain('Non emergency call');
+    expect(await caseCount()).toBe(before);
+    await check(page, 'take-a-contact-repeat-caller');
+    // Read, then sent: the case opens.
+    await tabTo(page, 'button:text-is("Open the case, having read the history")');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#case-title', { timeout: 20_000 });
+    expect(await caseCount()).toBe(before + 1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('found no serious or critical accessibility fault on any screen', () => {
-    expect(Object.keys(faults).sort()).toEqual(['alerts', 'case-assessment-form', 'case-closed', 'case-conversation', 'connection-lost', 'queue', 'take-a-contact', 'take-a-contact-refused'].sort());
+    expect(Object.keys(faults).sort()).toEqual(['alerts', 'case-assessment-form', 'case-closed', 'case-conversation', 'connection-lost', 'queue', 'take-a-contact', 'take-a-contact-refused', 'take-a-contact-repeat-caller'].sort());
     expect(Object.values(faults).flat()).toEqual([]);
   });
 });
