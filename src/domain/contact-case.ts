@@ -23,7 +23,7 @@ import { type Grade } from './thrive.js';
 import { type ReferralKind } from './commands/refer.js';
 import { type Resolution } from './commands/resolve.js';
 import { type CaseCommand, caseCommands, type CaseCommandDefinition } from './commands/index.js';
-import { type ClockPlan, type CommandContext, stageConflict } from './commands/command.js';
+import { type ClockPlan, type CommandContext, conflict } from './commands/command.js';
 import { armRiskReview, riskReviewKinds } from './commands/review-risk.js';
 
 /**
@@ -142,9 +142,13 @@ export function stageOf(state: Omit<ContactCaseState, 'stage'> & { stage?: Stage
 export const priorityRank = (state: Pick<ContactCaseState, 'screening' | 'grade'>) =>
   state.screening.riskMarker === 'IR' || state.grade === 1 ? 0 : 1;
 
+/** Why a closed case refuses a command, naming who closed it and when, so that the person asking knows. */
+export const closedCaseMessage = (reference: string, by: string | undefined, at: string | undefined) =>
+  `Case ${reference} was closed${by ? ` by ${by}` : ''}${at ? ` at ${at}` : ''}: a closed case takes no further commands`;
+
 /** Why `command` cannot be applied to `state` now, or null when it can (each command's rule is in its module). */
 export function rejectionOf(state: ContactCaseState, command: CaseCommand, actor: ActorRef): Rejection | null {
-  if (state.stage === 'closed') return stageConflict(state, 'a closed case takes no further commands');
+  if (state.stage === 'closed') return conflict(closedCaseMessage(state.reference, state.resolution?.closedBy.subject, state.resolution?.closedAt));
   return definitionOf(command).reject(state, command, actor);
 }
 

@@ -189,7 +189,7 @@ describe('contact cases through the REST API, against the real stack', () => {
 
     const afterClose = await handler.post(`${path}/notes`, { text: 'too late' });
     expect(afterClose.status).toBe(409);
-    expect(afterClose.body.message).toContain('stage closed');
+    expect(afterClose.body.message).toMatch(new RegExp(`^Case ${created.reference as string} was closed by pc-2101 at .+Z: a closed case takes no further commands$`));
 
     const view = await handler.get<{
       case: { reference: string; stage: string; resolution: { firstContactResolution: boolean; closedAt: string }; clocks: Array<{ id: string; state: string; stopReason: string | null }> };

@@ -8,7 +8,7 @@ import { channelDetailProblems } from '../../domain/channels.js';
 import { caseSummary } from '../../domain/case-summary.js';
 import { type CaseClock, nextDueAt } from '../../domain/clocks.js';
 import { type ContactPolicy } from '../../domain/policy.js';
-import { type CaseCommand, type ContactCaseState, priorityRank } from '../../domain/contact-case.js';
+import { type CaseCommand, closedCaseMessage, type ContactCaseState, priorityRank } from '../../domain/contact-case.js';
 import { type CallerHistory, callerIdentifiers, isRepeatCaller } from '../../domain/caller-identity.js';
 import { RiskFlag, screenContact } from '../../domain/risk-screening.js';
 import { CallerIdentities } from './caller-identities.service.js';
@@ -400,7 +400,10 @@ export class ContactCasesService {
   private async notRunning(reference: string): Promise<DomainError> {
     const record = await this.queries.caseRecord(reference);
     const stage = record?.case.stage;
-    if (stage === 'closed') return new DomainError(DomainErrorCode.StageConflict, `Case ${reference} is at stage closed: a closed case takes no further commands`);
+    if (stage === 'closed') {
+      const closed = record?.timeline.find((entry) => entry.type === 'closed');
+      return new DomainError(DomainErrorCode.StageConflict, closedCaseMessage(reference, closed?.actorSubject as string | undefined, closed?.at as string | undefined));
+    }
     return new DomainError(DomainErrorCode.NotFound, `No case ${reference}`);
   }
 }

@@ -104,7 +104,7 @@ describe('contact case rules', () => {
     const closed = run(openCase(), [assess(4)], [{ type: 'record-incident', incident: { openingCategory: 'advice', qualifiers: [] } }], [
       { type: 'resolve', resolution: { outcome: 'resolved-at-first-contact', closingCategory: 'advice' } },
     ]);
-    expect(rejectionOf(closed, { type: 'add-note', text: 'late' }, handler)).toMatchObject({ kind: 'stage', message: expect.stringContaining('stage closed') });
+    expect(rejectionOf(closed, { type: 'add-note', text: 'late' }, handler)).toMatchObject({ kind: 'stage', message: 'Case XP-20261123-000001 was closed by pc-1 at 2026-11-23T09:05:00.000Z: a closed case takes no further commands' });
   });
 
   it('puts IR and grade 1 first in the queue', () => {
