@@ -3,7 +3,7 @@
 // box, its alerts and its timeline.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef } from 'react';
-import { answer, api, type CaseView, type Schemas } from './api';
+import { answer, api, ApiRefusal, type CaseView, type Schemas } from './api';
 import { CommandForm, refusalWords } from './command-form';
 import { type Document, type FormValue, useDocument, words } from './schema-form';
 import { Countdown, Flags, useClaim } from './queue';
@@ -67,6 +67,15 @@ export function CaseScreen({ person, reference }: { person: Person; reference: s
   const document = useDocument();
   useEffect(() => heading.current?.focus(), [reference]);
   const changed = () => Promise.all([client.invalidateQueries({ queryKey: ['case', reference] }), client.invalidateQueries({ queryKey: ['queue'] })]);
+  /** A command sent; refused because the case moved on (409: closed, taken), the screen is read again. */
+  const command = async (path: string, body: FormValue, key: string) => {
+    try {
+      return await sendCommand(path, reference, body, key);
+    } catch (error) {
+      if (error instanceof ApiRefusal && error.status === 409) void changed();
+      throw error;
+    }
+  };
 
   if (view.isError) {
     return (
@@ -155,7 +164,7 @@ export function CaseScreen({ person, reference }: { person: Person; reference: s
           {offered.map((action) => (
             <details className="action" key={action.path}>
               <summary>{action.title}</summary>
-              <CommandForm title={action.title} schema={action.schema} submitLabel={action.title} send={(body, key) => sendCommand(action.path, reference, body, key)} onDone={() => void changed()}>
+              <CommandForm title={action.title} schema={action.schema} submitLabel={action.title} send={(body, key) => command(action.path, body, key)} onDone={() => void changed()}>
                 <p className="hint">{action.summary}</p>
               </CommandForm>
             </details>

@@ -10,6 +10,7 @@ import { Role } from '../../src/domain/roles.js';
 import { waitUntil } from '../../src/modules/platform/process/child-process.js';
 import { type ApiClient } from '../../src/cli/api-client.js';
 import { apiAs, ok } from '../support/api-client.js';
+import { assessment } from '../support/assessments.js';
 import { FakePlatform } from '../support/fake-platform.js';
 import { type FakeIdentityProvider, startFakeIdentityProvider } from '../support/fake-identity-provider.js';
 import { shortClockPolicy, writePolicyFile } from '../support/policies.js';
@@ -169,6 +170,8 @@ describe("the handler's desk", () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${stack.apiUrl}/desk`);
+    await page.waitForSelector('button:text-is("Sign in with the force\'s identity provider")');
+    if (!faults['sign-in']) await check(page, 'sign-in');
     await tabTo(page, 'button:text-is("Sign in with the force\'s identity provider")');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#who', { timeout: 20_000 });
@@ -386,8 +389,33 @@ describe("the handler's desk", () => {
     await context.close();
   });
 
+  it('explains in words a command refused because someone else closed the case meanwhile', async () => {
+    const reference = await webForm('A bin lorry has blocked the lane since this morning');
+    const { context, page, errors } = await signedIn(Role.ContactHandler, 'pc-8701');
+    await page.goto(`${stack.apiUrl}/desk#/case/${reference}`);
+    await page.waitForSelector('details > summary:text-is("Add note")');
+    // The screen as it was a moment ago: its refresh held back while a colleague closes the case.
+    await page.route(`**/api/v1/contacts/${reference}`, (route) => (route.request().method() === 'GET' ? route.abort() : route.continue()));
+    const colleague = await apiAs(stack.apiUrl, Role.ContactHandler, 'pc-8702');
+    await ok(colleague.post(`/contacts/${reference}/assessments`, assessment({}, 4)));
+    await ok(colleague.post(`/contacts/${reference}/incident`, { openingCategory: 'highway-disruption', qualifiers: [] }));
+    await ok(colleague.post(`/contacts/${reference}/resolution`, { outcome: 'resolved-at-first-contact', closingCategory: 'highway-disruption' }));
+    await openForm(page, 'Add note');
+    await typeInto(page, 'Add note', 'text', 'Council informed');
+    await tabTo(page, 'form[aria-label="Add note"] button[type=submit]');
+    await page.keyboard.press('Enter');
+    const summary = await page.waitForSelector('form[aria-label="Add note"] .error-summary', { timeout: 20_000 });
+    expect(await summary.textContent()).toMatch(new RegExp(`Not done: Case ${reference} was closed by pc-8702 at \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z: a closed case takes no further commands`));
+    // Once the screen can read the case again, it shows it closed and offers nothing more.
+    await page.unroute(`**/api/v1/contacts/${reference}`);
+    await page.waitForFunction(() => document.getElementById('case-stage')?.textContent === 'Closed', undefined, { timeout: 20_000 });
+    expect(await page.locator('details.action').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('found no serious or critical accessibility fault on any screen', () => {
-    expect(Object.keys(faults).sort()).toEqual(['alerts', 'case-assessment-form', 'case-closed', 'case-conversation', 'connection-lost', 'queue', 'take-a-contact', 'take-a-contact-refused', 'take-a-contact-repeat-caller'].sort());
+    expect(Object.keys(faults).sort()).toEqual(['alerts', 'case-assessment-form', 'case-closed', 'case-conversation', 'connection-lost', 'queue', 'take-a-contact', 'take-a-contact-refused', 'take-a-contact-repeat-caller', 'sign-in'].sort());
     expect(Object.values(faults).flat()).toEqual([]);
   });
 });
