@@ -65,7 +65,9 @@ export function CaseScreen({ person, reference }: { person: Person; reference: s
   });
   const claim = useClaim(person);
   const document = useDocument();
-  useEffect(() => heading.current?.focus(), [reference]);
+  // A new case on screen: the focus goes to its heading, where a screen reader starts reading.
+  const loaded = view.data !== undefined || view.isError;
+  useEffect(() => heading.current?.focus(), [reference, loaded]);
   const changed = () => Promise.all([client.invalidateQueries({ queryKey: ['case', reference] }), client.invalidateQueries({ queryKey: ['queue'] })]);
   /** A command sent; refused because the case moved on (409: closed, taken), the screen is read again. */
   const command = async (path: string, body: FormValue, key: string) => {
