@@ -3,9 +3,9 @@
 // read alerts, a poll) brings it up to date.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
-import { answer, api, newIdempotencyKey, type QueueEntry } from './api';
+import { answer, api, newIdempotencyKey, type QueueEntry, type Schemas } from './api';
 import type { paths } from './api-schema';
-import { refusalWords } from './command-form';
+import { CommandForm, refusalWords } from './command-form';
 import { useDocument, words } from './schema-form';
 import { timeLeft, useNow } from './live';
 import { Permission, type Person } from './session';
@@ -14,22 +14,27 @@ const PAGE = 50;
 
 export interface QueueFilters {
   mine: boolean;
+  myTeam: boolean;
   team: string;
   channel: string;
   ir: boolean;
   stage: string;
 }
 
-const noFilters: QueueFilters = { mine: false, team: '', channel: '', ir: false, stage: '' };
+const noFilters: QueueFilters = { mine: false, myTeam: false, team: '', channel: '', ir: false, stage: '' };
+
+const TEAM = 'desk.team';
+/** The team the person said they work for (with their presence), kept for this tab. */
+export const myTeam = () => sessionStorage.getItem(TEAM) ?? '';
 
 type QueueQuery = NonNullable<paths['/api/v1/contacts']['get']['parameters']['query']>;
 
-export function queueQuery(filters: QueueFilters, subject: string, offset: number): QueueQuery {
+export function queueQuery(filters: QueueFilters, subject: string, offset: number, team: string): QueueQuery {
   return {
     limit: PAGE,
     offset,
     ...(filters.mine ? { assignee: subject } : {}),
-    ...(filters.team ? { team: filters.team } : {}),
+    ...(filters.myTeam && team ? { team } : filters.team ? { team: filters.team } : {}),
     ...(filters.channel ? { channel: filters.channel as QueueQuery['channel'] } : {}),
     ...(filters.ir ? { riskMarker: 'IR' as const } : {}),
     ...(filters.stage ? { stage: filters.stage as QueueQuery['stage'] } : {}),
@@ -73,12 +78,13 @@ export function Queue({ person, open }: { person: Person; open: (reference: stri
   const [filters, setFilters] = useState<QueueFilters>(noFilters);
   const [offset, setOffset] = useState(0);
   const [claimNote, setClaimNote] = useState<{ reference: string; text: string; ok: boolean } | null>(null);
+  const [team, setTeam] = useState(myTeam);
   const now = useNow();
   const document = useDocument();
   const channels = (document.data?.components.schemas.QueueEntryView?.properties?.channel?.enum ?? []) as string[];
   const queue = useQuery({
-    queryKey: ['queue', filters, offset],
-    queryFn: async ({ signal }) => answer(await api.GET('/api/v1/contacts', { params: { query: queueQuery(filters, person.subject, offset) }, signal })),
+    queryKey: ['queue', filters, offset, team],
+    queryFn: async ({ signal }) => answer(await api.GET('/api/v1/contacts', { params: { query: queueQuery(filters, person.subject, offset, team) }, signal })),
     placeholderData: keepPreviousData,
     // The alert stream brings changes that matter at once; the rest within a few seconds.
     refetchInterval: person.can(Permission.AlertRead) ? 10_000 : 5_000,
@@ -109,6 +115,11 @@ export function Queue({ person, open }: { person: Person; open: (reference: stri
         <label className="choice">
           <input type="checkbox" checked={filters.mine} onChange={(event) => change({ mine: event.target.checked })} /> Mine only
         </label>
+        {team && (
+          <label className="choice">
+            <input type="checkbox" checked={filters.myTeam} onChange={(event) => change({ myTeam: event.target.checked })} /> My team ({team})
+          </label>
+        )}
         <label className="choice">
           <input type="checkbox" checked={filters.ir} onChange={(event) => change({ ir: event.target.checked })} /> IR only
         </label>
@@ -139,6 +150,23 @@ export function Queue({ person, open }: { person: Person; open: (reference: stri
           </select>
         </label>
       </form>
+      {person.can(Permission.PresenceSet) && (
+        <details className="action">
+          <summary>Your status{team ? ` (${team})` : ''}</summary>
+          <CommandForm
+            title="Your status"
+            schema="SetPresenceDto"
+            submitLabel="Set your status"
+            initial={team ? { team } : {}}
+            send={async (body) => answer(await api.PUT('/api/v1/presence/me', { body: body as never }))}
+            onDone={(result) => {
+              const chosen = (result as Schemas['PresenceChangeView']).presence.team;
+              sessionStorage.setItem(TEAM, chosen);
+              setTeam(chosen);
+            }}
+          />
+        </details>
+      )}
       {claimNote && (
         <p className={claimNote.ok ? 'notice' : 'notice notice-problem'} role="alert">
           {claimNote.text}

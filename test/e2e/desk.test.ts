@@ -191,6 +191,17 @@ describe("the handler's desk", () => {
     await page.waitForFunction((wanted) => document.querySelector('table.queue tbody tr th')?.textContent === wanted, reference, { timeout: 20_000 });
     await check(page, 'queue');
 
+    // Signed in for work: available, in the contact centre; the queue then narrows to that team.
+    await openForm(page, 'Your status');
+    await chooseIn(page, 'Your status', 'state', 'Available');
+    await typeInto(page, 'Your status', 'team', 'contact-centre');
+    await send(page, 'Your status');
+    await tabTo(page, 'label:has-text("My team (contact-centre)") input');
+    await page.keyboard.press('Space');
+    await page.waitForFunction((wanted) => document.querySelector('table.queue tbody tr th')?.textContent === wanted, reference);
+    const presence = await ok<{ items: Array<{ subject: string; team: string; state: string }> }>((await apiAs(stack.apiUrl, Role.TeamLeader, 'sgt-8102')).get('/presence'));
+    expect(presence.items).toContainEqual(expect.objectContaining({ subject: 'pc-8101', team: 'contact-centre', state: 'available' }));
+
     // Claimed from the top of the queue, then opened.
     await tabTo(page, `button[aria-label="Claim ${reference}"]`);
     await page.keyboard.press('Enter');
