@@ -28,11 +28,9 @@ function setLink(change: Partial<Link>): void {
 
 export const reportStream = (open: boolean) => setLink({ stream: open });
 
-// The browser knows first when its network goes; requests then wait, so the banner cannot wait for one to fail.
+// The browser knows first when its network goes; requests then wait, so the banner cannot wait for
+// one to fail. Back online, the queries refetch by themselves, and the first answer clears it.
 addEventListener('offline', () => setLink({ api: false }));
-addEventListener('online', () => {
-  for (const recovery of recoveries) recovery();
-});
 
 /** Called when the connection comes back, to catch up on what was missed. */
 export function onRecovery(recovery: () => void): () => void {

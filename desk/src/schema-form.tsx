@@ -71,10 +71,12 @@ const labels: Record<string, string> = {
   dateOfBirth: 'Date of birth',
 };
 
-/** The branch of a union chosen by its discriminating field (the one whose choices differ per branch). */
-function discriminator(document: Document, branches: JsonSchema[]): string | undefined {
-  const first = resolve(document, branches[0]);
-  return Object.keys(first.properties ?? {}).find((name) => branches.every((branch) => resolve(document, branch).properties?.[name]?.enum));
+/** A union's discriminating field (the one every branch lists choices for), and the branch `value` chose by it. */
+function chosenBranch(document: Document, branches: JsonSchema[], value: FormValue): { field?: string; branch?: JsonSchema } {
+  const resolved = branches.map((branch) => resolve(document, branch));
+  const field = Object.keys(resolved[0]?.properties ?? {}).find((name) => resolved.every((branch) => branch.properties?.[name]?.enum));
+  const branch = field === undefined ? undefined : resolved.find((candidate) => candidate.properties?.[field]?.enum?.includes(value[field] as string));
+  return { field, branch };
 }
 
 function setAt(value: FormValue, path: string[], next: unknown): FormValue {
@@ -233,11 +235,10 @@ function Fields(props: FieldProps): ReactNode {
 function Union(props: FieldProps): ReactNode {
   const { document, schema, value, path } = props;
   const branches = schema.oneOf ?? [];
-  const field = discriminator(document, branches);
+  const { field, branch = { properties: {} } } = chosenBranch(document, branches, (getAt(value, path) as FormValue | undefined) ?? {});
   if (!field) return null;
-  const choices = branches.flatMap((branch) => resolve(document, branch).properties?.[field]?.enum ?? []).filter((choice) => choice !== null);
+  const choices = branches.flatMap((candidate) => resolve(document, candidate).properties?.[field]?.enum ?? []).filter((choice) => choice !== null);
   const chosen = getAt(value, [...path, field]);
-  const branch = branches.map((candidate) => resolve(document, candidate)).find((candidate) => candidate.properties?.[field]?.enum?.includes(chosen as string)) ?? { properties: {} };
   const choice: JsonSchema = { type: 'string', enum: choices };
   const rest: JsonSchema = { ...branch, properties: Object.fromEntries(Object.entries(branch.properties ?? {}).filter(([name]) => name !== field)) };
   return (
@@ -255,8 +256,7 @@ function Union(props: FieldProps): ReactNode {
 export function completed(document: Document, schema: JsonSchema, value: FormValue): FormValue {
   const resolved = resolve(document, schema);
   if (resolved.oneOf) {
-    const field = discriminator(document, resolved.oneOf);
-    const branch = resolved.oneOf.map((candidate) => resolve(document, candidate)).find((candidate) => field && candidate.properties?.[field]?.enum?.includes(value[field] as string));
+    const { branch } = chosenBranch(document, resolved.oneOf, value);
     return branch ? completed(document, branch, value) : value;
   }
   const next = { ...value };
