@@ -91,23 +91,21 @@ try {
     );
     return Number(await handle.jsonValue());
   }
-  const queueReady = 'queue';
-  const caseReady = 'case';
   // Once each to warm the API's and the browser's caches, as a person's second load would be.
-  await firstRender(`${system.apiUrl}/desk#/queue`, queueReady);
-  await firstRender(`${system.apiUrl}/desk#/case/${references[0]}`, caseReady);
+  await firstRender(`${system.apiUrl}/desk#/queue`, 'queue');
+  await firstRender(`${system.apiUrl}/desk#/case/${references[0]}`, 'case');
   const queue: number[] = [];
   const cases: number[] = [];
   for (let load = 0; load < loads; load += 1) {
-    queue.push(await firstRender(`${system.apiUrl}/desk#/queue`, queueReady));
-    cases.push(await firstRender(`${system.apiUrl}/desk#/case/${references[load % references.length]}`, caseReady));
+    queue.push(await firstRender(`${system.apiUrl}/desk#/queue`, 'queue'));
+    cases.push(await firstRender(`${system.apiUrl}/desk#/case/${references[load % references.length]}`, 'case'));
   }
-  await firstRender(`${system.apiUrl}/desk#/queue`, queueReady);
+  await firstRender(`${system.apiUrl}/desk#/queue`, 'queue');
   const counted = (await page.textContent('section .muted')) ?? '';
   if (values.shots) {
     mkdirSync(values.shots, { recursive: true });
     await page.screenshot({ path: `${values.shots}/desk-queue.png` });
-    await firstRender(`${system.apiUrl}/desk#/case/${references[0]}`, caseReady);
+    await firstRender(`${system.apiUrl}/desk#/case/${references[0]}`, 'case');
     await page.click('summary:text-is("Assess")');
     await page.screenshot({ path: `${values.shots}/desk-case.png`, fullPage: false });
   }

@@ -270,13 +270,14 @@ describe("the handler's desk", () => {
 
   it("shows a team leader a breach alert within seconds of its due time, acknowledged from the screen; a handler's reply reaches the platform", async () => {
     const { context, page, errors } = await signedIn(Role.TeamLeader, 'sgt-8301');
+    const teamLeader = await apiAs(stack.apiUrl, Role.TeamLeader, 'sgt-8301');
     await tabTo(page, 'a:text-is("Alerts")');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#alerts-title');
     const reference = await webForm('There is a van parked across my drive every night');
     const breach = await waitUntil(
       async () => {
-        const answer = await (await apiAs(stack.apiUrl, Role.TeamLeader, 'sgt-8301')).get<{ items: AlertView[] }>(`/alerts?reference=${reference}`);
+        const answer = await teamLeader.get<{ items: AlertView[] }>(`/alerts?reference=${reference}`);
         return answer.body.items.find((alert) => alert.kind === 'breach');
       },
       { timeoutMs: (DIGITAL_SECONDS + 20) * 1_000, what: 'the breach alert' },
@@ -297,7 +298,7 @@ describe("the handler's desk", () => {
     await page.keyboard.press('Enter');
     const acknowledged = await waitUntil(
       async () => {
-        const answer = await (await apiAs(stack.apiUrl, Role.TeamLeader, 'sgt-8301')).get<AlertView>(`/alerts/${encodeURIComponent(breach.id)}`);
+        const answer = await teamLeader.get<AlertView>(`/alerts/${encodeURIComponent(breach.id)}`);
         return answer.body.acknowledgement ? answer.body : undefined;
       },
       { timeoutMs: 10_000, what: 'the acknowledgement' },

@@ -1,4 +1,5 @@
 import { type Response } from 'express';
+import { readFile } from 'node:fs/promises';
 import { type AppConfig } from '../../config/app-config.js';
 
 /**
@@ -11,4 +12,10 @@ export function setPageSecurityPolicy(response: Response, config: AppConfig): vo
     'Content-Security-Policy',
     [`default-src 'self'`, `connect-src 'self' ${tokenOrigin}`.trim(), "img-src 'self' blob: data:", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"].join('; '),
   );
+}
+
+/** A page's HTML, under that policy (the page holds nothing of a case or a figure: it signs in first). */
+export async function pageHtml(response: Response, config: AppConfig, file: string): Promise<string> {
+  setPageSecurityPolicy(response, config);
+  return readFile(file, 'utf8');
 }

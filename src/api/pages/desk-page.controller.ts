@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { Public } from '../access/access.decorators.js';
-import { setPageSecurityPolicy } from './browser-pages.js';
+import { pageHtml } from './browser-pages.js';
 
 /** Where the project's build puts the desk (`vite build`, desk/vite.config.ts). */
 const built = fileURLToPath(new URL('../../desk/', import.meta.url));
@@ -32,8 +32,7 @@ export class DeskPageController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   async index(@Res({ passthrough: true }) response: Response): Promise<string> {
-    setPageSecurityPolicy(response, this.config);
-    return readFile(join(built, 'index.html'), 'utf8').catch(() => {
+    return pageHtml(response, this.config, join(built, 'index.html')).catch(() => {
       throw new NotFoundException('The desk is not built: run `npm run build`');
     });
   }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { Public } from '../access/access.decorators.js';
-import { setPageSecurityPolicy } from './browser-pages.js';
+import { pageHtml } from './browser-pages.js';
 
 const page = fileURLToPath(new URL('../../../public/mi/', import.meta.url));
 const chartLibrary = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
@@ -35,8 +35,7 @@ export class MiPageController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   async index(@Res({ passthrough: true }) response: Response): Promise<string> {
-    setPageSecurityPolicy(response, this.config);
-    return readFile(join(page, 'index.html'), 'utf8');
+    return pageHtml(response, this.config, join(page, 'index.html'));
   }
 
   @Get('assets/:file')
